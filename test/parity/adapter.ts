@@ -1,0 +1,34 @@
+/**
+ * Maps a reference case (`test/fixtures/README.md`) onto LossLab's public core API and returns the
+ * keys of the case's `expected`. It holds no loss logic: each function in `./adapters/` only
+ * converts the fixture's names, conventions and nesting.
+ */
+import type { ReferenceCase, ReferenceOutput } from './case';
+import { runArcfaceCase } from './adapters/arcface';
+import { runDflCase } from './adapters/dfl';
+import { runFocalCase } from './adapters/focal';
+import { runGflCase } from './adapters/gfl';
+import { runGiouCase } from './adapters/giou';
+import { runMiningCase } from './adapters/mining';
+import { runQflCase, runQflDenseCase } from './adapters/qfl';
+import { runTripletCase } from './adapters/triplet';
+
+export type { ReferenceCase, ReferenceOutput } from './case';
+
+const adapters: Readonly<Record<string, (c: ReferenceCase) => ReferenceOutput>> = {
+  qfl: runQflCase,
+  qfl_dense: runQflDenseCase,
+  dfl: runDflCase,
+  focal: runFocalCase,
+  giou: runGiouCase,
+  gfl: runGflCase,
+  arcface: runArcfaceCase,
+  triplet: runTripletCase,
+  triplet_mining: runMiningCase,
+};
+
+export function runReferenceCase(c: ReferenceCase): ReferenceOutput {
+  const adapter = adapters[c.fn];
+  if (adapter === undefined) throw new Error(`runReferenceCase: unknown fn '${c.fn}'`);
+  return adapter(c);
+}
