@@ -106,3 +106,74 @@ export function clampCosine(c: number, clamps?: ClampCounter): number {
 export function safeAcos(c: number, clamps?: ClampCounter): number {
   return Math.acos(clampCosine(c, clamps));
 }
+
+/**
+ * The floor PyTorch's `F.binary_cross_entropy` puts under each log-probability: a saturated
+ * probability (exactly 0 or 1) then costs 100 instead of ∞, and reference code reports that value.
+ */
+export const LOG_PROBABILITY_FLOOR = -100;
+
+/**
+ * PyTorch's floor under p·(1 − p) in the backward pass of `F.binary_cross_entropy`: the C++
+ * constant `1e-12` stored as a float32, hence not exactly 1e-12.
+ */
+export const BCE_GRAD_EPSILON = Math.fround(1e-12);
+
+/** max(log p, −100), counting clamps. */
+export function clampedLog(p: number, clamps?: ClampCounter): number {
+  const log = Math.log(p);
+  if (log < LOG_PROBABILITY_FLOOR) {
+    if (clamps) clamps.count++;
+    return LOG_PROBABILITY_FLOOR;
+  }
+  return log;
+}
+
+/**
+ * Binary cross-entropy of a probability p ∈ [0, 1] against a (possibly soft) target y, as
+ * `F.binary_cross_entropy`: −y·max(log p, −100) − (1−y)·max(log(1−p), −100). A clamp is counted
+ * only when its term carries weight.
+ */
+export function binaryCrossEntropy(p: number, y: number, clamps?: ClampCounter): number {
+  const positive = y === 0 ? 0 : y * clampedLog(p, clamps);
+  const negative = y === 1 ? 0 : (1 - y) * clampedLog(1 - p, clamps);
+  return -(positive + negative);
+}
+
+/**
+ * d/dp of `binaryCrossEntropy`, as PyTorch computes it: (p − y) / max(p·(1 − p), ε). It is the exact
+ * derivative wherever p·(1 − p) ≥ ε, and a bounded one at the saturated ends, where the exact
+ * derivative is infinite.
+ */
+export function binaryCrossEntropyGrad(p: number, y: number): number {
+  const curvature = p * (1 - p);
+  return (p - y) / (curvature > BCE_GRAD_EPSILON ? curvature : BCE_GRAD_EPSILON);
+}
+
+// fastExp tables: e^t = 2^m · 2^(j/64) · e^r with t = (64m + j)·ln2/64 + r, |r| ≤ ln2/128.
+const EXP_TABLE_BITS = 6;
+const EXP_TABLE_SIZE = 1 << EXP_TABLE_BITS;
+const EXP_FRACTION_POWERS = Float64Array.from({ length: EXP_TABLE_SIZE }, (_, j) => Math.pow(2, j / EXP_TABLE_SIZE));
+const EXP_POWER_OFFSET = 1030;
+const EXP_INTEGER_POWERS = Float64Array.from({ length: 2 * EXP_POWER_OFFSET }, (_, i) => Math.pow(2, i - EXP_POWER_OFFSET));
+const EXP_INV_STEP = EXP_TABLE_SIZE / Math.LN2;
+// ln 2 / 64 split in two (fdlibm's ln2 hi/lo) so that t − k·step is exact in the high part.
+const EXP_STEP_HI = 6.93147180369123816490e-1 / EXP_TABLE_SIZE;
+const EXP_STEP_LO = 1.90821492927058770002e-10 / EXP_TABLE_SIZE;
+// Adding and subtracting 1.5·2^52 rounds a double of magnitude < 2^51 to the nearest integer.
+const ROUND_SHIFTER = 6755399441055744;
+
+/**
+ * eˣ within about 2 ulp of `Math.exp`, two to three times faster in V8, for the softmax and sigmoid
+ * kernels whose cost is one exponential per logit. |x| > 708 (underflow, overflow, ±∞) and NaN go
+ * to `Math.exp`, so the limits are exact: fastExp(−1000) = 0, fastExp(NaN) = NaN.
+ */
+export function fastExp(x: number): number {
+  if (!(x >= -708 && x <= 708)) return Math.exp(x);
+  const kf = x * EXP_INV_STEP + ROUND_SHIFTER - ROUND_SHIFTER;
+  const r = x - kf * EXP_STEP_HI - kf * EXP_STEP_LO;
+  const k = kf | 0;
+  // Taylor to r⁵: the next term, r⁶/720 ≤ 3.4e-17, is below half an ulp of 1.
+  const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+  return EXP_FRACTION_POWERS[k & (EXP_TABLE_SIZE - 1)] * poly * EXP_INTEGER_POWERS[(k >> EXP_TABLE_BITS) + EXP_POWER_OFFSET];
+}

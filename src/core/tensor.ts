@@ -161,3 +161,15 @@ export function requireNumberInRange(fn: string, argument: string, value: number
     throw new InputError(fn, argument, `a finite number in ${range}`, describeValue(value));
   }
 }
+
+/** Checks that every element is a finite number in [low, high], e.g. probabilities or soft targets. */
+export function requireInRange(fn: string, argument: string, tensor: Tensor, low: number, high: number): void {
+  const { data } = tensor;
+  for (let i = 0; i < data.length; i++) {
+    const value = data[i];
+    // Written so that NaN fails the test too.
+    if (!(value >= low && value <= high)) {
+      throw new InputError(fn, argument, `finite numbers in [${low}, ${high}]`, describeValue(value), unravelIndex(i, tensor.shape));
+    }
+  }
+}

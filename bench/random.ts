@@ -1,0 +1,23 @@
+/** A small seeded generator (mulberry32) so that every bench run sees the same inputs. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal samples by Box–Muller. */
+export function gaussian(random: () => number, count: number, scale = 1): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    out[i] = scale * radius * Math.cos(angle);
+    if (i + 1 < count) out[i + 1] = scale * radius * Math.sin(angle);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * The fixed workloads of `npm run bench`: each builds its inputs once (seeded) and returns the
+ * timed step, a forward plus backward pass through the public core API.
+ */
+import { arcFaceLoss } from '../src/core/losses/arcface';
+import { distributionFocalLoss } from '../src/core/losses/dfl';
+import { sigmoidFocalLoss } from '../src/core/losses/focal';
+import { giouLoss } from '../src/core/losses/giou';
+import { qualityFocalLoss } from '../src/core/losses/qfl';
+import { batchHard } from '../src/core/mining';
+import type { Tensor } from '../src/core/tensor';
+import { gaussian, seededRandom } from './random';
+
+export interface Workload {
+  /** Bytes of the gradient output, to relate the peak memory to it. */
+  readonly gradBytes: number;
+  readonly step: () => unknown;
+}
+
+const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
+
+function randomBoxes(random: () => number, n: number): Float64Array {
+  const boxes = new Float64Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const x = random() * 600;
+    const y = random() * 600;
+    boxes[i * 4] = x;
+    boxes[i * 4 + 1] = y;
+    boxes[i * 4 + 2] = x + 4 + random() * 200;
+    boxes[i * 4 + 3] = y + 4 + random() * 200;
+  }
+  return boxes;
+}
+
+export const workloads: Readonly<Record<string, () => Workload>> = {
+  qfl() {
+    const random = seededRandom(1);
+    const n = 20000;
+    const classes = 80;
+    const pred = tensor([n, classes], gaussian(random, n * classes, 2));
+    const label = new Float64Array(n).fill(classes);
+    const score = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      if (random() < 0.25) {
+        label[i] = Math.floor(random() * classes);
+        score[i] = random();
+      }
+    }
+    const target = { label: tensor([n], label), score: tensor([n], score) };
+    return { gradBytes: pred.data.byteLength, step: () => qualityFocalLoss(pred, target, { beta: 2, grad: true }) };
+  },
+  focal() {
+    const random = seededRandom(2);
+    const n = 20000;
+    const classes = 80;
+    const pred = tensor([n, classes], gaussian(random, n * classes, 2));
+    const target = new Float64Array(n * classes);
+    for (let i = 0; i < target.length; i++) target[i] = random() < 0.02 ? 1 : 0;
+    const targetTensor = tensor([n, classes], target);
+    return {
+      gradBytes: pred.data.byteLength,
+      step: () => sigmoidFocalLoss(pred, targetTensor, { alpha: 0.25, gamma: 2, grad: true }),
+    };
+  },
+  dfl() {
+    const random = seededRandom(3);
+    const n = 32000;
+    const bins = 17;
+    const pred = tensor([n, bins], gaussian(random, n * bins, 2));
+    const label = new Float64Array(n);
+    for (let i = 0; i < n; i++) label[i] = random() * 15.99;
+    const target = tensor([n], label);
+    return { gradBytes: pred.data.byteLength, step: () => distributionFocalLoss(pred, target, { bins, grad: true }) };
+  },
+  giou() {
+    const random = seededRandom(4);
+    const n = 32000;
+    const pred = tensor([n, 4], randomBoxes(random, n));
+    const target = tensor([n, 4], randomBoxes(random, n));
+    return { gradBytes: pred.data.byteLength, step: () => giouLoss(pred, target, { grad: true }) };
+  },
+  arcface() {
+    const random = seededRandom(5);
+    const batch = 512;
+    const dims = 512;
+    const classes = 10000;
+    const x = tensor([batch, dims], gaussian(random, batch * dims));
+    const W = tensor([dims, classes], gaussian(random, dims * classes));
+    const labels = new Float64Array(batch);
+    for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
+    const labelTensor = tensor([batch], labels);
+    return {
+      gradBytes: x.data.byteLength + W.data.byteLength,
+      step: () => arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true }),
+    };
+  },
+  triplet_batch_hard() {
+    const random = seededRandom(6);
+    const batch = 1024;
+    const dims = 128;
+    const embeddings = tensor([batch, dims], gaussian(random, batch * dims));
+    const labels = new Float64Array(batch);
+    for (let i = 0; i < batch; i++) labels[i] = i % 64;
+    const labelTensor = tensor([batch], labels);
+    return {
+      gradBytes: embeddings.data.byteLength,
+      step: () => batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }),
+    };
+  },
+};

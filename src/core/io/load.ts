@@ -1,0 +1,48 @@
+import { loadCsv } from './csv';
+import { defineEntry } from './entries';
+import { LoadError } from './errors';
+import { loadJson } from './json';
+import { NPY_MAGIC, loadNpy } from './npy';
+import { loadNpz } from './npz';
+import { loadSafetensors } from './safetensors';
+import { fileExtension, fileStem } from './text';
+import type { LoadedArray, LoadedFile } from './types';
+
+function startsWith(bytes: Uint8Array, prefix: ArrayLike<number>): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
+
+/**
+ * Loads an exported array file from its bytes (the caller reads the file; the core never touches
+ * the file system). The format comes from the magic bytes when there are any (`\x93NUMPY` → .npy,
+ * `PK\x03\x04` → .npz, whatever the name says), otherwise from the extension: .npy, .npz,
+ * .safetensors, .json, .csv or .tsv. A .npy file gives one array named after the file stem.
+ * Throws LoadError for anything it cannot read exactly. Cost: see each loader; arrays are views into
+ * `bytes` where the layout allows, so keep `bytes` unmodified while they are in use.
+ */
+export function loadBytes(bytes: Uint8Array, fileName: string): LoadedFile {
+  const extension = fileExtension(fileName);
+  if (startsWith(bytes, NPY_MAGIC) || (extension === 'npy' && !startsWith(bytes, ZIP_MAGIC))) {
+    const array = loadNpy(bytes, fileName);
+    const arrays: Record<string, LoadedArray> = {};
+    defineEntry(arrays, fileStem(fileName) || 'value', array);
+    return { format: 'npy', arrays };
+  }
+  if (startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, EMPTY_ZIP_MAGIC) || extension === 'npz') return loadNpz(bytes, fileName);
+  switch (extension) {
+    case 'safetensors':
+      return loadSafetensors(bytes, fileName);
+    case 'json':
+      return loadJson(bytes, fileName);
+    case 'csv':
+    case 'tsv':
+      return loadCsv(bytes, fileName);
+    default:
+      throw new LoadError(fileName, 'a .npy, .npz, .safetensors, .json or .csv file', extension === '' ? 'no extension' : `the extension .${extension}`);
+  }
+}

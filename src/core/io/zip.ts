@@ -1,0 +1,198 @@
+import { inflateSync } from 'fflate';
+import { failAt, type Source } from './errors';
+
+/** One member of a zip archive, its data already stored-or-inflated and CRC-checked. */
+export interface ZipMember {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+const EOCD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+const CENTRAL_SIGNATURE = 0x02014b50;
+const LOCAL_SIGNATURE = 0x04034b50;
+// Deflate cannot expand data by more than about 1032:1; a larger claimed size is corruption.
+const MAX_DEFLATE_RATIO = 1032;
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+/** CRC-32 (zip's polynomial) of `bytes`. */
+export function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A little-endian reader that reports reads past the end as a LoadError at the offset. */
+class Reader {
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly source: Source,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  need(offset: number, length: number, what: string): void {
+    if (offset < 0 || offset + length > this.bytes.length) failAt(this.source, Math.max(0, Math.min(offset, this.bytes.length)), what, 'end of file');
+  }
+
+  u16(offset: number, what: string): number {
+    this.need(offset, 2, what);
+    return this.view.getUint16(offset, true);
+  }
+
+  u32(offset: number, what: string): number {
+    this.need(offset, 4, what);
+    return this.view.getUint32(offset, true);
+  }
+
+  u64(offset: number, what: string): number {
+    this.need(offset, 8, what);
+    const value = this.view.getBigUint64(offset, true);
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) failAt(this.source, offset, `${what} below 2^53`, String(value));
+    return Number(value);
+  }
+}
+
+function findEndOfCentralDirectory(reader: Reader): number {
+  const { bytes } = reader;
+  const last = bytes.length - 22;
+  // The record is followed by a comment of at most 65535 bytes.
+  for (let at = last; at >= 0 && at >= last - 0xffff; at--) {
+    if (bytes[at] === 0x50 && bytes[at + 1] === 0x4b && reader.u32(at, 'a signature') === EOCD_SIGNATURE) return at;
+  }
+  return failAt(reader.source, Math.max(0, last), 'the end-of-central-directory record of a zip archive (PK\\x05\\x06)', 'none');
+}
+
+interface Directory {
+  readonly count: number;
+  readonly offset: number;
+}
+
+function readDirectoryLocation(reader: Reader, eocd: number): Directory {
+  let count = reader.u16(eocd + 10, 'the entry count');
+  let offset = reader.u32(eocd + 16, 'the central directory offset');
+  if (count === 0xffff || offset === 0xffffffff) {
+    const locator = eocd - 20;
+    if (reader.u32(locator, 'a zip64 locator') !== ZIP64_LOCATOR_SIGNATURE) failAt(reader.source, Math.max(0, locator), 'a zip64 end-of-central-directory locator', 'another record');
+    const record = reader.u64(locator + 8, 'the zip64 record offset');
+    if (reader.u32(record, 'a zip64 record') !== ZIP64_EOCD_SIGNATURE) failAt(reader.source, record, 'a zip64 end-of-central-directory record', 'another record');
+    count = reader.u64(record + 32, 'the zip64 entry count');
+    offset = reader.u64(record + 48, 'the zip64 central directory offset');
+  }
+  return { count, offset };
+}
+
+interface CentralEntry {
+  readonly name: string;
+  readonly method: number;
+  readonly crc: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly localOffset: number;
+  /** Where this entry's central record starts, for messages. */
+  readonly at: number;
+}
+
+function decodeName(bytes: Uint8Array, utf8: boolean): string {
+  try {
+    return new TextDecoder(utf8 ? 'utf-8' : 'latin1', { fatal: utf8 }).decode(bytes);
+  } catch {
+    return String.fromCharCode(...bytes.subarray(0, 256));
+  }
+}
+
+function readCentralEntry(reader: Reader, at: number): CentralEntry & { next: number } {
+  if (reader.u32(at, 'a central directory entry') !== CENTRAL_SIGNATURE) failAt(reader.source, at, 'a central directory entry (PK\\x01\\x02)', 'another record');
+  const flags = reader.u16(at + 8, 'the entry flags');
+  const method = reader.u16(at + 10, 'the compression method');
+  const crc = reader.u32(at + 16, 'the CRC-32');
+  let compressedSize = reader.u32(at + 20, 'the compressed size');
+  let size = reader.u32(at + 24, 'the size');
+  const nameLength = reader.u16(at + 28, 'the name length');
+  const extraLength = reader.u16(at + 30, 'the extra field length');
+  const commentLength = reader.u16(at + 32, 'the comment length');
+  let localOffset = reader.u32(at + 42, 'the local header offset');
+  reader.need(at + 46, nameLength + extraLength + commentLength, 'the entry name and extra fields');
+  const name = decodeName(reader.bytes.subarray(at + 46, at + 46 + nameLength), (flags & 0x800) !== 0);
+  if (flags & 1) failAt({ ...reader.source, entry: name }, at, 'an unencrypted member', 'an encrypted one');
+  // Zip64 extra field (id 1): the 64-bit values of whichever 32-bit fields are saturated, in order.
+  let extra = at + 46 + nameLength;
+  const extraEnd = extra + extraLength;
+  while (extra + 4 <= extraEnd) {
+    const id = reader.u16(extra, 'an extra field id');
+    const length = reader.u16(extra + 2, 'an extra field length');
+    if (id === 1) {
+      let field = extra + 4;
+      if (size === 0xffffffff) {
+        size = reader.u64(field, 'the zip64 size');
+        field += 8;
+      }
+      if (compressedSize === 0xffffffff) {
+        compressedSize = reader.u64(field, 'the zip64 compressed size');
+        field += 8;
+      }
+      if (localOffset === 0xffffffff) localOffset = reader.u64(field, 'the zip64 local header offset');
+    }
+    extra += 4 + length;
+  }
+  return { name, method, crc, compressedSize, size, localOffset, at, next: extraEnd + commentLength };
+}
+
+function readMemberData(reader: Reader, entry: CentralEntry): Uint8Array {
+  const source: Source = { ...reader.source, entry: entry.name };
+  const local = entry.localOffset;
+  if (reader.u32(local, 'a local file header') !== LOCAL_SIGNATURE) failAt(source, local, 'a local file header (PK\\x03\\x04)', 'another record');
+  const start = local + 30 + reader.u16(local + 26, 'the name length') + reader.u16(local + 28, 'the extra field length');
+  reader.need(start, entry.compressedSize, `${entry.compressedSize} bytes of member data`);
+  const stored = reader.bytes.subarray(start, start + entry.compressedSize);
+  let data: Uint8Array;
+  if (entry.method === 0) {
+    data = stored;
+  } else if (entry.method === 8) {
+    if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+      failAt(source, entry.at, `an uncompressed size deflate can reach from ${entry.compressedSize} bytes`, `${entry.size} bytes`);
+    }
+    try {
+      data = inflateSync(stored);
+    } catch (error) {
+      failAt(source, start, 'a valid deflate stream', error instanceof Error ? error.message : 'a corrupt one');
+    }
+  } else {
+    failAt(source, entry.at, 'compression method 0 (stored) or 8 (deflated)', `method ${entry.method}`);
+  }
+  if (data.length !== entry.size) failAt(source, start, `${entry.size} bytes once decompressed`, `${data.length} bytes`);
+  const crc = crc32(data);
+  if (crc !== entry.crc) failAt(source, start, `data with CRC-32 ${entry.crc.toString(16).padStart(8, '0')}`, `CRC-32 ${crc.toString(16).padStart(8, '0')} (the member is corrupt)`);
+  return data;
+}
+
+/**
+ * Reads every member of a zip archive through its central directory (zip64 included). Stored members
+ * are views into `bytes` (no copy); deflated ones are inflated by fflate into one new buffer each.
+ * Every member's size and CRC-32 are checked, so a damaged archive is reported rather than misread.
+ */
+export function readZip(bytes: Uint8Array, source: Source): ZipMember[] {
+  const reader = new Reader(bytes, source);
+  const eocd = findEndOfCentralDirectory(reader);
+  const directory = readDirectoryLocation(reader, eocd);
+  const members: ZipMember[] = [];
+  let at = directory.offset;
+  for (let i = 0; i < directory.count; i++) {
+    const entry = readCentralEntry(reader, at);
+    members.push({ name: entry.name, data: readMemberData(reader, entry) });
+    at = entry.next;
+  }
+  return members;
+}

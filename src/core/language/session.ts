@@ -1,0 +1,297 @@
+import type { MathJsInstance, MathNode } from 'mathjs';
+import { InputError } from '../errors';
+import { isFigureSpec, type FigureSpec } from '../figures/spec';
+import { differentiate, type DiffEnvironment } from './autodiff';
+import { createFigureFunctions } from './figureFunctions';
+import { LANGUAGE_FUNCTIONS, lossName, type LanguageContext } from './functions';
+import { assertAllowed, createSandbox } from './sandbox';
+import { SCALAR_FUNCTIONS } from './scalars';
+import { LayeredScope } from './scope';
+import { positionAt, splitStatements, type Statement } from './statements';
+import { suggestNames } from './suggest';
+import { summarizeValue, summaryMarkdown, type ValueSummary } from './values';
+
+/** One output of a cell, before the host turns it into notebook output items. */
+export type CellOutput =
+  | { readonly kind: 'value'; readonly line: number; readonly markdown: string; readonly summary: ValueSummary }
+  | { readonly kind: 'figure'; readonly line: number; readonly spec: FigureSpec; readonly markdown: string }
+  | { readonly kind: 'error'; readonly line: number; readonly column: number; readonly name: string; readonly message: string };
+
+export interface SessionOptions {
+  /** Largest number of elements any one value may hold (default 10 million). */
+  readonly elementCap?: number;
+  /** Reads an exported file relative to the notebook; without it `load` says it is unavailable. */
+  readonly load?: (path: string) => Record<string, unknown>;
+}
+
+/** A user-defined function, kept as source and syntax tree for `grad` and slider recomputation. */
+export interface UserFunction {
+  readonly params: readonly string[];
+  readonly body: MathNode;
+  readonly source: string;
+}
+
+export class ElementCapError extends Error {
+  override readonly name = 'ElementCapError';
+}
+
+/** Compiling is the slow part of evaluating a subtree; curves evaluate the same subtrees at every point. */
+const compiledNodes = new WeakMap<MathNode, ReturnType<MathNode['compile']>>();
+export function compiled(node: MathNode): ReturnType<MathNode['compile']> {
+  let code = compiledNodes.get(node);
+  if (code === undefined) {
+    code = node.compile();
+    compiledNodes.set(node, code);
+  }
+  return code;
+}
+
+/** Counts the elements of a value (matrices, nested arrays, objects of arrays) for the cap. */
+function countElements(value: unknown, depth = 0): number {
+  if (depth > 32 || value === null || typeof value !== 'object') return 1;
+  const sized = value as { size?: () => number[] };
+  if (typeof sized.size === 'function' && typeof (value as { toArray?: unknown }).toArray === 'function') {
+    return sized.size().reduce((a, b) => a * b, 1);
+  }
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countElements(item, depth + 1), 0);
+  if (ArrayBuffer.isView(value)) return (value as unknown as ArrayLike<number>).length;
+  let total = 0;
+  for (const item of Object.values(value)) total += countElements(item, depth + 1);
+  return total;
+}
+
+/**
+ * The state of one notebook's kernel: a sandboxed mathjs instance, the scope shared by its cells,
+ * and the user functions they defined. `runCell` never throws: every problem becomes an error
+ * output naming the line and column.
+ */
+export class Session {
+  readonly math: MathJsInstance;
+  readonly scope = new Map<string, unknown>();
+  readonly userFunctions = new Map<string, UserFunction>();
+  readonly elementCap: number;
+  private readonly parse: (text: string) => MathNode;
+
+  constructor(private readonly options: SessionOptions = {}) {
+    this.elementCap = options.elementCap ?? 10_000_000;
+    const { math, parse, importFunctions } = createSandbox();
+    this.math = math;
+    this.parse = parse;
+    const context: LanguageContext = {
+      math,
+      load: (path) => {
+        if (options.load === undefined) throw new InputError('load', 'path', 'loadable here (no file access in this context)', JSON.stringify(path));
+        return options.load(path);
+      },
+    };
+    const imports: Record<string, unknown> = {};
+    for (const scalar of SCALAR_FUNCTIONS) imports[scalar.name] = (...args: unknown[]) => scalar.evaluate(args).value;
+    for (const fn of LANGUAGE_FUNCTIONS) {
+      imports[fn.name] = (...args: unknown[]) => {
+        if (args.length < fn.minArgs || args.length > fn.maxArgs) {
+          const range = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
+          throw new InputError(fn.name, 'arguments', `${range} arguments: ${fn.signatures.join(' or ')}`, `${args.length}`);
+        }
+        return this.capped(fn.name, fn.call(args, context));
+      };
+    }
+    Object.assign(imports, createFigureFunctions(this), this.cappedAllocators());
+    importFunctions(imports);
+  }
+
+  /** Runs one cell's text against the shared scope and returns its outputs. */
+  runCell(source: string): CellOutput[] {
+    const outputs: CellOutput[] = [];
+    const statements = splitStatements(source);
+    statements.forEach((statement, index) => {
+      try {
+        const result = this.runStatement(statement);
+        const isLast = index === statements.length - 1;
+        const output = this.outputFor(statement, result, isLast);
+        if (output !== undefined) outputs.push(output);
+      } catch (error) {
+        outputs.push(this.errorOutput(source, statement, error));
+      }
+    });
+    return outputs;
+  }
+
+  /** Runs a statement; the node is kept so that `plot` can record how to recompute itself. */
+  private runStatement(statement: Statement): { node: MathNode; value: unknown } {
+    const node = this.parse(statement.text);
+    assertAllowed(node);
+    this.currentStatement = statement.text;
+    try {
+      const value = node.compile().evaluate(this.scope) as unknown;
+      if (node.type === 'FunctionAssignmentNode') {
+        const { name, params, expr } = node as MathNode & { name: string; params: string[]; expr: MathNode };
+        this.userFunctions.set(name, { params, body: expr, source: statement.text });
+      } else if (node.type === 'AssignmentNode') {
+        const name = ((node as MathNode & { object: MathNode & { name?: string } }).object.name ?? '') as string;
+        // A variable that replaces a function of the same name hides it from `grad`.
+        this.userFunctions.delete(name);
+      }
+      this.capped('the result', value);
+      return { node, value };
+    } finally {
+      this.currentStatement = undefined;
+    }
+  }
+
+  /** The text of the statement being run, for figures that record how to recompute themselves. */
+  currentStatement: string | undefined;
+
+  private outputFor(statement: Statement, { node, value }: { node: MathNode; value: unknown }, isLast: boolean): CellOutput | undefined {
+    const unwrapped = (value as { entries?: unknown[] } | null)?.entries;
+    const shown = Array.isArray(unwrapped) && value?.constructor?.name === 'ResultSet' ? unwrapped[unwrapped.length - 1] : value;
+    if (isFigureSpec(shown)) {
+      return { kind: 'figure', line: statement.line, spec: shown, markdown: figureMarkdown(shown) };
+    }
+    const isAssignment = node.type === 'AssignmentNode' || node.type === 'FunctionAssignmentNode';
+    if (!statement.visible || (isAssignment && !isLast) || shown === undefined) return undefined;
+    const name = isAssignment ? (node as MathNode & { name?: string; object?: { name?: string } }).name ?? (node as MathNode & { object?: { name?: string } }).object?.name : undefined;
+    const summary = summarizeValue(shown);
+    const markdown = lossMarkdown(shown, name) ?? summaryMarkdown(summary, name);
+    return { kind: 'value', line: statement.line, markdown, summary };
+  }
+
+  private errorOutput(source: string, statement: Statement, error: unknown): CellOutput {
+    const err = error instanceof Error ? error : new Error(String(error));
+    let offset = statement.offset;
+    const char = (err as { char?: unknown }).char;
+    if (typeof char === 'number') {
+      offset = statement.offset + Math.max(0, Math.min(char, statement.text.length));
+    } else if (err instanceof InputError) {
+      // Point at the call that rejected its input: the one the error names, else the first
+      // LossLab call in the statement.
+      const at = [err.fn, ...LANGUAGE_FUNCTIONS.map((f) => f.name)]
+        .map((name) => statement.text.search(new RegExp(`\\b${name}\\s*\\(`)))
+        .find((index) => index >= 0);
+      if (at !== undefined) offset = statement.offset + at;
+    }
+    let message = err.message;
+    const undefinedName = /Undefined (?:symbol|function) (\w+)/.exec(err.message)?.[1];
+    if (undefinedName !== undefined) {
+      const at = statement.text.search(new RegExp(`\\b${undefinedName}\\b`));
+      if (at >= 0) offset = statement.offset + at;
+      const known = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), 'plot', 'dist', 'heatmap', 'hist', 'scatter', 'table', 'grad', 'slider'];
+      const suggestions = suggestNames(undefinedName, known);
+      message = `${err.message}${suggestions.length > 0 ? `: did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?` : ''}`;
+    }
+    const { line, column } = positionAt(source, offset);
+    return { kind: 'error', line, column, name: err.name, message };
+  }
+
+  /** Throws when a value holds more elements than the cap. */
+  capped<T>(what: string, value: T): T {
+    const count = countElements(value);
+    if (count > this.elementCap) {
+      throw new ElementCapError(`${what} would hold ${count.toLocaleString('en-US')} elements, more than the cap of ${this.elementCap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`);
+    }
+    return value;
+  }
+
+  /** Allocating functions check the size they are asked for before allocating it. */
+  private cappedAllocators(): Record<string, unknown> {
+    const math = this.math;
+    const check = (what: string, count: number): void => {
+      if (!(count <= this.elementCap)) {
+        throw new ElementCapError(`${what} would hold ${Number.isFinite(count) ? count.toLocaleString('en-US') : count} elements, more than the cap of ${this.elementCap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`);
+      }
+    };
+    const sizeOfArgs = (args: unknown[]): number => {
+      const dims = args.length === 1 && (Array.isArray(args[0]) || (args[0] as { toArray?: unknown })?.toArray) ? ((args[0] as { valueOf: () => unknown }).valueOf() as number[]) : args;
+      return (dims as unknown[]).filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 1);
+    };
+    const wrap = (name: string, count: (args: unknown[]) => number) => {
+      const original = (math as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+      return (...args: unknown[]) => {
+        check(`${name}(…)`, count(args));
+        return original(...args);
+      };
+    };
+    return {
+      zeros: wrap('zeros', sizeOfArgs),
+      ones: wrap('ones', sizeOfArgs),
+      identity: wrap('identity', (args) => {
+        const [rows, cols] = args as number[];
+        return (typeof rows === 'number' ? rows : 1) * (typeof cols === 'number' ? cols : typeof rows === 'number' ? rows : 1);
+      }),
+      range: wrap('range', (args) => {
+        if (typeof args[0] === 'string') return 0;
+        const [start, end, step] = args.map((a) => Number((a as { valueOf?: () => unknown })?.valueOf?.() ?? a));
+        return Math.abs((end - start) / (Number.isFinite(step) && step !== 0 ? step : 1));
+      }),
+      random: wrap('random', (args) => (Array.isArray(args[0]) ? sizeOfArgs([args[0]]) : 1)),
+      randomInt: wrap('randomInt', (args) => (Array.isArray(args[0]) ? sizeOfArgs([args[0]]) : 1)),
+    };
+  }
+
+  /** The environment `grad` and curves differentiate in, over a given mathjs scope. */
+  diffEnvironment(scope: ReadonlyMap<string, unknown>): DiffEnvironment {
+    return {
+      lookup: (name) => scope.get(name),
+      userFunction: (name) => (scope.get(name) === this.scope.get(name) ? this.userFunctions.get(name) : undefined),
+      evaluateConstant: (node, locals) => {
+        const layered = new LayeredScope(scope);
+        for (const [name, value] of locals) layered.set(name, value);
+        return compiled(node).evaluate(layered) as unknown;
+      },
+    };
+  }
+
+  /** Value and exact derivative of an expression with respect to a scalar variable at a point. */
+  differentiate(node: MathNode, variable: string, at: number, scope: ReadonlyMap<string, unknown>): { v: number; d: number } {
+    return differentiate(node, variable, at, this.diffEnvironment(scope));
+  }
+
+  /** Names and summaries of the scope's variables, for hovers and completion. */
+  variables(): { name: string; summary: ValueSummary }[] {
+    return [...this.scope].filter(([, value]) => typeof value !== 'function').map(([name, value]) => ({ name, summary: summarizeValue(value) }));
+  }
+}
+
+function lossMarkdown(value: unknown, name?: string): string | undefined {
+  const fn = lossName(value);
+  if (fn === undefined) return undefined;
+  const record = value as Record<string, unknown>;
+  const lines: string[] = [];
+  const loss = record.loss;
+  const label = name === undefined ? `**${fn}**` : `\`${name}\` = **${fn}**`;
+  lines.push(`${label} loss = ${typeof loss === 'number' ? `**${Number(loss.toPrecision(8))}**` : summaryMarkdown(summarizeValue(loss))}`);
+  for (const key of ['loss_cls', 'loss_bbox', 'loss_dfl', 'num_positives']) {
+    if (typeof record[key] === 'number') lines.push(`- ${key}: ${Number((record[key] as number).toPrecision(8))}`);
+  }
+  const grads = Object.entries((record.grad ?? {}) as Record<string, unknown>);
+  if (grads.length > 0) {
+    lines.push(`- grad: ${grads.map(([input, g]) => `\`.grad.${input}\` ${shapeText(summarizeValue(g))}`).join(', ')}`);
+  }
+  const report = Object.entries((record.report ?? {}) as Record<string, unknown>).filter(([, count]) => typeof count === 'number' && count !== 0);
+  if (report.length > 0) lines.push(`- report: ${report.map(([key, count]) => `${key} ${String(count)}`).join(', ')}`);
+  const other = Object.keys(record).filter((key) => !['loss', 'grad', 'report', 'loss_cls', 'loss_bbox', 'loss_dfl', 'num_positives'].includes(key));
+  lines.push(`- fields: ${other.map((key) => `\`.${key}\``).join(', ')}`);
+  return lines.join('\n');
+}
+
+function shapeText(summary: ValueSummary): string {
+  return summary.shape === undefined ? summary.preview : `(${summary.shape.join(', ')})`;
+}
+
+/** A plain-text stand-in for a figure, for viewers without the renderer and for diffs. */
+export function figureMarkdown(spec: FigureSpec): string {
+  const title = spec.title === undefined ? '' : ` — ${spec.title}`;
+  switch (spec.kind) {
+    case 'curves':
+      return `*Figure${title}*: ${spec.series.length} curve(s) of ${spec.yLabel} over ${spec.xLabel} ∈ [${spec.x[0]}, ${spec.x[spec.x.length - 1]}] (${spec.x.length} points)${spec.series.some((s) => s.grad) ? ', with exact gradients' : ''}`;
+    case 'distribution':
+      return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${spec.expectation.toPrecision(6)}${spec.loss === undefined ? '' : `, DFL ${spec.loss.toPrecision(6)} (floor ${spec.entropyFloor?.toPrecision(6)})`}`;
+    case 'heatmap':
+      return `*Figure${title}*: heatmap of ${spec.zLabel} over ${spec.x.length}×${spec.y.length} points`;
+    case 'histogram':
+      return `*Figure${title}*: histogram of ${spec.values.length} values in ${spec.counts.length} bins`;
+    case 'scatter':
+      return `*Figure${title}*: ${spec.dimensions}-D scatter of ${spec.points.length} points`;
+    case 'table':
+      return `| ${spec.columns.join(' | ')} |\n| ${spec.columns.map(() => '---').join(' | ')} |\n${spec.rows.map((row) => `| ${row.map((cell) => (typeof cell === 'number' ? Number(cell.toPrecision(6)) : cell)).join(' | ')} |`).join('\n')}`;
+  }
+}

@@ -1,0 +1,138 @@
+import { isTensor, toNested, toTensor, type NestedArray, type Tensor } from '../tensor';
+
+/**
+ * Conversions between the language's values (numbers, mathjs matrices, nested arrays, plain
+ * objects) and the core's tensors, and the summaries a cell's output and a hover show.
+ */
+
+interface MatrixLike {
+  toArray(): unknown;
+  size(): number[];
+}
+
+export function isMatrixLike(value: unknown): value is MatrixLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as MatrixLike).toArray === 'function' &&
+    typeof (value as MatrixLike).size === 'function'
+  );
+}
+
+/** Reads a language value as a tensor for the core (`fn` and `argument` name it in errors). */
+export function valueToTensor(fn: string, argument: string, value: unknown): Tensor {
+  if (isTensor(value)) return value;
+  if (isMatrixLike(value)) {
+    const size = value.size();
+    if (size.some((extent) => extent === 0)) return { shape: size, data: new Float64Array(0) };
+    return toTensor(fn, argument, value.toArray());
+  }
+  return toTensor(fn, argument, value);
+}
+
+/** A tensor as a language value: a number for a scalar, else nested arrays (wrapped by the caller). */
+export function tensorToValue(tensor: Tensor): NestedArray {
+  return toNested(tensor);
+}
+
+export interface ValueSummary {
+  readonly kind: 'number' | 'tensor' | 'boolean' | 'string' | 'object' | 'function' | 'empty';
+  readonly shape?: readonly number[];
+  readonly dtype?: string;
+  readonly min?: number;
+  readonly mean?: number;
+  readonly max?: number;
+  readonly nanCount?: number;
+  /** A short rendering: the number, the first elements, or the object's keys. */
+  readonly preview: string;
+}
+
+const format = (x: number): string => {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(4);
+  return String(Number(x.toPrecision(6)));
+};
+
+function previewTensor(tensor: Tensor, limit = 6): string {
+  const { shape, data } = tensor;
+  if (shape.length <= 1) {
+    const head = Array.from(data.subarray(0, limit), format).join(', ');
+    return `[${head}${data.length > limit ? ', …' : ''}]`;
+  }
+  const rowLength = data.length / shape[0];
+  const rows: string[] = [];
+  for (let r = 0; r < Math.min(shape[0], 3); r++) {
+    const row = data.subarray(r * rowLength, r * rowLength + Math.min(rowLength, limit));
+    rows.push(`[${Array.from(row, format).join(', ')}${rowLength > limit ? ', …' : ''}]`);
+  }
+  return `[${rows.join(', ')}${shape[0] > 3 ? ', …' : ''}]`;
+}
+
+export function summarizeTensor(tensor: Tensor, dtype = 'float64'): ValueSummary {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let finite = 0;
+  let nanCount = 0;
+  for (const x of tensor.data) {
+    if (Number.isNaN(x)) {
+      nanCount++;
+      continue;
+    }
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (Number.isFinite(x)) {
+      sum += x;
+      finite++;
+    }
+  }
+  const empty = tensor.data.length === 0;
+  return {
+    kind: 'tensor',
+    shape: tensor.shape,
+    dtype,
+    ...(empty ? {} : { min, max, mean: finite > 0 ? sum / finite : Number.NaN }),
+    nanCount,
+    preview: previewTensor(tensor),
+  };
+}
+
+export function summarizeValue(value: unknown): ValueSummary {
+  if (value === undefined || value === null) return { kind: 'empty', preview: '(nothing)' };
+  if (typeof value === 'number') return { kind: 'number', preview: format(value) };
+  if (typeof value === 'boolean') return { kind: 'boolean', preview: String(value) };
+  if (typeof value === 'string') return { kind: 'string', preview: JSON.stringify(value) };
+  if (typeof value === 'function') {
+    const syntax = (value as { syntax?: unknown }).syntax;
+    return { kind: 'function', preview: typeof syntax === 'string' ? syntax : 'a function' };
+  }
+  if (isTensor(value) || isMatrixLike(value) || Array.isArray(value)) {
+    try {
+      return summarizeTensor(valueToTensor('summary', 'value', value));
+    } catch {
+      return { kind: 'object', preview: 'a non-numeric array' };
+    }
+  }
+  const entries = Object.entries(value as object);
+  const fields = entries.slice(0, 10).map(([key, item]) => {
+    const inner = summarizeValue(item);
+    if (inner.kind === 'tensor') return `${key}: (${(inner.shape ?? []).join(', ')})`;
+    if (inner.kind === 'object') return `${key}: {…}`;
+    return `${key}: ${inner.preview}`;
+  });
+  return { kind: 'object', preview: `{${fields.join(', ')}${entries.length > 10 ? ', …' : ''}}` };
+}
+
+/** One line of markdown for a summary, as cell outputs and hovers show it. */
+export function summaryMarkdown(summary: ValueSummary, name?: string): string {
+  const label = name === undefined ? '' : `\`${name}\` = `;
+  if (summary.kind !== 'tensor') return `${label}\`${summary.preview}\``;
+  const shape = `(${(summary.shape ?? []).join(', ')})`;
+  const stats =
+    summary.min === undefined
+      ? 'empty'
+      : `min ${format(summary.min)} · mean ${format(summary.mean ?? Number.NaN)} · max ${format(summary.max ?? Number.NaN)}`;
+  const nan = summary.nanCount ? ` · **${summary.nanCount} NaN**` : ' · NaN 0';
+  return `${label}tensor ${shape} ${summary.dtype ?? ''} · ${stats}${nan}\n\n\`${summary.preview}\``;
+}

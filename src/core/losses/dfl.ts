@@ -1,0 +1,160 @@
+/**
+ * Distribution Focal Loss (Li et al. 2020, Generalized Focal Loss), as mmdetection's
+ * `distribution_focal_loss`: a continuous regression target y is spread over its two neighbouring
+ * bins and the bin logits are trained with the cross-entropy to that two-bin distribution.
+ */
+import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../distributions';
+import { InputError } from '../errors';
+import { coefficient, planReduction, reduce } from '../reduction';
+import { requireFinite, requireShape, type Tensor } from '../tensor';
+import type { LossOptions, LossResult } from './types';
+
+export interface DflOptions extends LossOptions {
+  /**
+   * The number of bins, or a `reg_max` with its convention (mmdetection: reg_max + 1 bins,
+   * ultralytics: reg_max bins). Required: naming the convention is the point. Must match pred's
+   * second dimension.
+   */
+  readonly bins: BinSpec;
+}
+
+export interface DflResult extends LossResult<'pred'> {
+  /** Σ_i softmax(pred)_i · i per row, shape (n): the distance the Integral would decode, in bins. */
+  readonly expectation: Tensor;
+  /** H(wl, wr) per row, shape (n): the least the loss can be for that target (0 at integers). */
+  readonly entropyFloor: Tensor;
+  /** perElement − entropyFloor, shape (n): the KL divergence of the prediction from the target (≥ 0 up to rounding). */
+  readonly excess: Tensor;
+  readonly report: { readonly clampedTargets: number };
+}
+
+/**
+ * Distribution Focal Loss, mmdetection's `distribution_focal_loss`:
+ * loss_r = wl·CE(pred_r, left) + wr·CE(pred_r, right), with left = ⌊y_r⌋, right = left + 1,
+ * wl = right − y_r, wr = y_r − left, CE(z, k) = logsumexp(z) − z_k.
+ *
+ * @param pred (n, bins) bin logits, finite.
+ * @param target (n) continuous targets in bin units, finite. Targets outside [0, bins − 1) are
+ *   clamped and counted in `report.clampedTargets`: y ≥ bins − 1 becomes the cross-entropy to the
+ *   last bin (the continuous limit; mmdetection would index past the end at y = bins − 1 exactly),
+ *   y < 0 the cross-entropy to bin 0. NaN or ±∞ is an InputError.
+ * @param options.bins required {@link BinSpec}; must equal pred's second dimension.
+ * @param options.reduction 'mean' (default) averages the weighted per-row losses over n (or divides
+ *   their sum by `avgFactor`), 'sum' adds them, 'none' returns them weighted, shape (n).
+ * @param options.weight optional (n) per-row weights; options.avgFactor optional divisor for 'mean'.
+ * @param options.grad also return grad.pred, shape (n, bins), the gradient of the reported loss
+ *   (of its sum for 'none'): c_r·((wl + wr)·p_ri − wl·[i = left] − wr·[i = right]), where p is the
+ *   row softmax and c_r the reduction's coefficient for row r (weight, 1/n or 1/avgFactor).
+ * @returns perElement (n) unweighted losses, plus expectation, entropyFloor and excess (n).
+ *
+ * One exponential per logit: the softmax probabilities are written straight into the gradient.
+ */
+export function distributionFocalLoss(pred: Tensor, target: Tensor, options: DflOptions): DflResult {
+  return computeDfl('distributionFocalLoss', pred, target, options);
+}
+
+function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOptions): DflResult {
+  if (options === undefined || options === null || options.bins === undefined) {
+    throw new InputError(fn, 'options.bins', 'given: a bin count or { regMax, convention }', 'missing');
+  }
+  const bins = binCount(options.bins, fn, 'options.bins');
+  const dims = requireShape(fn, 'pred', pred, ['n', 'bins']);
+  requireShape(fn, 'target', target, ['n'], dims);
+  if (dims.get('bins') !== bins) {
+    throw new InputError(fn, 'pred', `of shape (n, ${bins}) to match options.bins`, `of shape (${pred.shape.join(', ')})`);
+  }
+  // pred is checked row by row inside the kernel's single pass (expRowInto), target here.
+  requireFinite(fn, 'target', target);
+  const n = pred.shape[0];
+  const plan = planReduction(fn, [n], options);
+
+  const x = pred.data;
+  const y = target.data;
+  const perElement = new Float64Array(n);
+  const expectation = new Float64Array(n);
+  const floor = new Float64Array(n);
+  const excess = new Float64Array(n);
+  const grad = options.grad === true ? new Float64Array(n * bins) : null;
+  // The exponentials go straight into the gradient, or into a scratch row when there is none.
+  const rowExp = grad ?? new Float64Array(bins);
+  const stats = newExpRowStats();
+  let clampedTargets = 0;
+
+  for (let r = 0, base = 0; r < n; r++, base += bins) {
+    const { left, right, weightLeft: wl, weightRight: wr, clamped } = interpolationWeights(y[r], bins);
+    if (clamped) clampedTargets++;
+    const rowBase = grad === null ? 0 : base;
+    expRowInto(x, base, bins, rowExp, rowBase, stats);
+    if (!stats.finite) requireFinite(fn, 'pred', pred);
+    const shift = stats.shift;
+    const sum = stats.sum;
+    const logSum = Math.log(sum);
+    // logsumexp − z_k as (shift − z_k) + ln Σ: no cancellation between two large numbers at ±1000.
+    const loss = wl * (shift - x[base + left] + logSum) + wr * (shift - x[base + right] + logSum);
+    const inverse = 1 / sum;
+    const entropy = binaryEntropy(wl, wr);
+    perElement[r] = loss;
+    expectation[r] = stats.moment * inverse;
+    floor[r] = entropy;
+    excess[r] = loss - entropy;
+    if (grad !== null) {
+      const c = coefficient(plan, r);
+      const scale = c * (wl + wr) * inverse;
+      for (let i = base; i < base + bins; i++) grad[i] *= scale;
+      grad[base + left] -= c * wl;
+      grad[base + right] -= c * wr;
+    }
+  }
+
+  const perElementTensor: Tensor = { shape: [n], data: perElement };
+  return {
+    loss: reduce(plan, perElementTensor),
+    perElement: perElementTensor,
+    ...(grad !== null ? { grad: { pred: { shape: [n, bins], data: grad } } } : {}),
+    expectation: { shape: [n], data: expectation },
+    entropyFloor: { shape: [n], data: floor },
+    excess: { shape: [n], data: excess },
+    report: { clampedTargets },
+  };
+}
+
+export interface DflPoint {
+  /** The DFL of these logits for target y. */
+  readonly value: number;
+  /** d value / d logits, one per bin. */
+  readonly gradient: Float64Array;
+  /** Σ softmax(logits)_i · i. */
+  readonly expectation: number;
+  /** H(weightLeft, weightRight), the least `value` can be for this y. */
+  readonly entropyFloor: number;
+  readonly left: number;
+  readonly right: number;
+  readonly weightLeft: number;
+  readonly weightRight: number;
+  /** Whether y was outside [0, bins − 1) and clamped. */
+  readonly clamped: boolean;
+}
+
+/**
+ * DFL of one row of bin logits against one continuous target y, for plots and tooltips: the same
+ * computation as {@link distributionFocalLoss} with n = 1 and bins = logits.length (≥ 2), including
+ * its clamping of y outside [0, bins − 1).
+ */
+export function dflPoint(logits: ArrayLike<number>, y: number): DflPoint {
+  const bins = logits.length;
+  if (bins < 2) throw new InputError('dflPoint', 'logits', 'at least 2 bin logits', `${bins}`);
+  const pred: Tensor = { shape: [1, bins], data: Float64Array.from(logits) };
+  const result = computeDfl('dflPoint', pred, { shape: [1], data: Float64Array.of(y) }, { bins, reduction: 'sum', grad: true });
+  const { left, right, weightLeft, weightRight, clamped } = interpolationWeights(y, bins);
+  return {
+    value: result.perElement.data[0],
+    gradient: (result.grad as { pred: Tensor }).pred.data,
+    expectation: result.expectation.data[0],
+    entropyFloor: result.entropyFloor.data[0],
+    left,
+    right,
+    weightLeft,
+    weightRight,
+    clamped,
+  };
+}

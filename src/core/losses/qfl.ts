@@ -1,0 +1,287 @@
+import { InputError, describeValue } from '../errors';
+import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type ClampCounter } from '../numerics';
+import { log1pUnit } from './focal';
+import { planReduction, reduce, type ReductionPlan } from '../reduction';
+import {
+  requireFinite,
+  requireInRange,
+  requireIntegers,
+  requireNumberInRange,
+  requireShape,
+  scalar,
+  type Tensor,
+} from '../tensor';
+import type { LossOptions, LossResult } from './types';
+
+const FN = 'qualityFocalLoss';
+
+/**
+ * Where the background label sits. 'background-last' (mmdetection ≥ 2): classes 0..C−1, label C is
+ * background. 'background-first' (the original GFocal code): label 0 is background, labels 1..C
+ * are classes 0..C−1.
+ */
+export type LabelConvention = 'background-last' | 'background-first';
+
+/**
+ * QFL targets. `label` (n) integer class labels with `score` (n) IoU targets in [0, 1] for the
+ * labelled class (every other class, and every class of a background row, has target 0); or
+ * `dense` (n, C) soft targets in [0, 1].
+ */
+export type QflTarget = { label: Tensor; score: Tensor } | { dense: Tensor };
+
+export interface QflOptions extends LossOptions {
+  /** Exponent β ≥ 0 of the modulating factor |y − σ|^β; any real, default 2. */
+  beta?: number;
+  /** Label convention of the label/score form; default 'background-last'. */
+  labelConvention?: LabelConvention;
+  /** pred holds probabilities in [0, 1] instead of logits (mmdetection `quality_focal_loss_with_prob`). */
+  activated?: boolean;
+}
+
+/**
+ * Quality Focal Loss (Li et al. 2020, Generalized Focal Loss), with mmdetection's
+ * `quality_focal_loss` semantics and `abs()` on the modulating factor:
+ *
+ *   loss(x, y) = BCE(σ, y)·|y − σ|^β,  σ = σ(x) for logits, σ = pred when `activated`.
+ *
+ * @param pred (n, C) class logits, or probabilities in [0, 1] with `activated: true`.
+ * @param target `{ label, score }`: label (n) integers under `labelConvention`, score (n) in
+ *   [0, 1]; a row's labelled class has target `score`, all other entries target 0. Or
+ *   `{ dense }`: (n, C) soft targets in [0, 1].
+ * @param options `beta` (default 2, ≥ 0); `labelConvention` (default 'background-last');
+ *   `activated` (default false); `reduction` (default 'mean': weighted mean over the elements of
+ *   `perElement`, or weighted sum / `avgFactor`; 'sum'; 'none': weighted `perElement`); `weight` of
+ *   `perElement`'s shape or a prefix of it ((n) in both forms, as mmdetection passes it); `grad`.
+ * @returns `perElement`: (n), the loss summed over classes, for the label/score form; (n, C) for
+ *   the dense form. With `grad`, `grad.pred` (n, C) = ∂loss/∂pred (of the sum of `loss` for 'none').
+ *   For logits, with d = σ − y: d·|d|^β + BCE·β·|d|^β/d·σ(1 − σ), taken as d·|d|^β where d = 0
+ *   (the subgradient that keeps β < 1 finite). For probabilities, BCE's derivative is PyTorch's
+ *   (σ − y)/max(σ(1 − σ), 1e-12) and BCE's logs are clamped at −100; `report.logClamps` counts them.
+ */
+export function qualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
+  const beta = options.beta ?? 2;
+  const convention = options.labelConvention ?? 'background-last';
+  const activated = options.activated ?? false;
+  requireNumberInRange(FN, 'options.beta', beta, 0, Infinity);
+  if (convention !== 'background-last' && convention !== 'background-first') {
+    throw new InputError(FN, 'options.labelConvention', "'background-last' or 'background-first'", describeValue(convention));
+  }
+  const dims = requireShape(FN, 'pred', pred, ['n', 'C']);
+  if (activated) requireInRange(FN, 'pred', pred, 0, 1);
+  else requireFinite(FN, 'pred', pred);
+  const n = dims.get('n') as number;
+  const C = dims.get('C') as number;
+  const grad = options.grad ? new Float64Array(n * C) : null;
+  const clamps: ClampCounter = { count: 0 };
+
+  let perElement: Tensor;
+  let plan: ReductionPlan;
+  let total: number;
+  if ('dense' in target) {
+    requireShape(FN, 'target.dense', target.dense, ['n', 'C'], dims);
+    requireInRange(FN, 'target.dense', target.dense, 0, 1);
+    perElement = { shape: [n, C], data: new Float64Array(n * C) };
+    plan = planReduction(FN, perElement.shape, options);
+    total = activated
+      ? denseProbKernel(pred.data, target.dense.data, beta, plan, perElement.data, grad, clamps)
+      : denseLogitKernel(pred.data, target.dense.data, beta, plan, perElement.data, grad);
+  } else {
+    requireShape(FN, 'target.label', target.label, ['n'], dims);
+    requireShape(FN, 'target.score', target.score, ['n'], dims);
+    requireIntegers(FN, 'target.label', target.label, 0, C);
+    requireInRange(FN, 'target.score', target.score, 0, 1);
+    perElement = { shape: [n], data: new Float64Array(n) };
+    plan = planReduction(FN, perElement.shape, options);
+    // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
+    const shift = convention === 'background-first' ? 1 : 0;
+    total = activated
+      ? labelProbKernel(pred.data, C, target.label.data, shift, target.score.data, beta, plan, perElement.data, grad, clamps)
+      : labelLogitKernel(pred.data, C, target.label.data, shift, target.score.data, beta, plan, perElement.data, grad);
+  }
+
+  const loss = plan.reduction === 'none' ? reduce(plan, perElement) : scalar(total);
+  const result: LossResult<'pred'> = { loss, perElement, report: activated ? { logClamps: clamps.count } : {} };
+  return grad === null ? result : { ...result, grad: { pred: { shape: [n, C], data: grad } } };
+}
+
+/** m^β for m ≥ 0 with 0^0 = 1; the common exponents skip Math.pow. */
+function powBeta(m: number, beta: number): number {
+  if (beta === 2) return m * m;
+  if (beta === 1) return m;
+  if (beta === 0) return 1;
+  return m === 0 ? 0 : Math.pow(m, beta);
+}
+
+/** The reduction coefficient of per-element loss `index`. */
+function coefficientAt(plan: ReductionPlan, index: number): number {
+  return plan.weight === null ? plan.scale : plan.scale * plan.weight[(index / plan.weightStride) | 0];
+}
+
+/**
+ * Label/score form on logits. pred (n, C) row-major; label, score (n). Writes each row's loss
+ * summed over classes to `out` (n) and c·∂/∂x to `grad` (n, C); returns Σ cᵣ·outᵣ.
+ */
+function labelLogitKernel(
+  x: Float64Array,
+  C: number,
+  label: Float64Array,
+  shift: number,
+  score: Float64Array,
+  beta: number,
+  plan: ReductionPlan,
+  out: Float64Array,
+  grad: Float64Array | null,
+): number {
+  const n = label.length;
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const c = coefficientAt(plan, r);
+    const positive = label[r] - shift;
+    const base = r * C;
+    let rowSum = 0;
+    for (let j = 0; j < C; j++) {
+      const i = base + j;
+      const xi = x[i];
+      // One exp serves σ(x), σ(−x) and softplus(±x), each taken on its non-overflowing side.
+      const e = fastExp(-Math.abs(xi));
+      const inv = 1 / (1 + e);
+      const lp = log1pUnit(e);
+      let p: number;
+      let q: number;
+      let spNeg: number; // softplus(−x) = −log σ(x)
+      if (xi >= 0) {
+        p = inv;
+        q = e * inv;
+        spNeg = lp;
+      } else {
+        p = e * inv;
+        q = inv;
+        spNeg = lp - xi;
+      }
+      if (j !== positive) {
+        // Target 0: BCE = softplus(x), d = σ, and ∂σ^β/∂x = β·σ^β·(1 − σ) needs no σ^(β−1).
+        const bce = xi + spNeg;
+        const pb = powBeta(p, beta);
+        rowSum += bce * pb;
+        if (grad !== null) grad[i] = c * pb * (p + beta * bce * q);
+      } else {
+        const y = score[r];
+        const bce = (1 - y) * xi + spNeg;
+        // σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
+        const d = p < 0.5 ? p - y : 1 - y - q;
+        const m = d < 0 ? -d : d;
+        const mb = powBeta(m, beta);
+        rowSum += bce * mb;
+        if (grad !== null) grad[i] = c * (d * mb + (m === 0 ? 0 : (beta * bce * mb * p * q) / d));
+      }
+    }
+    out[r] = rowSum;
+    total += c * rowSum;
+  }
+  return total;
+}
+
+/** Dense form on logits: x, y (n·C) flattened; writes per-element losses and c·∂/∂x. */
+function denseLogitKernel(
+  x: Float64Array,
+  y: Float64Array,
+  beta: number,
+  plan: ReductionPlan,
+  out: Float64Array,
+  grad: Float64Array | null,
+): number {
+  let total = 0;
+  for (let i = 0; i < x.length; i++) {
+    const c = coefficientAt(plan, i);
+    const xi = x[i];
+    const yi = y[i];
+    const e = fastExp(-Math.abs(xi));
+    const inv = 1 / (1 + e);
+    const lp = log1pUnit(e);
+    const p = xi >= 0 ? inv : e * inv;
+    const q = xi >= 0 ? e * inv : inv;
+    const bce = (1 - yi) * xi + (xi >= 0 ? lp : lp - xi);
+    const d = p < 0.5 ? p - yi : 1 - yi - q;
+    const m = d < 0 ? -d : d;
+    const mb = powBeta(m, beta);
+    const li = bce * mb;
+    out[i] = li;
+    total += c * li;
+    if (grad !== null) grad[i] = c * (d * mb + (m === 0 ? 0 : (beta * bce * mb * p * q) / d));
+  }
+  return total;
+}
+
+/** Label/score form on probabilities; shapes as `labelLogitKernel`. */
+function labelProbKernel(
+  prob: Float64Array,
+  C: number,
+  label: Float64Array,
+  shift: number,
+  score: Float64Array,
+  beta: number,
+  plan: ReductionPlan,
+  out: Float64Array,
+  grad: Float64Array | null,
+  clamps: ClampCounter,
+): number {
+  let total = 0;
+  for (let r = 0; r < label.length; r++) {
+    const c = coefficientAt(plan, r);
+    const positive = label[r] - shift;
+    let rowSum = 0;
+    for (let j = 0; j < C; j++) {
+      const i = r * C + j;
+      const point = qflPointUnchecked(prob[i], j === positive ? score[r] : 0, beta, clamps);
+      rowSum += point.value;
+      if (grad !== null) grad[i] = c * point.dSigma;
+    }
+    out[r] = rowSum;
+    total += c * rowSum;
+  }
+  return total;
+}
+
+/** Dense form on probabilities; shapes as `denseLogitKernel`. */
+function denseProbKernel(
+  prob: Float64Array,
+  y: Float64Array,
+  beta: number,
+  plan: ReductionPlan,
+  out: Float64Array,
+  grad: Float64Array | null,
+  clamps: ClampCounter,
+): number {
+  let total = 0;
+  for (let i = 0; i < prob.length; i++) {
+    const c = coefficientAt(plan, i);
+    const point = qflPointUnchecked(prob[i], y[i], beta, clamps);
+    out[i] = point.value;
+    total += c * point.value;
+    if (grad !== null) grad[i] = c * point.dSigma;
+  }
+  return total;
+}
+
+function qflPointUnchecked(sigma: number, y: number, beta: number, clamps?: ClampCounter): { value: number; dSigma: number } {
+  const bce = binaryCrossEntropy(sigma, y, clamps);
+  const modulator = absPow(sigma - y, beta);
+  return {
+    value: bce * modulator.value,
+    dSigma: binaryCrossEntropyGrad(sigma, y) * modulator.value + bce * modulator.derivative,
+  };
+}
+
+/**
+ * QFL of a probability σ ∈ [0, 1] against a soft target y ∈ [0, 1], for plotting curves:
+ * BCE(σ, y)·|y − σ|^β with `F.binary_cross_entropy`'s logs clamped at −100, so the value is finite
+ * at σ ∈ {0, 1}. `dSigma` is its derivative in σ, using PyTorch's bounded BCE derivative
+ * (σ − y)/max(σ(1 − σ), 1e-12) and the subgradient 0 of |y − σ|^β at σ = y.
+ */
+export function qflPoint(sigma: number, y: number, beta: number): { value: number; dSigma: number } {
+  const fn = 'qflPoint';
+  if (!(sigma >= 0 && sigma <= 1)) throw new InputError(fn, 'sigma', 'a probability in [0, 1]', describeValue(sigma));
+  if (!(y >= 0 && y <= 1)) throw new InputError(fn, 'y', 'a target in [0, 1]', describeValue(y));
+  requireNumberInRange(fn, 'beta', beta, 0, Infinity);
+  return qflPointUnchecked(sigma, y, beta);
+}

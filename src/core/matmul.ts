@@ -1,0 +1,169 @@
+/**
+ * Dense float64 matrix products over row-major Float64Arrays, the cost centre of the embedding
+ * losses (a (B,d)·(d,C) product and its two gradient products). Plain scalar TypeScript, so it
+ * runs in a browser too; the speed comes from memory order, not from tricks:
+ * - the inner loop walks contiguous memory (i-k-j order for A·B and Aᵀ·B, row·row dots for A·Bᵀ);
+ * - 4×4 register blocks: each pass over a row segment does 16 multiply-adds per 8 loads instead
+ *   of 1 per 2, which is what makes scalar code compute-bound rather than load-bound;
+ * - the shared dimension and the output columns are cut into blocks that stay in cache.
+ * Every function overwrites `out` (it never accumulates into what was there).
+ */
+
+/** Output columns per block: 4 rows of this many doubles from B and from out stay in L1. */
+const COLUMN_BLOCK = 512;
+/** Shared-dimension extent per block: 128 rows of a column block of B (0.5 MiB) stay in L2. */
+const DEPTH_BLOCK = 128;
+/** Shared-dimension extent per block of the row·row product A·Bᵀ. */
+const DOT_BLOCK = 256;
+/** Rows of A per block of A·Bᵀ, so that a block of A is reused from cache across all of B. */
+const DOT_ROW_BLOCK = 64;
+
+/** out (M,N) = A (M,K) · B (K,N). */
+export function matmulInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+  // Element (i, p) of A sits at a[i·K + p].
+  stridedProduct(a, k, 1, b, out, m, k, n);
+}
+
+/** out (M,N) = Aᵀ · B, with A stored as (K,M) and B as (K,N): the gradient product Xᵀ·G. */
+export function matmulTransAInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+  // Element (i, p) of Aᵀ sits at a[p·M + i].
+  stridedProduct(a, 1, m, b, out, m, k, n);
+}
+
+/**
+ * The i-k-j product out (M,N) = Â·B where Â(i,p) = a[i·rowStride + p·depthStride]. A is only read
+ * 16 values per 4×4 block, so its layout does not matter; B and out are walked along rows.
+ */
+function stridedProduct(
+  a: Float64Array,
+  rowStride: number,
+  depthStride: number,
+  b: Float64Array,
+  out: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  out.fill(0, 0, m * n);
+  const m4 = m - (m % 4);
+  for (let j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
+    const j1 = Math.min(n, j0 + COLUMN_BLOCK);
+    for (let p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
+      const p1 = Math.min(k, p0 + DEPTH_BLOCK);
+      const p4 = p1 - ((p1 - p0) % 4);
+      for (let i = 0; i < m4; i += 4) {
+        const o0 = i * n;
+        for (let p = p0; p < p4; p += 4) {
+          const r0 = i * rowStride + p * depthStride;
+          const r1 = r0 + rowStride;
+          const r2 = r1 + rowStride;
+          const r3 = r2 + rowStride;
+          const d = depthStride;
+          axpy4x4(
+            out, o0, n, b, p * n, n, j0, j1,
+            a[r0], a[r0 + d], a[r0 + 2 * d], a[r0 + 3 * d],
+            a[r1], a[r1 + d], a[r1 + 2 * d], a[r1 + 3 * d],
+            a[r2], a[r2 + d], a[r2 + 2 * d], a[r2 + 3 * d],
+            a[r3], a[r3 + d], a[r3 + 2 * d], a[r3 + 3 * d],
+          );
+        }
+        for (let p = p4; p < p1; p++) {
+          for (let r = 0; r < 4; r++) axpy1(out, o0 + r * n, b, p * n, j0, j1, a[(i + r) * rowStride + p * depthStride]);
+        }
+      }
+      for (let i = m4; i < m; i++) {
+        for (let p = p0; p < p1; p++) axpy1(out, i * n, b, p * n, j0, j1, a[i * rowStride + p * depthStride]);
+      }
+    }
+  }
+}
+
+/**
+ * Four output rows (starting at `o`, `n` apart) += the 4×4 block of A times four rows of B
+ * (starting at `q`, `ldb` apart), over columns [j0, j1). aRC is A(row R, depth C) of the block.
+ */
+function axpy4x4(
+  out: Float64Array, o: number, n: number, b: Float64Array, q: number, ldb: number, j0: number, j1: number,
+  a00: number, a01: number, a02: number, a03: number,
+  a10: number, a11: number, a12: number, a13: number,
+  a20: number, a21: number, a22: number, a23: number,
+  a30: number, a31: number, a32: number, a33: number,
+): void {
+  const q1 = q + ldb;
+  const q2 = q1 + ldb;
+  const q3 = q2 + ldb;
+  const o1 = o + n;
+  const o2 = o1 + n;
+  const o3 = o2 + n;
+  for (let j = j0; j < j1; j++) {
+    const b0 = b[q + j];
+    const b1 = b[q1 + j];
+    const b2 = b[q2 + j];
+    const b3 = b[q3 + j];
+    out[o + j] += a00 * b0 + a01 * b1 + a02 * b2 + a03 * b3;
+    out[o1 + j] += a10 * b0 + a11 * b1 + a12 * b2 + a13 * b3;
+    out[o2 + j] += a20 * b0 + a21 * b1 + a22 * b2 + a23 * b3;
+    out[o3 + j] += a30 * b0 + a31 * b1 + a32 * b2 + a33 * b3;
+  }
+}
+
+/** out[o + j] += alpha·b[q + j] for j in [j0, j1): the remainder rows and depths. */
+function axpy1(out: Float64Array, o: number, b: Float64Array, q: number, j0: number, j1: number, alpha: number): void {
+  if (alpha === 0) return;
+  for (let j = j0; j < j1; j++) out[o + j] += alpha * b[q + j];
+}
+
+/**
+ * out (M,N) = A (M,K) · Bᵀ, with B stored as (N,K): every output is a dot product of two
+ * contiguous rows, computed in 2×4 register blocks (8 accumulators and 6 loads per step, which
+ * fits the 16 floating-point registers of x86-64 without spilling).
+ */
+export function matmulTransBInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+  out.fill(0, 0, m * n);
+  const n4 = n - (n % 4);
+  for (let p0 = 0; p0 < k; p0 += DOT_BLOCK) {
+    const p1 = Math.min(k, p0 + DOT_BLOCK);
+    for (let i0 = 0; i0 < m; i0 += DOT_ROW_BLOCK) {
+      const i1 = Math.min(m, i0 + DOT_ROW_BLOCK);
+      const i2 = i1 - ((i1 - i0) % 2);
+      for (let j = 0; j < n4; j += 4) {
+        for (let i = i0; i < i2; i += 2) dot2x4(a, i * k, k, b, j * k, k, p0, p1, out, i * n + j, n);
+        if (i2 < i1) for (let c = 0; c < 4; c++) out[i2 * n + j + c] += dot(a, i2 * k, b, (j + c) * k, p0, p1);
+      }
+      for (let j = n4; j < n; j++) {
+        for (let i = i0; i < i1; i++) out[i * n + j] += dot(a, i * k, b, j * k, p0, p1);
+      }
+    }
+  }
+}
+
+/** The 2×4 block out[o..] += rows (a at `r`, `r+lda`) · rows (b at `q`, `q+ldb`, …) over [p0, p1). */
+function dot2x4(
+  a: Float64Array, r: number, lda: number, b: Float64Array, q: number, ldb: number,
+  p0: number, p1: number, out: Float64Array, o: number, n: number,
+): void {
+  const r1 = r + lda;
+  const q1 = q + ldb;
+  const q2 = q1 + ldb;
+  const q3 = q2 + ldb;
+  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+  for (let p = p0; p < p1; p++) {
+    const x0 = a[r + p];
+    const x1 = a[r1 + p];
+    const y0 = b[q + p];
+    const y1 = b[q1 + p];
+    const y2 = b[q2 + p];
+    const y3 = b[q3 + p];
+    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+  }
+  out[o] += s00; out[o + 1] += s01; out[o + 2] += s02; out[o + 3] += s03;
+  out[o + n] += s10; out[o + n + 1] += s11; out[o + n + 2] += s12; out[o + n + 3] += s13;
+}
+
+/** Σ a[r + p]·b[q + p] over p in [p0, p1). */
+function dot(a: Float64Array, r: number, b: Float64Array, q: number, p0: number, p1: number): number {
+  let sum = 0;
+  for (let p = p0; p < p1; p++) sum += a[r + p] * b[q + p];
+  return sum;
+}

@@ -1,0 +1,105 @@
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { matmulInto, matmulTransAInto, matmulTransBInto } from '../../src/core/matmul';
+import { assertClose } from '../helpers/gradcheck';
+
+/** The textbook triple loop, out(i,j) = Σₚ A(i,p)·B(p,j), with element readers for transposes. */
+function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      for (let p = 0; p < k; p++) sum += a(i, p) * b(p, j);
+      out[i * n + j] = sum;
+    }
+  }
+  return out;
+}
+
+function random(length: number, seed: number): Float64Array {
+  // A small deterministic generator so that failures reproduce from the fast-check seed alone.
+  let state = seed >>> 0 || 1;
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state / 2 ** 32 - 0.5;
+  }
+  return out;
+}
+
+const dims = fc.record({ m: fc.integer({ min: 0, max: 11 }), k: fc.integer({ min: 0, max: 11 }), n: fc.integer({ min: 0, max: 11 }), seed: fc.integer() });
+
+// Tolerances: both sides sum the same k products in a different order.
+const tol = { atol: 1e-13, rtol: 1e-12 };
+
+describe('matmul', () => {
+  it('A·B matches the triple loop for small shapes, remainders and empty extents included', () => {
+    fc.assert(
+      fc.property(dims, ({ m, k, n, seed }) => {
+        const a = random(m * k, seed);
+        const b = random(k * n, seed + 1);
+        const out = new Float64Array(m * n).fill(7); // stale contents must be overwritten
+        matmulInto(a, b, out, m, k, n);
+        assertClose('A·B', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]), tol);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('Aᵀ·B matches the triple loop', () => {
+    fc.assert(
+      fc.property(dims, ({ m, k, n, seed }) => {
+        const a = random(k * m, seed); // stored (K, M)
+        const b = random(k * n, seed + 1);
+        const out = new Float64Array(m * n).fill(7);
+        matmulTransAInto(a, b, out, m, k, n);
+        assertClose('Aᵀ·B', out, naive(m, k, n, (i, p) => a[p * m + i], (p, j) => b[p * n + j]), tol);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('A·Bᵀ matches the triple loop', () => {
+    fc.assert(
+      fc.property(dims, ({ m, k, n, seed }) => {
+        const a = random(m * k, seed);
+        const b = random(n * k, seed + 1); // stored (N, K)
+        const out = new Float64Array(m * n).fill(7);
+        matmulTransBInto(a, b, out, m, k, n);
+        assertClose('A·Bᵀ', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[j * k + p]), tol);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('all three agree with the triple loop across cache-block boundaries', () => {
+    // Extents past every block size (512 columns, 128 and 256 depths, 64 rows), none a multiple of 4.
+    const [m, k, n] = [67, 263, 521];
+    const a = random(m * k, 3);
+    const b = random(k * n, 4);
+    const out = new Float64Array(m * n);
+    matmulInto(a, b, out, m, k, n);
+    assertClose('A·B', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]), tol);
+    const at = random(k * m, 5);
+    const outA = new Float64Array(m * n);
+    matmulTransAInto(at, b, outA, m, k, n);
+    assertClose('Aᵀ·B', outA, naive(m, k, n, (i, p) => at[p * m + i], (p, j) => b[p * n + j]), tol);
+    const bt = random(n * k, 6);
+    matmulTransBInto(a, bt, out, m, k, n);
+    assertClose('A·Bᵀ', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => bt[j * k + p]), tol);
+  });
+
+  it('has the identity as a neutral element and zero as an absorbing one', () => {
+    const n = 9;
+    const eye = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) eye[i * n + i] = 1;
+    const a = random(5 * n, 11);
+    const out = new Float64Array(5 * n);
+    matmulInto(a, eye, out, 5, n, n);
+    assertClose('A·I', out, a, { atol: 0, rtol: 0 });
+    matmulTransBInto(a, eye, out, 5, n, n);
+    assertClose('A·Iᵀ', out, a, { atol: 0, rtol: 0 });
+    matmulInto(a, new Float64Array(n * n), out, 5, n, n);
+    assertClose('A·0', out, new Float64Array(5 * n), { atol: 0, rtol: 0 });
+  });
+});

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import {
+  NORMALIZE_EPS,
+  columnNormsInto,
+  normalizeColumnsBackwardInto,
+  normalizeRowsBackwardInto,
+  normalizeRowsInto,
+  rowNormsInto,
+} from '../../src/core/normalize';
+import { assertClose, assertGradientMatches, finiteDifference } from '../helpers/gradcheck';
+
+/** Σ gᵢₖ·v̂ᵢₖ for rows v̂ = v / max(‖v‖, ε), written from the definition, naively. */
+function projectedRows(v: Float64Array, rows: number, cols: number, g: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    let norm = 0;
+    for (let k = 0; k < cols; k++) norm += v[i * cols + k] ** 2;
+    const divisor = Math.max(Math.sqrt(norm), 1e-12);
+    for (let k = 0; k < cols; k++) total += (g[i * cols + k] * v[i * cols + k]) / divisor;
+  }
+  return total;
+}
+
+function transpose(v: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) out[k * rows + i] = v[i * cols + k];
+  return out;
+}
+
+const matrix = fc
+  .record({ rows: fc.integer({ min: 0, max: 5 }), cols: fc.integer({ min: 1, max: 6 }) })
+  .chain(({ rows, cols }) =>
+    fc.record({
+      rows: fc.constant(rows),
+      cols: fc.constant(cols),
+      v: fc.float64Array({ minLength: rows * cols, maxLength: rows * cols, min: -3, max: 3, noNaN: true, noDefaultInfinity: true }),
+      g: fc.float64Array({ minLength: rows * cols, maxLength: rows * cols, min: -2, max: 2, noNaN: true, noDefaultInfinity: true }),
+    }),
+  )
+  // Finite differences need the norm comfortably away from the ε kink.
+  .filter(({ v, rows, cols }) => {
+    const norms = new Float64Array(rows);
+    rowNormsInto(v, rows, cols, norms);
+    return norms.every((n) => n > 0.1);
+  });
+
+/** Rows' backward given dL/dv̂ = g for L = Σ g·v̂: computes the dots the caller is expected to supply. */
+function rowsBackward(v: Float64Array, rows: number, cols: number, g: Float64Array): Float64Array {
+  const norms = new Float64Array(rows);
+  rowNormsInto(v, rows, cols, norms);
+  const hat = new Float64Array(v.length);
+  normalizeRowsInto(v, rows, cols, norms, hat);
+  const dots = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) dots[i] += hat[i * cols + k] * g[i * cols + k];
+  const grad = new Float64Array(g);
+  normalizeRowsBackwardInto(grad, v, rows, cols, norms, dots);
+  return grad;
+}
+
+describe('normalize', () => {
+  it('normalizes rows to unit length and reports column norms by the definition', () => {
+    const v = Float64Array.of(3, 4, 0, 0, 1, 2);
+    const norms = new Float64Array(3);
+    rowNormsInto(v, 3, 2, norms);
+    assertClose('row norms', norms, [5, 0, Math.sqrt(5)]);
+    const hat = new Float64Array(6);
+    normalizeRowsInto(v, 3, 2, norms, hat);
+    assertClose('unit rows', hat, [0.6, 0.8, 0, 0, 1 / Math.sqrt(5), 2 / Math.sqrt(5)]);
+    const columnNorms = new Float64Array(2);
+    columnNormsInto(v, 3, 2, columnNorms);
+    assertClose('column norms', columnNorms, [Math.sqrt(10), Math.sqrt(20)]);
+  });
+
+  it('row backward matches finite differences', () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, v, g }) => {
+        const analytic = rowsBackward(v, rows, cols, g);
+        const numeric = finiteDifference((t) => projectedRows(t.data, rows, cols, g), { shape: [rows, cols], data: v });
+        assertGradientMatches('rows', analytic, numeric, { atol: 1e-6, rtol: 1e-5 });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('column backward matches finite differences of the transposed problem', () => {
+    fc.assert(
+      fc.property(matrix, ({ rows, cols, v, g }) => {
+        // Treat v as (cols, rows) stored transposed: its columns are the rows above.
+        const vt = transpose(v, rows, cols);
+        const gt = transpose(g, rows, cols);
+        const norms = new Float64Array(rows);
+        columnNormsInto(vt, cols, rows, norms);
+        const dots = new Float64Array(rows);
+        for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) dots[i] += (v[i * cols + k] / norms[i]) * g[i * cols + k];
+        const grad = new Float64Array(gt);
+        normalizeColumnsBackwardInto(grad, vt, cols, rows, norms, dots);
+        const numeric = finiteDifference((t) => projectedRows(t.data, rows, cols, g), { shape: [rows, cols], data: v });
+        assertGradientMatches('columns', transpose(grad, cols, rows), numeric, { atol: 1e-6, rtol: 1e-5 });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a zero vector normalizes to zero and passes gradients through divided by ε, as F.normalize', () => {
+    const v = new Float64Array(3);
+    const norms = new Float64Array(1);
+    rowNormsInto(v, 1, 3, norms);
+    const hat = new Float64Array(3).fill(9);
+    normalizeRowsInto(v, 1, 3, norms, hat);
+    assert.deepEqual([...hat], [0, 0, 0]);
+    const grad = Float64Array.of(1, -2, 0.5);
+    normalizeRowsBackwardInto(grad, v, 1, 3, norms, Float64Array.of(0));
+    assertClose('g/ε', grad, [1 / NORMALIZE_EPS, -2 / NORMALIZE_EPS, 0.5 / NORMALIZE_EPS]);
+  });
+});

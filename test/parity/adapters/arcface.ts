@@ -1,0 +1,32 @@
+import { arcFaceLoss, type ArcFaceForm } from '../../../src/core/losses/arcface';
+import { toNested } from '../../../src/core/tensor';
+import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
+
+/**
+ * `arcface` cases: x (B,d), W (d,C), labels (B); params s, m, easy_margin, form. Expected keys:
+ * loss (B, reduction none), logits (B,C), grad_x, grad_W (gradients of the sum of loss).
+ */
+export function runArcfaceCase(c: ReferenceCase): ReferenceOutput {
+  const fn = 'arcface';
+  // JSON `[]` loses trailing extents: W's row count is d, so an empty x is (0, d); W itself is
+  // rectangular whenever d > 0, and an empty W can only be (0, C) with C unknown, taken as 0.
+  const W = fixtureTensor(fn, 'W', c.inputs.W);
+  const x = fixtureTensor(fn, 'x', c.inputs.x, [W.shape[0] ?? 0]);
+  const labels = fixtureTensor(fn, 'labels', c.inputs.labels);
+  const form = c.params.form;
+  const result = arcFaceLoss(x, W, labels, {
+    s: numberParam(c.params, 's', 64),
+    m: numberParam(c.params, 'm', 0.5),
+    easyMargin: booleanParam(c.params, 'easy_margin', false),
+    form: typeof form === 'string' ? (form as ArcFaceForm) : 'insightface',
+    reduction: 'none',
+    grad: true,
+  });
+  if (result.grad === undefined) throw new Error('runArcfaceCase: arcFaceLoss returned no gradient');
+  return {
+    loss: toNested(result.loss),
+    logits: toNested(result.logits),
+    grad_x: toNested(result.grad.x),
+    grad_W: toNested(result.grad.W),
+  };
+}

@@ -1,0 +1,15 @@
+/** Fixture fn `giou`: mmdetection `giou_loss` (eps 1e-7) with reduction 'none'. */
+import { giouLoss } from '../../../src/core/losses/giou';
+import { toNested } from '../../../src/core/tensor';
+import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
+
+export function runGiouCase(c: ReferenceCase): ReferenceOutput {
+  const pred = fixtureTensor('giou', 'pred', c.inputs.pred, [4]);
+  const target = fixtureTensor('giou', 'target', c.inputs.target, [4]);
+  const result = giouLoss(pred, target, { reduction: 'none', grad: true, eps: numberParam(c.params, 'eps', 1e-7) });
+  return {
+    loss: toNested(result.perElement),
+    iou: toNested(result.iou),
+    grad_pred: toNested(result.grad!.pred),
+  };
+}
