@@ -15,7 +15,12 @@ const { gradBytes, step } = make();
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const rssBefore = process.memoryUsage().rss;
-step(); // warm-up: lets the JIT compile the kernels before timing
+// Typed-array memory is external to the JS heap and is not collected within a call, so the growth
+// of `arrayBuffers` over one call counts every array it allocated, kept or temporary.
+const buffersBefore = process.memoryUsage().arrayBuffers;
+step(); // also the warm-up that lets the JIT compile the kernels before timing
+const allocatedBytes = process.memoryUsage().arrayBuffers - buffersBefore;
+for (let i = 0; i < 2; i++) step();
 const times: number[] = [];
 let peakRss = process.memoryUsage().rss;
 for (let i = 0; i < runs; i++) {
@@ -35,6 +40,7 @@ console.log(
     min_ms: Math.round(times[0] * 100) / 100,
     peak_rss_mb: mib(peakRss),
     peak_extra_mb: mib(peakRss - rssBefore),
+    alloc_per_call_mb: mib(allocatedBytes),
     grad_mb: mib(gradBytes),
     threads: 1,
   }),

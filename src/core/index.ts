@@ -21,3 +21,4 @@ export * from './losses/giou';
 export * from './losses/gfl';
 export * from './losses/arcface';
 export * from './losses/triplet';
+export * from './io';

@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
+import { registerNotebookSerializer } from './notebook/registerSerializer';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Features register themselves here as they land.
+export function activate(context: vscode.ExtensionContext): void {
+  registerNotebookSerializer(context);
 }
 
 export function deactivate(): void {}

@@ -57,19 +57,29 @@ function rowMajorStrides(shape: readonly number[]): Float64Array {
 }
 
 /**
- * Copies `shape`'s elements of `itemSize` bytes from column-major `src` to a new row-major buffer.
- * Walks the source in order with an odometer (axis 0 fastest), so no index is recomputed from scratch.
+ * Copies `shape`'s elements from column-major `src` (aligned, offset 0 of its own buffer or any
+ * offset aligned to 4 bytes) to a new row-major buffer. Elements move as 32-bit lanes (one per 4
+ * bytes; 8-byte elements as two) so that no float is ever read as a number, which could alter a NaN
+ * payload. The source is walked in order with an odometer (axis 0 fastest), so no index is
+ * recomputed from scratch.
  */
 function fortranToRowMajor(src: Uint8Array, shape: readonly number[], itemSize: number): Uint8Array {
   const count = sizeOfShape(shape);
   const out = new Uint8Array(count * itemSize);
+  // Lanes of 4 bytes when the item allows and the source is aligned for them, else bytes.
+  const laneSize = itemSize >= 4 && src.byteOffset % 4 === 0 ? 4 : itemSize === 2 && src.byteOffset % 2 === 0 ? 2 : 1;
+  const Lane: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Uint8Array | Uint16Array | Uint32Array =
+    laneSize === 4 ? Uint32Array : laneSize === 2 ? Uint16Array : Uint8Array;
+  const from = new Lane(src.buffer, src.byteOffset, (count * itemSize) / laneSize);
+  const to = new Lane(out.buffer, 0, (count * itemSize) / laneSize);
+  const lanes = itemSize / laneSize;
   const strides = rowMajorStrides(shape);
   const counter = new Float64Array(shape.length);
   let dest = 0;
   for (let k = 0; k < count; k++) {
-    const from = k * itemSize;
-    const to = dest * itemSize;
-    for (let b = 0; b < itemSize; b++) out[to + b] = src[from + b];
+    const source = k * lanes;
+    const target = dest * lanes;
+    for (let lane = 0; lane < lanes; lane++) to[target + lane] = from[source + lane];
     for (let axis = 0; axis < shape.length; axis++) {
       counter[axis]++;
       dest += strides[axis];
@@ -81,13 +91,24 @@ function fortranToRowMajor(src: Uint8Array, shape: readonly number[], itemSize: 
   return out;
 }
 
-/** Reverses the bytes of each `itemSize`-byte element in place. */
+/** Reverses the bytes of each `itemSize`-byte element in place; `bytes` starts a buffer of its own. */
 function swapBytes(bytes: Uint8Array, itemSize: number): void {
-  for (let start = 0; start < bytes.length; start += itemSize) {
-    for (let lo = start, hi = start + itemSize - 1; lo < hi; lo++, hi--) {
-      const t = bytes[lo];
-      bytes[lo] = bytes[hi];
-      bytes[hi] = t;
+  if (itemSize === 2) {
+    const words = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+    for (let i = 0; i < words.length; i++) words[i] = ((words[i] & 0xff) << 8) | (words[i] >>> 8);
+    return;
+  }
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    words[i] = ((w & 0xff) << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
+  }
+  // An 8-byte element is two swapped 4-byte halves, exchanged.
+  if (itemSize === 8) {
+    for (let i = 0; i < words.length; i += 2) {
+      const t = words[i];
+      words[i] = words[i + 1];
+      words[i + 1] = t;
     }
   }
 }

@@ -147,6 +147,13 @@ function recomputeSource(session: Session, statement: string | undefined, nodes:
   return portable ? { statement, definitions, bindings } : undefined;
 }
 
+/** A figure with sliders must carry its recompute source, or the renderer could not move them. */
+function requirePortable(fn: string, sliders: readonly SliderSpec[], source: RecomputeSource | undefined): void {
+  if (sliders.length > 0 && source === undefined) {
+    throw new InputError(fn, 'options.sliders', 'used with expressions that read only numbers and small arrays', 'used with a large or non-numeric value');
+  }
+}
+
 function withCommon<T extends FigureSpec>(spec: T, options: OptionValues, sliders: SliderSpec[], source: RecomputeSource | undefined): T {
   return {
     ...spec,
@@ -202,9 +209,7 @@ function plot(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   });
   const exclude = new Set([variable, ...sets.flatMap((set) => Object.keys(set))]);
   const source = recomputeSource(session, session.currentStatement, args, exclude);
-  if (sliders.length > 0 && source === undefined) {
-    throw new InputError(fn, 'options.sliders', 'used with expressions that read only numbers and small arrays', 'used with a large or non-numeric value');
-  }
+  requirePortable(fn, sliders, source);
   const yLabel = (options.y_label as string | undefined) ?? (expressions.length === 1 ? expressions[0].toString() : 'value');
   return withCommon(
     { version: FIGURE_SPEC_VERSION, kind: 'curves', x, xLabel: (options.x_label as string | undefined) ?? variable, yLabel, series },
@@ -270,6 +275,7 @@ function heatmap(session: Session, args: MathNode[], scope: Map<string, unknown>
   const lo = Math.max(Math.min(x0, x1), Math.min(y0, y1));
   const hi = Math.min(Math.max(x0, x1), Math.max(y0, y1));
   const source = recomputeSource(session, session.currentStatement, args, new Set([xName, yName]));
+  requirePortable(fn, sliders, source);
   return withCommon(
     {
       version: FIGURE_SPEC_VERSION,
@@ -302,6 +308,7 @@ function dist(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   const options = readOptions(fn, optionsValue, DIST_OPTIONS);
   const sliders = readSliders(fn, options.sliders, scope);
   const source = recomputeSource(session, session.currentStatement, args, new Set());
+  requirePortable(fn, sliders, source);
   const lse = logSumExp(logits);
   const probabilities = logits.map((z) => Math.exp(z - lse));
   const expectation = probabilities.reduce((sum, p, i) => sum + p * i, 0);

@@ -121,8 +121,14 @@ export class Session {
     const node = this.parse(statement.text);
     assertAllowed(node);
     this.currentStatement = statement.text;
+    // mathjs binds an assignment's value before the cap sees it: a statement that fails leaves
+    // the scope as it was, so an over-cap value never stays bound.
+    const before = new Map(this.scope);
     try {
       const value = node.compile().evaluate(this.scope) as unknown;
+      for (const [name, item] of this.scope) {
+        if (before.get(name) !== item) this.capped(`'${name}'`, item);
+      }
       if (node.type === 'FunctionAssignmentNode') {
         const { name, params, expr } = node as MathNode & { name: string; params: string[]; expr: MathNode };
         this.userFunctions.set(name, { params, body: expr, source: statement.text });
@@ -133,6 +139,10 @@ export class Session {
       }
       this.capped('the result', value);
       return { node, value };
+    } catch (error) {
+      this.scope.clear();
+      for (const [name, item] of before) this.scope.set(name, item);
+      throw error;
     } finally {
       this.currentStatement = undefined;
     }
@@ -203,12 +213,20 @@ export class Session {
       const dims = args.length === 1 && (Array.isArray(args[0]) || (args[0] as { toArray?: unknown })?.toArray) ? ((args[0] as { valueOf: () => unknown }).valueOf() as number[]) : args;
       return (dims as unknown[]).filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 1);
     };
+    const isSize = (value: unknown): boolean => Array.isArray(value) || typeof (value as { toArray?: unknown } | null)?.toArray === 'function';
+    type Fn = (...args: unknown[]) => unknown;
+    const transforms = (math as unknown as { expression: { transform: Record<string, Fn | undefined> } }).expression.transform;
     const wrap = (name: string, count: (args: unknown[]) => number) => {
-      const original = (math as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
-      return (...args: unknown[]) => {
+      const guard = (original: Fn): Fn => (...args: unknown[]) => {
         check(`${name}(…)`, count(args));
         return original(...args);
       };
+      const wrapped = guard((math as unknown as Record<string, Fn>)[name]);
+      // Importing over a function drops its expression transform unless the new one carries it:
+      // without it `1:3` and `x[2:3]` would lose their last element (the transform makes ranges
+      // in expressions inclusive and one-based).
+      const transform = transforms[name];
+      return transform === undefined ? wrapped : Object.assign(wrapped, { transform: guard(transform) });
     };
     return {
       zeros: wrap('zeros', sizeOfArgs),
@@ -222,8 +240,10 @@ export class Session {
         const [start, end, step] = args.map((a) => Number((a as { valueOf?: () => unknown })?.valueOf?.() ?? a));
         return Math.abs((end - start) / (Number.isFinite(step) && step !== 0 ? step : 1));
       }),
-      random: wrap('random', (args) => (Array.isArray(args[0]) ? sizeOfArgs([args[0]]) : 1)),
-      randomInt: wrap('randomInt', (args) => (Array.isArray(args[0]) ? sizeOfArgs([args[0]]) : 1)),
+      // A size written in a cell, random([2, 3]), arrives as a mathjs matrix, not an array.
+      random: wrap('random', (args) => (isSize(args[0]) ? sizeOfArgs([args[0]]) : 1)),
+      randomInt: wrap('randomInt', (args) => (isSize(args[0]) ? sizeOfArgs([args[0]]) : 1)),
+      resize: wrap('resize', (args) => (isSize(args[1]) ? sizeOfArgs([args[1]]) : 1)),
     };
   }
 

@@ -55,6 +55,19 @@ describe('decodeElements', () => {
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) assert.equal(got[cursor++], i + 2 * j + 6 * k);
   });
 
+  it('reorders unaligned Fortran data byte by byte, and swaps big-endian items of every width', () => {
+    const column = Float64Array.from({ length: 6 }, (_, n) => n + 0.5);
+    const shifted = new Uint8Array(49).subarray(1);
+    shifted.set(new Uint8Array(column.buffer));
+    assert.deepEqual([...decodeElements(shifted, 0, [2, 3], 'float64', true, true)], [0.5, 2.5, 4.5, 1.5, 3.5, 5.5]);
+    const big = Uint8Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const view = new DataView(big.buffer);
+    assert.deepEqual([...decodeElements(big, 0, [8], 'uint16', false, false)], [0, 1, 2, 3, 4, 5, 6, 7].map((i) => view.getUint16(2 * i, false)));
+    assert.deepEqual([...decodeElements(big, 0, [4], 'int32', false, false)], [0, 1, 2, 3].map((i) => view.getInt32(4 * i, false)));
+    assert.deepEqual([...decodeElements(big, 0, [2], 'int64', false, false)], [0, 1].map((i) => view.getBigInt64(8 * i, false)));
+    assert.deepEqual([...decodeElements(big, 0, [2, 2], 'uint32', false, true)], [0, 2, 1, 3].map((i) => view.getUint32(4 * i, false)));
+  });
+
   it('treats Fortran order with a single non-unit axis as already row-major, viewing in place', () => {
     const column = Float64Array.of(1, 2, 3);
     const bytes = new Uint8Array(column.buffer);

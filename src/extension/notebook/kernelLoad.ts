@@ -1,0 +1,119 @@
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { MathJsInstance } from 'mathjs';
+import { InputError } from '../../core/errors';
+import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
+import { toNested } from '../../core/tensor';
+import type { LoadProgress } from './kernelProtocol';
+
+/**
+ * `load(path)` as the kernel worker performs it: resolve the path against the notebook's folder,
+ * read the file (reporting progress for large ones), parse it with the core loaders and turn each
+ * array into a value the language accepts. Runs inside the worker, never on the extension host.
+ */
+
+/** Files larger than this are read in chunks, with a progress message after each. */
+export const PROGRESS_THRESHOLD_BYTES = 50 * 1024 * 1024;
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Arrays with at most this many elements become mathjs matrices, so that cells can do arithmetic
+ * and indexing on them (`pred * 2`, `boxes[1, :]`). Larger ones stay float64 tensors
+ * ({shape, data: Float64Array}, shared with the file's bytes where the layout allows): every loss,
+ * mining and helper function takes them directly, and a nested-array copy of a detector export
+ * with millions of scores would cost several times its size. Empty arrays also stay tensors,
+ * because a mathjs matrix built from `[]` forgets the trailing extents of shape (0, 4).
+ */
+export const MATRIX_ELEMENT_LIMIT = 1_000_000;
+
+/**
+ * The file `request` names, as an absolute path. Relative paths resolve against `folder` (the
+ * notebook's folder). In an untrusted workspace only files inside that folder may be read: an
+ * absolute path, or a relative one that climbs out with `..`, is refused with an InputError.
+ */
+export function resolveLoadPath(request: string, folder: string | undefined, trusted: boolean): string {
+  if (isAbsolute(request)) {
+    if (!trusted) throw new InputError('load', 'path', "relative to the notebook's folder in an untrusted workspace (trust the workspace to read absolute paths)", JSON.stringify(request));
+    return resolve(request);
+  }
+  if (folder === undefined) throw new InputError('load', 'path', 'absolute, or the notebook saved to a folder first (a relative path needs the notebook\'s folder)', JSON.stringify(request));
+  const file = resolve(folder, request);
+  const inside = relative(folder, file);
+  if (!trusted && (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))) {
+    throw new InputError('load', 'path', "inside the notebook's folder in an untrusted workspace", JSON.stringify(request));
+  }
+  return file;
+}
+
+/**
+ * Reads a whole file. Small files are read at once; larger ones in 16 MB chunks with a progress
+ * report after each, which the host shows while the worker is busy (posting needs no idle loop).
+ */
+export function readFileWithProgress(file: string, onProgress: (loadedBytes: number, totalBytes: number) => void): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const total = fstatSync(fd).size;
+    if (total <= PROGRESS_THRESHOLD_BYTES) return readFileSync(fd);
+    const bytes = new Uint8Array(total);
+    let loaded = 0;
+    onProgress(0, total);
+    while (loaded < total) {
+      const read = readSync(fd, bytes, loaded, Math.min(CHUNK_BYTES, total - loaded), loaded);
+      if (read === 0) break;
+      loaded += read;
+      onProgress(loaded, total);
+    }
+    return loaded === total ? bytes : bytes.subarray(0, loaded);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The language value for each array of a file: a number, a mathjs matrix or a float64 tensor. */
+export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit = MATRIX_ELEMENT_LIMIT): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, array] of Object.entries(file.arrays)) {
+    const tensor = toFloat64Tensor(array, name);
+    const count = tensor.data.length;
+    let value: unknown = tensor;
+    if (tensor.shape.length === 0) value = tensor.data[0];
+    else if (count > 0 && count <= matrixLimit) value = math.matrix(toNested(tensor) as number[]);
+    // Names come from files: `__proto__` must stay an ordinary entry.
+    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return values;
+}
+
+/** Turns a file-system failure into the sentence a cell shows. */
+function readError(request: string, file: string, error: unknown): InputError {
+  const code = (error as { code?: unknown }).code;
+  const found =
+    code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
+    : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
+    : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
+    : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
+  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .json or .csv file', found);
+}
+
+export interface LoaderContext {
+  readonly folder: string | undefined;
+  /** Read at each call: trust can be granted while the worker runs. */
+  readonly isTrusted: () => boolean;
+  /** The session's mathjs instance, for the matrices it returns. */
+  readonly math: () => MathJsInstance;
+  readonly onProgress: (progress: LoadProgress) => void;
+}
+
+/** The `load` function a worker's Session is given. */
+export function createLoader(context: LoaderContext): (path: string) => Record<string, unknown> {
+  return (request) => {
+    const file = resolveLoadPath(request, context.folder, context.isTrusted());
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileWithProgress(file, (loadedBytes, totalBytes) => context.onProgress({ path: request, loadedBytes, totalBytes }));
+    } catch (error) {
+      throw readError(request, file, error);
+    }
+    return arraysToValues(loadBytes(bytes, request), context.math());
+  };
+}

@@ -1,0 +1,281 @@
+import { Worker } from 'node:worker_threads';
+import type { CellOutput } from '../../core/language/session';
+import type { ValueSummary } from '../../core/language/values';
+import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from './kernelProtocol';
+
+/**
+ * One notebook's kernel as the extension host sees it: a worker thread holding the notebook's
+ * Session, started, limited, interrupted and restarted from here. It never imports `vscode`, so it
+ * is tested in plain Node. Cells run one at a time in call order.
+ *
+ * Stopping a cell means terminating its worker (`worker.terminate()` stops JavaScript even in the
+ * middle of a computation), so every stop resets the scope; a fresh worker is started at once.
+ */
+
+/** The limits a cell runs under; the host reads them from the settings at execution time. */
+export interface KernelLimits {
+  /** Wall-clock limit of one cell in milliseconds (setting losslab.kernel.timeLimitSeconds); ≤ 0 or ∞ means none. */
+  readonly timeLimitMs: number;
+  /** The worker's V8 heap limit (setting losslab.kernel.memoryLimitMb). */
+  readonly memoryLimitMb: number;
+  /** The Session's element cap (setting losslab.kernel.elementCap). */
+  readonly elementCap: number;
+}
+
+export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000 };
+
+export interface KernelProcessOptions {
+  /** The bundled worker entry: `path.join(__dirname, 'kernelWorker.js')` in dist/. */
+  readonly workerFile: string;
+  /** The notebook's folder, against which `load` resolves relative paths. */
+  readonly folder: string | undefined;
+  /** Whether the workspace is trusted (see `setTrusted`). */
+  readonly trusted: boolean;
+  /** Extra Node flags for the worker (tests). */
+  readonly execArgv?: string[];
+}
+
+/** Why a cell did not finish: each of these terminated the worker and reset the scope. */
+export type StopReason = 'interrupted' | 'time-limit' | 'memory-limit' | 'crashed' | 'restarted' | 'disposed';
+
+export type RunOutcome =
+  | {
+      readonly kind: 'completed';
+      readonly outputs: CellOutput[];
+      /** The worker was restarted before this cell to apply changed memory or element-cap settings. */
+      readonly restartedForSettings: boolean;
+    }
+  /** `outputs` holds one error output that says what happened and that the scope was reset. */
+  | { readonly kind: 'stopped'; readonly reason: StopReason; readonly outputs: CellOutput[] };
+
+/** A run or variables request waiting for the worker's answer. */
+interface Pending {
+  readonly id: number;
+  readonly worker: Worker;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly settle: (message: WorkerMessage | StopReason) => void;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** One started worker and what it was started with. */
+interface Live {
+  readonly worker: Worker;
+  readonly limits: Pick<KernelLimits, 'memoryLimitMb' | 'elementCap'>;
+  readonly ready: Promise<void>;
+  /** Whether a cell has run in it, i.e. whether a restart loses anything. */
+  used: boolean;
+  /** Whether it finished starting; one that dies before that is not restarted automatically. */
+  started: boolean;
+  /** Set when the host terminates it on purpose, so its exit is not reported as a crash. */
+  stopping: boolean;
+  /** The last error the worker emitted, e.g. ERR_WORKER_OUT_OF_MEMORY. */
+  error?: Error;
+}
+
+const RESET = 'The kernel was restarted, so the scope was reset: variables and functions defined by earlier cells are gone; re-run those cells.';
+
+/** The error output a stopped cell shows. */
+export function stopOutput(reason: StopReason, limits: KernelLimits, detail?: string): CellOutput {
+  const seconds = limits.timeLimitMs / 1000;
+  const what: Record<StopReason, [string, string]> = {
+    interrupted: ['KernelInterrupted', 'The cell was interrupted.'],
+    'time-limit': ['TimeLimitExceeded', `The cell ran longer than the time limit of ${seconds} s (setting losslab.kernel.timeLimitSeconds) and was stopped.`],
+    'memory-limit': ['MemoryLimitExceeded', `The cell needed more memory than the limit of ${limits.memoryLimitMb} MB (setting losslab.kernel.memoryLimitMb) and was stopped.`],
+    crashed: ['KernelCrashed', `The kernel stopped unexpectedly${detail === undefined ? '' : ` (${detail})`}.`],
+    restarted: ['KernelRestarted', 'The kernel was restarted while the cell ran.'],
+    disposed: ['KernelDisposed', 'The notebook was closed while the cell ran.'],
+  };
+  const [name, sentence] = what[reason];
+  return { kind: 'error', line: 1, column: 1, name, message: `${sentence} ${RESET}` };
+}
+
+export class KernelProcess {
+  private live: Live | undefined;
+  private pending: Pending | undefined;
+  /** Runs and requests execute one after another in call order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  private trusted: boolean;
+  private disposed = false;
+  private lastLimits: KernelLimits = DEFAULT_LIMITS;
+
+  /** Called after every scope reset (stop, restart), e.g. to restart execution order at 1. */
+  onDidReset: (() => void) | undefined;
+
+  constructor(private readonly options: KernelProcessOptions) {
+    this.trusted = options.trusted;
+  }
+
+  /** Whether a cell is running now. */
+  get busy(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /**
+   * Runs one cell's text under `limits` and resolves with its outputs, or with a stop (interrupt,
+   * time limit, memory limit, crash) after which the scope is fresh. Never rejects.
+   */
+  run(source: string, limits: KernelLimits = DEFAULT_LIMITS, onProgress?: (progress: LoadProgress) => void): Promise<RunOutcome> {
+    return this.enqueue(async () => {
+      if (this.disposed) return { kind: 'stopped', reason: 'disposed', outputs: [stopOutput('disposed', limits)] };
+      let restartedForSettings = false;
+      if (this.live !== undefined && (this.live.limits.memoryLimitMb !== limits.memoryLimitMb || this.live.limits.elementCap !== limits.elementCap)) {
+        restartedForSettings = this.live.used;
+        await this.terminate(this.live);
+        if (restartedForSettings) this.onDidReset?.();
+      }
+      const live = this.ensureLive(limits);
+      live.used = true;
+      this.lastLimits = limits;
+      const answer = await this.request(live, { type: 'run', id: this.nextId++, source }, limits.timeLimitMs, onProgress);
+      if (typeof answer === 'string') return { kind: 'stopped', reason: answer, outputs: [stopOutput(answer, limits, live.error?.message)] };
+      if (answer.type !== 'result') return { kind: 'stopped', reason: 'crashed', outputs: [stopOutput('crashed', limits, `unexpected answer ${answer.type}`)] };
+      return { kind: 'completed', outputs: answer.outputs, restartedForSettings };
+    });
+  }
+
+  /** The scope's variables with summaries (for hovers); empty when the kernel is stopped. */
+  variables(): Promise<{ name: string; summary: ValueSummary }[]> {
+    return this.enqueue(async () => {
+      if (this.live === undefined) return [];
+      const answer = await this.request(this.live, { type: 'variables', id: this.nextId++ }, this.lastLimits.timeLimitMs);
+      return typeof answer !== 'string' && answer.type === 'variables' ? answer.variables : [];
+    });
+  }
+
+  /** Stops the running cell, if any, by terminating the worker. Returns whether a cell was stopped. */
+  interrupt(): boolean {
+    return this.stop('interrupted');
+  }
+
+  /** Terminates the worker (stopping any running cell) and starts a fresh one with an empty scope. */
+  async restart(): Promise<void> {
+    if (this.stop('restarted')) return;
+    const live = this.live;
+    this.onDidReset?.();
+    if (live !== undefined) await this.terminate(live);
+    if (!this.disposed && this.live === undefined) this.ensureLive(this.lastLimits);
+  }
+
+  /** Grants or withdraws the worker's access to files outside the notebook's folder. */
+  setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
+    this.live?.worker.postMessage({ type: 'trust', trusted } satisfies HostMessage);
+  }
+
+  /** Stops everything; later runs resolve as stopped with reason 'disposed'. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.stop('disposed');
+    if (this.live !== undefined) await this.terminate(this.live);
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task, task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Sends one message and waits for its answer, the time limit, a stop or the worker's death. */
+  private async request(live: Live, message: HostMessage & { id: number }, timeLimitMs: number, onProgress?: (progress: LoadProgress) => void): Promise<WorkerMessage | StopReason> {
+    if (this.disposed) return 'disposed';
+    const answer = new Promise<WorkerMessage | StopReason>((settle) => {
+      this.pending = { id: message.id, worker: live.worker, onProgress, settle };
+    });
+    const pending = this.pending as Pending;
+    // The limit counts the cell's time, not the worker's start-up (loading mathjs).
+    live.ready.then(
+      () => {
+        if (this.pending !== pending) return;
+        live.worker.postMessage(message);
+        if (timeLimitMs > 0 && Number.isFinite(timeLimitMs)) pending.timer = setTimeout(() => this.stop('time-limit'), timeLimitMs);
+      },
+      () => undefined,
+    );
+    const result = await answer;
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (this.pending === pending) this.pending = undefined;
+    return result;
+  }
+
+  /** Settles the running request with `reason` and replaces its worker. */
+  private stop(reason: StopReason): boolean {
+    const pending = this.pending;
+    if (pending === undefined) return false;
+    this.pending = undefined;
+    const live = this.live;
+    if (live !== undefined && live.worker === pending.worker) {
+      this.onDidReset?.();
+      void this.terminate(live).then(() => {
+        if (!this.disposed && this.live === undefined) this.ensureLive(this.lastLimits);
+      });
+    }
+    pending.settle(reason);
+    return true;
+  }
+
+  private async terminate(live: Live): Promise<void> {
+    live.stopping = true;
+    if (this.live === live) this.live = undefined;
+    await live.worker.terminate();
+  }
+
+  private ensureLive(limits: KernelLimits): Live {
+    if (this.live !== undefined) return this.live;
+    const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap };
+    const worker = new Worker(this.options.workerFile, {
+      workerData: data,
+      execArgv: this.options.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: limits.memoryLimitMb },
+      stdout: false,
+      stderr: false,
+    });
+    let markReady: () => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    const ready = new Promise<void>((resolve, reject) => {
+      markReady = resolve;
+      fail = reject;
+    });
+    ready.catch(() => undefined);
+    const live: Live = { worker, limits: { memoryLimitMb: limits.memoryLimitMb, elementCap: limits.elementCap }, ready, used: false, started: false, stopping: false };
+    worker.on('message', (message: WorkerMessage) => this.receive(live, message, markReady));
+    worker.on('error', (error: Error) => {
+      live.error = error;
+      fail(error);
+    });
+    worker.on('exit', () => {
+      fail(live.error ?? new Error('the kernel worker exited'));
+      if (live.stopping) return;
+      // Not terminated by us: it ran out of memory or crashed.
+      const outOfMemory = (live.error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      if (this.live === live) this.live = undefined;
+      const pending = this.pending;
+      if (pending !== undefined && pending.worker === worker) {
+        this.pending = undefined;
+        pending.settle(outOfMemory ? 'memory-limit' : 'crashed');
+      }
+      this.onDidReset?.();
+      // A worker that never started (a missing bundle, a start-up error) is retried by the next run
+      // only, so that a broken installation does not restart forever.
+      if (live.started && !this.disposed && this.live === undefined) this.ensureLive(this.lastLimits);
+    });
+    this.live = live;
+    return live;
+  }
+
+  private receive(live: Live, message: WorkerMessage, markReady: () => void): void {
+    if (message.type === 'ready') {
+      live.started = true;
+      markReady();
+      return;
+    }
+    const pending = this.pending;
+    if (pending === undefined || pending.worker !== live.worker || pending.id !== message.id) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.({ path: message.path, loadedBytes: message.loadedBytes, totalBytes: message.totalBytes });
+      return;
+    }
+    this.pending = undefined;
+    pending.settle(message);
+  }
+}

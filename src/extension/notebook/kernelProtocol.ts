@@ -1,0 +1,35 @@
+import type { CellOutput } from '../../core/language/session';
+import type { ValueSummary } from '../../core/language/values';
+
+/**
+ * The messages between the extension host (KernelProcess) and one notebook's kernel worker
+ * (kernelWorker.ts). Everything here is structured-clone data: no functions, no class instances.
+ */
+
+/** What the worker is started with (`workerData`). */
+export interface KernelWorkerData {
+  /** The folder `load("x.npz")` resolves relative paths against; undefined for an unsaved notebook. */
+  readonly folder: string | undefined;
+  /** Whether the workspace is trusted: only then may `load` read absolute paths or leave the folder. */
+  readonly trusted: boolean;
+  /** The Session's element cap (setting losslab.kernel.elementCap). */
+  readonly elementCap: number;
+}
+
+export type HostMessage =
+  | { readonly type: 'run'; readonly id: number; readonly source: string }
+  | { readonly type: 'variables'; readonly id: number }
+  | { readonly type: 'trust'; readonly trusted: boolean };
+
+/** A file read in progress, posted while a large file (> 50 MB) is being read. */
+export interface LoadProgress {
+  readonly path: string;
+  readonly loadedBytes: number;
+  readonly totalBytes: number;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'result'; readonly id: number; readonly outputs: CellOutput[] }
+  | { readonly type: 'variables'; readonly id: number; readonly variables: { name: string; summary: ValueSummary }[] }
+  | ({ readonly type: 'progress'; readonly id: number } & LoadProgress);
