@@ -74,7 +74,7 @@ interface Live {
 
 const RESET = 'The kernel was restarted, so the scope was reset: variables and functions defined by earlier cells are gone; re-run those cells.';
 
-/** The error output a stopped cell shows. */
+/** The error output a stopped cell shows; line 0 means it concerns the whole cell, not a position. */
 export function stopOutput(reason: StopReason, limits: KernelLimits, detail?: string): CellOutput {
   const seconds = limits.timeLimitMs / 1000;
   const what: Record<StopReason, [string, string]> = {
@@ -86,7 +86,7 @@ export function stopOutput(reason: StopReason, limits: KernelLimits, detail?: st
     disposed: ['KernelDisposed', 'The notebook was closed while the cell ran.'],
   };
   const [name, sentence] = what[reason];
-  return { kind: 'error', line: 1, column: 1, name, message: `${sentence} ${RESET}` };
+  return { kind: 'error', line: 0, column: 0, name, message: `${sentence} ${RESET}` };
 }
 
 export class KernelProcess {
