@@ -17,6 +17,22 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['src/extension/notebook/kernelWorker.ts'],
+    outfile: 'dist/kernelWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
+    entryPoints: ['src/cli/losslab.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
+    ...common,
     entryPoints: ['src/core/index.ts'],
     outfile: 'dist/core.mjs',
     platform: 'browser',

@@ -12,6 +12,7 @@ import {
   tripletCensus,
   type Tensor,
 } from '../src/core';
+import { main as losslab } from '../src/cli/main';
 
 const t = (value: unknown): Tensor => toTensor('demo', 'value', value);
 const fmt = (x: number): string => x.toFixed(6);
@@ -53,3 +54,12 @@ console.log(
   `\nTriplets (margin 0.3): ${census.valid} valid = ${census.easy} easy + ${census.semihard} semi-hard + ${census.hard} hard; ` +
     `batch-hard loss ${fmt(hard.loss.data[0])}${hard.collapsed ? ' (collapsed!)' : ''}`,
 );
+
+// The GFL tour notebook, run headlessly by the same kernel the editor uses, with an HTML report.
+console.log('\nRunning samples/gfl-tour.lossnb:');
+const status = losslab(['run', 'samples/gfl-tour.lossnb', '--out', 'out/gfl-tour.lossnb', '--html', 'out/gfl-tour.html'], {
+  stdout: (text) => process.stdout.write(`  ${text}`),
+  stderr: (text) => process.stderr.write(`  ${text}`),
+});
+if (status === 0) console.log('  wrote out/gfl-tour.lossnb (with outputs) and out/gfl-tour.html (report)');
+process.exitCode = status;

@@ -113,10 +113,13 @@ function isClosingFence(line: string, marker: string): boolean {
 function renderList(lines: string[], start: number, out: string[]): number {
   const first = LIST_ITEM.exec(lines[start]) as RegExpExecArray;
   const ordered = /\d/.test(first[2]);
+  // An item marker indented past the first item's text starts a nested list inside the item.
+  const nested = first[1].length + first[2].length + 1;
   const items: string[][] = [];
   let i = start;
   while (i < lines.length) {
-    const item = LIST_ITEM.exec(lines[i]);
+    const indent = /^ */.exec(lines[i])?.[0].length ?? 0;
+    const item = indent < nested ? LIST_ITEM.exec(lines[i]) : null;
     if (item !== null && /\d/.test(item[2]) === ordered) {
       items.push([item[3] ?? '']);
       i++;
@@ -131,8 +134,8 @@ function renderList(lines: string[], start: number, out: string[]): number {
       i++;
       continue;
     }
-    if (!/^\s{2,}/.test(lines[i]) && startsBlock(lines[i])) break;
-    items[items.length - 1].push(lines[i].replace(/^ {1,4}/, ''));
+    if (indent < nested && startsBlock(lines[i])) break;
+    items[items.length - 1].push(lines[i].replace(new RegExp(`^ {1,${nested}}`), ''));
     i++;
   }
   const tag = ordered ? 'ol' : 'ul';

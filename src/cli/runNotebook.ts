@@ -17,6 +17,8 @@ export interface CellFailure {
   /** 1-based line and column of the error within the cell. */
   readonly line: number;
   readonly column: number;
+  /** The text of the cell line the error points at. */
+  readonly sourceLine: string;
   readonly name: string;
   readonly message: string;
 }
@@ -60,7 +62,8 @@ export function runNotebook(model: NotebookModel, session: Session, options: Run
     order++;
     const errors = outputs.flatMap((output) => (output.kind === 'error' ? [output] : []));
     for (const { line, column, name, message } of errors) {
-      failures.push({ cellIndex, firstLine: firstLine(cell.source), line, column, name, message });
+      const sourceLine = cell.source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
+      failures.push({ cellIndex, firstLine: firstLine(cell.source), line, column, sourceLine, name, message });
     }
     cells[cellIndex] = {
       ...cell,

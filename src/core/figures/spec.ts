@@ -117,7 +117,8 @@ export type FigureSpec =
   | HeatmapFigure
   | HistogramFigure
   | ScatterFigure
-  | TableFigure;
+  | TableFigure
+  | DetectorFigureSpec;
 
 export function isFigureSpec(value: unknown): value is FigureSpec {
   return (
@@ -126,4 +127,77 @@ export function isFigureSpec(value: unknown): value is FigureSpec {
     (value as { version?: unknown }).version === FIGURE_SPEC_VERSION &&
     typeof (value as { kind?: unknown }).kind === 'string'
   );
+}
+
+/* ---- Detector-debug figures (issue 4). Appended kinds; the ones above are unchanged. ---- */
+
+/** One side's bin distribution in a DistributionGridFigure: a DistributionFigure's data, named. */
+export interface DistributionPanel {
+  /** e.g. 'l', or 'l (gt 17.2 → 15.9)' when the ground truth was clamped into the bins. */
+  readonly name: string;
+  readonly probabilities: readonly number[];
+  readonly expectation: number;
+  readonly target?: DistributionFigure['target'];
+  readonly loss?: number;
+  readonly entropyFloor?: number;
+}
+
+/**
+ * Several bin distributions side by side, `columns` per row: the four sides (l, t, r, b) of one
+ * anchor's DFL head, each with its ground-truth distance (in stride units) marked.
+ */
+export interface DistributionGridFigure extends FigureBase {
+  readonly kind: 'distribution-grid';
+  readonly panels: readonly DistributionPanel[];
+  readonly columns: number;
+  readonly xLabel: string;
+}
+
+/**
+ * A per-anchor value laid out on the feature grid of one level: z[row][col] is the value of the
+ * anchor at that cell (summed when several anchors share it), null where no anchor lies. Rows grow
+ * downwards, as in the image.
+ */
+export interface AnchorMapFigure extends FigureBase {
+  readonly kind: 'anchor-map';
+  readonly z: readonly (readonly (number | null)[])[];
+  /** anchors[row][col]: the index of the (first) anchor at that cell, null where there is none. */
+  readonly anchors: readonly (readonly (number | null)[])[];
+  /** The level's stride in pixels, when the grid came from the anchor points (for hovers). */
+  readonly stride?: number;
+  readonly zLabel: string;
+}
+
+/**
+ * QFL calibration: for each positive anchor, the predicted probability σ of its labelled class
+ * against its IoU target; perfect calibration is the diagonal. `reliability` bins the IoU axis
+ * and gives the mean σ of each non-empty bin.
+ */
+export interface CalibrationFigure extends FigureBase {
+  readonly kind: 'calibration';
+  /** IoU targets (the QFL score), one per positive. */
+  readonly x: readonly number[];
+  /** Predicted σ of the labelled class, one per positive. */
+  readonly y: readonly number[];
+  /** The anchor index of each point. */
+  readonly anchors: readonly number[];
+  readonly reliability?: { readonly x: readonly number[]; readonly y: readonly number[]; readonly counts: readonly number[] };
+  readonly xLabel: string;
+  readonly yLabel: string;
+}
+
+/** The detector-debug figure kinds (part of FigureSpec). */
+export type DetectorFigureSpec = DistributionGridFigure | AnchorMapFigure | CalibrationFigure;
+
+/** The markdown stand-in of a detector-debug figure (see figureMarkdown in language/session.ts). */
+export function detectorFigureMarkdown(spec: DetectorFigureSpec): string {
+  const title = spec.title === undefined ? '' : ` — ${spec.title}`;
+  switch (spec.kind) {
+    case 'distribution-grid':
+      return `*Figure${title}*: ${spec.panels.length} distributions (${spec.panels.map((p) => `${p.name}: E ${p.expectation.toPrecision(4)}`).join(', ')})`;
+    case 'anchor-map':
+      return `*Figure${title}*: ${spec.zLabel} on a ${spec.z.length}×${spec.z[0]?.length ?? 0} anchor grid`;
+    case 'calibration':
+      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs IoU)`;
+  }
 }

@@ -330,7 +330,8 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: GFL_OPTIONS,
     example: 'g = gfl(load("example-export.npz"), {stride: 8})',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      // data is itself a plain object: only a second argument can be the options.
+      const { positional, options } = args.length >= 2 ? splitOptions(args) : { positional: args, options: undefined };
       const o = readOptions('gfl', options, GFL_OPTIONS);
       if (o.stride === undefined) throw new InputError('gfl', 'options.stride', "given: the level's stride in pixels", 'missing');
       const data = positional[0];

@@ -1,6 +1,6 @@
 import type { MathJsInstance, MathNode } from 'mathjs';
 import { InputError } from '../errors';
-import { isFigureSpec, type FigureSpec } from '../figures/spec';
+import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { createFigureFunctions } from './figureFunctions';
 import { LANGUAGE_FUNCTIONS, lossName, type LanguageContext } from './functions';
@@ -170,7 +170,8 @@ export class Session {
     let offset = statement.offset;
     const char = (err as { char?: unknown }).char;
     if (typeof char === 'number') {
-      offset = statement.offset + Math.max(0, Math.min(char, statement.text.length));
+      // mathjs counts characters from 1 (the start of the offending token).
+      offset = statement.offset + Math.max(0, Math.min(char - 1, statement.text.length));
     } else if (err instanceof InputError) {
       // Point at the call that rejected its input: the one the error names, else the first
       // LossLab call in the statement.
@@ -313,5 +314,7 @@ export function figureMarkdown(spec: FigureSpec): string {
       return `*Figure${title}*: ${spec.dimensions}-D scatter of ${spec.points.length} points`;
     case 'table':
       return `| ${spec.columns.join(' | ')} |\n| ${spec.columns.map(() => '---').join(' | ')} |\n${spec.rows.map((row) => `| ${row.map((cell) => (typeof cell === 'number' ? Number(cell.toPrecision(6)) : cell)).join(' | ')} |`).join('\n')}`;
+    default:
+      return detectorFigureMarkdown(spec);
   }
 }

@@ -1,6 +1,8 @@
 /** Edit distance with a cap, for "did you mean" suggestions on misspelt names. */
 export function editDistance(a: string, b: string, cap = 3): number {
   if (Math.abs(a.length - b.length) > cap) return cap + 1;
+  // A swap reaches back two rows, so keep the row before the previous one too.
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -9,14 +11,15 @@ export function editDistance(a: string, b: string, cap = 3): number {
       const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
       // A swap of two neighbours (qlf for qfl) counts as one edit.
       const transposition =
-        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? (previous[j - 2] ?? Infinity) : Infinity;
+        i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] ? beforePrevious[j - 2] + 1 : Infinity;
       current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution, transposition);
       rowMin = Math.min(rowMin, current[j]);
     }
     if (rowMin > cap) return cap + 1;
+    beforePrevious = previous;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], cap + 1);
 }
 
 /** The known names closest to `name` (at most two edits, fewer for short names), best first. */

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
@@ -46,22 +46,25 @@ export function resolveLoadPath(request: string, folder: string | undefined, tru
 }
 
 /**
- * Reads a whole file. Small files are read at once; larger ones in 16 MB chunks with a progress
- * report after each, which the host shows while the worker is busy (posting needs no idle loop).
+ * Reads a whole file into its own buffer. Large files (over 50 MB) report progress after each
+ * 16 MB chunk, which the host shows while the kernel is busy (posting needs no idle loop).
+ * `readFileSync` is avoided on purpose: for small files it returns a slice of Node's shared pool at
+ * an arbitrary byte offset, which would keep the pool alive through the loaders' zero-copy views
+ * and misaligns them (a Float32Array view needs an offset that is a multiple of 4).
  */
 export function readFileWithProgress(file: string, onProgress: (loadedBytes: number, totalBytes: number) => void): Uint8Array {
   const fd = openSync(file, 'r');
   try {
     const total = fstatSync(fd).size;
-    if (total <= PROGRESS_THRESHOLD_BYTES) return readFileSync(fd);
+    const report = total > PROGRESS_THRESHOLD_BYTES;
     const bytes = new Uint8Array(total);
     let loaded = 0;
-    onProgress(0, total);
+    if (report) onProgress(0, total);
     while (loaded < total) {
       const read = readSync(fd, bytes, loaded, Math.min(CHUNK_BYTES, total - loaded), loaded);
       if (read === 0) break;
       loaded += read;
-      onProgress(loaded, total);
+      if (report) onProgress(loaded, total);
     }
     return loaded === total ? bytes : bytes.subarray(0, loaded);
   } finally {

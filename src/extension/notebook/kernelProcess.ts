@@ -1,22 +1,24 @@
-import { Worker } from 'node:worker_threads';
 import type { CellOutput } from '../../core/language/session';
 import type { ValueSummary } from '../../core/language/values';
+import { openChannel, type KernelChannel, type KernelIsolation } from './kernelChannel';
 import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from './kernelProtocol';
 
 /**
- * One notebook's kernel as the extension host sees it: a worker thread holding the notebook's
- * Session, started, limited, interrupted and restarted from here. It never imports `vscode`, so it
- * is tested in plain Node. Cells run one at a time in call order.
+ * One notebook's kernel as the extension host sees it: a child process (or worker thread, see
+ * kernelChannel.ts) holding the notebook's Session, started, limited, interrupted and restarted
+ * from here, never running cells on the host's thread. It never imports `vscode`, so it is tested
+ * in plain Node. Cells run one at a time in call order.
  *
- * Stopping a cell means terminating its worker (`worker.terminate()` stops JavaScript even in the
- * middle of a computation), so every stop resets the scope; a fresh worker is started at once.
+ * Stopping a cell means terminating its kernel (SIGKILL, or `worker.terminate()`, stops
+ * JavaScript even in the middle of a computation), so every stop resets the scope; a fresh kernel
+ * is started at once.
  */
 
 /** The limits a cell runs under; the host reads them from the settings at execution time. */
 export interface KernelLimits {
   /** Wall-clock limit of one cell in milliseconds (setting losslab.kernel.timeLimitSeconds); ≤ 0 or ∞ means none. */
   readonly timeLimitMs: number;
-  /** The worker's V8 heap limit (setting losslab.kernel.memoryLimitMb). */
+  /** The kernel's V8 heap limit (setting losslab.kernel.memoryLimitMb). */
   readonly memoryLimitMb: number;
   /** The Session's element cap (setting losslab.kernel.elementCap). */
   readonly elementCap: number;
@@ -31,7 +33,9 @@ export interface KernelProcessOptions {
   readonly folder: string | undefined;
   /** Whether the workspace is trusted (see `setTrusted`). */
   readonly trusted: boolean;
-  /** Extra Node flags for the worker (tests). */
+  /** A child process (default: its memory limit cannot take the host down) or a worker thread. */
+  readonly isolation?: KernelIsolation;
+  /** Extra Node flags for the kernel (tests). */
   readonly execArgv?: string[];
 }
 
@@ -48,28 +52,26 @@ export type RunOutcome =
   /** `outputs` holds one error output that says what happened and that the scope was reset. */
   | { readonly kind: 'stopped'; readonly reason: StopReason; readonly outputs: CellOutput[] };
 
-/** A run or variables request waiting for the worker's answer. */
+/** A run or variables request waiting for the kernel's answer. */
 interface Pending {
   readonly id: number;
-  readonly worker: Worker;
+  readonly channel: KernelChannel;
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly settle: (message: WorkerMessage | StopReason) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
 
-/** One started worker and what it was started with. */
+/** One started kernel and what it was started with. */
 interface Live {
-  readonly worker: Worker;
+  readonly channel: KernelChannel;
   readonly limits: Pick<KernelLimits, 'memoryLimitMb' | 'elementCap'>;
   readonly ready: Promise<void>;
   /** Whether a cell has run in it, i.e. whether a restart loses anything. */
   used: boolean;
   /** Whether it finished starting; one that dies before that is not restarted automatically. */
   started: boolean;
-  /** Set when the host terminates it on purpose, so its exit is not reported as a crash. */
-  stopping: boolean;
-  /** The last error the worker emitted, e.g. ERR_WORKER_OUT_OF_MEMORY. */
-  error?: Error;
+  /** Why it ended by itself, for the crash message. */
+  detail?: string;
 }
 
 const RESET = 'The kernel was restarted, so the scope was reset: variables and functions defined by earlier cells are gone; re-run those cells.';
@@ -128,7 +130,7 @@ export class KernelProcess {
       live.used = true;
       this.lastLimits = limits;
       const answer = await this.request(live, { type: 'run', id: this.nextId++, source }, limits.timeLimitMs, onProgress);
-      if (typeof answer === 'string') return { kind: 'stopped', reason: answer, outputs: [stopOutput(answer, limits, live.error?.message)] };
+      if (typeof answer === 'string') return { kind: 'stopped', reason: answer, outputs: [stopOutput(answer, limits, live.detail)] };
       if (answer.type !== 'result') return { kind: 'stopped', reason: 'crashed', outputs: [stopOutput('crashed', limits, `unexpected answer ${answer.type}`)] };
       return { kind: 'completed', outputs: answer.outputs, restartedForSettings };
     });
@@ -160,7 +162,7 @@ export class KernelProcess {
   /** Grants or withdraws the worker's access to files outside the notebook's folder. */
   setTrusted(trusted: boolean): void {
     this.trusted = trusted;
-    this.live?.worker.postMessage({ type: 'trust', trusted } satisfies HostMessage);
+    this.live?.channel.send({ type: 'trust', trusted });
   }
 
   /** Stops everything; later runs resolve as stopped with reason 'disposed'. */
@@ -180,14 +182,14 @@ export class KernelProcess {
   private async request(live: Live, message: HostMessage & { id: number }, timeLimitMs: number, onProgress?: (progress: LoadProgress) => void): Promise<WorkerMessage | StopReason> {
     if (this.disposed) return 'disposed';
     const answer = new Promise<WorkerMessage | StopReason>((settle) => {
-      this.pending = { id: message.id, worker: live.worker, onProgress, settle };
+      this.pending = { id: message.id, channel: live.channel, onProgress, settle };
     });
     const pending = this.pending as Pending;
     // The limit counts the cell's time, not the worker's start-up (loading mathjs).
     live.ready.then(
       () => {
         if (this.pending !== pending) return;
-        live.worker.postMessage(message);
+        live.channel.send(message);
         if (timeLimitMs > 0 && Number.isFinite(timeLimitMs)) pending.timer = setTimeout(() => this.stop('time-limit'), timeLimitMs);
       },
       () => undefined,
@@ -204,7 +206,7 @@ export class KernelProcess {
     if (pending === undefined) return false;
     this.pending = undefined;
     const live = this.live;
-    if (live !== undefined && live.worker === pending.worker) {
+    if (live !== undefined && live.channel === pending.channel) {
       this.onDidReset?.();
       void this.terminate(live).then(() => {
         if (!this.disposed && this.live === undefined) this.ensureLive(this.lastLimits);
@@ -215,47 +217,35 @@ export class KernelProcess {
   }
 
   private async terminate(live: Live): Promise<void> {
-    live.stopping = true;
     if (this.live === live) this.live = undefined;
-    await live.worker.terminate();
+    await live.channel.terminate();
   }
 
   private ensureLive(limits: KernelLimits): Live {
     if (this.live !== undefined) return this.live;
     const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap };
-    const worker = new Worker(this.options.workerFile, {
-      workerData: data,
-      execArgv: this.options.execArgv,
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryLimitMb },
-      stdout: false,
-      stderr: false,
-    });
+    const channel = openChannel({ isolation: this.options.isolation ?? 'process', entry: this.options.workerFile, data, memoryLimitMb: limits.memoryLimitMb, execArgv: this.options.execArgv });
     let markReady: () => void = () => undefined;
-    let fail: (error: Error) => void = () => undefined;
+    let fail: () => void = () => undefined;
     const ready = new Promise<void>((resolve, reject) => {
       markReady = resolve;
-      fail = reject;
+      fail = () => reject(new Error('the kernel exited'));
     });
     ready.catch(() => undefined);
-    const live: Live = { worker, limits: { memoryLimitMb: limits.memoryLimitMb, elementCap: limits.elementCap }, ready, used: false, started: false, stopping: false };
-    worker.on('message', (message: WorkerMessage) => this.receive(live, message, markReady));
-    worker.on('error', (error: Error) => {
-      live.error = error;
-      fail(error);
-    });
-    worker.on('exit', () => {
-      fail(live.error ?? new Error('the kernel worker exited'));
-      if (live.stopping) return;
-      // Not terminated by us: it ran out of memory or crashed.
-      const outOfMemory = (live.error as { code?: unknown } | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const live: Live = { channel, limits: { memoryLimitMb: limits.memoryLimitMb, elementCap: limits.elementCap }, ready, used: false, started: false };
+    channel.onMessage((message) => this.receive(live, message, markReady));
+    // Only exits the host did not ask for arrive here: out of memory, or a crash.
+    channel.onExit((exit) => {
+      fail();
+      live.detail = exit.detail;
       if (this.live === live) this.live = undefined;
       const pending = this.pending;
-      if (pending !== undefined && pending.worker === worker) {
+      if (pending !== undefined && pending.channel === channel) {
         this.pending = undefined;
-        pending.settle(outOfMemory ? 'memory-limit' : 'crashed');
+        pending.settle(exit.outOfMemory ? 'memory-limit' : 'crashed');
       }
       this.onDidReset?.();
-      // A worker that never started (a missing bundle, a start-up error) is retried by the next run
+      // A kernel that never started (a missing bundle, a start-up error) is retried by the next run
       // only, so that a broken installation does not restart forever.
       if (live.started && !this.disposed && this.live === undefined) this.ensureLive(this.lastLimits);
     });
@@ -270,7 +260,7 @@ export class KernelProcess {
       return;
     }
     const pending = this.pending;
-    if (pending === undefined || pending.worker !== live.worker || pending.id !== message.id) return;
+    if (pending === undefined || pending.channel !== live.channel || pending.id !== message.id) return;
     if (message.type === 'progress') {
       pending.onProgress?.({ path: message.path, loadedBytes: message.loadedBytes, totalBytes: message.totalBytes });
       return;

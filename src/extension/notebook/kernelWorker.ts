@@ -1,23 +1,40 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Session, type CellOutput } from '../../core/language/session';
+import { KERNEL_DATA_ENV } from './kernelChannel';
 import { createLoader } from './kernelLoad';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
 
 /**
- * The entry of one notebook's kernel worker thread (bundled as dist/kernelWorker.js). It holds the
+ * The entry of one notebook's kernel (bundled as dist/kernelWorker.js), started by KernelProcess
+ * as a child process (the default) or a worker thread (see kernelChannel.ts). It holds the
  * notebook's Session and runs cells one message at a time. It never imports `vscode`; the host
- * (KernelProcess) enforces time and memory limits by terminating this thread.
+ * enforces time and memory limits by terminating it.
  */
 
-const port = parentPort;
-if (port === null) throw new Error('kernelWorker.ts must run as a worker thread');
+interface Port {
+  post(message: WorkerMessage): void;
+  listen(listener: (message: HostMessage) => void): void;
+}
 
-const init = workerData as KernelWorkerData;
+function connect(): { port: Port; init: KernelWorkerData } {
+  if (parentPort !== null) {
+    const thread = parentPort;
+    return { port: { post: (m) => thread.postMessage(m), listen: (l) => thread.on('message', l) }, init: workerData as KernelWorkerData };
+  }
+  const send = process.send?.bind(process);
+  const data = process.env[KERNEL_DATA_ENV];
+  if (send === undefined || data === undefined) throw new Error('kernelWorker.js must be started by the LossLab kernel (KernelProcess)');
+  // The host is gone: nothing can use this kernel any more.
+  process.on('disconnect', () => process.exit(0));
+  return { port: { post: (m) => void send(m), listen: (l) => process.on('message', l) }, init: JSON.parse(data) as KernelWorkerData };
+}
+
+const { port, init } = connect();
 let trusted = init.trusted;
 /** The message being handled, so that load progress is attributed to its run. */
 let currentId = -1;
 
-const post = (message: WorkerMessage): void => port.postMessage(message);
+const post = (message: WorkerMessage): void => port.post(message);
 
 const session: Session = new Session({
   elementCap: init.elementCap,
@@ -39,7 +56,7 @@ function runCell(source: string): CellOutput[] {
   }
 }
 
-port.on('message', (message: HostMessage) => {
+port.listen((message: HostMessage) => {
   switch (message.type) {
     case 'run':
       currentId = message.id;

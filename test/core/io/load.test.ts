@@ -36,6 +36,19 @@ describe('loadBytes', () => {
     }
   });
 
+  it('reads bytes that start at any offset of a larger buffer, as Node file buffers often do', () => {
+    // readFileSync can return a slice of Node's shared pool at an odd offset; typed-array views
+    // need aligned offsets, so the loaders must copy instead of failing there.
+    for (const path of Object.keys(expectedFiles)) {
+      const bytes = readFixture(path);
+      for (const shift of [1, 2, 3, 5]) {
+        const padded = new Uint8Array(bytes.length + shift);
+        padded.set(bytes, shift);
+        assertFileMatches(path, loadBytes(padded.subarray(shift), path));
+      }
+    }
+  });
+
   it('trusts the magic bytes over the extension', () => {
     assert.equal(loadBytes(readFixture('npy/f8_le.npy'), 'export.bin').format, 'npy');
     assert.deepEqual(Object.keys(loadBytes(readFixture('npy/f8_le.npy'), 'export.bin').arrays), ['export']);

@@ -1,0 +1,185 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import packageJson from '../../package.json';
+import { parseNotebook, serializeNotebook, type NotebookModel } from '../core/notebook/format';
+import { createNodeSession } from '../node/session';
+import { parseArgs, USAGE, type RunCommand } from './args';
+import { renderReport } from './report';
+import { runNotebook, type CellFailure } from './runNotebook';
+
+/**
+ * `losslab`, the headless runner: everything but the process itself, so that tests can call it.
+ * Returns the exit status: 0 when every cell ran without error, 1 when a cell failed or a file
+ * could not be read or written, 2 for a usage error.
+ */
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const NOTEBOOK_EXTENSION = '.lossnb';
+
+export function main(argv: readonly string[], io: CliIo): number {
+  const args = parseArgs(argv);
+  switch (args.command) {
+    case 'help':
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      io.stdout(`losslab ${packageJson.version}\n`);
+      return 0;
+    case 'usage-error':
+      io.stderr(`losslab: ${args.message}\n\n${USAGE}\n`);
+      return 2;
+    case 'run':
+      return runCommand(args, io);
+  }
+}
+
+/** One notebook to run: where it is read from and where its results go. */
+interface Job {
+  readonly input: string;
+  readonly output?: string;
+  readonly html?: string;
+}
+
+function runCommand(args: RunCommand, io: CliIo): number {
+  let jobs: Job[];
+  try {
+    jobs = planJobs(args);
+  } catch (error) {
+    io.stderr(`losslab: ${messageOf(error)}\n`);
+    return 1;
+  }
+  let failed = 0;
+  for (const job of jobs) if (!runJob(job, args, io)) failed++;
+  if (jobs.length > 1) {
+    const summary = `${jobs.length - failed} of ${jobs.length} notebooks ran without errors\n`;
+    if (failed > 0) io.stderr(summary);
+    else io.stdout(summary);
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+/** The notebooks to run: the file itself, or each .lossnb directly in the folder, sorted by name. */
+function planJobs(args: RunCommand): Job[] {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(args.path).isDirectory();
+  } catch {
+    throw new Error(`${args.path}: no such file or folder`);
+  }
+  if (!isFolder) {
+    const output = args.check ? undefined : targetFile(args.out, args.path) ?? args.path;
+    return [{ input: args.path, ...(output !== undefined && { output }), ...(args.html !== undefined && { html: targetFile(args.html, args.path, '.html') }) }];
+  }
+  const names = readdirSync(args.path, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && extname(entry.name) === NOTEBOOK_EXTENSION)
+    .map((entry) => entry.name)
+    .sort();
+  if (names.length === 0) throw new Error(`${args.path}: no ${NOTEBOOK_EXTENSION} files in this folder`);
+  return names.map((name) => {
+    const input = join(args.path, name);
+    const output = args.check ? undefined : args.out === undefined ? input : join(args.out, name);
+    const html = args.html === undefined ? undefined : join(args.html, `${basename(name, NOTEBOOK_EXTENSION)}.html`);
+    return { input, ...(output !== undefined && { output }), ...(html !== undefined && { html }) };
+  });
+}
+
+/** `target` as a file path: inside it when it is an existing folder (named after the notebook). */
+function targetFile(target: string | undefined, input: string, extension = NOTEBOOK_EXTENSION): string | undefined {
+  if (target === undefined) return undefined;
+  let isFolder = false;
+  try {
+    isFolder = statSync(target).isDirectory();
+  } catch {
+    // Not there yet: a file path.
+  }
+  return isFolder ? join(target, `${basename(input, NOTEBOOK_EXTENSION)}${extension}`) : target;
+}
+
+/** Runs one notebook; true when every cell ran without error and every file was written. */
+function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
+  const started = performance.now();
+  let text: string;
+  try {
+    text = decodeStrictUtf8(readFileSync(job.input));
+  } catch (error) {
+    io.stderr(`FAIL ${job.input}: cannot read it: ${messageOf(error)}\n`);
+    return false;
+  }
+  let model: NotebookModel;
+  try {
+    model = parseNotebook(text);
+  } catch (error) {
+    io.stderr(`FAIL ${job.input}: not a LossLab notebook: ${messageOf(error)}\n`);
+    return false;
+  }
+  const session = createNodeSession(dirname(resolve(job.input)));
+  const result = runNotebook(model, session, { keepGoing: args.keepGoing });
+  const written: string[] = [];
+  try {
+    if (job.output !== undefined) {
+      writeText(job.output, serializeNotebook(result.model));
+      written.push(job.output);
+    }
+    if (job.html !== undefined) {
+      const title = typeof model.metadata.title === 'string' ? model.metadata.title : basename(job.input, NOTEBOOK_EXTENSION);
+      writeText(job.html, renderReport(result.model, title));
+      written.push(job.html);
+    }
+  } catch (error) {
+    io.stderr(`FAIL ${job.input}: cannot write the results: ${messageOf(error)}\n`);
+    return false;
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const wrote = written.length === 0 ? '' : `; wrote ${written.join(', ')}`;
+  if (result.failures.length === 0) {
+    io.stdout(`ok   ${job.input}: ${result.cellsRun} code cell(s) in ${seconds} s${wrote}\n`);
+    return true;
+  }
+  const runnable = model.cells.filter((cell) => cell.kind === 'code').length;
+  io.stderr(`FAIL ${job.input}: ${describeFailures(result.failures)}${wrote}\n`);
+  for (const failure of result.failures) io.stderr(formatFailure(failure));
+  if (!args.keepGoing && result.cellsRun < runnable) io.stderr(`  stopped after the failing cell; --keep-going runs the rest\n`);
+  return false;
+}
+
+function describeFailures(failures: readonly CellFailure[]): string {
+  const cells = new Set(failures.map((failure) => failure.cellIndex)).size;
+  return `${failures.length} error(s) in ${cells} cell(s)`;
+}
+
+/**
+ * `  cell 3 (starts: y = 1), line 2, column 5: Error: …` (cell numbers are 1-based, counting
+ * markdown cells), then the line itself with a caret under the column.
+ */
+export function formatFailure(failure: CellFailure): string {
+  const first = clip(failure.firstLine);
+  const header = `  cell ${failure.cellIndex + 1} (starts: ${first}), line ${failure.line}, column ${failure.column}: ${failure.name}: ${failure.message}\n`;
+  if (failure.sourceLine.trim() === '' || failure.sourceLine.length > 200) return header;
+  const caret = `${failure.sourceLine.slice(0, failure.column - 1).replace(/[^\t]/g, ' ')}^`;
+  return `${header}    | ${failure.sourceLine}\n    | ${caret}\n`;
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function writeText(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function decodeStrictUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Error('the file is not UTF-8 text');
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

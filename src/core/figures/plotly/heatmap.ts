@@ -1,0 +1,41 @@
+import type { HeatmapFigure } from '../spec';
+import type { FigureTheme } from '../theme';
+import { escapeTemplate } from './curves';
+import { axis, baseConfig, baseLayout, font } from './layout';
+import type { PlotlyFigure, PlotlyTrace } from './types';
+
+/**
+ * A heatmap of z over (x, y) in the theme's colour scale, with the spec's reference lines (e.g.
+ * the QFL minimum σ = y) drawn over it, dashed, in the theme's highlight colour.
+ */
+export function heatmapToPlotly(spec: HeatmapFigure, theme: FigureTheme): PlotlyFigure {
+  const data: PlotlyTrace[] = [
+    {
+      type: 'heatmap',
+      x: spec.x,
+      y: spec.y,
+      z: spec.z,
+      colorscale: theme.colorscale,
+      colorbar: { title: { text: spec.zLabel, font: font(theme) }, tickfont: font(theme, 0.9), outlinecolor: theme.gridColor },
+      hovertemplate: `${escapeTemplate(spec.xLabel)} = %{x:.4g}<br>${escapeTemplate(spec.yLabel)} = %{y:.4g}<br>${escapeTemplate(spec.zLabel)} = %{z:.4g}<extra></extra>`,
+    },
+  ];
+  for (const line of spec.lines ?? []) {
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: line.name,
+      x: line.x,
+      y: line.y,
+      line: { color: theme.red, width: 2, dash: 'dash' },
+      hovertemplate: `${escapeTemplate(line.name)}<extra></extra>`,
+    });
+  }
+  const layout = baseLayout(theme, spec.title, {
+    xaxis: axis(theme, spec.xLabel, { showgrid: false }),
+    yaxis: axis(theme, spec.yLabel, { showgrid: false }),
+    showlegend: (spec.lines?.length ?? 0) > 0,
+    legend: { font: font(theme), bgcolor: theme.background, x: 0, y: 1.02, yanchor: 'bottom', orientation: 'h' },
+  });
+  return { data, layout, config: baseConfig() };
+}

@@ -1,0 +1,43 @@
+import type { FigureSpec } from '../spec';
+import type { FigureTheme } from '../theme';
+import { anchorMapToPlotly } from './anchorMap';
+import { calibrationToPlotly } from './calibration';
+import { curvesToPlotly } from './curves';
+import { distributionToPlotly } from './distribution';
+import { distributionGridToPlotly } from './distributionGrid';
+import { heatmapToPlotly } from './heatmap';
+import { histogramToPlotly } from './histogram';
+import { scatterToPlotly } from './scatter';
+import { tableToPlotly } from './table';
+import type { PlotlyFigure } from './types';
+
+export type { PlotlyFigure, PlotlyObject, PlotlyTrace, PlotlyValue } from './types';
+
+/**
+ * A figure spec as plotly `{data, layout, config}` in the given theme. Pure and cheap: the spec's
+ * arrays are passed through (never copied), nothing in the spec is modified, and every colour
+ * comes from `theme`, so re-theming is calling this again with another theme. Every kind,
+ * tables included, is drawn by plotly.
+ */
+export function toPlotly(spec: FigureSpec, theme: FigureTheme): PlotlyFigure {
+  switch (spec.kind) {
+    case 'curves':
+      return curvesToPlotly(spec, theme);
+    case 'distribution':
+      return distributionToPlotly(spec, theme);
+    case 'distribution-grid':
+      return distributionGridToPlotly(spec, theme);
+    case 'heatmap':
+      return heatmapToPlotly(spec, theme);
+    case 'histogram':
+      return histogramToPlotly(spec, theme);
+    case 'scatter':
+      return scatterToPlotly(spec, theme);
+    case 'table':
+      return tableToPlotly(spec, theme);
+    case 'anchor-map':
+      return anchorMapToPlotly(spec, theme);
+    case 'calibration':
+      return calibrationToPlotly(spec, theme);
+  }
+}

@@ -1,0 +1,70 @@
+import type { FigureTheme } from '../theme';
+import type { PlotlyObject } from './types';
+
+/**
+ * Layout pieces every figure shares: the theme's background, font and grid applied once here, so
+ * no figure function picks a colour of its own.
+ */
+
+/** The i-th series colour, cycling through the theme's colorway. */
+export function seriesColor(theme: FigureTheme, i: number): string {
+  return theme.colorway[i % theme.colorway.length];
+}
+
+export function font(theme: FigureTheme, scale = 1): PlotlyObject {
+  return { family: theme.fontFamily, size: Math.round(theme.fontSize * scale), color: theme.foreground };
+}
+
+/** A 2-D cartesian axis with a title, in the theme's colours. */
+export function axis(theme: FigureTheme, title: string, extra: PlotlyObject = {}): PlotlyObject {
+  return {
+    title: { text: title, font: font(theme) },
+    color: theme.foreground,
+    gridcolor: theme.gridColor,
+    linecolor: theme.lineColor,
+    zerolinecolor: theme.lineColor,
+    tickfont: font(theme, 0.9),
+    automargin: true,
+    ...extra,
+  };
+}
+
+/** A 3-D scene axis. */
+export function sceneAxis(theme: FigureTheme, title: string, extra: PlotlyObject = {}): PlotlyObject {
+  return {
+    title: { text: title, font: font(theme) },
+    color: theme.foreground,
+    gridcolor: theme.gridColor,
+    zerolinecolor: theme.lineColor,
+    backgroundcolor: theme.background,
+    showbackground: false,
+    ...extra,
+  };
+}
+
+/** The themed base layout; `rest` adds the figure's axes, shapes and annotations. */
+export function baseLayout(theme: FigureTheme, title: string | undefined, rest: PlotlyObject = {}): PlotlyObject {
+  return {
+    ...(title === undefined ? {} : { title: { text: title, font: font(theme, 1.15) } }),
+    paper_bgcolor: theme.background,
+    plot_bgcolor: theme.background,
+    font: font(theme),
+    colorway: theme.colorway,
+    hoverlabel: { bgcolor: theme.background, bordercolor: theme.lineColor, font: font(theme) },
+    legend: { font: font(theme), bgcolor: theme.background, bordercolor: theme.gridColor },
+    margin: { l: 60, r: 30, t: title === undefined ? 30 : 60, b: 50 },
+    ...rest,
+  };
+}
+
+/** Plotly's config: responsive, no logo, PNG export at 2× for reports. */
+export function baseConfig(): PlotlyObject {
+  return { responsive: true, displaylogo: false, toImageButtonOptions: { format: 'png', scale: 2 } };
+}
+
+/** Compact number text for annotations and titles. */
+export function formatNumber(x: number, digits = 4): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3)) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits)));
+}

@@ -1,0 +1,1054 @@
+/**
+ * The formula catalog behind LossLab's tooltips: for every loss, miner and helper, its formula
+ * (LaTeX for the rendered image, Unicode for everywhere else), its parameters with LossLab's
+ * defaults, how each library names it and what its defaults are there, the intuition, the traps,
+ * the paper, and a notebook cell that plots it. Pure data: no rendering, no `vscode`.
+ *
+ * The LossLab defaults here are checked against the core's behaviour by the tests, and every
+ * `notebookCell` is run through a Session, so neither can drift silently.
+ */
+
+/** Where a name comes from. `paper` names are the acronyms prose uses (QFL, GIoU, ArcFace). */
+export type Library =
+  | 'losslab'
+  | 'mmdetection'
+  | 'ultralytics'
+  | 'torchvision'
+  | 'pytorch'
+  | 'pytorch-metric-learning'
+  | 'insightface'
+  | 'tensorflow-addons'
+  | 'paper';
+
+export const LIBRARY_TITLES: Readonly<Record<Library, string>> = {
+  losslab: 'LossLab',
+  mmdetection: 'mmdetection',
+  ultralytics: 'ultralytics',
+  torchvision: 'torchvision',
+  pytorch: 'PyTorch',
+  'pytorch-metric-learning': 'pytorch-metric-learning',
+  insightface: 'insightface (arcface_torch)',
+  'tensorflow-addons': 'TensorFlow Addons',
+  paper: 'paper',
+};
+
+/** One argument as a library spells it, with that library's default (`required` when none). */
+export interface LibraryParameter {
+  readonly name: string;
+  readonly default: string;
+  readonly note?: string;
+}
+
+/** How one library exposes a formula: its names for it, its arguments, and what differs. */
+export interface LibraryConvention {
+  readonly library: Library;
+  /** Classes, functions and config `type` strings, exactly as written (matching is case-sensitive). */
+  readonly aliases: readonly string[];
+  readonly parameters: readonly LibraryParameter[];
+  /** How this library's version differs from the formula, in a sentence or two. */
+  readonly note?: string;
+}
+
+/** A parameter of the formula, as LossLab names it. */
+export interface FormulaParameter {
+  /** The symbol in the formula, in Unicode (β, α, s). */
+  readonly symbol: string;
+  /** LossLab's option name (`beta`), or undefined when LossLab has no such option. */
+  readonly key?: string;
+  readonly meaning: string;
+  /** LossLab's default; undefined when the argument is required or not a LossLab option. */
+  readonly default?: number | boolean | string;
+}
+
+export interface Paper {
+  readonly title: string;
+  readonly authors: string;
+  readonly year: number;
+  readonly venue?: string;
+  /** arXiv identifier, e.g. 2006.04388. */
+  readonly arxiv: string;
+}
+
+/** What `reg_max` means in one library: how many bins, and where targets are clamped. */
+export interface BinConvention {
+  readonly library: 'mmdetection' | 'ultralytics';
+  readonly regMax: number;
+  readonly bins: number;
+  /** The largest regression target, in bins, after the library's clamp. */
+  readonly targetMax: number;
+  readonly note: string;
+}
+
+export interface FormulaEntry {
+  /** Stable id, used by the `losslab.openInLossLab` command. */
+  readonly id: string;
+  readonly title: string;
+  readonly category: 'loss' | 'mining' | 'helper';
+  /** Display-mode TeX using only the base and AMS packages. */
+  readonly latex: string;
+  /** The same formula in plain Unicode, for places without the image. */
+  readonly unicode: string;
+  readonly parameters: readonly FormulaParameter[];
+  readonly libraries: readonly LibraryConvention[];
+  /** One or two sentences: why the formula looks the way it does. */
+  readonly intuition: string;
+  /** What bites people: conventions that differ, limits, silent NaNs. */
+  readonly traps: readonly string[];
+  readonly papers: readonly Paper[];
+  readonly binConventions?: readonly BinConvention[];
+  /** A LossLab cell that plots the formula with its gradient and sliders for its parameters. */
+  readonly notebookCell: string;
+}
+
+const GFL_PAPER: Paper = {
+  title: 'Generalized Focal Loss: Learning Qualified and Distributed Bounding Boxes for Dense Object Detection',
+  authors: 'Xiang Li, Wenhai Wang, Lijun Wu, Shuo Chen, Xiaolin Hu, Jun Li, Jinhui Tang, Jian Yang',
+  year: 2020,
+  venue: 'NeurIPS',
+  arxiv: '2006.04388',
+};
+const FOCAL_PAPER: Paper = {
+  title: 'Focal Loss for Dense Object Detection',
+  authors: 'Tsung-Yi Lin, Priya Goyal, Ross Girshick, Kaiming He, Piotr Dollár',
+  year: 2017,
+  venue: 'ICCV',
+  arxiv: '1708.02002',
+};
+const GIOU_PAPER: Paper = {
+  title: 'Generalized Intersection over Union: A Metric and A Loss for Bounding Box Regression',
+  authors: 'Hamid Rezatofighi, Nathan Tsoi, JunYoung Gwak, Amir Sadeghian, Ian Reid, Silvio Savarese',
+  year: 2019,
+  venue: 'CVPR',
+  arxiv: '1902.09630',
+};
+const DIOU_PAPER: Paper = {
+  title: 'Distance-IoU Loss: Faster and Better Learning for Bounding Box Regression',
+  authors: 'Zhaohui Zheng, Ping Wang, Wei Liu, Jinze Li, Rongguang Ye, Dongwei Ren',
+  year: 2020,
+  venue: 'AAAI',
+  arxiv: '1911.08287',
+};
+const ARCFACE_PAPER: Paper = {
+  title: 'ArcFace: Additive Angular Margin Loss for Deep Face Recognition',
+  authors: 'Jiankang Deng, Jia Guo, Niannan Xue, Stefanos Zafeiriou',
+  year: 2019,
+  venue: 'CVPR',
+  arxiv: '1801.07698',
+};
+const COSFACE_PAPER: Paper = {
+  title: 'CosFace: Large Margin Cosine Loss for Deep Face Recognition',
+  authors: 'Hao Wang, Yitong Wang, Zheng Zhou, Xing Ji, Dihong Gong, Jingchao Zhou, Zhifeng Li, Wei Liu',
+  year: 2018,
+  venue: 'CVPR',
+  arxiv: '1801.09414',
+};
+const SPHEREFACE_PAPER: Paper = {
+  title: 'SphereFace: Deep Hypersphere Embedding for Face Recognition',
+  authors: 'Weiyang Liu, Yandong Wen, Zhiding Yu, Ming Li, Bhiksha Raj, Le Song',
+  year: 2017,
+  venue: 'CVPR',
+  arxiv: '1704.08063',
+};
+const FACENET_PAPER: Paper = {
+  title: 'FaceNet: A Unified Embedding for Face Recognition and Clustering',
+  authors: 'Florian Schroff, Dmitry Kalenichenko, James Philbin',
+  year: 2015,
+  venue: 'CVPR',
+  arxiv: '1503.03832',
+};
+const TRIPLET_DEFENSE_PAPER: Paper = {
+  title: 'In Defense of the Triplet Loss for Person Re-Identification',
+  authors: 'Alexander Hermans, Lucas Beyer, Bastian Leibe',
+  year: 2017,
+  arxiv: '1703.07737',
+};
+const VARIFOCAL_PAPER: Paper = {
+  title: 'VarifocalNet: An IoU-aware Dense Object Detector',
+  authors: 'Haoyang Zhang, Ying Wang, Feras Dayoub, Niko Sünderhauf',
+  year: 2021,
+  venue: 'CVPR',
+  arxiv: '2008.13367',
+};
+const FCOS_PAPER: Paper = {
+  title: 'FCOS: Fully Convolutional One-Stage Object Detection',
+  authors: 'Zhi Tian, Chunhua Shen, Hao Chen, Tong He',
+  year: 2019,
+  venue: 'ICCV',
+  arxiv: '1904.01355',
+};
+
+/** reg_max = 16 in the two codebases: the off-by-one that shifts every decoded distance. */
+const REG_MAX_CONVENTIONS: readonly BinConvention[] = [
+  {
+    library: 'mmdetection',
+    regMax: 16,
+    bins: 17,
+    targetMax: 15.9,
+    note: 'bins 0…reg_max (reg_max + 1 of them); bbox2distance clamps targets to reg_max − 0.1',
+  },
+  {
+    library: 'ultralytics',
+    regMax: 16,
+    bins: 16,
+    targetMax: 14.99,
+    note: 'bins 0…reg_max − 1 (reg_max of them); bbox2dist / DFLoss clamp targets to reg_max − 1 − 0.01',
+  },
+];
+
+const REDUCTION: FormulaParameter = {
+  symbol: 'reduction',
+  key: 'reduction',
+  meaning: "'mean' (weighted mean, or sum / avg_factor), 'sum', or 'none' (per element)",
+  default: 'mean',
+};
+
+const MARGIN_SLIDER_NOTE = 'loss against one other class at angle φ: −log softmax = softplus(s·cos φ − s·f(θ))';
+
+export const FORMULA_CATALOG: readonly FormulaEntry[] = [
+  {
+    id: 'focal',
+    title: 'Sigmoid focal loss',
+    category: 'loss',
+    latex: String.raw`\mathrm{FL}(p_t) = -\alpha_t\,(1 - p_t)^{\gamma}\log p_t,\qquad p_t = \begin{cases} p & y = 1\\ 1 - p & y = 0\end{cases},\quad \alpha_t = \begin{cases} \alpha & y = 1\\ 1 - \alpha & y = 0\end{cases}`,
+    unicode: 'FL(p_t) = −α_t·(1 − p_t)^γ·log p_t, with p = σ(x); p_t = p, α_t = α where y = 1 and p_t = 1 − p, α_t = 1 − α where y = 0',
+    parameters: [
+      { symbol: 'α', key: 'alpha', meaning: 'weight of the positives (negatives get 1 − α); −1 turns the weighting off', default: 0.25 },
+      { symbol: 'γ', key: 'gamma', meaning: 'focusing exponent of (1 − p_t)^γ; 0 gives α-weighted BCE', default: 2 },
+      REDUCTION,
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['focal'], parameters: [] },
+      {
+        library: 'torchvision',
+        aliases: ['sigmoid_focal_loss'],
+        parameters: [
+          { name: 'alpha', default: '0.25' },
+          { name: 'gamma', default: '2' },
+          { name: 'reduction', default: "'none'", note: 'per element: sum or average it yourself' },
+        ],
+      },
+      {
+        library: 'mmdetection',
+        aliases: ['FocalLoss', 'sigmoid_focal_loss', 'py_sigmoid_focal_loss'],
+        parameters: [
+          { name: 'use_sigmoid', default: 'True' },
+          { name: 'gamma', default: '2.0' },
+          { name: 'alpha', default: '0.25' },
+          { name: 'reduction', default: "'mean'" },
+          { name: 'loss_weight', default: '1.0' },
+          { name: 'activated', default: 'False' },
+        ],
+        note: 'Heads pass avg_factor = the number of positives, so the sum is divided by it, not by the element count.',
+      },
+    ],
+    intuition:
+      'Down-weights easy, well-classified examples by (1 − p_t)^γ, so the many easy negatives of a dense detector no longer drown the few hard ones.',
+    traps: [
+      "torchvision's sigmoid_focal_loss defaults to reduction='none'; mmdetection divides the sum by the number of positives (avg_factor), LossLab's 'mean' averages over all N·C elements.",
+      'α weights the positives, so α = 0.25 down-weights them: the paper pairs it with γ = 2; changing γ alone shifts the balance.',
+      'With γ = 0 and α = −1 it is exactly binary cross-entropy (a good sanity check).',
+    ],
+    papers: [FOCAL_PAPER],
+    notebookCell: [
+      'alpha = 0.25',
+      'gamma = 2',
+      'plot([focal(p, 1, alpha, gamma), focal(p, 0, alpha, gamma)], p, 0.01, 0.99, {grad: true, names: ["y = 1", "y = 0"], sliders: {alpha: [0, 1], gamma: [0, 5]}, x_label: "p = σ(x)"})',
+    ].join('\n'),
+  },
+  {
+    id: 'qfl',
+    title: 'Quality Focal Loss (QFL)',
+    category: 'loss',
+    latex: String.raw`\mathrm{QFL}(\sigma) = -\lvert y - \sigma\rvert^{\beta}\,\big((1 - y)\log(1 - \sigma) + y\log\sigma\big)`,
+    unicode: 'QFL(σ) = −|y − σ|^β·((1 − y)·log(1 − σ) + y·log σ), σ = sigmoid(x), y ∈ [0, 1] the IoU of the predicted box with its ground truth (0 for negatives)',
+    parameters: [
+      { symbol: 'β', key: 'beta', meaning: 'exponent of the modulating factor |y − σ|^β', default: 2 },
+      { symbol: 'activated', key: 'activated', meaning: 'pred already holds probabilities σ instead of logits', default: false },
+      { symbol: 'background', key: 'background', meaning: "background label: 'last' = C (mmdetection), 'first' = 0", default: 'last' },
+      REDUCTION,
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['qfl'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['QualityFocalLoss', 'quality_focal_loss', 'quality_focal_loss_with_prob', 'quality_focal_loss_tensor_target'],
+        parameters: [
+          { name: 'use_sigmoid', default: 'True', note: 'only True is implemented' },
+          { name: 'beta', default: '2.0' },
+          { name: 'reduction', default: "'mean'" },
+          { name: 'loss_weight', default: '1.0' },
+          { name: 'activated', default: 'False' },
+        ],
+        note: 'The target is the pair (label, score) with background label = num_classes; GFLHead passes avg_factor = number of positives.',
+      },
+      { library: 'paper', aliases: ['QFL'], parameters: [] },
+    ],
+    intuition:
+      'Focal loss with a soft target: the class score is trained toward the IoU of its box, so one number ranks detections by both class and localisation quality; |y − σ|^β focuses on scores far from their target.',
+    traps: [
+      'Non-integer β needs |y − σ|: a hand-written (y − σ) ** β is NaN wherever σ > y.',
+      'The background label differs: mmdetection uses num_classes (the last index), other code uses 0; a shifted label trains the wrong class without any error.',
+      "mmdetection normalises by the number of positives (avg_factor), LossLab's 'mean' by the element count; a batch with no positives divides by max(1, 0) = 1.",
+    ],
+    papers: [GFL_PAPER],
+    notebookCell: [
+      'beta = 2',
+      'y = 0.5',
+      'plot(qfl(s, y, beta), s, 0.01, 0.99, {grad: true, sliders: {beta: [0, 4], y: [0, 1]}, x_label: "σ (predicted score)"})',
+    ].join('\n'),
+  },
+  {
+    id: 'dfl',
+    title: 'Distribution Focal Loss (DFL)',
+    category: 'loss',
+    latex: String.raw`\mathrm{DFL}(\mathcal{S}_i, \mathcal{S}_{i+1}) = -\big((y_{i+1} - y)\log\mathcal{S}_i + (y - y_i)\log\mathcal{S}_{i+1}\big),\qquad y_i = \lfloor y\rfloor,\ y_{i+1} = y_i + 1,\ \mathcal{S} = \operatorname{softmax}(z)`,
+    unicode: 'DFL = −((y_{i+1} − y)·log S_i + (y − y_i)·log S_{i+1}), y_i = ⌊y⌋, y_{i+1} = y_i + 1, S = softmax(z) over the bins',
+    parameters: [
+      { symbol: 'n', key: 'bins', meaning: 'number of bins (default: the width of pred)' },
+      { symbol: 'reg_max', key: 'reg_max', meaning: "with convention: 'mmdetection' means reg_max + 1 bins, 'ultralytics' reg_max bins (no default: naming it is the point)" },
+      REDUCTION,
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['dfl'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['DistributionFocalLoss', 'distribution_focal_loss'],
+        parameters: [
+          { name: 'reduction', default: "'mean'" },
+          { name: 'loss_weight', default: '1.0', note: 'GFLHead configures 0.25' },
+          { name: 'reg_max (GFLHead)', default: '16', note: '17 bins; targets clamped to reg_max − 0.1 = 15.9' },
+        ],
+      },
+      {
+        library: 'ultralytics',
+        aliases: ['DFLoss'],
+        parameters: [{ name: 'reg_max', default: '16', note: '16 bins; targets clamped to reg_max − 1 − 0.01 = 14.99' }],
+        note: 'Returns the mean over the four sides per anchor; BboxLoss weights it by the target scores.',
+      },
+      { library: 'paper', aliases: ['DFL'], parameters: [] },
+    ],
+    intuition:
+      'A box side is predicted as a distribution over integer bins; DFL pushes the mass onto the two bins around the continuous target, in the proportions that make their expectation equal the target.',
+    traps: [
+      "The minimum is not 0: it is the entropy of the interpolation weights, H(y − ⌊y⌋), up to ln 2 ≈ 0.693 at half-integers. LossLab's `excess` field is the part above that floor.",
+      'reg_max = 16 is 17 bins in mmdetection but 16 bins in ultralytics: say which (`{reg_max: 16, convention: "mmdetection"}`).',
+      'A target at or beyond the last bin has no right neighbour (mmdetection would index past the end), hence the library clamps; LossLab clamps and counts them in report.clampedTargets.',
+      'Targets are distances in stride units (pixels / stride), not pixels.',
+    ],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: [
+      'z1 = 1',
+      'plot(dfl([0, z1, 2, 1, 0], y), y, 0, 4, {grad: true, sliders: {z1: [-2, 4]}, x_label: "target y (bins)", y_label: "DFL of logits [0, z1, 2, 1, 0]"})',
+      'dist([0, z1, 2, 1, 0], 2.4)',
+    ].join('\n'),
+  },
+  {
+    id: 'gfl',
+    title: 'Generalized Focal Loss head (GFL)',
+    category: 'loss',
+    latex: String.raw`\mathcal{L} = \frac{1}{N_{pos}}\sum_{z}\mathcal{L}_{\mathcal{Q}} + \frac{1}{N_{pos}}\sum_{z}\mathbf{1}_{\{c^{*}_{z} > 0\}}\big(\lambda_0\,\mathcal{L}_{\mathcal{B}} + \lambda_1\,\mathcal{L}_{\mathcal{D}}\big)`,
+    unicode: 'L = (1/N_pos)·Σ_z QFL + (1/N_pos)·Σ_{positive z} (λ₀·L_GIoU + λ₁·DFL), λ₀ = 2 and λ₁ = 0.25 in mmdetection',
+    parameters: [
+      { symbol: 'stride', key: 'stride', meaning: "the level's stride in pixels (required)" },
+      { symbol: 'reg_max', key: 'reg_max', meaning: 'mmdetection reg_max: reg_max + 1 bins per side', default: 16 },
+      { symbol: 'β', key: 'beta', meaning: 'QFL exponent', default: 2 },
+      { symbol: 'λ', key: 'loss_weight', meaning: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
+      { symbol: 'background', key: 'background', meaning: "background label: 'last' = C, 'first' = 0", default: 'last' },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['gfl'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['GFLHead', 'GFL'],
+        parameters: [
+          { name: 'reg_max', default: '16', note: '17 bins' },
+          { name: 'loss_cls', default: "dict(type='QualityFocalLoss', beta=2.0, loss_weight=1.0)" },
+          { name: 'loss_bbox', default: "dict(type='GIoULoss', loss_weight=2.0)" },
+          { name: 'loss_dfl', default: "dict(type='DistributionFocalLoss', loss_weight=0.25)" },
+        ],
+        note: 'GIoU and DFL are weighted by the detached max class score of each positive and normalised by the sum of those weights.',
+      },
+      {
+        library: 'ultralytics',
+        aliases: ['BboxLoss'],
+        parameters: [{ name: 'reg_max', default: '16', note: '16 bins' }],
+        note: 'The box part only: CIoU (not GIoU) loss plus DFL, both weighted by the target scores and divided by their sum; classification is BCE.',
+      },
+      { library: 'paper', aliases: ['GFL'], parameters: [] },
+    ],
+    intuition:
+      'One head, three losses: QFL merges the class score with the predicted IoU, DFL learns each box side as a distribution over bins, and GIoU trains the decoded box.',
+    traps: [
+      'A batch with no positives: N_pos is clamped to 1, the GIoU and DFL terms are 0, and only the negatives of QFL train.',
+      'GIoU and DFL are normalised by the sum of the class-score weights, not by N_pos; DFL is also averaged over the four sides.',
+      'Regression targets are in stride units, and reg_max means a different bin count in mmdetection (17) and ultralytics (16).',
+    ],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: [
+      'beta = 2',
+      'score = 0.8',
+      'plot([qfl(s, score, beta), qfl(s, 0, beta)], s, 0.01, 0.99, {grad: true, names: ["positive: target = IoU", "negative"], sliders: {beta: [0, 4], score: [0, 1]}, x_label: "σ"})',
+      'g = gfl({cls: [[2, -1], [-3, -2]], reg: [[0, 3, 0, 0, 3, 0, 0, 3, 0, 0, 3, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], points: [[8, 8], [16, 16]], labels: [0, 2], gt_boxes: [[0, 0, 16, 16], [0, 0, 0, 0]]}, {stride: 8, reg_max: 2})',
+    ].join('\n'),
+  },
+  {
+    id: 'giou',
+    title: 'GIoU loss',
+    category: 'loss',
+    latex: String.raw`\mathcal{L}_{GIoU} = 1 - \mathrm{IoU} + \frac{\lvert C \setminus (A \cup B)\rvert}{\lvert C\rvert},\qquad \mathrm{IoU} = \frac{\lvert A \cap B\rvert}{\lvert A \cup B\rvert}`,
+    unicode: 'L_GIoU = 1 − IoU + |C \\ (A ∪ B)| / |C|, IoU = |A ∩ B| / |A ∪ B|, C the smallest box enclosing A and B',
+    parameters: [{ symbol: 'ε', key: 'eps', meaning: 'lower bound of the union and of the enclosing area', default: 1e-7 }, REDUCTION],
+    libraries: [
+      { library: 'losslab', aliases: ['giou'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['GIoULoss', 'giou_loss'],
+        parameters: [
+          { name: 'eps', default: '1e-6', note: 'the GIoULoss module; the bare giou_loss function uses 1e-7' },
+          { name: 'reduction', default: "'mean'" },
+          { name: 'loss_weight', default: '1.0', note: 'GFL configures 2.0' },
+        ],
+      },
+      {
+        library: 'torchvision',
+        aliases: ['generalized_box_iou_loss'],
+        parameters: [
+          { name: 'reduction', default: "'none'" },
+          { name: 'eps', default: '1e-7' },
+        ],
+      },
+      { library: 'paper', aliases: ['GIoU'], parameters: [] },
+    ],
+    intuition:
+      'IoU has no gradient once the boxes stop overlapping; the enclosing-box penalty keeps pulling a disjoint prediction toward its target.',
+    traps: [
+      'Boxes are (x1, y1, x2, y2); passing (cx, cy, w, h) gives a plausible-looking but wrong loss.',
+      'When one box contains the other, the penalty vanishes and GIoU = IoU: convergence slows (what DIoU/CIoU address).',
+      'eps differs: mmdetection GIoULoss 1e-6, giou_loss 1e-7 (LossLab follows giou_loss).',
+    ],
+    papers: [GIOU_PAPER],
+    notebookCell: [
+      'w = 2',
+      'overlap(x) = max(0, min(x + w, 2) - max(x, 0)) * 2',
+      'joint(x) = 2 * w + 4 - overlap(x)',
+      'hull(x) = (max(x + w, 2) - min(x, 0)) * 2',
+      'giou_curve(x) = 1 - overlap(x) / joint(x) + (hull(x) - joint(x)) / hull(x)',
+      'iou_curve(x) = 1 - overlap(x) / joint(x)',
+      'plot([giou_curve(x), iou_curve(x)], x, -5, 5, {grad: true, names: ["GIoU loss", "IoU loss"], sliders: {w: [0.5, 4]}, x_label: "offset of a w × 2 box from a 2 × 2 target"})',
+      'giou([[0, 0, 2, 2]], [[1, 1, 3, 3]])',
+    ].join('\n'),
+  },
+  {
+    id: 'iou',
+    title: 'IoU, GIoU, DIoU and CIoU overlaps',
+    category: 'helper',
+    latex: String.raw`\begin{gathered}\mathrm{IoU} = \frac{\lvert A\cap B\rvert}{\lvert A\cup B\rvert},\qquad \mathrm{GIoU} = \mathrm{IoU} - \frac{\lvert C\setminus(A\cup B)\rvert}{\lvert C\rvert}\\ \mathrm{DIoU} = \mathrm{IoU} - \frac{\rho^2(b, b^{gt})}{c^2},\qquad \mathrm{CIoU} = \mathrm{DIoU} - \alpha v,\quad v = \frac{4}{\pi^2}\Big(\arctan\frac{w^{gt}}{h^{gt}} - \arctan\frac{w}{h}\Big)^2\end{gathered}`,
+    unicode: 'IoU = |A ∩ B| / |A ∪ B|; GIoU = IoU − |C \\ (A ∪ B)| / |C|; DIoU = IoU − ρ²(b, b_gt) / c²; CIoU = DIoU − α·v, v = (4/π²)·(atan(w_gt/h_gt) − atan(w/h))²',
+    parameters: [
+      { symbol: 'mode', key: 'mode', meaning: "'iou', 'giou', 'diou' or 'ciou'", default: 'iou' },
+      { symbol: 'ε', key: 'eps', meaning: 'lower bound of the union', default: 1e-6 },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['iou'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['bbox_overlaps', 'BboxOverlaps2D'],
+        parameters: [
+          { name: 'mode', default: "'iou'" },
+          { name: 'is_aligned', default: 'False', note: 'False gives the (n, m) matrix; LossLab is aligned' },
+          { name: 'eps', default: '1e-6' },
+        ],
+      },
+      {
+        library: 'torchvision',
+        aliases: ['box_iou', 'generalized_box_iou', 'distance_box_iou', 'complete_box_iou'],
+        parameters: [],
+        note: 'Pairwise (n, m) matrices of (x1, y1, x2, y2) boxes.',
+      },
+      {
+        library: 'ultralytics',
+        aliases: ['bbox_iou'],
+        parameters: [
+          { name: 'xywh', default: 'True', note: 'boxes are (cx, cy, w, h) unless xywh=False' },
+          { name: 'GIoU, DIoU, CIoU', default: 'False' },
+          { name: 'eps', default: '1e-7' },
+        ],
+      },
+      { library: 'paper', aliases: ['IoU', 'DIoU', 'CIoU'], parameters: [] },
+    ],
+    intuition:
+      'IoU measures overlap; GIoU adds the empty part of the enclosing box, DIoU the distance between centres, CIoU also the aspect ratio, so that a gradient exists before the boxes overlap.',
+    traps: [
+      "ultralytics' bbox_iou takes (cx, cy, w, h) boxes by default (xywh=True); mmdetection and torchvision take corners.",
+      'Aligned (n) versus pairwise (n, m): mmdetection bbox_overlaps is pairwise unless is_aligned=True.',
+    ],
+    papers: [GIOU_PAPER, DIOU_PAPER],
+    notebookCell: [
+      'w = 2',
+      'overlap(x) = max(0, min(x + w, 2) - max(x, 0)) * 2',
+      'joint(x) = 2 * w + 4 - overlap(x)',
+      'hull(x) = (max(x + w, 2) - min(x, 0)) * 2',
+      'plot([overlap(x) / joint(x), overlap(x) / joint(x) - (hull(x) - joint(x)) / hull(x)], x, -5, 5, {grad: true, names: ["IoU", "GIoU"], sliders: {w: [0.5, 4]}, x_label: "offset of a w × 2 box from a 2 × 2 target"})',
+      'iou([[0, 0, 2, 2], [0, 0, 2, 2]], [[1, 1, 3, 3], [4, 0, 6, 2]], {mode: "giou"})',
+    ].join('\n'),
+  },
+  {
+    id: 'integral',
+    title: 'Integral (expected distance)',
+    category: 'helper',
+    latex: String.raw`\hat{y} = \sum_{i=0}^{n-1} P(y_i)\,y_i = \sum_{i=0}^{n-1} \operatorname{softmax}(z)_i\; i`,
+    unicode: 'ŷ = Σ_i P(y_i)·y_i = Σ_i softmax(z)_i · i, over the n bins',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['integral'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['Integral'],
+        parameters: [{ name: 'reg_max', default: '16', note: 'projects onto linspace(0, reg_max, reg_max + 1): 17 bins' }],
+      },
+      {
+        library: 'ultralytics',
+        aliases: ['DFL'],
+        parameters: [{ name: 'c1', default: '16', note: 'a frozen 1×1 conv with weights 0…c1 − 1: 16 bins' }],
+        note: "ultralytics' DFL module is this Integral (the decoder), not the loss; the loss is DFLoss.",
+      },
+    ],
+    intuition: 'Decodes a distribution over bins into one distance: its expectation, which is differentiable, unlike the arg-max.',
+    traps: [
+      "ultralytics names this decoder DFL; the loss is DFLoss. In mmdetection it is Integral.",
+      'The result is in bins (stride units): multiply by the stride for pixels.',
+      'A bimodal distribution decodes to a distance between its modes, where neither mode put mass.',
+    ],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: [
+      'z1 = 2',
+      'expected(t) = (exp(t) + 2 + 3 * exp(-1)) / (2 + exp(t) + exp(-1))',
+      'plot(expected(t), t, -4, 6, {grad: true, x_label: "logit of bin 1 in [0, t, 0, −1]", y_label: "expected bin Σ softmax_i · i"})',
+      'integral([[0, z1, 0, -1]])',
+    ].join('\n'),
+  },
+  {
+    id: 'arcface',
+    title: 'ArcFace (additive angular margin), with combined margins',
+    category: 'loss',
+    latex: String.raw`\begin{gathered}\mathcal{L} = -\log\frac{e^{s\cos(\theta_{y} + m)}}{e^{s\cos(\theta_{y} + m)} + \sum_{j\neq y} e^{s\cos\theta_j}}\\ \text{combined: } f(\theta_y) = \cos(m_1\theta_y + m_2) - m_3\end{gathered}`,
+    unicode: 'L = −log( e^{s·cos(θ_y + m)} / (e^{s·cos(θ_y + m)} + Σ_{j≠y} e^{s·cos θ_j}) ); combined margins: target logit s·(cos(m₁·θ_y + m₂) − m₃)',
+    parameters: [
+      { symbol: 's', key: 's', meaning: 'scale of the logits (the radius of the hypersphere)', default: 64 },
+      { symbol: 'm', key: 'm', meaning: 'additive angular margin, in radians', default: 0.5 },
+      { symbol: 'easy_margin', key: 'easy_margin', meaning: 'apply the margin only where cos θ > 0', default: false },
+      { symbol: 'form', key: 'form', meaning: "'insightface' (cos(θ + m) with the fallback beyond π − m), 'paper', or 'combined'", default: 'insightface' },
+      { symbol: 'm₁', key: 'm1', meaning: 'SphereFace multiplicative margin (combined form)', default: 1 },
+      { symbol: 'm₂', key: 'm2', meaning: 'ArcFace additive angular margin (combined form)', default: 0.5 },
+      { symbol: 'm₃', key: 'm3', meaning: 'CosFace additive cosine margin (combined form)', default: 0 },
+      REDUCTION,
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['arcface', 'arcface_logit'], parameters: [] },
+      {
+        library: 'insightface',
+        aliases: ['ArcFace', 'CombinedMarginLoss'],
+        parameters: [
+          { name: 's', default: '64.0' },
+          { name: 'margin', default: '0.5', note: 'ArcFace, radians' },
+          { name: 'm1, m2, m3', default: 'required', note: 'CombinedMarginLoss; configs use margin_list = (1.0, 0.5, 0.0)' },
+          { name: 'interclass_filtering_threshold', default: '0' },
+        ],
+        note: 'The current arcface_torch applies the margin inside torch.no_grad(): the forward uses cos(θ + m), the backward that of s·cos θ.',
+      },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['ArcFaceLoss'],
+        parameters: [
+          { name: 'margin', default: '28.6', note: 'degrees (≈ 0.5 rad)' },
+          { name: 'scale', default: '64' },
+        ],
+        note: 'Takes (embeddings, labels) and owns the class-centre matrix W (num_classes, embedding_size).',
+      },
+      { library: 'paper', aliases: ['ArcFace'], parameters: [] },
+    ],
+    intuition:
+      'Adding m to the angle of the true class makes the network separate classes by a geodesic margin on the hypersphere: a sample is only "correct enough" when it is m radians closer to its centre than needed.',
+    traps: [
+      "insightface's current ArcFace/CombinedMarginLoss apply the margin without gradient (torch.no_grad()): the gradient is that of s·cos θ evaluated at the margin's probabilities. LossLab differentiates cos(θ + m) exactly.",
+      'pytorch-metric-learning gives margins in degrees (28.6), insightface and LossLab in radians (0.5).',
+      'cos(θ + m) turns back up beyond θ > π − m; insightface falls back to cos θ − m·sin m there (easy_margin instead keeps cos θ where cos θ ≤ 0).',
+      'At cos θ = ±1 the derivative of acos is infinite: LossLab clamps and counts it in report.clampedCosines.',
+      'A large s with few classes saturates the softmax: the loss is ~0 or huge and the gradient vanishes.',
+    ],
+    papers: [ARCFACE_PAPER],
+    notebookCell: [
+      'm = 0.5',
+      's = 64',
+      'phi = 1.2',
+      `plot(softplus(s * cos(phi) - s * arcface_logit(theta, m)), theta, 0, 3.1, {grad: true, sliders: {m: [0, 1.5], s: [1, 64], phi: [0, 3.1]}, x_label: "θ_y (rad)", y_label: "${MARGIN_SLIDER_NOTE}"})`,
+      'plot([arcface_logit(theta, m), cos(theta)], theta, 0, 3.1, {grad: true, names: ["cos(θ + m)", "cos θ"], sliders: {m: [0, 1.5]}})',
+    ].join('\n'),
+  },
+  {
+    id: 'cosface',
+    title: 'CosFace (additive cosine margin)',
+    category: 'loss',
+    latex: String.raw`\mathcal{L} = -\log\frac{e^{s(\cos\theta_{y} - m)}}{e^{s(\cos\theta_{y} - m)} + \sum_{j\neq y} e^{s\cos\theta_j}}`,
+    unicode: 'L = −log( e^{s·(cos θ_y − m)} / (e^{s·(cos θ_y − m)} + Σ_{j≠y} e^{s·cos θ_j}) )',
+    parameters: [
+      { symbol: 's', key: 's', meaning: 'scale of the logits', default: 64 },
+      { symbol: 'm', key: 'm3', meaning: "cosine margin: in LossLab arcface(x, W, labels, {m1: 1, m2: 0, m3: 0.35}) (the paper's m = 0.35)" },
+    ],
+    libraries: [
+      {
+        library: 'insightface',
+        aliases: ['CosFace', 'CombinedMarginLoss'],
+        parameters: [
+          { name: 's', default: '64.0' },
+          { name: 'm', default: '0.40', note: 'CosFace class; CombinedMarginLoss with margin_list = (1.0, 0.0, 0.4)' },
+        ],
+      },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['CosFaceLoss'],
+        parameters: [
+          { name: 'margin', default: '0.35', note: 'a cosine, not an angle' },
+          { name: 'scale', default: '64' },
+        ],
+      },
+      { library: 'paper', aliases: ['CosFace'], parameters: [] },
+    ],
+    intuition: 'Subtracts a constant from the true class cosine: the margin is uniform in cosine, so it is larger in angle near θ = 0 than ArcFace’s.',
+    traps: [
+      'The margin is on the cosine, not the angle: m = 0.35 is not comparable with ArcFace’s 0.5 rad.',
+      "insightface's CombinedMarginLoss maps CosFace to margin_list (1.0, 0.0, m3); here the margin has a gradient (it is a constant shift).",
+    ],
+    papers: [COSFACE_PAPER],
+    notebookCell: [
+      'm = 0.35',
+      's = 64',
+      'phi = 1.2',
+      `plot(softplus(s * cos(phi) - s * (cos(theta) - m)), theta, 0, 3.1, {grad: true, sliders: {m: [0, 1], s: [1, 64], phi: [0, 3.1]}, x_label: "θ_y (rad)", y_label: "${MARGIN_SLIDER_NOTE}"})`,
+      'arcface([[1, 2, 3]], [[1, 4], [2, 5], [3, 6]], [0], {m1: 1, m2: 0, m3: m, s: s})',
+    ].join('\n'),
+  },
+  {
+    id: 'sphereface',
+    title: 'SphereFace (multiplicative angular margin)',
+    category: 'loss',
+    latex: String.raw`\mathcal{L} = -\log\frac{e^{\lVert x\rVert\psi(\theta_{y})}}{e^{\lVert x\rVert\psi(\theta_{y})} + \sum_{j\neq y} e^{\lVert x\rVert\cos\theta_j}},\qquad \psi(\theta) = (-1)^k\cos(m\theta) - 2k,\ \theta\in\Big[\frac{k\pi}{m}, \frac{(k+1)\pi}{m}\Big]`,
+    unicode: 'L = −log( e^{‖x‖·ψ(θ_y)} / (e^{‖x‖·ψ(θ_y)} + Σ_{j≠y} e^{‖x‖·cos θ_j}) ), ψ(θ) = (−1)^k·cos(m·θ) − 2k for θ ∈ [kπ/m, (k+1)π/m]',
+    parameters: [{ symbol: 'm', key: 'm1', meaning: "integer angular multiplier (the paper's m = 4); in LossLab arcface(..., {m1: m, m2: 0, m3: 0})" }],
+    libraries: [
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['SphereFaceLoss', 'LargeMarginSoftmaxLoss'],
+        parameters: [
+          { name: 'margin', default: '4', note: 'an integer multiplier' },
+          { name: 'scale', default: '1', note: 'logits are also scaled by ‖x‖' },
+        ],
+      },
+      {
+        library: 'insightface',
+        aliases: ['CombinedMarginLoss'],
+        parameters: [{ name: 'm1', default: 'required', note: 'multiplicative margin of cos(m1·θ + m2) − m3' }],
+      },
+      { library: 'paper', aliases: ['SphereFace'], parameters: [] },
+    ],
+    intuition: 'Multiplies the angle of the true class by m, so it must be m times smaller than any other angle to win.',
+    traps: [
+      'cos(mθ) is not monotonic beyond π/m: the paper uses the piecewise ψ; LossLab’s combined form uses cos(m₁θ + m₂) as is.',
+      'The paper anneals from plain softmax (λ) because training with m = 4 from the start diverges.',
+    ],
+    papers: [SPHEREFACE_PAPER],
+    notebookCell: [
+      'm = 4',
+      'psi(t) = (-1)^floor(m * t / pi) * cos(m * t) - 2 * floor(m * t / pi)',
+      'plot([psi(theta), cos(m * theta), cos(theta)], theta, 0, 3.1, {grad: true, names: ["ψ(θ)", "cos(mθ)", "cos θ"], sliders: {m: [1, 4, 1]}, x_label: "θ_y (rad)"})',
+    ].join('\n'),
+  },
+  {
+    id: 'varifocal',
+    title: 'Varifocal loss (VFL)',
+    category: 'loss',
+    latex: String.raw`\mathrm{VFL}(p, q) = \begin{cases} -q\big(q\log p + (1 - q)\log(1 - p)\big) & q > 0\\ -\alpha\,p^{\gamma}\log(1 - p) & q = 0\end{cases}`,
+    unicode: 'VFL(p, q) = −q·(q·log p + (1 − q)·log(1 − p)) where q > 0 (q = IoU target), −α·p^γ·log(1 − p) where q = 0',
+    parameters: [
+      { symbol: 'α', meaning: 'weight of the negatives (not a LossLab function: plot it from the cell)' },
+      { symbol: 'γ', meaning: 'focusing exponent on the negatives only' },
+    ],
+    libraries: [
+      {
+        library: 'mmdetection',
+        aliases: ['VarifocalLoss', 'varifocal_loss'],
+        parameters: [
+          { name: 'alpha', default: '0.75' },
+          { name: 'gamma', default: '2.0' },
+          { name: 'iou_weighted', default: 'True', note: 'weights positives by q' },
+          { name: 'reduction', default: "'mean'" },
+          { name: 'loss_weight', default: '1.0' },
+        ],
+      },
+      {
+        library: 'ultralytics',
+        aliases: ['VarifocalLoss'],
+        parameters: [
+          { name: 'gamma', default: '2.0' },
+          { name: 'alpha', default: '0.75' },
+        ],
+        note: 'BCE-with-logits weighted by α·σ^γ·(1 − label) + q·label, averaged over classes and summed over anchors.',
+      },
+      { library: 'paper', aliases: ['VFL', 'Varifocal'], parameters: [] },
+    ],
+    intuition: 'Like QFL it trains the score toward the IoU, but asymmetrically: positives keep their full weight (scaled by q), only negatives are focused.',
+    traps: [
+      'Unlike QFL, positives are not down-weighted as p approaches q: the two losses rank hard positives differently.',
+      'Older ultralytics versions take alpha and gamma in forward(), newer ones in the constructor.',
+    ],
+    papers: [VARIFOCAL_PAPER],
+    notebookCell: [
+      'alpha = 0.75',
+      'gamma = 2',
+      'q = 0.8',
+      'vfl_pos(p) = -q * (q * log(p) + (1 - q) * log(1 - p))',
+      'vfl_neg(p) = -alpha * p^gamma * log(1 - p)',
+      'plot([vfl_pos(p), vfl_neg(p), qfl(p, q, 2)], p, 0.01, 0.99, {grad: true, names: ["VFL positive (q)", "VFL negative", "QFL β = 2"], sliders: {alpha: [0, 1], gamma: [0, 4], q: [0.01, 1]}, x_label: "p"})',
+    ].join('\n'),
+  },
+  {
+    id: 'triplet',
+    title: 'Triplet margin loss',
+    category: 'loss',
+    latex: String.raw`\mathcal{L}(a, p, n) = \max\big(d(a, p) - d(a, n) + \alpha,\ 0\big),\qquad d(x, y) = \lVert x - y + \epsilon\rVert_p`,
+    unicode: 'L(a, p, n) = max(d(a, p) − d(a, n) + α, 0), d(x, y) = ‖x − y + ε‖_p',
+    parameters: [
+      { symbol: 'α', key: 'margin', meaning: 'margin between positive and negative distances', default: 1 },
+      { symbol: 'p', key: 'p', meaning: 'order of the p-norm', default: 2 },
+      { symbol: 'ε', key: 'eps', meaning: 'added to every coordinate of the difference, as PyTorch does', default: 1e-6 },
+      { symbol: 'swap', key: 'swap', meaning: 'use min(d(a, n), d(p, n)) as the negative distance', default: false },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge', default: false },
+      REDUCTION,
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['triplet', 'triplet_hinge'], parameters: [] },
+      {
+        library: 'pytorch',
+        aliases: ['TripletMarginLoss', 'triplet_margin_loss', 'TripletMarginWithDistanceLoss', 'triplet_margin_with_distance_loss'],
+        parameters: [
+          { name: 'margin', default: '1.0' },
+          { name: 'p', default: '2.0' },
+          { name: 'eps', default: '1e-06' },
+          { name: 'swap', default: 'False' },
+          { name: 'reduction', default: "'mean'" },
+          { name: 'distance_function', default: 'None', note: 'WithDistanceLoss only; None means pairwise_distance' },
+        ],
+        note: 'Takes explicit (anchor, positive, negative) batches.',
+      },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['TripletMarginLoss'],
+        parameters: [
+          { name: 'margin', default: '0.05' },
+          { name: 'swap', default: 'False' },
+          { name: 'smooth_loss', default: 'False', note: 'True is the soft margin' },
+          { name: 'triplets_per_anchor', default: "'all'" },
+          { name: 'distance', default: 'LpDistance(normalize_embeddings=True)' },
+        ],
+        note: 'Takes (embeddings, labels): without a miner it forms every valid triplet and averages over the non-zero ones (batch-all) on L2-normalised embeddings.',
+      },
+    ],
+    intuition: 'Pulls the anchor toward the positive and pushes it from the negative until the negative is at least α farther; then the triplet stops contributing.',
+    traps: [
+      'The same class name, two losses: torch.nn.TripletMarginLoss (explicit triplets, margin 1.0) and pytorch_metric_learning.losses.TripletMarginLoss (all triplets of a labelled batch, normalised embeddings, margin 0.05).',
+      'eps is added to the difference: identical embeddings give d = ε·√D, not 0.',
+      'Once d_an > d_ap + α the triplet gives no gradient at all: hence mining (batch-hard, semi-hard).',
+    ],
+    papers: [FACENET_PAPER],
+    notebookCell: [
+      'margin = 1',
+      'd_an = 1.5',
+      'plot([triplet_hinge(d_ap, d_an, margin), softplus(d_ap - d_an)], d_ap, 0, 3, {grad: true, names: ["hinge", "soft margin"], sliders: {margin: [0, 2], d_an: [0, 3]}, x_label: "d(a, p)"})',
+      'triplet([[0, 0]], [[0, 1]], [[2, 0]], {margin: margin})',
+    ].join('\n'),
+  },
+  {
+    id: 'batch_hard',
+    title: 'Batch-hard triplet loss',
+    category: 'mining',
+    latex: String.raw`\mathcal{L}_{BH} = \frac{1}{PK}\sum_{a}\Big[\alpha + \max_{p:\,y_p = y_a} d(a, p) - \min_{n:\,y_n \neq y_a} d(a, n)\Big]_{+}`,
+    unicode: 'L_BH = (1/PK)·Σ_a [α + max_{p: y_p = y_a} d(a, p) − min_{n: y_n ≠ y_a} d(a, n)]₊',
+    parameters: [
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge', default: 0.3 },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge (the paper’s choice)', default: false },
+      { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['batch_hard'], parameters: [] },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['BatchHardMiner'],
+        parameters: [{ name: 'distance', default: 'LpDistance(normalize_embeddings=True)' }],
+        note: 'Returns the hardest triplet per anchor; the loss (e.g. TripletMarginLoss, margin 0.05) is applied afterwards.',
+      },
+      { library: 'tensorflow-addons', aliases: ['TripletHardLoss', 'triplet_hard_loss'], parameters: [{ name: 'margin', default: '1.0' }, { name: 'soft', default: 'False' }] },
+    ],
+    intuition: 'For each anchor, only its farthest positive and nearest negative in the batch: the triplet that currently violates the margin most.',
+    traps: [
+      'A batch with no positives (every identity once) has no valid anchor: the loss is 0 with no gradient. Sample P identities × K images.',
+      'Collapsed embeddings (all equal) give loss = α and a zero gradient: LossLab reports `collapsed`.',
+      'The hardest positive is often a label error; Hermans et al. use the soft margin.',
+    ],
+    papers: [TRIPLET_DEFENSE_PAPER],
+    notebookCell: [
+      'margin = 0.3',
+      'd_an = 1',
+      'plot([triplet_hinge(d_ap, d_an, margin), softplus(d_ap - d_an)], d_ap, 0, 2, {grad: true, names: ["hinge", "soft"], sliders: {margin: [0, 1], d_an: [0, 2]}, x_label: "hardest d(a, p)"})',
+      'h = batch_hard([[0, 0], [0, 1], [3, 0], [3, 1]], [0, 0, 1, 1], {margin: margin})',
+    ].join('\n'),
+  },
+  {
+    id: 'batch_all',
+    title: 'Batch-all triplet loss',
+    category: 'mining',
+    latex: String.raw`\mathcal{L}_{BA} = \frac{1}{\lvert\{(a, p, n) : \ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn},\qquad \ell_{apn} = \big[\alpha + d(a, p) - d(a, n)\big]_{+}`,
+    unicode: 'L_BA = Σ_{a,p,n} ℓ_apn / #{ℓ_apn > 0}, ℓ_apn = [α + d(a, p) − d(a, n)]₊ over every valid triplet of the batch',
+    parameters: [
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge', default: 0.3 },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge', default: false },
+      { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['batch_all'], parameters: [] },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['AvgNonZeroReducer'],
+        parameters: [{ name: 'margin (TripletMarginLoss)', default: '0.05' }],
+        note: 'TripletMarginLoss without a miner is this loss: all triplets, AvgNonZeroReducer, normalised embeddings.',
+      },
+    ],
+    intuition: 'Uses every valid triplet but averages only over those that still violate the margin, so easy triplets do not dilute the gradient.',
+    traps: [
+      'The denominator is the number of positive-loss triplets: the loss can rise while training improves. Watch `fraction_positive`.',
+      'A batch with no positives has no valid triplet: LossLab returns 0, naive code divides by zero.',
+      'The number of triplets grows as B³.',
+    ],
+    papers: [TRIPLET_DEFENSE_PAPER],
+    notebookCell: [
+      'margin = 0.3',
+      'd_an = 1',
+      'plot(triplet_hinge(d_ap, d_an, margin), d_ap, 0, 2, {grad: true, sliders: {margin: [0, 1], d_an: [0, 2]}, x_label: "d(a, p)"})',
+      'a = batch_all([[0, 0], [0, 1], [3, 0], [3, 1]], [0, 0, 1, 1], {margin: margin})',
+    ].join('\n'),
+  },
+  {
+    id: 'semi_hard',
+    title: 'Semi-hard triplet mining',
+    category: 'mining',
+    latex: String.raw`n^{*}(a, p) = \operatorname*{arg\,min}_{n:\ d(a, p) < d(a, n) < d(a, p) + \alpha} d(a, n)`,
+    unicode: 'n*(a, p) = argmin_n d(a, n) over negatives with d(a, p) < d(a, n) < d(a, p) + α',
+    parameters: [
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge and of the semi-hard band', default: 0.3 },
+      { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['semi_hard'], parameters: [] },
+      { library: 'tensorflow-addons', aliases: ['TripletSemiHardLoss', 'triplet_semihard_loss'], parameters: [{ name: 'margin', default: '1.0' }] },
+    ],
+    intuition: 'Negatives farther than the positive but inside the margin: hard enough to teach, not so hard that they collapse the embedding early in training.',
+    traps: [
+      'When a positive pair has no semi-hard negative, implementations differ (FaceNet: skip; TF Addons: take the farthest negative). LossLab counts these as dropped_pairs.',
+    ],
+    papers: [FACENET_PAPER],
+    notebookCell: [
+      'margin = 1',
+      'd_ap = 0.5',
+      'plot(triplet_hinge(d_ap, d_an, margin), d_an, 0, 3, {grad: true, sliders: {margin: [0, 2], d_ap: [0, 2]}, x_label: "d(a, n): semi-hard between d_ap and d_ap + margin"})',
+      's = semi_hard([[0, 0], [0, 1], [0.5, 0], [3, 1]], [0, 0, 1, 1], {margin: margin})',
+    ].join('\n'),
+  },
+  {
+    id: 'census',
+    title: 'Triplet census (easy / semi-hard / hard)',
+    category: 'mining',
+    latex: String.raw`(a, p, n)\ \text{is}\ \begin{cases}\text{easy} & d(a, n) > d(a, p) + \alpha\\ \text{semi-hard} & d(a, p) \le d(a, n) \le d(a, p) + \alpha\\ \text{hard} & d(a, n) < d(a, p)\end{cases}`,
+    unicode: 'easy: d(a, n) > d(a, p) + α; semi-hard: d(a, p) ≤ d(a, n) ≤ d(a, p) + α; hard: d(a, n) < d(a, p)',
+    parameters: [{ symbol: 'α', key: 'margin', meaning: 'margin of the categories (third argument)', default: 0.3 }],
+    libraries: [
+      { library: 'losslab', aliases: ['census'], parameters: [] },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['TripletMarginMiner'],
+        parameters: [
+          { name: 'margin', default: '0.2' },
+          { name: 'type_of_triplets', default: "'all'", note: "'all' = every margin violator (hard + semi-hard); also 'hard', 'semihard', 'easy'" },
+        ],
+      },
+    ],
+    intuition: 'How much of the batch still teaches anything: only hard and semi-hard triplets have a non-zero hinge.',
+    traps: ['A batch with no positives has no valid triplets at all: every count is 0.', 'The categories depend on the margin; compare censuses at the margin you train with.'],
+    papers: [FACENET_PAPER],
+    notebookCell: [
+      'margin = 0.3',
+      'd_ap = 1',
+      'plot(triplet_hinge(d_ap, d_an, margin), d_an, 0, 2, {grad: true, sliders: {margin: [0, 1], d_ap: [0, 2]}, x_label: "d(a, n)"})',
+      'census([[0, 0], [0, 1], [0.5, 0], [3, 1]], [0, 0, 1, 1], margin)',
+    ].join('\n'),
+  },
+  {
+    id: 'sigmoid',
+    title: 'Sigmoid',
+    category: 'helper',
+    latex: String.raw`\sigma(x) = \frac{1}{1 + e^{-x}},\qquad \sigma'(x) = \sigma(x)\,\sigma(-x)`,
+    unicode: 'σ(x) = 1 / (1 + e^(−x)), σ′(x) = σ(x)·σ(−x)',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['sigmoid'], parameters: [] },
+      { library: 'pytorch', aliases: ['sigmoid', 'Sigmoid'], parameters: [] },
+    ],
+    intuition: 'Turns a logit into a probability; the sigmoid losses (focal, QFL) apply it per class instead of a softmax over classes.',
+    traps: ['log(sigmoid(x)) is −∞ for x ≲ −745 in float64 (−104 in float32): use logsigmoid or BCE-with-logits.'],
+    papers: [],
+    notebookCell: 'plot([sigmoid(x), logsigmoid(x)], x, -10, 10, {grad: true, names: ["σ(x)", "log σ(x)"]})',
+  },
+  {
+    id: 'softplus',
+    title: 'Softplus',
+    category: 'helper',
+    latex: String.raw`\operatorname{softplus}(x) = \log(1 + e^{x}) = \max(x, 0) + \log\big(1 + e^{-\lvert x\rvert}\big)`,
+    unicode: 'softplus(x) = log(1 + e^x) = max(x, 0) + log(1 + e^(−|x|))',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['softplus'], parameters: [] },
+      {
+        library: 'pytorch',
+        aliases: ['softplus', 'Softplus'],
+        parameters: [
+          { name: 'beta', default: '1' },
+          { name: 'threshold', default: '20', note: 'above β·x > 20 it returns x exactly' },
+        ],
+      },
+    ],
+    intuition: 'A smooth hinge: the soft-margin triplet loss, and −log σ(−x), the BCE of a logit.',
+    traps: ['log(1 + exp(x)) overflows for x > 709; the max form is exact everywhere.'],
+    papers: [],
+    notebookCell: 'plot([softplus(x), max(x, 0)], x, -6, 6, {grad: true, names: ["softplus", "hinge"]})',
+  },
+  {
+    id: 'logsigmoid',
+    title: 'Log-sigmoid',
+    category: 'helper',
+    latex: String.raw`\log\sigma(x) = -\operatorname{softplus}(-x)`,
+    unicode: 'log σ(x) = −softplus(−x)',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['logsigmoid'], parameters: [] },
+      { library: 'pytorch', aliases: ['logsigmoid', 'LogSigmoid'], parameters: [] },
+    ],
+    intuition: 'The log-probability of a logit, finite for every finite x.',
+    traps: ['Computed as log(sigmoid(x)) it is −∞ (and its gradient NaN) for very negative x.'],
+    papers: [],
+    notebookCell: 'plot(logsigmoid(x), x, -20, 20, {grad: true})',
+  },
+  {
+    id: 'softmax',
+    title: 'Softmax',
+    category: 'helper',
+    latex: String.raw`\operatorname{softmax}(z)_i = \frac{e^{z_i - \max_j z_j}}{\sum_k e^{z_k - \max_j z_j}}`,
+    unicode: 'softmax(z)_i = e^(z_i − max z) / Σ_k e^(z_k − max z)',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['softmax'], parameters: [] },
+      { library: 'pytorch', aliases: ['softmax', 'Softmax', 'log_softmax', 'LogSoftmax'], parameters: [{ name: 'dim', default: 'required' }] },
+    ],
+    intuition: 'Turns bin or class logits into a distribution; subtracting the maximum changes nothing but keeps every exponential ≤ 1.',
+    traps: ['Softmax over the wrong dim still sums to 1 along it: the bug is silent. DFL needs the bins of one side, not all 4·n.'],
+    papers: [],
+    notebookCell: ['z1 = 1', 'plot(exp(t) / (1 + exp(t) + exp(2)), t, -5, 8, {grad: true, x_label: "z₁ in [0, z₁, 2]", y_label: "softmax(z)₁"})', 'softmax([0, z1, 2])'].join('\n'),
+  },
+  {
+    id: 'entropy',
+    title: 'Entropy',
+    category: 'helper',
+    latex: String.raw`H(p) = -\sum_i p_i\log p_i`,
+    unicode: 'H(p) = −Σ_i p_i·log p_i (nats)',
+    parameters: [],
+    libraries: [{ library: 'losslab', aliases: ['entropy'], parameters: [] }],
+    intuition: 'Cross-entropy = entropy + KL, so the entropy of a target distribution is the least any cross-entropy to it can be: the DFL floor.',
+    traps: ['0·log 0 is taken as 0; computing p·log(p) directly gives NaN at p = 0.'],
+    papers: [],
+    notebookCell: 'plot(entropy([w, 1 - w]), w, 0.001, 0.999, {x_label: "weight of the left bin", y_label: "DFL floor H(w, 1 − w)"})',
+  },
+  {
+    id: 'distance2bbox',
+    title: 'distance2bbox (decode distances to a box)',
+    category: 'helper',
+    latex: String.raw`(x_1, y_1, x_2, y_2) = (p_x - l,\ p_y - t,\ p_x + r,\ p_y + b)`,
+    unicode: '(x1, y1, x2, y2) = (px − l, py − t, px + r, py + b)',
+    parameters: [],
+    libraries: [
+      { library: 'losslab', aliases: ['distance2bbox'], parameters: [] },
+      { library: 'mmdetection', aliases: ['distance2bbox', 'DistancePointBBoxCoder'], parameters: [{ name: 'max_shape', default: 'None', note: 'clips to the image when given' }] },
+      { library: 'ultralytics', aliases: ['dist2bbox'], parameters: [{ name: 'xywh', default: 'True', note: 'returns (cx, cy, w, h) unless xywh=False' }] },
+    ],
+    intuition: 'An anchor-free head predicts the distances from an anchor point to the four sides; this turns them back into corners.',
+    traps: ["ultralytics' dist2bbox returns (cx, cy, w, h) by default.", 'Distances from the head are in stride units: multiply by the stride before decoding in pixels.'],
+    papers: [FCOS_PAPER],
+    notebookCell: ['l = 2', 'plot(l + 4, l, 0, 8, {grad: true, x_label: "left distance l", y_label: "box width l + r (r = 4)"})', 'distance2bbox([[10, 10]], [[l, 3, 4, 5]])'].join('\n'),
+  },
+  {
+    id: 'bbox2distance',
+    title: 'bbox2distance (encode a box as distances)',
+    category: 'helper',
+    latex: String.raw`(l, t, r, b) = \operatorname{clip}\big((p_x - x_1,\ p_y - y_1,\ x_2 - p_x,\ y_2 - p_y),\ 0,\ d_{max} - \epsilon\big)`,
+    unicode: '(l, t, r, b) = clip((px − x1, py − y1, x2 − px, y2 − py), 0, max_dis − eps)',
+    parameters: [
+      { symbol: 'max_dis', meaning: 'upper clamp (mmdetection passes reg_max)' },
+      { symbol: 'ε', key: 'eps', meaning: 'keeps targets below the last bin (fourth argument)', default: 0.1 },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['bbox2distance'], parameters: [] },
+      { library: 'mmdetection', aliases: ['bbox2distance'], parameters: [{ name: 'max_dis', default: 'None' }, { name: 'eps', default: '0.1' }] },
+      { library: 'ultralytics', aliases: ['bbox2dist'], parameters: [{ name: 'reg_max', default: 'required', note: 'called with reg_max − 1 = 15: clamps to 14.99' }] },
+    ],
+    intuition: 'The DFL regression target: distances from the anchor to the sides, kept strictly inside the bin range so the two-bin interpolation exists.',
+    traps: ['The clamp silently caps large boxes at (reg_max − eps)·stride pixels; the cap differs between mmdetection (15.9) and ultralytics (14.99).'],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: ['x2 = 14', 'plot(x2 - 10, x2, 10, 40, {grad: true, x_label: "right edge x2", y_label: "unclamped right distance"})', 'bbox2distance([[10, 10]], [[8, 7, x2, 15]], 16)'].join('\n'),
+  },
+  {
+    id: 'bins',
+    title: 'bins (what reg_max means)',
+    category: 'helper',
+    latex: String.raw`n_{bins} = \begin{cases} \mathrm{reg\_max} + 1 & \text{mmdetection}\\ \mathrm{reg\_max} & \text{ultralytics}\end{cases}`,
+    unicode: 'bins = reg_max + 1 (mmdetection) or reg_max (ultralytics)',
+    parameters: [{ symbol: 'reg_max', meaning: "with the convention, 'mmdetection' or 'ultralytics'" }],
+    libraries: [
+      { library: 'losslab', aliases: ['bins'], parameters: [] },
+      { library: 'mmdetection', aliases: ['reg_max'], parameters: [{ name: 'reg_max', default: '16', note: '17 bins' }] },
+      { library: 'ultralytics', aliases: ['reg_max'], parameters: [{ name: 'reg_max', default: '16', note: '16 bins' }] },
+    ],
+    intuition: 'The two codebases count the bins of a box side differently; one bin of difference shifts every decoded distance.',
+    traps: ['Loading ultralytics weights into an mmdetection-style head (or the reverse) still runs: the bin count is off by one and every distance is wrong.'],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: ['bins(16, "mmdetection")', 'bins(16, "ultralytics")'].join('\n'),
+  },
+];
+
+export const FORMULA_BY_ID: ReadonlyMap<string, FormulaEntry> = new Map(FORMULA_CATALOG.map((entry) => [entry.id, entry]));
+
+/** The arXiv abstract page of a paper. */
+export function paperLink(paper: Paper): string {
+  return `https://arxiv.org/abs/${paper.arxiv}`;
+}
+
+/** The cells `Open in LossLab` adds for an entry: a markdown cell naming it, then its plot cell. */
+export function entryCells(entry: FormulaEntry): { kind: 'markdown' | 'code'; source: string }[] {
+  const paper = entry.papers[0];
+  const reference = paper === undefined ? '' : `\n\n${paper.authors}, [*${paper.title}*](${paperLink(paper)}), ${paper.year}.`;
+  const markdown = `## ${entry.title}\n\n$$${entry.latex}$$\n\n${entry.intuition}${reference}`;
+  return [
+    { kind: 'markdown', source: markdown },
+    { kind: 'code', source: entry.notebookCell },
+  ];
+}

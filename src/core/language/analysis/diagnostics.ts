@@ -1,0 +1,185 @@
+import { BLOCKED_IDENTIFIERS, DISABLED_FUNCTIONS } from '../sandbox';
+import { splitStatements } from '../statements';
+import { suggestNames } from '../suggest';
+import type { Definition } from './definitions';
+import { scan, type Token } from './scanner';
+import { analyzeStructure, argumentsOf, type CellStructure, type ObjectKey } from './structure';
+import { analysisSandbox, mathjsFunctions, symbolTable, takesOptionsAt, type KnownFunction, type SymbolTable } from './symbols';
+
+/**
+ * Validation of a cell as the user types: what would fail when it runs, found without running it.
+ * Parse errors come from mathjs's own parser; the rest from the tolerant structure, so they are
+ * found even in a cell that does not parse yet.
+ */
+export type DiagnosticCode = 'parse-error' | 'unknown-function' | 'argument-count' | 'unknown-option' | 'invalid-option-value' | 'blocked-name';
+
+/** Replace [start, end) of the cell with `newText`. */
+export interface QuickFix {
+  readonly title: string;
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
+}
+
+export interface CellDiagnostic {
+  /** Offsets into the cell text: [start, end). */
+  readonly start: number;
+  readonly end: number;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly code: DiagnosticCode;
+  /** Obvious corrections, best first; empty when there is none. */
+  readonly fixes: readonly QuickFix[];
+}
+
+const quoted = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(' or ');
+
+function replacements(suggestions: readonly string[], start: number, end: number): QuickFix[] {
+  return suggestions.map((s) => ({ title: `Change to '${s}'`, start, end, newText: s }));
+}
+
+function parseErrors(text: string, tokens: readonly Token[]): { diagnostics: CellDiagnostic[]; broken: [number, number][] } {
+  const diagnostics: CellDiagnostic[] = [];
+  const broken: [number, number][] = [];
+  const { parse } = analysisSandbox();
+  for (const statement of splitStatements(text)) {
+    const end = statement.offset + statement.text.length;
+    try {
+      parse(statement.text);
+    } catch (error) {
+      broken.push([statement.offset, end]);
+      const char = (error as { char?: unknown }).char;
+      const at = statement.offset + (typeof char === 'number' ? Math.max(0, Math.min(char, statement.text.length)) : 0);
+      const token = tokens.find((t) => t.start <= at && at < t.end && t.kind !== 'newline');
+      const [start, stop] = token !== undefined ? [token.start, token.end] : at >= end ? [end - 1, end] : [at, at + 1];
+      const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\(char \d+\)$/, '');
+      diagnostics.push({ start, end: stop, severity: 'error', message, code: 'parse-error', fixes: [] });
+    }
+  }
+  return { diagnostics, broken };
+}
+
+/** "2 to 4 arguments", "1 argument", "1, 2, 7 or 8 arguments". */
+export function describeArities(arities: readonly (readonly [number, number])[]): string {
+  const counts = arities.every(([a, b]) => b - a <= 1) ? arities.flatMap(([a, b]) => (a === b ? [a] : [a, b])) : undefined;
+  const parts = counts?.map(String) ?? arities.map(([a, b]) => (a === b ? `${a}` : `${a} to ${b}`));
+  const text = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}`;
+  return `${text} argument${parts.length === 1 && parts[0] === '1' ? '' : 's'}`;
+}
+
+function argumentCount(fn: KnownFunction, frameIndex: number, structure: CellStructure): CellDiagnostic | undefined {
+  const frame = structure.frames[frameIndex];
+  const call = frame.call;
+  if (fn.arities === undefined || frame.close === undefined || call === undefined) return undefined;
+  const args = argumentsOf(structure, frameIndex);
+  if (fn.arities.some(([a, b]) => a <= args.length && args.length <= b)) return undefined;
+  const most = Math.max(...fn.arities.map(([, b]) => b));
+  const [start, end] = args.length > most ? [args[most].start, args[args.length - 1].end] : [call.start, call.end];
+  const message = `${call.name} takes ${describeArities(fn.arities)}, got ${args.length}: ${fn.signatures.join(' or ')}`;
+  return { start, end, severity: 'error', message, code: 'argument-count', fixes: [] };
+}
+
+/** The option object of a call: its last argument, when that is a `{…}` at a position that takes options. */
+export function optionObjectOf(fn: KnownFunction, frameIndex: number, structure: CellStructure): number | undefined {
+  const args = argumentsOf(structure, frameIndex);
+  const last = args.length - 1;
+  const object = args[last]?.object;
+  if (object === undefined || !takesOptionsAt(fn, last)) return undefined;
+  return object;
+}
+
+/** Where a key's name is, inside its quotes if it is written as a string. */
+function keyNameRange(key: ObjectKey, text: string): [number, number] {
+  const quote = text[key.start];
+  return quote === '"' || quote === "'" ? [key.start + 1, key.end - (text[key.end - 1] === quote ? 1 : 0)] : [key.start, key.end];
+}
+
+function optionDiagnostics(fn: KnownFunction, objectIndex: number, structure: CellStructure, text: string): CellDiagnostic[] {
+  const diagnostics: CellDiagnostic[] = [];
+  const known = fn.options.map((o) => o.key);
+  for (const key of structure.frames[objectIndex].keys) {
+    const spec = fn.options.find((o) => o.key === key.key);
+    if (spec === undefined) {
+      const suggestions = suggestNames(key.key, known);
+      const hint = suggestions.length > 0 ? `: did you mean ${quoted(suggestions)}?` : '.';
+      const [start, end] = keyNameRange(key, text);
+      diagnostics.push({
+        start: key.start,
+        end: key.end,
+        severity: 'error',
+        message: `Unknown option '${key.key}' for ${fn.name}${hint} Options: ${known.join(', ')}`,
+        code: 'unknown-option',
+        fixes: replacements(suggestions, start, end),
+      });
+    } else if (spec.values !== undefined && key.stringValue !== undefined && !spec.values.includes(key.stringValue.value)) {
+      const value = key.stringValue;
+      const suggestions = suggestNames(value.value, spec.values);
+      diagnostics.push({
+        start: value.start,
+        end: value.end,
+        severity: 'error',
+        message: `Option '${key.key}' of ${fn.name} must be one of ${spec.values.map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(value.value)}`,
+        code: 'invalid-option-value',
+        fixes: suggestions.map((s) => ({ title: `Change to ${value.quote}${s}${value.quote}`, start: value.start, end: value.end, newText: `${value.quote}${s}${value.quote}` })),
+      });
+    }
+  }
+  return diagnostics;
+}
+
+function unknownFunction(name: Token, table: SymbolTable): CellDiagnostic {
+  const defined = [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name);
+  const variables = table.definitions.map((d) => d.name);
+  let suggestions = suggestNames(name.text, [...defined, ...variables]);
+  if (suggestions.length === 0) suggestions = suggestNames(name.text, mathjsFunctions().map((f) => f.name));
+  const hint = suggestions.length > 0 ? `: did you mean ${quoted(suggestions)}?` : ': not a LossLab or mathjs function, nor one defined in an earlier cell';
+  return { start: name.start, end: name.end, severity: 'error', message: `Unknown function '${name.text}'${hint}`, code: 'unknown-function', fixes: replacements(suggestions, name.start, name.end) };
+}
+
+function blockedName(token: Token): CellDiagnostic {
+  const message = DISABLED_FUNCTIONS.includes(token.text) ? `${token.text}() is disabled in LossLab cells` : `'${token.text}' is not available in LossLab cells`;
+  return { start: token.start, end: token.end, severity: 'error', message, code: 'blocked-name', fixes: [] };
+}
+
+/** The definition whose statement contains an offset (a function body sees its parameters). */
+function definitionAround(definitions: readonly Definition[], offset: number): Definition | undefined {
+  return definitions.find((d) => d.offset <= offset && offset <= d.statementEnd);
+}
+
+/**
+ * Diagnostics for one cell, given the text of the notebook's earlier cells (their definitions
+ * are known names). Sorted by position.
+ */
+export function validateCell(text: string, earlierCells: readonly string[] = []): CellDiagnostic[] {
+  const tokens = scan(text);
+  const structure = analyzeStructure(tokens);
+  const table = symbolTable(earlierCells, text);
+  const own = table.definitions.filter((d) => d.cell === table.currentCell);
+  const variables = new Set(table.definitions.filter((d) => d.kind === 'variable').map((d) => d.name));
+  const { diagnostics, broken } = parseErrors(text, tokens);
+  const keyStarts = new Set(structure.frames.flatMap((f) => f.keys.map((k) => k.start)));
+  for (const token of tokens) {
+    if (token.kind === 'name' && BLOCKED_IDENTIFIERS.has(token.text) && !keyStarts.has(token.start)) diagnostics.push(blockedName(token));
+  }
+  structure.frames.forEach((frame, index) => {
+    const call = frame.call;
+    if (call === undefined || call.member || BLOCKED_IDENTIFIERS.has(call.name)) return;
+    const around = definitionAround(own, call.start);
+    if (around?.offset === call.start && around.kind === 'function') return;
+    if (around?.params.includes(call.name)) return;
+    const fn = table.functions.get(call.name);
+    if (fn === undefined) {
+      if (!variables.has(call.name)) {
+        diagnostics.push(unknownFunction({ kind: 'name', start: call.start, end: call.end, text: call.name }, table));
+      }
+      return;
+    }
+    const parses = !broken.some(([a, b]) => a <= call.start && call.start < b);
+    const count = parses ? argumentCount(fn, index, structure) : undefined;
+    if (count !== undefined) diagnostics.push(count);
+    const object = optionObjectOf(fn, index, structure);
+    if (object !== undefined) diagnostics.push(...optionDiagnostics(fn, object, structure, text));
+  });
+  return diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+

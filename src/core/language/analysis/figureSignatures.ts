@@ -1,0 +1,117 @@
+import { PLOT_OPTIONS } from '../figureFunctions';
+import type { OptionSpec } from '../options';
+
+/**
+ * The documentation of the figure and derivative functions (figureFunctions.ts), in the shape
+ * LANGUAGE_FUNCTIONS documents the losses. Their argument counts are not one range (heatmap takes
+ * 1–2 or 7–8), and only some positions take an option object (table's first argument is data,
+ * even when it is an object). A test checks these option lists against the running functions.
+ */
+export interface FigureSignature {
+  readonly name: string;
+  readonly signatures: readonly string[];
+  readonly summary: string;
+  /** Allowed argument counts, as inclusive ranges. */
+  readonly arities: readonly (readonly [number, number])[];
+  readonly options: readonly OptionSpec[];
+  /** Argument positions where an object literal is the option object. */
+  readonly optionPositions: readonly number[];
+}
+
+const TITLES: readonly OptionSpec[] = [
+  { key: 'title', type: 'string', description: 'figure title' },
+  { key: 'x_label', type: 'string', description: 'x-axis title' },
+  { key: 'y_label', type: 'string', description: 'y-axis title' },
+];
+
+export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
+  {
+    name: 'plot',
+    signatures: ['plot(expression, variable, from, to, {points, grad, over, sliders, names, title, x_label, y_label})'],
+    summary: 'Curves of one or more expressions ([e1, e2]) over a variable on [from, to], optionally with their exact derivatives.',
+    arities: [[4, 5]],
+    options: PLOT_OPTIONS,
+    optionPositions: [4],
+  },
+  {
+    name: 'heatmap',
+    signatures: ['heatmap(expression, x, x0, x1, y, y0, y1, {points, diagonal, sliders, z_label, title})', 'heatmap(matrix, {title, z_label})'],
+    summary: 'A heatmap of an expression over two variables, or of a matrix.',
+    arities: [[1, 2], [7, 8]],
+    options: [
+      ...TITLES,
+      { key: 'points', type: 'number', default: 101, description: 'grid points per axis' },
+      { key: 'z_label', type: 'string', description: 'colour-bar title' },
+      { key: 'diagonal', type: 'boolean', default: false, description: 'draw the line y = x (e.g. the QFL minimum σ = y)' },
+      { key: 'sliders', type: 'any', description: 'live parameters' },
+    ],
+    optionPositions: [1, 7],
+  },
+  {
+    name: 'dist',
+    signatures: ['dist(logits, {title, sliders})', 'dist(logits, target, {title, sliders})'],
+    summary: 'The softmax distribution over bins, its expectation and, for a target, the two bins DFL pulls toward.',
+    arities: [[1, 3]],
+    options: [...TITLES, { key: 'sliders', type: 'any', description: 'live parameters' }],
+    optionPositions: [1, 2],
+  },
+  {
+    name: 'hist',
+    signatures: ['hist(values, {bins, range, title, x_label})'],
+    summary: 'A histogram of values.',
+    arities: [[1, 2]],
+    options: [
+      TITLES[0],
+      TITLES[1],
+      { key: 'bins', type: 'number', default: 30, description: 'number of equal-width bins' },
+      { key: 'range', type: 'any', description: '[low, high] of the bins (default: the data range)' },
+    ],
+    optionPositions: [1],
+  },
+  {
+    name: 'scatter',
+    signatures: ['scatter(points, {labels, normalize, sphere, centres, margin, title})'],
+    summary: 'A 2-D or 3-D scatter of embeddings, optionally normalised onto the unit sphere with class centres and margins.',
+    arities: [[1, 2]],
+    options: [
+      ...TITLES,
+      { key: 'z_label', type: 'string', description: 'z-axis title (3-D)' },
+      { key: 'labels', type: 'any', description: 'a class per point, for colours' },
+      { key: 'normalize', type: 'boolean', default: false, description: 'project points onto the unit circle / sphere' },
+      { key: 'sphere', type: 'boolean', default: false, description: 'draw the unit circle / sphere' },
+      { key: 'centres', type: 'any', description: 'class centres (k, 2 or 3), e.g. ArcFace W columns transposed' },
+      { key: 'margin', type: 'number', description: 'ArcFace angular margin (radians) drawn around each centre' },
+    ],
+    optionPositions: [1],
+  },
+  {
+    name: 'table',
+    signatures: ['table(data, {k, by, ascending, columns, title})'],
+    summary: 'The top-k rows of an object of equal-length vectors or of a matrix, optionally sorted by a column.',
+    arities: [[1, 2]],
+    options: [
+      { key: 'title', type: 'string', description: 'table title' },
+      { key: 'k', type: 'number', default: 10, description: 'number of rows to show' },
+      { key: 'by', type: 'string', description: 'column to sort by (largest first)' },
+      { key: 'ascending', type: 'boolean', default: false, description: 'sort smallest first' },
+      { key: 'columns', type: 'any', description: 'column names for a matrix' },
+    ],
+    optionPositions: [1],
+  },
+  {
+    name: 'grad',
+    signatures: ['grad(expression, variable, at = its value)'],
+    summary: 'The exact derivative of an expression with respect to a variable, at a point or at the variable’s value.',
+    arities: [[2, 3]],
+    options: [],
+    optionPositions: [],
+  },
+  {
+    name: 'slider',
+    signatures: ['slider(min, max, step = (max − min) / 100)'],
+    summary: 'A slider range for the sliders option: {beta: slider(0, 4, 0.1)}.',
+    arities: [[2, 3]],
+    options: [],
+    optionPositions: [],
+  },
+];

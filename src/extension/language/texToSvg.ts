@@ -1,0 +1,89 @@
+/**
+ * TeX → standalone SVG with MathJax (mathjax-full 3, lite DOM adaptor, no browser, no network).
+ * Never imports `vscode`: the extension's mathSvg.ts wraps it, the tests call it in plain Node.
+ *
+ * The MathJax document is built on the first call; mathSvg.ts also imports this module lazily,
+ * so activating the extension does not load MathJax at all.
+ */
+import { liteAdaptor, type LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
+import { RegisterHTMLHandler } from 'mathjax-full/js/handlers/html.js';
+import { TeX } from 'mathjax-full/js/input/tex.js';
+import 'mathjax-full/js/input/tex/ams/AmsConfiguration.js';
+import 'mathjax-full/js/input/tex/base/BaseConfiguration.js';
+import { mathjax } from 'mathjax-full/js/mathjax.js';
+import { SVG } from 'mathjax-full/js/output/svg.js';
+
+/** Pixels per ex when the SVG's ex-based size is fixed for an `<img>` (MathJax's own default ex). */
+export const PIXELS_PER_EX = 8;
+
+export class TexError extends Error {
+  override readonly name = 'TexError';
+  constructor(
+    readonly tex: string,
+    message: string,
+  ) {
+    super(`TeX error in ${JSON.stringify(tex.length > 60 ? `${tex.slice(0, 57)}…` : tex)}: ${message}`);
+  }
+}
+
+interface Converter {
+  readonly adaptor: LiteAdaptor;
+  readonly convert: (tex: string) => unknown;
+}
+
+let converter: Converter | undefined;
+
+function startMathJax(): Converter {
+  const adaptor = liteAdaptor();
+  RegisterHTMLHandler(adaptor);
+  // MathJax normally renders a TeX error as red text inside the formula; throwing instead makes a
+  // broken catalog formula fail its test instead of shipping as a red box.
+  const tex = new TeX({
+    packages: ['base', 'ams'],
+    formatError: (_jax: unknown, error: { message: string }) => {
+      throw new Error(error.message);
+    },
+  });
+  // 'local' keeps each glyph's path once per SVG (in <defs>), so each image is self-contained.
+  const svg = new SVG({ fontCache: 'local' });
+  const document = mathjax.document('', { InputJax: tex, OutputJax: svg });
+  return { adaptor, convert: (source) => document.convert(source, { display: true }) };
+}
+
+/** Fixes an `ex` length to pixels: an `<img>` has no surrounding font to resolve ex against. */
+function exToPixels(length: string): string {
+  return `${(Number.parseFloat(length) * PIXELS_PER_EX).toFixed(2)}px`;
+}
+
+/**
+ * Renders display-mode TeX (base and AMS macros) as a standalone SVG document whose strokes and
+ * fills are `colour` (any CSS colour, e.g. `#cccccc`). Throws TexError for TeX that does not parse.
+ */
+export function texToSvg(tex: string, colour: string): string {
+  converter ??= startMathJax();
+  let node: unknown;
+  try {
+    node = converter.convert(tex);
+  } catch (error) {
+    throw new TexError(tex, error instanceof Error ? error.message : String(error));
+  }
+  const container = node as Parameters<LiteAdaptor['innerHTML']>[0];
+  const markup = converter.adaptor.innerHTML(container);
+  return markup
+    .replace(/currentColor/g, colour)
+    .replace(/^<svg([^>]*?) width="([\d.]+)ex" height="([\d.]+)ex"/, (_all, before: string, width: string, height: string) => {
+      return `<svg${before} width="${exToPixels(width)}" height="${exToPixels(height)}"`;
+    });
+}
+
+/** An SVG document as a `data:` URI, for a Markdown image. */
+export function svgDataUri(svg: string): string {
+  return `data:image/svg+xml;base64,${base64(svg)}`;
+}
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}

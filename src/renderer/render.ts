@@ -1,0 +1,227 @@
+import { toPlotly } from '../core/figures/plotly';
+import type { FigureRecomputer } from '../core/figures/recompute';
+import type { FigureSpec } from '../core/figures/spec';
+import type { FigureTheme } from '../core/figures/theme';
+import { copyJson, createToolbar, exportImage } from './export';
+import type { RendererMessage } from './messages';
+import { loadPlotly, offlineConfig, type PlotlyApi } from './plotlyApi';
+import { createSliderPanel, formatSliderValue, type SliderPanel, type SliderValues } from './sliders';
+
+/** What a figure may ask of whoever embeds it: VS Code's renderer context, or nothing (the report). */
+export interface RenderHost {
+  postMessage?(message: RendererMessage): void;
+}
+
+export interface RenderOptions {
+  /** The element the figure fills; its previous content is replaced. Its width sets the figure's. */
+  readonly container: HTMLElement;
+  readonly spec: FigureSpec;
+  readonly theme: FigureTheme;
+  readonly host?: RenderHost;
+  /** plotly.js; by default the bundled copy, loaded on first use. */
+  readonly plotly?: PlotlyApi;
+}
+
+/** Fired on the container after each slider redraw, with the new spec and how long it took. */
+export const UPDATE_EVENT = 'losslab-figure-update';
+export interface UpdateDetail {
+  readonly spec: FigureSpec;
+  /** Recompute plus Plotly.react, in milliseconds. */
+  readonly ms: number;
+  /** Of which the recompute in the core. */
+  readonly computeMs: number;
+  readonly error?: string;
+}
+
+export interface RenderedFigure {
+  /** The element plotly draws into. */
+  readonly graph: HTMLElement;
+  /** The spec drawn now: the original, or its recomputation for the current slider values. */
+  readonly spec: FigureSpec;
+  /** Redraws in another theme. */
+  setTheme(theme: FigureTheme): Promise<void>;
+  /** Recomputes for these slider values and redraws, as a drag does (without the frame throttle). */
+  update(values: SliderValues): Promise<UpdateDetail>;
+  /** Shows a short message under the figure (host replies). */
+  showStatus(text: string, ok: boolean): void;
+  /** Purges plotly and removes every listener and element it added. */
+  dispose(): void;
+}
+
+/**
+ * Draws a figure spec into `container`: the plotly figure, its sliders (recomputed in the page by
+ * the core, without the kernel) and an export toolbar. A plain DOM function, so it is tested in a
+ * browser page without VS Code; index.ts adapts it to VS Code's renderer API.
+ */
+export async function render(options: RenderOptions): Promise<RenderedFigure> {
+  const { container, host = {} } = options;
+  const doc = container.ownerDocument;
+  const plotly = options.plotly ?? (await loadPlotly());
+  const lifetime = new AbortController();
+  let spec = options.spec;
+  let theme = options.theme;
+  let disposed = false;
+
+  ensureStyles(doc);
+  const root = doc.createElement('div');
+  root.className = 'losslab-figure';
+  root.dataset.kind = spec.kind;
+  const graph = doc.createElement('div');
+  graph.className = 'losslab-plot';
+  const status = doc.createElement('div');
+  status.className = 'losslab-status';
+  status.setAttribute('role', 'status');
+  root.append(graph);
+  container.replaceChildren(root);
+
+  const draw = async (): Promise<void> => {
+    const figure = toPlotly(spec, theme);
+    await plotly.react(graph, figure.data, figure.layout, offlineConfig(figure.config));
+  };
+  await draw();
+
+  let panel: SliderPanel | undefined;
+  let recomputer: FigureRecomputer | undefined;
+  // A drag can outrun a redraw: keep only the latest values and draw them when the last one ends.
+  let drawing: Promise<UpdateDetail> | undefined;
+  let queued: SliderValues | undefined;
+  const update = async (values: SliderValues): Promise<UpdateDetail> => {
+    const started = performance.now();
+    let computed = started;
+    let error: string | undefined;
+    try {
+      recomputer ??= await createRecomputer(options.spec);
+      spec = recomputer.update(values);
+      computed = performance.now();
+      await draw();
+      status.textContent = '';
+    } catch (cause) {
+      error = cause instanceof Error ? cause.message : String(cause);
+      showStatus(error, false);
+    }
+    const detail: UpdateDetail = { spec, ms: performance.now() - started, computeMs: computed - started, ...(error === undefined ? {} : { error }) };
+    container.dispatchEvent(new CustomEvent<UpdateDetail>(UPDATE_EVENT, { detail }));
+    return detail;
+  };
+  const schedule = (values: SliderValues): void => {
+    if (disposed) return;
+    if (drawing !== undefined) {
+      queued = values;
+      return;
+    }
+    drawing = update(values).finally(() => {
+      drawing = undefined;
+      const next = queued;
+      queued = undefined;
+      if (next !== undefined) schedule(next);
+    });
+  };
+
+  const sliders = options.spec.sliders ?? [];
+  if (sliders.length > 0 && options.spec.source !== undefined) {
+    const source = options.spec.source;
+    panel = createSliderPanel({
+      sliders,
+      onInput: schedule,
+      ...(host.postMessage === undefined
+        ? {}
+        : {
+            onWriteBack: (values: SliderValues) => {
+              // Written as the slider shows them, not with the float noise of min + k·step.
+              const rounded: SliderValues = {};
+              for (const slider of sliders) rounded[slider.name] = Number(formatSliderValue(values[slider.name], slider.step));
+              host.postMessage?.({ type: 'writeBack', statement: source.statement, values: rounded });
+            },
+          }),
+    });
+    root.append(panel.element);
+  }
+
+  const showStatus = (text: string, ok: boolean): void => {
+    status.textContent = text;
+    status.classList.toggle('losslab-error', !ok);
+  };
+  const run = (action: () => Promise<string>): void => {
+    action().then(
+      (text) => showStatus(text, true),
+      (cause: unknown) => showStatus(cause instanceof Error ? cause.message : String(cause), false),
+    );
+  };
+  root.append(
+    createToolbar(doc, {
+      signal: lifetime.signal,
+      onExport: (format) => run(() => exportImage(plotly, graph, spec, format, host)),
+      onCopy: () => run(() => copyJson(spec, host)),
+    }),
+    status,
+  );
+
+  // The cell's width changes with the editor; plotly only measures its container when told to.
+  let resizeFrame: number | undefined;
+  let lastWidth = container.clientWidth;
+  const resizer = new ResizeObserver(() => {
+    if (container.clientWidth === lastWidth || resizeFrame !== undefined) return;
+    resizeFrame = requestAnimationFrame(() => {
+      resizeFrame = undefined;
+      lastWidth = container.clientWidth;
+      if (!disposed) void plotly.Plots.resize(graph);
+    });
+  });
+  resizer.observe(container);
+
+  return {
+    graph,
+    get spec() {
+      return spec;
+    },
+    async setTheme(next) {
+      theme = next;
+      if (!disposed) await draw();
+    },
+    update,
+    showStatus,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      lifetime.abort();
+      resizer.disconnect();
+      if (resizeFrame !== undefined) cancelAnimationFrame(resizeFrame);
+      panel?.dispose();
+      plotly.purge(graph);
+      root.remove();
+    },
+  };
+}
+
+/** The core's session is large (mathjs); only figures with sliders load it, once. */
+async function createRecomputer(spec: FigureSpec): Promise<FigureRecomputer> {
+  if (spec.source === undefined) throw new Error('This figure carries no recompute source, so its sliders cannot move.');
+  const { FigureRecomputer } = await import('../core/figures/recompute');
+  return new FigureRecomputer(spec.source);
+}
+
+const STYLE_ID = 'losslab-figure-style';
+// VS Code's variables with fallbacks, so the controls also read in the HTML report.
+const STYLE = `
+.losslab-figure { width: 100%; }
+.losslab-plot { width: 100%; min-height: 320px; }
+.losslab-sliders { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: center; margin: 4px 0; font: 12px var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-foreground, inherit); }
+.losslab-slider { display: inline-flex; gap: 6px; align-items: center; }
+.losslab-slider input[type=range] { width: 160px; accent-color: var(--vscode-focusBorder, #1a85ff); }
+.losslab-slider-value { min-width: 3.5em; font-variant-numeric: tabular-nums; }
+.losslab-toolbar { display: flex; gap: 6px; margin: 4px 0; }
+.losslab-button { font: 12px var(--vscode-font-family, system-ui, sans-serif); padding: 2px 8px; cursor: pointer; border-radius: 2px;
+  color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, transparent);
+  border: 1px solid var(--vscode-button-border, var(--vscode-panel-border, #8888)); }
+.losslab-button:hover { background: var(--vscode-button-secondaryHoverBackground, #8882); }
+.losslab-status { font: 12px var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-descriptionForeground, inherit); min-height: 1em; }
+.losslab-status.losslab-error { color: var(--vscode-errorForeground, #e51400); }
+`;
+
+function ensureStyles(doc: Document): void {
+  if (doc.getElementById(STYLE_ID) !== null) return;
+  const style = doc.createElement('style');
+  style.id = STYLE_ID;
+  style.textContent = STYLE;
+  doc.head.append(style);
+}

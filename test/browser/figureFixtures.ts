@@ -1,0 +1,55 @@
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FigureSpec } from '../../src/core/figures/spec';
+import { Session } from '../../src/core/language/session';
+
+/**
+ * The figure fixtures under test/fixtures/figures/: each is the cells that draw it and the spec
+ * a real Session produced from them, so the browser tests render what a notebook would hold.
+ * Regenerate with `node --import tsx test/browser/figureFixtures.ts`.
+ */
+export interface FigureFixture {
+  readonly name: string;
+  readonly cells: readonly string[];
+  readonly spec: FigureSpec;
+}
+
+export const FIXTURE_DIR = 'test/fixtures/figures';
+
+export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
+  'curves-sliders': ['beta = 2', 'y0 = 0.7', 'plot(qfl(s, y0, beta), s, 0.001, 0.999, {points: 1000, grad: true, sliders: {beta: [0, 4, 0.1], y0: [0, 1, 0.05]}, title: "QFL and its gradient"})'],
+  curves: ['plot([focal(p, 1, 0.25, 0), focal(p, 1, 0.25, 2), focal(p, 1, 0.25, 5)], p, 0.01, 0.99, {points: 99, names: ["gamma 0", "gamma 2", "gamma 5"], x_label: "p", y_label: "focal loss"})'],
+  distribution: ['z = [0, 1, 3, 1, 0, -1, -2, -3]', 't = 2.4', 'dist(z, t, {sliders: {t: [0, 7, 0.1]}, title: "DFL bins"})'],
+  heatmap: ['heatmap(qfl(s, y, 2), s, 0.01, 0.99, y, 0, 1, {points: 41, diagonal: true, x_label: "sigma", y_label: "IoU target", z_label: "QFL"})'],
+  histogram: ['v = [0.1, 0.22, 0.25, 0.3, 0.5, 0.55, 0.58, 0.41, 0.45, 0.9, 0.95, 0.99]', 'hist(v, {bins: 5, range: [0, 1], x_label: "IoU"})'],
+  scatter: ['e = [[1, 0.1], [0.9, 0.3], [-0.2, 1], [-0.1, 0.8], [-1, -0.2], [-0.7, -0.6]]', 'scatter(e, {labels: [0, 0, 1, 1, 2, 2], normalize: true, centres: [[1, 0], [0, 1], [-1, 0]], margin: 0.3, title: "embeddings"})'],
+  table: ['table({loss: [0.5, 2.5, 0.1, 1.5], iou: [0.9, 0.2, 0.95, 0.4]}, {by: "loss", k: 3, title: "hardest anchors"})'],
+};
+
+/** Runs a fixture's cells in a fresh session and returns the last figure. */
+export function figureFromCells(cells: readonly string[]): FigureSpec {
+  const session = new Session();
+  let spec: FigureSpec | undefined;
+  for (const cell of cells) {
+    for (const output of session.runCell(cell)) {
+      if (output.kind === 'error') throw new Error(`${cell}: ${output.message}`);
+      if (output.kind === 'figure') spec = output.spec;
+    }
+  }
+  if (spec === undefined) throw new Error(`no figure from ${cells.join('; ')}`);
+  return spec;
+}
+
+export function readFixtures(): FigureFixture[] {
+  return readdirSync(FIXTURE_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => JSON.parse(readFileSync(join(FIXTURE_DIR, file), 'utf8')) as FigureFixture);
+}
+
+if (process.argv[1]?.endsWith('figureFixtures.ts')) {
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  for (const [name, cells] of Object.entries(FIXTURE_CELLS)) {
+    writeFileSync(join(FIXTURE_DIR, `${name}.json`), `${JSON.stringify({ name, cells, spec: figureFromCells(cells) })}\n`);
+  }
+}

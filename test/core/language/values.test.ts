@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { create, all } from 'mathjs';
+import { InputError } from '../../../src/core/errors';
+import { isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToValue, valueToTensor } from '../../../src/core/language/values';
+
+const math = create(all);
+
+describe('valueToTensor / tensorToValue', () => {
+  it('reads numbers, nested arrays and mathjs matrices with their shapes', () => {
+    assert.deepEqual(valueToTensor('f', 'x', 3), { shape: [], data: Float64Array.of(3) });
+    assert.deepEqual(valueToTensor('f', 'x', [[1, 2], [3, 4]]), { shape: [2, 2], data: Float64Array.of(1, 2, 3, 4) });
+    assert.deepEqual(valueToTensor('f', 'x', math.matrix([[1, 2, 3]])), { shape: [1, 3], data: Float64Array.of(1, 2, 3) });
+  });
+
+  it('keeps the trailing extents of an empty matrix', () => {
+    assert.deepEqual(valueToTensor('f', 'x', math.zeros(0, 4)), { shape: [0, 4], data: new Float64Array(0) });
+  });
+
+  it('rejects ragged input with an InputError naming the function and argument', () => {
+    assert.throws(() => valueToTensor('qfl', 'pred', [[1, 2], [3]]), (e: unknown) => e instanceof InputError && e.fn === 'qfl' && e.argument === 'pred');
+  });
+
+  it('round-trips a tensor to nested arrays', () => {
+    assert.deepEqual(tensorToValue({ shape: [2, 1], data: Float64Array.of(5, 6) }), [[5], [6]]);
+    assert.equal(isMatrixLike(math.matrix([1])), true);
+    assert.equal(isMatrixLike([1]), false);
+  });
+});
+
+describe('summaries', () => {
+  it('counts NaN and computes min, mean and max of the finite values by hand', () => {
+    const s = summarizeTensor({ shape: [5], data: Float64Array.of(1, NaN, 3, Infinity, -2) });
+    assert.deepEqual([s.min, s.max, s.mean, s.nanCount], [-2, Infinity, (1 + 3 - 2) / 3, 1]);
+    assert.equal(s.preview, '[1, NaN, 3, ∞, -2]');
+  });
+
+  it('summarises every kind of value', () => {
+    assert.deepEqual(summarizeValue(undefined), { kind: 'empty', preview: '(nothing)' });
+    assert.deepEqual(summarizeValue(0.5), { kind: 'number', preview: '0.5' });
+    assert.deepEqual(summarizeValue(1e-7), { kind: 'number', preview: '1.0000e-7' });
+    assert.deepEqual(summarizeValue(true), { kind: 'boolean', preview: 'true' });
+    assert.deepEqual(summarizeValue('a'), { kind: 'string', preview: '"a"' });
+    assert.equal(summarizeValue(() => 1).kind, 'function');
+    assert.deepEqual(summarizeValue(['a', 'b']), { kind: 'object', preview: 'a non-numeric array' });
+    assert.equal(summarizeValue({ loss: 1, grad: { pred: [[1, 2]] }, m: [1, 2, 3] }).preview, '{loss: 1, grad: {…}, m: (3)}');
+    assert.equal(summarizeValue(math.matrix([[1, 2], [3, 4]])).kind, 'tensor');
+  });
+
+  it('previews the first rows and elements only', () => {
+    const big = summarizeTensor({ shape: [4, 8], data: Float64Array.from({ length: 32 }, (_, i) => i) });
+    assert.equal(big.preview, '[[0, 1, 2, 3, 4, 5, …], [8, 9, 10, 11, 12, 13, …], [16, 17, 18, 19, 20, 21, …], …]');
+  });
+
+  it('renders one line of markdown per summary', () => {
+    assert.equal(summaryMarkdown(summarizeValue(2), 'x'), '`x` = `2`');
+    assert.equal(
+      summaryMarkdown(summarizeTensor({ shape: [2], data: Float64Array.of(1, NaN) })),
+      'tensor (2) float64 · min 1 · mean 1 · max 1 · **1 NaN**\n\n`[1, NaN]`',
+    );
+    assert.equal(summaryMarkdown(summarizeTensor({ shape: [0, 3], data: new Float64Array(0) })), 'tensor (0, 3) float64 · empty · NaN 0\n\n`[]`');
+  });
+});
