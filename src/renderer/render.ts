@@ -1,4 +1,4 @@
-import { toPlotly } from '../core/figures/plotly';
+import { toPlotly, type PlotlyObject } from '../core/figures/plotly';
 import type { FigureRecomputer } from '../core/figures/recompute';
 import type { FigureSpec } from '../core/figures/spec';
 import type { FigureTheme } from '../core/figures/theme';
@@ -74,9 +74,10 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   root.append(graph);
   container.replaceChildren(root);
 
-  const draw = async (): Promise<void> => {
+  const draw = async (mode: 'full' | 'drag' = 'full'): Promise<void> => {
     const figure = toPlotly(spec, theme);
-    await plotly.react(graph, figure.data, figure.layout, offlineConfig(figure.config));
+    const layout = mode === 'drag' ? frozenMargins(figure.layout, graph) : figure.layout;
+    await plotly.react(graph, figure.data, layout, offlineConfig(figure.config));
   };
   await draw();
 
@@ -85,7 +86,7 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   // A drag can outrun a redraw: keep only the latest values and draw them when the last one ends.
   let drawing: Promise<UpdateDetail> | undefined;
   let queued: SliderValues | undefined;
-  const update = async (values: SliderValues): Promise<UpdateDetail> => {
+  const update = async (values: SliderValues, mode: 'full' | 'drag' = 'full'): Promise<UpdateDetail> => {
     const started = performance.now();
     let computed = started;
     let error: string | undefined;
@@ -93,7 +94,7 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
       recomputer ??= await createRecomputer(options.spec);
       spec = recomputer.update(values);
       computed = performance.now();
-      await draw();
+      await draw(mode);
       status.textContent = '';
     } catch (cause) {
       error = cause instanceof Error ? cause.message : String(cause);
@@ -103,26 +104,33 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
     container.dispatchEvent(new CustomEvent<UpdateDetail>(UPDATE_EVENT, { detail }));
     return detail;
   };
-  const schedule = (values: SliderValues): void => {
+  // While a slider moves, margins stay as they are (plotly's automargin pass costs more than the
+  // rest of a redraw); the redraw after the last move measures them again.
+  const schedule = (values: SliderValues, mode: 'full' | 'drag' = 'drag'): void => {
     if (disposed) return;
     if (drawing !== undefined) {
       queued = values;
+      queuedMode = mode === 'full' || queuedMode === 'full' ? 'full' : 'drag';
       return;
     }
-    drawing = update(values).finally(() => {
+    drawing = update(values, mode).finally(() => {
       drawing = undefined;
       const next = queued;
+      const nextMode = queuedMode;
       queued = undefined;
-      if (next !== undefined) schedule(next);
+      queuedMode = 'drag';
+      if (next !== undefined) schedule(next, nextMode);
     });
   };
+  let queuedMode: 'full' | 'drag' = 'drag';
 
   const sliders = options.spec.sliders ?? [];
   if (sliders.length > 0 && options.spec.source !== undefined) {
     const source = options.spec.source;
     panel = createSliderPanel({
       sliders,
-      onInput: schedule,
+      onInput: (values) => schedule(values, 'drag'),
+      onChange: (values) => schedule(values, 'full'),
       ...(host.postMessage === undefined
         ? {}
         : {
@@ -191,6 +199,20 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
       root.remove();
     },
   };
+}
+
+/**
+ * The layout with the margins plotly last computed, fixed: no automargin on any axis and no
+ * margin push by the legend, so a redraw does not lay the figure out twice.
+ */
+function frozenMargins(layout: PlotlyObject, graph: HTMLElement): PlotlyObject {
+  const size = (graph as HTMLElement & { _fullLayout?: { _size?: { l: number; r: number; t: number; b: number } } })._fullLayout?._size;
+  if (size === undefined) return layout;
+  const frozen: Record<string, PlotlyObject[string]> = { ...layout, margin: { l: size.l, r: size.r, t: size.t, b: size.b, autoexpand: false } };
+  for (const [key, value] of Object.entries(layout)) {
+    if (/^[xy]axis\d*$/.test(key) && typeof value === 'object' && value !== null && !Array.isArray(value)) frozen[key] = { ...(value as PlotlyObject), automargin: false };
+  }
+  return frozen;
 }
 
 /** The core's session is large (mathjs); only figures with sliders load it, once. */

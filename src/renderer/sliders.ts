@@ -19,6 +19,8 @@ export interface SliderPanelOptions {
    * fires `input` far more often than a figure can be redrawn, and only the last position matters.
    */
   readonly onInput: (values: SliderValues) => void;
+  /** Called when a slider is released (its `change` event), after the last `onInput`. */
+  readonly onChange?: (values: SliderValues) => void;
   /** Offered as a button when given: writes the current values back into the cells' source. */
   readonly onWriteBack?: (values: SliderValues) => void;
   /** Schedules a frame; injectable so tests and non-browser hosts can drive it. */
@@ -80,6 +82,12 @@ export function createSliderPanel(options: SliderPanelOptions): SliderPanel {
     });
   };
   element.addEventListener('input', onInput);
+  const onChange = (): void => {
+    if (frame !== undefined) cancelFrame(frame);
+    frame = undefined;
+    options.onChange?.(values());
+  };
+  element.addEventListener('change', onChange);
   let writeBack: HTMLButtonElement | undefined;
   const onWriteBack = (): void => options.onWriteBack?.(values());
   if (options.onWriteBack !== undefined && options.sliders.length > 0) {
@@ -106,6 +114,7 @@ export function createSliderPanel(options: SliderPanelOptions): SliderPanel {
       if (frame !== undefined) cancelFrame(frame);
       frame = undefined;
       element.removeEventListener('input', onInput);
+      element.removeEventListener('change', onChange);
       writeBack?.removeEventListener('click', onWriteBack);
       element.remove();
     },

@@ -123,7 +123,7 @@ describe('a failing cell', () => {
     const { status, stderr } = inProcess('run', path, '--out', join(work, 'fail/out.lossnb'));
     assert.equal(status, 1);
     assert.match(stderr, /FAIL .*broken\.lossnb/);
-    assert.match(stderr, /cell 3 \(starts: b = 2\), line 2, column 5: InputError: qualityFocalLoss: options\.beta/);
+    assert.match(stderr, /cell 3 \(starts: b = 2\), line 2, column 5: InputError: qfl: options\.beta/);
     assert.match(stderr, /\| c = qfl\(/);
     assert.match(stderr, /\|     \^/);
     // The output notebook records the error where VS Code shows it, and Run All stops there.

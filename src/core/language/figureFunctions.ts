@@ -546,11 +546,9 @@ function marginsPlot(args: unknown[]): CurvesFigure {
     title: (options.title as string | undefined) ?? 'Margin target logits',
   };
   if (options.sliders === false) return spec;
-  const sliders: SliderSpec[] = [
-    { name: 'm_arc', min: 0, max: 1.5, step: 0.01, value: Math.min(1.5, Math.max(0, arcFace)) },
-    { name: 'm_cos', min: 0, max: 1, step: 0.01, value: Math.min(1, Math.max(0, cosFace)) },
-    { name: 'm_sphere', min: 1, max: 8, step: 0.1, value: Math.min(8, Math.max(1, sphereFace)) },
-  ];
+  // The usual ranges, widened to hold a margin given outside them.
+  const slider = (name: string, min: number, max: number, step: number, value: number): SliderSpec => ({ name, min: Math.min(min, value), max: Math.max(max, value), step, value });
+  const sliders = [slider('m_arc', 0, 1.5, 0.01, arcFace), slider('m_cos', 0, 1, 0.01, cosFace), slider('m_sphere', 1, 8, 0.1, sphereFace)];
   const rest = [`points: ${points}`, ...(withGrad ? ['grad: true'] : []), ...(options.title !== undefined ? [`title: ${JSON.stringify(options.title)}`] : [])];
   const statement = `margins_plot({m_arc: m_arc, m_cos: m_cos, m_sphere: m_sphere, ${rest.join(', ')}})`;
   return { ...spec, sliders, source: { statement, definitions: [], bindings: { m_arc: arcFace, m_cos: cosFace, m_sphere: sphereFace } } };
@@ -630,7 +628,7 @@ function anchorMap(args: unknown[]): AnchorMapFigure {
   const component = readComponent(fn, options.component);
   const values = fromResult ? gflComponent(fn, args[0], component) : finiteVector(fn, 'values', args[0]);
   const n = values.length;
-  const layout = isOptionObject(args[1]) ? member(fn, 'data', args[1], 'points') : args[1];
+  const layout = isOptionObject(args[1]) && args[1].points !== undefined ? args[1].points : args[1];
   const grid = valueToTensor(fn, 'points_or_shape', layout);
   let rows: number;
   let cols: number;

@@ -44,9 +44,15 @@ export interface LanguageFunction {
 type Args = unknown[];
 
 /** Splits a trailing option object off the positional arguments. */
-function splitOptions(args: Args): { positional: Args; options: unknown } {
+function splitOptions(fn: string, args: Args, counts: readonly number[]): { positional: Args; options: unknown } {
   const last = args[args.length - 1];
-  return isOptionObject(last) ? { positional: args.slice(0, -1), options: last } : { positional: args, options: undefined };
+  const split = isOptionObject(last) ? { positional: args.slice(0, -1), options: last } : { positional: args, options: undefined };
+  // A stray number where the options belong (focal(pred, target, 0.5)) must not be ignored.
+  if (!counts.includes(split.positional.length)) {
+    const signature = LANGUAGE_FUNCTIONS.find((f) => f.name === fn)?.signatures.join(' or ') ?? fn;
+    throw new InputError(fn, 'arguments', `${counts.join(' or ')} arrays, then an optional {options} object: ${signature}`, `${split.positional.length} arguments before the options`);
+  }
+  return split;
 }
 
 function tensorArg(fn: string, name: string, value: unknown): Tensor {
@@ -233,7 +239,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     example: 'r = focal([[2, -1], [0.5, 3]], [[1, 0], [0, 1]], {alpha: 0.25, gamma: 2})',
     call: (args, { math }) => {
       if (isScalar(args[0])) return scalarForm('focal', args);
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('focal', args, [2]);
       const o = readOptions('focal', options, FOCAL_OPTIONS);
       const result = sigmoidFocalLoss(tensorArg('focal', 'pred', positional[0]), tensorArg('focal', 'target', positional[1]), {
         ...reductionOf(o),
@@ -255,7 +261,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     example: 'r = qfl([[1.2, -0.3, 0.1]], [1], [0.8], {beta: 2})',
     call: (args, { math }) => {
       if (isScalar(args[0])) return scalarForm('qfl', args);
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('qfl', args, [2, 3]);
       const o = readOptions('qfl', options, QFL_OPTIONS);
       const pred = tensorArg('qfl', 'pred', positional[0]);
       const target =
@@ -285,7 +291,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
       if (isScalar(args[1]) && (Array.isArray(args[0]) || isMatrixLike(args[0])) && valueToTensor('dfl', 'z', args[0]).shape.length === 1) {
         return scalarForm('dfl', args);
       }
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('dfl', args, [2]);
       const o = readOptions('dfl', options, [...BIN_OPTIONS, ...REDUCTION_OPTIONS]);
       const pred = tensorArg('dfl', 'pred', positional[0]);
       const result = distributionFocalLoss(pred, tensorArg('dfl', 'target', positional[1]), {
@@ -310,7 +316,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: [{ key: 'eps', type: 'number', default: 1e-7, description: 'floor of the union and the enclosing area' }, ...REDUCTION_OPTIONS],
     example: 'r = giou([[0, 0, 2, 2]], [[1, 1, 3, 3]])',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('giou', args, [2]);
       const o = readOptions('giou', options, [{ key: 'eps', type: 'number', description: '' }, ...REDUCTION_OPTIONS]);
       const result = giouLoss(tensorArg('giou', 'pred', positional[0]), tensorArg('giou', 'target', positional[1]), {
         ...reductionOf(o),
@@ -331,7 +337,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     example: 'g = gfl(load("example-export.npz"), {stride: 8})',
     call: (args, { math }) => {
       // data is itself a plain object: only a second argument can be the options.
-      const { positional, options } = args.length >= 2 ? splitOptions(args) : { positional: args, options: undefined };
+      const { positional, options } = args.length >= 2 ? splitOptions('gfl', args, [1]) : { positional: args, options: undefined };
       const o = readOptions('gfl', options, GFL_OPTIONS);
       if (o.stride === undefined) throw new InputError('gfl', 'options.stride', "given: the level's stride in pixels", 'missing');
       const data = positional[0];
@@ -383,7 +389,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: ARCFACE_OPTIONS,
     example: 'r = arcface([[1, 2, 3]], [[1, 4], [2, 5], [3, 6]], [0], {s: 64, m: 0.5})',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('arcface', args, [3]);
       const o = readOptions('arcface', options, ARCFACE_OPTIONS);
       const combined = o.m1 !== undefined || o.m2 !== undefined || o.m3 !== undefined;
       const result = arcFaceLoss(
@@ -414,7 +420,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     example: 'r = triplet([[0, 0]], [[0, 1]], [[2, 0]], {margin: 1})',
     call: (args, { math }) => {
       if (isScalar(args[0])) return scalarForm('triplet_hinge', args);
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('triplet', args, [3]);
       const o = readOptions('triplet', options, TRIPLET_OPTIONS);
       const result = tripletMarginLoss(
         tensorArg('triplet', 'anchor', positional[0]),
@@ -444,7 +450,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: MINING_OPTIONS,
     example: 'h = batch_hard([[0, 0], [0, 1], [3, 0], [3, 1]], [0, 0, 1, 1], {margin: 0.3})',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('batch_hard', args, [2]);
       const o = readOptions('batch_hard', options, MINING_OPTIONS);
       const r = batchHard(tensorArg('batch_hard', 'embeddings', positional[0]), tensorArg('batch_hard', 'labels', positional[1]), miningOptions(o));
       return {
@@ -469,7 +475,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: MINING_OPTIONS,
     example: 'a = batch_all([[0, 0], [0, 1], [3, 0], [3, 1]], [0, 0, 1, 1])',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('batch_all', args, [2]);
       const o = readOptions('batch_all', options, MINING_OPTIONS);
       const r = batchAll(tensorArg('batch_all', 'embeddings', positional[0]), tensorArg('batch_all', 'labels', positional[1]), miningOptions(o));
       return {
@@ -492,7 +498,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     options: MINING_OPTIONS,
     example: 's = semi_hard([[0, 0], [0, 1], [0.5, 0], [3, 1]], [0, 0, 1, 1], {margin: 1})',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('semi_hard', args, [2]);
       const o = readOptions('semi_hard', options, MINING_OPTIONS);
       const r = semiHardTriplets(tensorArg('semi_hard', 'embeddings', positional[0]), tensorArg('semi_hard', 'labels', positional[1]), miningOptions(o));
       return {
@@ -600,7 +606,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     ],
     example: 'iou([[0, 0, 2, 2]], [[1, 1, 3, 3]], {mode: "giou"})',
     call: (args, { math }) => {
-      const { positional, options } = splitOptions(args);
+      const { positional, options } = splitOptions('iou', args, [2]);
       const o = readOptions('iou', options, [
         { key: 'mode', type: 'string', values: ['iou', 'giou', 'diou', 'ciou'], description: '' },
         { key: 'eps', type: 'number', description: '' },

@@ -92,7 +92,15 @@ export class Session {
           const range = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
           throw new InputError(fn.name, 'arguments', `${range} arguments: ${fn.signatures.join(' or ')}`, `${args.length}`);
         }
-        return this.capped(fn.name, fn.call(args, context));
+        try {
+          return this.capped(fn.name, fn.call(args, context));
+        } catch (error) {
+          // The cell called `qfl`, not `qualityFocalLoss`: name the function the user wrote.
+          if (error instanceof InputError && error.fn !== fn.name) {
+            throw new InputError(fn.name, error.argument, error.expected, error.found, error.index);
+          }
+          throw error;
+        }
       };
     }
     Object.assign(imports, createFigureFunctions(this), this.cappedAllocators());

@@ -87,3 +87,44 @@ function base64(text: string): string {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
+
+/** Most images kept; the catalog has a few dozen formulas, times a colour or two. */
+const CACHE_LIMIT = 256;
+
+/**
+ * Rendered formulas by (TeX, colour), as `data:` URIs. A theme change asks for every formula seen
+ * so far in the new colour (`rerender`), so the next hover is a cache hit.
+ */
+export class FormulaImageCache {
+  private readonly images = new Map<string, string>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly render: (tex: string, colour: string) => string = texToSvg) {}
+
+  /** The formula as a data URI; renders on a miss, throws TexError like texToSvg. */
+  dataUri(tex: string, colour: string): string {
+    const key = `${colour}\u0000${tex}`;
+    const cached = this.images.get(key);
+    if (cached !== undefined) return cached;
+    const uri = svgDataUri(this.render(tex, colour));
+    if (this.images.size >= CACHE_LIMIT) this.images.delete(this.images.keys().next().value as string);
+    this.images.set(key, uri);
+    this.seen.add(tex);
+    return uri;
+  }
+
+  /** Renders every formula rendered so far in `colour`; formulas that fail are skipped. */
+  rerender(colour: string): void {
+    for (const tex of this.seen) {
+      try {
+        this.dataUri(tex, colour);
+      } catch {
+        // A formula that cannot render shows its Unicode fallback; nothing to warm.
+      }
+    }
+  }
+
+  get size(): number {
+    return this.images.size;
+  }
+}

@@ -318,6 +318,12 @@ describe('helpers against hand-computed values', () => {
 
 describe('option objects', () => {
   const session = newSession();
+  it('a stray positional value where the options belong is an error, not ignored', () => {
+    const error = errorOf(session, 'focal([[1]], [[1]], 0.5)');
+    assert.equal(error.name, 'InputError');
+    assert.match(error.message, /^focal: arguments should be 2 arrays, then an optional \{options\} object: focal\(pred, target.*but is 3 arguments before the options$/);
+    assert.match(errorOf(session, 'arcface([[1, 0]], [[1], [0]], [0], 64)').message, /arcface: arguments should be 3 arrays/);
+  });
   it('an unknown key is an error listing the valid keys', () => {
     const error = errorOf(session, 'focal([[1]], [[1]], {alhpa: 1})');
     assert.equal(error.name, 'InputError');

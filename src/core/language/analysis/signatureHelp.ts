@@ -20,8 +20,8 @@ const optionIndex = (s: ParsedSignature): number => s.parameters.findIndex((p) =
 
 /**
  * Which documented form the call is writing: in an option object, the form whose options sit at
- * that argument; with a number first, a scalar form (no option object); else the first form
- * long enough for the argument the cursor is in.
+ * that argument; with a number first, a scalar form (no option object); else the first batched
+ * form (one with an option object) long enough for the argument the cursor is in.
  */
 function chooseSignature(signatures: readonly ParsedSignature[], context: CallContext): number {
   const fits = (s: ParsedSignature): boolean => s.parameters.length > context.argIndex;
@@ -29,7 +29,7 @@ function chooseSignature(signatures: readonly ParsedSignature[], context: CallCo
     ? [(s) => optionIndex(s) === context.argIndex]
     : context.scalarFirst
       ? [(s) => optionIndex(s) < 0 && fits(s), fits]
-      : [(s) => fits(s) && !s.parameters[context.argIndex].isOptions, fits];
+      : [(s) => fits(s) && optionIndex(s) >= 0, fits];
   for (const prefer of preferences) {
     const index = signatures.findIndex(prefer);
     if (index >= 0) return index;

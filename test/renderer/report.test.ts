@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { renderReport } from '../../src/cli/report';
+import { cellOutputsToModels } from '../../src/core/notebook/outputs';
+import type { NotebookModel } from '../../src/core/notebook/format';
+import { Session } from '../../src/core/language/session';
+import { launch, offlinePage } from '../browser/browser';
+import { buildHarness } from '../browser/build';
+import { FIXTURE_CELLS } from '../browser/figureFixtures';
+
+// The HTML report of `losslab run --html`, with the report bundle inlined as the CLI inlines it,
+// opened from file:// in headless Chromium with every network request refused.
+
+/** A report page as the CLI writes it, plus the inlined bundle and a CSP that admits it. */
+function reportWithBundle(bundle: string): string {
+  const session = new Session();
+  const cells = [...FIXTURE_CELLS.curves, ...FIXTURE_CELLS.distribution, ...FIXTURE_CELLS.table];
+  const model: NotebookModel = {
+    metadata: {},
+    extra: {},
+    cells: cells.map((source) => ({ kind: 'code', language: 'losslab', source, outputs: cellOutputsToModels(session.runCell(source)), metadata: {}, extra: {} })),
+  };
+  const html = renderReport(model, 'report');
+  return html
+    .replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
+    .replace('</body>', `<script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>\n</body>`);
+}
+
+describe('HTML report figures in Chromium', { timeout: 60_000 }, () => {
+  let browser: Browser;
+  let file: string;
+  before(async () => {
+    const dir = await buildHarness();
+    file = join(dir, 'report.html');
+    writeFileSync(file, reportWithBundle(readFileSync(join(dir, 'report.js'), 'utf8')));
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('draws every embedded figure offline and hides their markdown fallbacks', async () => {
+    const { page, blocked, errors } = await offlinePage(browser, undefined);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => document.documentElement.dataset.losslabFigures !== undefined);
+    const embedded = await page.locator('script.losslab-figure').count();
+    assert.equal(embedded, 3);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.losslabFigures), '3');
+    assert.equal(await page.locator('.losslab-report-figure .main-svg').count() >= 3, true);
+    assert.equal(await page.locator('.losslab-report-figure .scatterlayer .js-line').count(), 3);
+    assert.equal(await page.locator('.losslab-report-figure .barlayer .trace').count(), 2);
+    assert.equal(await page.locator('.losslab-fallback:visible').count(), 0);
+    mkdirSync('test-artifacts/renderer', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/renderer/report.png', fullPage: true });
+    assert.deepEqual(blocked, []);
+    assert.deepEqual(errors, []);
+  });
+});
