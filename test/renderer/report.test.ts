@@ -27,7 +27,7 @@ function reportWithBundle(bundle: string): string {
   const html = renderReport(model, 'report');
   return html
     .replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';")
-    .replace('</body>', `<script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>\n</body>`);
+    .replace('</body>', () => `<script>${bundle.replace(/<\/script/gi, '<\\/script')}</script>\n</body>`);
 }
 
 describe('HTML report figures in Chromium', { timeout: 60_000 }, () => {

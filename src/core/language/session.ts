@@ -71,6 +71,8 @@ export class Session {
   readonly userFunctions = new Map<string, UserFunction>();
   readonly elementCap: number;
   private readonly parse: (text: string) => MathNode;
+  /** The figure and derivative functions (`plot`, `grad`, …), for "did you mean" suggestions. */
+  readonly figureFunctionNames: readonly string[];
 
   constructor(private readonly options: SessionOptions = {}) {
     this.elementCap = options.elementCap ?? 10_000_000;
@@ -103,7 +105,9 @@ export class Session {
         }
       };
     }
-    Object.assign(imports, createFigureFunctions(this), this.cappedAllocators());
+    const figureFunctions = createFigureFunctions(this);
+    this.figureFunctionNames = Object.keys(figureFunctions);
+    Object.assign(imports, figureFunctions, this.cappedAllocators());
     importFunctions(imports);
   }
 
@@ -193,7 +197,7 @@ export class Session {
     if (undefinedName !== undefined) {
       const at = statement.text.search(new RegExp(`\\b${undefinedName}\\b`));
       if (at >= 0) offset = statement.offset + at;
-      const known = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), 'plot', 'dist', 'heatmap', 'hist', 'scatter', 'table', 'grad', 'slider'];
+      const known = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), ...this.figureFunctionNames];
       const suggestions = suggestNames(undefinedName, known);
       message = `${err.message}${suggestions.length > 0 ? `: did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?` : ''}`;
     }

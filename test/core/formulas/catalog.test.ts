@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { binCount } from '../../../src/core/distributions';
 import { entryCells, FORMULA_BY_ID, FORMULA_CATALOG, paperLink } from '../../../src/core/formulas/catalog';
 import { LANGUAGE_FUNCTIONS_BY_NAME } from '../../../src/core/language/functions';
+import type { OptionSpec } from '../../../src/core/language/options';
 import { Session } from '../../../src/core/language/session';
 
 /** A GFL level with reg_max 16 (17 bins per side), handed to the session through `load`. */
@@ -157,7 +158,7 @@ describe('formula catalog', () => {
         const fn = LANGUAGE_FUNCTIONS_BY_NAME.get(entry.id);
         if (fn === undefined) continue;
         for (const parameter of entry.parameters) {
-          const option = fn.options.find((o) => o.key === parameter.key);
+          const option: OptionSpec | undefined = fn.options.find((o) => o.key === parameter.key);
           if (option?.default !== undefined && parameter.default !== undefined) assert.equal(parameter.default, option.default, `${entry.id}.${parameter.key}`);
         }
       }

@@ -41,7 +41,7 @@ export function functionDocumentation(fn: KnownFunction): string {
 }
 
 function functionEntry(fn: KnownFunction, callFollows: boolean): CompletionEntry {
-  const insertText = callFollows ? fn.name : fn.origin === 'mathjs' ? `${fn.name}($1)` : callSnippet(fn.name, parseSignature(fn.signatures[0]), fn.options);
+  const insertText = callFollows ? fn.name : fn.arities === undefined ? `${fn.name}($1)` : callSnippet(fn.name, parseSignature(fn.signatures[0]), fn.options);
   const sortText = `${fn.origin === 'user' ? 0 : fn.origin === 'mathjs' ? 2 : 1}_${fn.name}`;
   return { label: fn.name, kind: 'function', insertText, snippet: !callFollows, detail: fn.signatures[0], documentation: functionDocumentation(fn), sortText };
 }

@@ -42,12 +42,12 @@ function parameterDocumentation(fn: KnownFunction, isOptions: boolean): string {
   return fn.options.map((o) => `- \`${optionDetail(o)}\`: ${o.description}`).join('\n');
 }
 
-/** Signature help at an offset of a cell; undefined outside a call of a documented function. */
+/** Signature help at an offset of a cell; undefined outside a call of a documented function (arities known). */
 export function signatureHelpAt(text: string, offset: number, earlierCells: readonly string[] = []): SignatureHelpResult | undefined {
   const context = callContextAt(text, offset);
   if (context === undefined || context.member) return undefined;
   const fn = symbolTable(earlierCells, text).functions.get(context.name);
-  if (fn === undefined || fn.origin === 'mathjs') return undefined;
+  if (fn === undefined || fn.arities === undefined) return undefined;
   const parsed = fn.signatures.map(parseSignature);
   const activeSignature = chooseSignature(parsed, context);
   return {

@@ -151,3 +151,12 @@ describe('diagnostics agree with running the cell', () => {
     });
   }
 });
+
+describe('every function a session defines is known', () => {
+  it('no call of a figure function is flagged as unknown, documented or not', async () => {
+    const { createFigureFunctions } = await import('../../../../src/core/language/figureFunctions');
+    for (const name of Object.keys(createFigureFunctions(new Session()))) {
+      assert.deepEqual(validateCell(`${name}(1)`).filter((d) => d.code === 'unknown-function'), [], name);
+    }
+  });
+});
