@@ -1,14 +1,18 @@
 import type * as vscode from 'vscode';
+import { registerOpenInLossLab } from './commands/openInLossLab';
 import { registerCodeActions } from './language/codeActions';
 import { registerCompletion } from './language/completion';
 import { registerDiagnostics } from './language/diagnostics';
+import { registerHover } from './language/hover';
 import { registerSignatureHelp } from './language/signatureHelp';
 import { registerNotebookKernel } from './notebook/controller';
 import { registerNotebookSerializer } from './notebook/registerSerializer';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerNotebookSerializer(context);
-  registerNotebookKernel(context);
+  const kernels = registerNotebookKernel(context);
+  registerHover(context, kernels);
+  registerOpenInLossLab(context);
   registerCompletion(context);
   registerSignatureHelp(context);
   registerDiagnostics(context);

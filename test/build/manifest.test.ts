@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
 interface Manifest {
@@ -11,6 +12,7 @@ interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: boolean | string; description?: string } };
   devDependencies: Record<string, string>;
   contributes: {
+    commands: { command: string; title: string; category?: string }[];
     notebooks: { type: string; selector: { filenamePattern: string }[] }[];
     languages: { id: string; configuration?: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
@@ -68,5 +70,26 @@ describe('package.json manifest', () => {
       assert.ok((property.description ?? '').length > 10, `${key} needs a description`);
       assert.equal(typeof property.default, property.type, `${key}'s default should be a ${property.type}`);
     }
+  });
+});
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('commands', () => {
+  it('contributes, with a title, exactly the commands the extension registers', () => {
+    const text = sourceFiles('src/extension').map((file) => readFileSync(file, 'utf8')).join('\n');
+    // Commands are registered through named constants; collect the constants' values.
+    const constants = new Map([...text.matchAll(/const (\w+_COMMAND) = '([\w.]+)'/g)].map((m) => [m[1], m[2]]));
+    const registered = [...text.matchAll(/registerCommand\(\s*(\w+|'[\w.]+')/g)].map((m) =>
+      m[1].startsWith("'") ? m[1].slice(1, -1) : (constants.get(m[1]) ?? `unresolved ${m[1]}`),
+    );
+    const contributed = manifest.contributes.commands.map((c) => c.command);
+    assert.deepEqual([...new Set(registered)].sort(), [...contributed].sort());
+    for (const command of manifest.contributes.commands) assert.ok(command.title.length > 3 && command.category === 'LossLab', command.command);
   });
 });

@@ -1,3 +1,4 @@
+import type { ValueSummary } from '../../core/language/values';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { NOTEBOOK_TYPE } from './serializer';
@@ -87,10 +88,14 @@ interface NotebookKernel {
   generation: number;
 }
 
-class LossLabKernelController implements vscode.Disposable {
+class LossLabKernelController implements vscode.Disposable, KernelVariables {
   private readonly controller: vscode.NotebookController;
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly disposables: vscode.Disposable[] = [];
+
+  variables(notebookUri: string): Promise<{ name: string; summary: ValueSummary }[]> | undefined {
+    return this.kernels.get(notebookUri)?.kernel.variables();
+  }
 
   constructor(private readonly workerFile: string) {
     this.controller = vscode.notebooks.createNotebookController(CONTROLLER_ID, NOTEBOOK_TYPE, 'LossLab');
@@ -231,6 +236,14 @@ class LossLabKernelController implements vscode.Disposable {
  * Registers the LossLab notebook kernel. The kernel entry is the bundle dist/kernelWorker.js,
  * next to dist/extension.js (esbuild entry src/extension/notebook/kernelWorker.ts, Node CJS).
  */
-export function registerNotebookKernel(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(new LossLabKernelController(path.join(__dirname, 'kernelWorker.js')));
+export function registerNotebookKernel(context: vscode.ExtensionContext): KernelVariables {
+  const controller = new LossLabKernelController(path.join(__dirname, 'kernelWorker.js'));
+  context.subscriptions.push(controller);
+  return controller;
+}
+
+/** What other features (the variable hover) may ask of the running kernels. */
+export interface KernelVariables {
+  /** The scope's variables of a notebook's kernel; undefined when that notebook has none yet. */
+  variables(notebookUri: string): Promise<{ name: string; summary: ValueSummary }[]> | undefined;
 }
