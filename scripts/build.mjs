@@ -1,24 +1,59 @@
-// Bundles the extension host (CJS, `vscode` external) and the core as a browser ES module.
+// Bundles the extension host (CJS, `vscode` external), the kernel, the CLI, the core as a browser
+// ES module, the notebook renderer and the report script.
+// `--production` minifies and drops source maps; `--outdir DIR` writes the bundles under DIR
+// instead of dist/ (the package test builds into a temporary folder).
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+// Heavy modules the extension host needs only on first use: each is its own CJS bundle next to
+// extension.js, and the host's `import('./module')` of it becomes `require('./bundle.js')`, loaded
+// on the first call. Activation then pays neither for parsing them nor for their start-up.
+const LAZY_CHUNKS = [
+  // MathJax (~1.6 MB minified) renders the hover formulas.
+  { source: 'src/extension/language/texToSvg.ts', bundle: 'mathjax.js' },
+];
+
+/** Marks each lazy chunk's source as an external `./<bundle>` so the importer's bundle requires it at run time. */
+const lazyChunks = {
+  name: 'lazy-chunks',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const target = resolve(args.resolveDir, args.path).replace(/\.(ts|js)$/, '');
+      const chunk = LAZY_CHUNKS.find(({ source }) => resolve(source).replace(/\.ts$/, '') === target);
+      return chunk === undefined ? undefined : { path: `./${chunk.bundle}`, external: true };
+    });
+  },
+};
+
+const nodeCjs = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const targets = [
   {
-    ...common,
+    ...nodeCjs,
     entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
+    outfile: join(outdir, 'extension.js'),
     external: ['vscode'],
+    plugins: [lazyChunks],
+    // import() of a lazy chunk must become require(): the extension host loads CommonJS.
+    supported: { 'dynamic-import': false },
   },
+  ...LAZY_CHUNKS.map(({ source, bundle }) => ({
+    ...nodeCjs,
+    entryPoints: [source],
+    outfile: join(outdir, bundle),
+    external: ['vscode'],
+  })),
   {
     ...common,
     entryPoints: ['src/extension/notebook/kernelWorker.ts'],
-    outfile: 'dist/kernelWorker.js',
+    outfile: join(outdir, 'kernelWorker.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -26,7 +61,7 @@ const targets = [
   {
     ...common,
     entryPoints: ['src/cli/losslab.ts'],
-    outfile: 'dist/cli.js',
+    outfile: join(outdir, 'cli.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -34,14 +69,39 @@ const targets = [
   {
     ...common,
     entryPoints: ['src/core/index.ts'],
-    outfile: 'dist/core.mjs',
+    outfile: join(outdir, 'core.mjs'),
     platform: 'browser',
     format: 'esm',
     target: 'es2022',
   },
 ];
 
-await Promise.all(targets.map((options) => build(options)));
+// The notebook renderer runs in a webview as an ES module; plotly is split into a chunk that it
+// imports on first render, so opening a notebook does not parse 4.8 MB up front.
+const renderer = {
+  ...common,
+  entryPoints: { renderer: 'src/renderer/index.ts' },
+  outdir,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  splitting: true,
+  chunkNames: 'renderer-chunks/[name]-[hash]',
+};
+// The HTML report of `losslab run --html` inlines this self-contained script to draw its figures.
+targets.push({
+  ...common,
+  sourcemap: false,
+  minify: true,
+  entryPoints: ['src/renderer/report.ts'],
+  outfile: join(outdir, 'report.js'),
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+});
+
+await Promise.all([...targets.map((options) => build(options)), build(renderer)]);
+targets.push({ outfile: join(outdir, 'renderer.js') });
 for (const { outfile } of targets) {
   const kib = (statSync(outfile).size / 1024).toFixed(1);
   console.log(`built ${outfile} (${kib} KiB)`);

@@ -20,6 +20,21 @@ export interface CliIo {
 
 export const NOTEBOOK_EXTENSION = '.lossnb';
 
+/**
+ * The renderer's report bundle, which draws the figures of an HTML report offline: next to the
+ * bundled CLI in dist/, or in dist/ when the CLI runs from its sources.
+ */
+function reportBundle(): string | undefined {
+  for (const candidate of [join(__dirname, 'report.js'), resolve(__dirname, '../../dist/report.js')]) {
+    try {
+      return readFileSync(candidate, 'utf8');
+    } catch {
+      // Try the next place.
+    }
+  }
+  return undefined;
+}
+
 export function main(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv);
   switch (args.command) {
@@ -126,7 +141,9 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
     }
     if (job.html !== undefined) {
       const title = typeof model.metadata.title === 'string' ? model.metadata.title : basename(job.input, NOTEBOOK_EXTENSION);
-      writeText(job.html, renderReport(result.model, title));
+      const figureScript = reportBundle();
+      if (figureScript === undefined) io.stderr(`note: ${job.html} shows figures as text: dist/report.js is missing (run npm run build)\n`);
+      writeText(job.html, renderReport(result.model, title, figureScript));
       written.push(job.html);
     }
   } catch (error) {

@@ -11,14 +11,18 @@ import { escapeHtml, renderMarkdown } from './markdown';
  * to its markdown fallback, which shows until then. The page loads nothing from the network and its
  * content security policy runs no script.
  */
-export function renderReport(model: NotebookModel, title: string): string {
+export function renderReport(model: NotebookModel, title: string, figureScript?: string): string {
   const cells = model.cells.map((cell, index) => renderCell(cell, index)).join('\n');
+  // The renderer's report bundle draws the embedded figures offline; it is inlined because the
+  // page's policy admits no external script. `</script` inside it must not end the element.
+  const script = figureScript === undefined ? '' : `<script>${figureScript.replace(/<\/script/gi, '<\\/script')}</script>\n`;
+  const scriptPolicy = figureScript === undefined ? '' : " script-src 'unsafe-inline';";
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;${scriptPolicy}">
 <meta name="generator" content="losslab run">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
@@ -27,7 +31,7 @@ export function renderReport(model: NotebookModel, title: string): string {
 <main class="losslab-notebook">
 ${cells}
 </main>
-</body>
+${script}</body>
 </html>
 `;
 }

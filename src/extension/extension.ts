@@ -7,12 +7,14 @@ import { registerHover } from './language/hover';
 import { registerSignatureHelp } from './language/signatureHelp';
 import { registerNotebookKernel } from './notebook/controller';
 import { registerNotebookSerializer } from './notebook/registerSerializer';
+import { registerRendererMessaging } from './renderer/messaging';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerNotebookSerializer(context);
   const kernels = registerNotebookKernel(context);
   registerHover(context, kernels);
   registerOpenInLossLab(context);
+  registerRendererMessaging(context);
   registerCompletion(context);
   registerSignatureHelp(context);
   registerDiagnostics(context);

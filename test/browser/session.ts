@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { launch, offlinePage } from './browser';
 import { buildHarness } from './build';
@@ -27,10 +28,12 @@ export async function openHarness(): Promise<HarnessSession> {
     return { browser, page, url: server.url, dir, blocked, errors, close: async () => {
       await browser.close();
       await server.close();
+      rmSync(dir, { recursive: true, force: true });
     } };
   } catch (error) {
     await browser.close();
     await server.close();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -221,15 +221,20 @@ describe('--html', () => {
     assert.match(page, /<span class="math">\$a_i &lt; b_j\$<\/span>/);
     assert.match(page, /<ul>\n<li>one<\/li>\n<li>two<\/li>\n<\/ul>/);
     assert.match(page, /&quot;&lt;b&gt;&amp;&quot;/);
-    // Exactly one script element, the figure's, and its JSON is the spec.
+    // Two script elements: the figure's JSON, and the inlined bundle that draws it offline.
     const scripts = [...page.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
-    assert.equal(scripts.length, 1);
-    assert.match(scripts[0][1], /type="application\/json" class="losslab-figure"/);
-    const spec = JSON.parse(scripts[0][2]) as { kind: string; title: string };
+    assert.equal(scripts.length, 2);
+    const [figure, bundle] = scripts;
+    assert.match(figure[1], /type="application\/json" class="losslab-figure"/);
+    const spec = JSON.parse(figure[2]) as { kind: string; title: string };
     assert.equal(spec.kind, 'curves');
     assert.equal(spec.title, '</script><img src=x onerror=alert(1)>');
-    assert.doesNotMatch(page, /<img/);
-    assert.doesNotMatch(page, /https?:\/\/(?!www\.w3\.org)/, 'no network resources');
+    assert.equal(bundle[1], '');
+    assert.equal(bundle[2], readFileSync('dist/report.js', 'utf8').replace(/<\/script/gi, '<\\/script'));
+    assert.match(page, /script-src 'unsafe-inline'/);
+    const markup = page.replace(bundle[0], '');
+    assert.doesNotMatch(markup, /<img/);
+    assert.doesNotMatch(markup, /https?:\/\/(?!www\.w3\.org)/, 'no network resources');
   });
 });
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cpus, loadavg } from 'node:os';
 import type { CurvesFigure, DistributionFigure } from '../../src/core/figures/spec';
 import { figureFromCells, readFixtures } from '../browser/figureFixtures';
 import { openHarness, renderFigure, type HarnessSession } from '../browser/session';
@@ -95,32 +94,23 @@ describe('figure interaction in Chromium', { timeout: 60_000 }, () => {
     assert.deepEqual(target, [direct.target?.left, direct.target?.right]);
   });
 
-  it('redraws a 1000-point curve with its gradient in at most 16 ms per update (median of 30)', async () => {
-    const times = await session.page.evaluate(async () => {
+  it('keeps up with 30 consecutive slider moves, each redrawn without error (timing is in npm run bench)', async () => {
+    const updates = await session.page.evaluate(async () => {
       const input = document.querySelector('#output-curves .losslab-slider[data-name="y0"] input') as HTMLInputElement;
-      const ms: number[] = [];
-      const compute: number[] = [];
+      const seen: { error?: string; value: number }[] = [];
       for (let i = 0; i < 30; i++) {
-        const done = new Promise<number>((resolve) =>
-          document.getElementById('output-curves')?.addEventListener('losslab-figure-update', (e) => {
-            const detail = (e as CustomEvent<{ ms: number; computeMs: number }>).detail;
-            compute.push(detail.computeMs);
-            resolve(detail.ms);
-          }, { once: true }),
+        const value = 0.05 + (i % 18) * 0.05;
+        const done = new Promise<{ error?: string }>((resolve) =>
+          document.getElementById('output-curves')?.addEventListener('losslab-figure-update', (e) => resolve((e as CustomEvent<{ error?: string }>).detail), { once: true }),
         );
-        input.value = String(0.05 + (i % 18) * 0.05);
+        input.value = String(value);
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        ms.push(await done);
+        seen.push({ ...(await done), value });
       }
-      compute.sort((a, b) => a - b);
-      return { ms: ms.sort((a, b) => a - b), compute: compute[15] };
+      return seen;
     });
-    const median = times.ms[Math.floor(times.ms.length / 2)];
-    console.log(`slider update: median ${median.toFixed(2)} ms (core ${times.compute.toFixed(2)} ms), max ${times.ms[times.ms.length - 1].toFixed(2)} ms`);
-    // The budget is for an idle machine; when other processes keep every core busy the browser
-    // gets a fraction of one, and the bound scales by that load.
-    const load = Math.max(1, loadavg()[0] / cpus().length);
-    assert.ok(median <= 16 * load, `median ${median} ms (load factor ${load.toFixed(2)})`);
+    assert.equal(updates.length, 30);
+    for (const update of updates) assert.equal(update.error, undefined, `update at y0 = ${update.value}`);
   });
 
   it('PNG and SVG export post the image to the host; Copy JSON posts the spec; write-back posts rounded values', async () => {

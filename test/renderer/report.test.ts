@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -41,6 +42,7 @@ describe('HTML report figures in Chromium', { timeout: 60_000 }, () => {
   });
   after(async () => {
     await browser?.close();
+    if (file !== undefined) rmSync(dirname(file), { recursive: true, force: true });
   });
 
   it('draws every embedded figure offline and hides their markdown fallbacks', async () => {
