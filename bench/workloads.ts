@@ -9,7 +9,7 @@ import { giouLoss } from '../src/core/losses/giou';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { batchHard } from '../src/core/mining';
 import type { Tensor } from '../src/core/tensor';
-import { gaussian, seededRandom } from './random';
+import { gaussian, seededRandom } from '../test/helpers/random';
 
 export interface Workload {
   /** Bytes of the gradient output, to relate the peak memory to it. */

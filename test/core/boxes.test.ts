@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../bench/random';
+import { seededRandom } from '../helpers/random';
 import {
   bbox2distance,
   boxOverlaps,
@@ -12,21 +12,11 @@ import {
 import { InputError } from '../../src/core/errors';
 import type { Tensor } from '../../src/core/tensor';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../helpers/gradcheck';
+import { randomBoxes } from '../helpers/boxes';
 
 const boxes = (rows: number[][]): Tensor => ({ shape: [rows.length, 4], data: Float64Array.from(rows.flat()) });
 const single = (mode: OverlapMode, p: number[], t: number[]): number => boxOverlaps(boxes([p]), boxes([t]), mode).value.data[0];
 
-/** n random well-formed boxes (sides 0.5–30) near the origin, from a seed: ties have probability 0. */
-function randomBoxes(seed: number, n: number): Tensor {
-  const random = seededRandom(seed);
-  const data = new Float64Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const x = random() * 40 - 20;
-    const y = random() * 40 - 20;
-    data.set([x, y, x + 0.5 + random() * 30, y + 0.5 + random() * 30], 4 * i);
-  }
-  return { shape: [n, 4], data };
-}
 
 const ASPECT = 4 / Math.PI ** 2;
 

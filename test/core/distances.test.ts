@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../bench/random';
+import { seededRandom } from '../helpers/random';
 import {
   pairwiseDistances,
   pairwiseDistancesBackward,

@@ -15,6 +15,7 @@ import { InputError } from '../../src/core/errors';
 import { fastExp } from '../../src/core/numerics';
 import type { Tensor } from '../../src/core/tensor';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../helpers/gradcheck';
+import { seededRandom } from '../helpers/random';
 
 const tensor = (shape: number[], values: ArrayLike<number>): Tensor => ({ shape, data: Float64Array.from(values) });
 
@@ -172,7 +173,7 @@ describe('integral', () => {
         fc.integer({ min: 1, max: 20 }),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (n, bins, seed) => {
-          const random = mulberry(seed);
+          const random = seededRandom(seed);
           const pred = tensor([n, bins], Array.from({ length: n * bins }, () => (random() - 0.5) * 8));
           const upstream = Float64Array.from({ length: n }, () => (random() - 0.5) * 4);
           const f = (p: Tensor): number => {
@@ -217,14 +218,3 @@ describe('softmaxRows', () => {
   });
 });
 
-/** A small seeded generator so that a fast-check seed fixes the whole case. */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../bench/random';
+import { seededRandom } from '../helpers/random';
 import type { DistanceKind } from '../../src/core/distances';
 import { InputError } from '../../src/core/errors';
 import { batchAll, batchHard, semiHardTriplets, tripletCensus, type MiningOptions } from '../../src/core/mining';

@@ -225,7 +225,7 @@ function plot(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   );
 }
 
-const HEATMAP_OPTIONS: readonly OptionSpec[] = [
+export const HEATMAP_OPTIONS: readonly OptionSpec[] = [
   ...COMMON_OPTIONS,
   { key: 'points', type: 'number', default: 101, description: 'grid points per axis' },
   { key: 'z_label', type: 'string', description: 'colour-bar title' },
@@ -300,7 +300,7 @@ function heatmap(session: Session, args: MathNode[], scope: Map<string, unknown>
   );
 }
 
-const DIST_OPTIONS: readonly OptionSpec[] = [...COMMON_OPTIONS, { key: 'sliders', type: 'any', description: 'live parameters' }];
+export const DIST_OPTIONS: readonly OptionSpec[] = [...COMMON_OPTIONS, { key: 'sliders', type: 'any', description: 'live parameters' }];
 
 /** dist(logits, target?): the softmax over bins, its expectation, and for a target its two bins. */
 function dist(session: Session, args: MathNode[], scope: Map<string, unknown>): DistributionFigure {
@@ -338,7 +338,7 @@ function dist(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   );
 }
 
-const HIST_OPTIONS: readonly OptionSpec[] = [
+export const HIST_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
   { key: 'x_label', type: 'string', description: 'x-axis title' },
   { key: 'bins', type: 'number', default: 30, description: 'number of equal-width bins' },
@@ -367,7 +367,7 @@ function hist(args: unknown[]): HistogramFigure {
   return options.title === undefined ? spec : { ...spec, title: options.title as string };
 }
 
-const SCATTER_OPTIONS: readonly OptionSpec[] = [
+export const SCATTER_OPTIONS: readonly OptionSpec[] = [
   ...COMMON_OPTIONS,
   { key: 'z_label', type: 'string', description: 'z-axis title (3-D)' },
   { key: 'labels', type: 'any', description: 'a class per point, for colours' },
@@ -411,7 +411,7 @@ function scatter(args: unknown[]): ScatterFigure {
   return options.title === undefined ? spec : { ...spec, title: options.title as string };
 }
 
-const TABLE_OPTIONS: readonly OptionSpec[] = [
+export const TABLE_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'table title' },
   { key: 'k', type: 'number', default: 10, description: 'number of rows to show' },
   { key: 'by', type: 'string', description: 'column to sort by (largest first)' },
@@ -490,7 +490,7 @@ export function createFigureFunctions(session: Session): Record<string, unknown>
 
 /* ---- ArcFace margin curves and detector-debug views (issue 4) ---- */
 
-const MARGINS_OPTIONS: readonly OptionSpec[] = [
+export const MARGINS_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
   { key: 'm_arc', type: 'number', default: 0.5, description: 'ArcFace additive angular margin m: cos(θ + m)' },
   { key: 'm_cos', type: 'number', default: 0.35, description: 'CosFace additive cosine margin m: cos θ − m' },
@@ -599,7 +599,7 @@ function readComponent(fn: string, value: unknown): GflComponent {
   return value as GflComponent;
 }
 
-const ANCHOR_MAP_OPTIONS: readonly OptionSpec[] = [
+export const ANCHOR_MAP_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
   { key: 'component', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: 'which per-anchor value of a gfl result' },
   { key: 'stride', type: 'number', description: "the level's stride in pixels (with anchor points)" },
@@ -691,7 +691,7 @@ function anchorMap(args: unknown[]): AnchorMapFigure {
   };
 }
 
-const WORST_OPTIONS: readonly OptionSpec[] = [
+export const WORST_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'table title' },
   { key: 'k', type: 'number', default: 10, description: 'number of anchors' },
   { key: 'by', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: 'the column to rank by, largest first' },
@@ -722,7 +722,7 @@ function worstAnchors(args: unknown[]): TableFigure {
   };
 }
 
-const SIDES_OPTIONS: readonly OptionSpec[] = [
+export const SIDES_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
   { key: 'stride', type: 'number', description: "the level's stride in pixels: puts the ground truth in bin units" },
   { key: 'reg_max', type: 'number', description: 'mmdetection reg_max (reg_max + 1 bins per side); default: from the width of reg' },
@@ -819,7 +819,7 @@ function groundTruthDistances(
   return { raw, clamped, column };
 }
 
-const CALIBRATION_OPTIONS: readonly OptionSpec[] = [
+export const CALIBRATION_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
   { key: 'bins', type: 'number', default: 10, description: 'IoU bins of the reliability curve (0 for none)' },
   { key: 'background', type: 'string', default: 'last', values: ['last', 'first'], description: 'background label convention' },

@@ -7,6 +7,7 @@ import { dflPoint, distributionFocalLoss, type DflOptions } from '../../../src/c
 import type { Reduction } from '../../../src/core/reduction';
 import { toTensor, type Tensor } from '../../../src/core/tensor';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { seededRandom } from '../../helpers/random';
 
 const tensor = (shape: number[], values: ArrayLike<number>): Tensor => ({ shape, data: Float64Array.from(values) });
 
@@ -20,16 +21,6 @@ function total(loss: Tensor): number {
   return loss.data.reduce((a, b) => a + b, 0);
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('distributionFocalLoss: PyTorch fixtures', () => {
   // test/fixtures/reference-losses.json: PyTorch 1.13 float64, mmdetection distribution_focal_loss.
@@ -61,7 +52,7 @@ describe('distributionFocalLoss: gradients', () => {
         fc.boolean(),
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         (n, bins, reduction, weighted, withAvgFactor, seed) => {
-          const random = mulberry(seed);
+          const random = seededRandom(seed);
           const pred = tensor([n, bins], Array.from({ length: n * bins }, () => (random() - 0.5) * 10));
           // A mix of fractional, integer, last-bin, beyond and negative targets.
           const target = tensor(
@@ -122,7 +113,7 @@ describe('distributionFocalLoss: identities', () => {
   it('is at least the entropy floor for random logits; the floor is ln 2 halfway between bins', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 20 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), (bins, seed) => {
-        const random = mulberry(seed);
+        const random = seededRandom(seed);
         const n = 8;
         const pred = tensor([n, bins], Array.from({ length: n * bins }, () => (random() - 0.5) * 12));
         const target = tensor([n], Array.from({ length: n }, () => random() * (bins - 1)));
@@ -192,7 +183,7 @@ describe('distributionFocalLoss: bin conventions', () => {
 describe('distributionFocalLoss: adversarial numerics', () => {
   it('stays finite for logits of ±1000 and reaches the right limits', () => {
     const bins = 17;
-    const random = mulberry(7);
+    const random = seededRandom(7);
     const n = 50;
     const pred = tensor([n, bins], Array.from({ length: n * bins }, () => (random() < 0.5 ? -1000 : 1000) * random()));
     const target = tensor([n], Array.from({ length: n }, () => random() * 16));

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../../bench/random';
 import { InputError } from '../../../src/core/errors';
 import { giouLoss } from '../../../src/core/losses/giou';
 import type { Tensor } from '../../../src/core/tensor';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { randomBoxes } from '../../helpers/boxes';
 
 const boxes = (rows: number[][]): Tensor => ({ shape: [rows.length, 4], data: Float64Array.from(rows.flat()) });
 
-/** n random boxes, sides 0.5–30, from a seed: exact ties have probability 0. */
-function randomBoxes(seed: number, n: number): Tensor {
-  const random = seededRandom(seed);
-  const data = new Float64Array(n * 4);
-  for (let i = 0; i < n; i++) {
-    const x = random() * 40 - 20;
-    const y = random() * 40 - 20;
-    data.set([x, y, x + 0.5 + random() * 30, y + 0.5 + random() * 30], 4 * i);
-  }
-  return { shape: [n, 4], data };
-}
 
 /** GIoU written out from its definition for two boxes, without eps (areas here are ≫ eps). */
 function referenceGiou(p: ArrayLike<number>, t: ArrayLike<number>): number {

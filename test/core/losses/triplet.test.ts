@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../../bench/random';
+import { seededRandom } from '../../helpers/random';
 import { rowDistances, type DistanceKind } from '../../../src/core/distances';
 import { InputError } from '../../../src/core/errors';
 import { tripletMarginLoss, type TripletOptions } from '../../../src/core/losses/triplet';

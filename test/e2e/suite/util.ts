@@ -146,8 +146,13 @@ export async function runAll(editor: vscode.NotebookEditor, timeoutMs: number): 
 
 /** Closes every editor without saving, so that no test leaves a modified file or a dialog behind. */
 export async function closeAllEditors(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const open = (): number => vscode.window.tabGroups.all.reduce((n, group) => n + group.tabs.length, 0);
+  for (let attempt = 0; attempt < 50 && open() > 0; attempt++) {
+    const before = open();
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Never "close all": a dirty editor would ask to be saved in a modal nobody answers.
+    if (open() === before) await vscode.commands.executeCommand('workbench.action.nextEditor');
+  }
 }
 
 /** The Markdown text of hover results, joined. */

@@ -1,4 +1,4 @@
-import { PLOT_OPTIONS } from '../figureFunctions';
+import { DIST_OPTIONS, HEATMAP_OPTIONS, HIST_OPTIONS, PLOT_OPTIONS, SCATTER_OPTIONS, TABLE_OPTIONS } from '../figureFunctions';
 import type { OptionSpec } from '../options';
 
 /**
@@ -18,12 +18,6 @@ export interface FigureSignature {
   readonly optionPositions: readonly number[];
 }
 
-const TITLES: readonly OptionSpec[] = [
-  { key: 'title', type: 'string', description: 'figure title' },
-  { key: 'x_label', type: 'string', description: 'x-axis title' },
-  { key: 'y_label', type: 'string', description: 'y-axis title' },
-];
-
 export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
   {
     name: 'plot',
@@ -38,13 +32,7 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     signatures: ['heatmap(expression, x, x0, x1, y, y0, y1, {points, diagonal, sliders, z_label, title})', 'heatmap(matrix, {title, z_label})'],
     summary: 'A heatmap of an expression over two variables, or of a matrix.',
     arities: [[1, 2], [7, 8]],
-    options: [
-      ...TITLES,
-      { key: 'points', type: 'number', default: 101, description: 'grid points per axis' },
-      { key: 'z_label', type: 'string', description: 'colour-bar title' },
-      { key: 'diagonal', type: 'boolean', default: false, description: 'draw the line y = x (e.g. the QFL minimum σ = y)' },
-      { key: 'sliders', type: 'any', description: 'live parameters' },
-    ],
+    options: HEATMAP_OPTIONS,
     optionPositions: [1, 7],
   },
   {
@@ -52,7 +40,7 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     signatures: ['dist(logits, {title, sliders})', 'dist(logits, target, {title, sliders})'],
     summary: 'The softmax distribution over bins, its expectation and, for a target, the two bins DFL pulls toward.',
     arities: [[1, 3]],
-    options: [...TITLES, { key: 'sliders', type: 'any', description: 'live parameters' }],
+    options: DIST_OPTIONS,
     optionPositions: [1, 2],
   },
   {
@@ -60,12 +48,7 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     signatures: ['hist(values, {bins, range, title, x_label})'],
     summary: 'A histogram of values.',
     arities: [[1, 2]],
-    options: [
-      TITLES[0],
-      TITLES[1],
-      { key: 'bins', type: 'number', default: 30, description: 'number of equal-width bins' },
-      { key: 'range', type: 'any', description: '[low, high] of the bins (default: the data range)' },
-    ],
+    options: HIST_OPTIONS,
     optionPositions: [1],
   },
   {
@@ -73,15 +56,7 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     signatures: ['scatter(points, {labels, normalize, sphere, centres, margin, title})'],
     summary: 'A 2-D or 3-D scatter of embeddings, optionally normalised onto the unit sphere with class centres and margins.',
     arities: [[1, 2]],
-    options: [
-      ...TITLES,
-      { key: 'z_label', type: 'string', description: 'z-axis title (3-D)' },
-      { key: 'labels', type: 'any', description: 'a class per point, for colours' },
-      { key: 'normalize', type: 'boolean', default: false, description: 'project points onto the unit circle / sphere' },
-      { key: 'sphere', type: 'boolean', default: false, description: 'draw the unit circle / sphere' },
-      { key: 'centres', type: 'any', description: 'class centres (k, 2 or 3), e.g. ArcFace W columns transposed' },
-      { key: 'margin', type: 'number', description: 'ArcFace angular margin (radians) drawn around each centre' },
-    ],
+    options: SCATTER_OPTIONS,
     optionPositions: [1],
   },
   {
@@ -89,13 +64,7 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     signatures: ['table(data, {k, by, ascending, columns, title})'],
     summary: 'The top-k rows of an object of equal-length vectors or of a matrix, optionally sorted by a column.',
     arities: [[1, 2]],
-    options: [
-      { key: 'title', type: 'string', description: 'table title' },
-      { key: 'k', type: 'number', default: 10, description: 'number of rows to show' },
-      { key: 'by', type: 'string', description: 'column to sort by (largest first)' },
-      { key: 'ascending', type: 'boolean', default: false, description: 'sort smallest first' },
-      { key: 'columns', type: 'any', description: 'column names for a matrix' },
-    ],
+    options: TABLE_OPTIONS,
     optionPositions: [1],
   },
   {
