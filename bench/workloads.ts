@@ -8,6 +8,7 @@ import { sigmoidFocalLoss } from '../src/core/losses/focal';
 import { giouLoss } from '../src/core/losses/giou';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { batchHard } from '../src/core/mining';
+import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
 
@@ -93,6 +94,31 @@ export const workloads: Readonly<Record<string, () => Workload>> = {
       gradBytes: x.data.byteLength + W.data.byteLength,
       step: () => arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true }),
     };
+  },
+  // The same ArcFace batch exported as float32 and run in the opt-in float32 mode.
+  arcface_f32() {
+    const random = seededRandom(5);
+    const batch = 512;
+    const dims = 512;
+    const classes = 10000;
+    const x = { shape: [batch, dims], data: Float32Array.from(gaussian(random, batch * dims)) };
+    const W = { shape: [dims, classes], data: Float32Array.from(gaussian(random, dims * classes)) };
+    const labels = new Float64Array(batch);
+    for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
+    const labelTensor = tensor([batch], labels);
+    return {
+      gradBytes: 2 * (x.data.byteLength + W.data.byteLength),
+      step: () => arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true, precision: 'float32' }),
+    };
+  },
+  // The plain TypeScript kernels on the same inputs, to compare with the SIMD ones in one run.
+  arcface_typescript() {
+    setKernelPath('typescript');
+    return workloads.arcface();
+  },
+  triplet_batch_hard_typescript() {
+    setKernelPath('typescript');
+    return workloads.triplet_batch_hard();
   },
   triplet_batch_hard() {
     const random = seededRandom(6);

@@ -10,6 +10,8 @@
  * number of such pairs is reported as `zeroDistance`.
  */
 import { InputError, describeValue } from './errors';
+import { simdMemory } from './simd/memory';
+import { useSimd } from './simd/path';
 import { requireFinite, requireShape, type Tensor } from './tensor';
 
 /**
@@ -334,6 +336,37 @@ export interface TileKernel {
   readonly squaredEuclidean: boolean;
   /** 1 / max(‖x_i‖, ε) per row, for cosine. */
   readonly inverseNorm: Float64Array | null;
+  /** Where squared-distance tiles run on the WebAssembly SIMD kernel: its layout in linear memory. */
+  readonly simd: SimdTileLayout | null;
+}
+
+/**
+ * x copied into linear memory with rows zero-padded to an even length (the kernel walks f64x2
+ * pairs; the padding cancels in x_i − x_j), followed by a TILE × TILE output tile. Sizes in bytes.
+ */
+interface SimdTileLayout {
+  readonly rowBytes: number;
+  readonly tileStart: number;
+  readonly totalBytes: number;
+}
+
+/**
+ * Squared-distance batches smaller than this many (pair, coordinate) terms stay in TypeScript:
+ * below it the copy into linear memory costs about as much as the kernel saves.
+ */
+export const SIMD_DISTANCE_THRESHOLD = 32768;
+
+/** The memory of the SIMD tile kernel with x resident, copying it in if someone else claimed it. */
+function residentTileMemory(kernel: TileKernel, layout: SimdTileLayout): ReturnType<typeof simdMemory> {
+  const memory = simdMemory(layout.totalBytes, kernel);
+  if (memory.resident) return memory;
+  const { x, B, d } = kernel;
+  const stride = layout.rowBytes / 8;
+  for (let i = 0; i < B; i++) {
+    memory.f64.set(x.subarray(i * d, i * d + d), i * stride);
+    if (stride > d) memory.f64[i * stride + d] = 0;
+  }
+  return memory;
 }
 
 export function tileKernel(metric: Metric, x: Float64Array, B: number, d: number): TileKernel {
@@ -342,7 +375,14 @@ export function tileKernel(metric: Metric, x: Float64Array, B: number, d: number
     inverseNorm = new Float64Array(B);
     for (let i = 0; i < B; i++) inverseNorm[i] = 1 / flooredNorm(selfDot(x, i, d), null);
   }
-  return { metric, x, B, d, squaredEuclidean: metric.kind === 'euclidean' && metric.p === 2, inverseNorm };
+  const squaredEuclidean = metric.kind === 'euclidean' && metric.p === 2;
+  let simd: SimdTileLayout | null = null;
+  if ((squaredEuclidean || metric.kind === 'squared-euclidean') && useSimd((B * B * d) / 2, SIMD_DISTANCE_THRESHOLD)) {
+    const rowBytes = (d + (d % 2)) * 8;
+    const tileStart = B * rowBytes;
+    simd = { rowBytes, tileStart, totalBytes: tileStart + TILE * TILE * 8 };
+  }
+  return { metric, x, B, d, squaredEuclidean, inverseNorm, simd };
 }
 
 /**
@@ -358,6 +398,16 @@ export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0:
         for (let k = 0; k < d; k++) s += x[i * d + k] * x[j * d + k];
         out[offset + (i - i0) * stride + (j - j0)] = 1 - s * inverseNorm[i] * inverseNorm[j];
       }
+    }
+  } else if (kernel.simd !== null && i1 - i0 <= TILE && j1 - j0 <= TILE) {
+    const layout = kernel.simd;
+    const memory = residentTileMemory(kernel, layout);
+    const width = j1 - j0;
+    memory.kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, width);
+    const tile = layout.tileStart / 8;
+    for (let i = i0; i < i1; i++) {
+      const row = tile + (i - i0) * width;
+      out.set(memory.f64.subarray(row, row + width), offset + (i - i0) * stride);
     }
   } else if (kernel.squaredEuclidean || metric.kind === 'squared-euclidean') {
     squaredDistanceTile(x, d, i0, i1, j0, j1, out, offset - i0 * stride - j0, stride);

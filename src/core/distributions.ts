@@ -14,7 +14,8 @@ import { fastExp, softmaxInto } from './numerics';
  * - `mmdetection`: bins 0, 1, …, reg_max, so reg_max = 16 means 17 bins;
  * - `ultralytics`: bins 0, 1, …, reg_max − 1, so reg_max = 16 means 16 bins.
  */
-export type BinSpec = number | { readonly regMax: number; readonly convention: 'mmdetection' | 'ultralytics' };
+export type BinConvention = 'mmdetection' | 'ultralytics';
+export type BinSpec = number | { readonly regMax: number; readonly convention: BinConvention };
 
 /** The number of bins a spec means (≥ 2, since one bin cannot interpolate); InputError otherwise. */
 export function binCount(spec: BinSpec, fn = 'binCount', argument = 'bins'): number {

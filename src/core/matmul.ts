@@ -7,7 +7,21 @@
  *   of 1 per 2, which is what makes scalar code compute-bound rather than load-bound;
  * - the shared dimension and the output columns are cut into blocks that stay in cache.
  * Every function overwrites `out` (it never accumulates into what was there).
+ *
+ * From SIMD_THRESHOLD multiply-adds on (and always under `setKernelPath('simd')`), the products run
+ * on the WebAssembly SIMD kernels of ./simd/gemm instead, which are 4× faster at ArcFace's sizes
+ * (docs/performance.md). `precision: 'float32'` (the opt-in mode for float32 exports) packs the
+ * operands to float32 and multiplies in float32 SIMD; it falls back to these float64 kernels where
+ * SIMD is unavailable or forced off, which is only more accurate.
  */
+import { simdProductInto } from './simd/gemm';
+import { useSimd, type FloatArray, type Precision } from './simd/path';
+
+/**
+ * Products smaller than this many multiply-adds stay in TypeScript: below it the packing into
+ * linear memory costs about as much as the vector arithmetic saves (measured: docs/performance.md).
+ */
+export const SIMD_THRESHOLD = 32768;
 
 /** Output columns per block: 4 rows of this many doubles from B and from out stay in L1. */
 const COLUMN_BLOCK = 512;
@@ -19,15 +33,21 @@ const DOT_BLOCK = 256;
 const DOT_ROW_BLOCK = 64;
 
 /** out (M,N) = A (M,K) · B (K,N). */
-export function matmulInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+export function matmulInto(
+  a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
+): void {
   // Element (i, p) of A sits at a[i·K + p].
-  stridedProduct(a, k, 1, b, out, m, k, n);
+  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) simdProductInto(precision, a, k, 1, b, n, 1, out, m, k, n);
+  else stridedProduct(a, k, 1, b, out, m, k, n);
 }
 
 /** out (M,N) = Aᵀ · B, with A stored as (K,M) and B as (K,N): the gradient product Xᵀ·G. */
-export function matmulTransAInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+export function matmulTransAInto(
+  a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
+): void {
   // Element (i, p) of Aᵀ sits at a[p·M + i].
-  stridedProduct(a, 1, m, b, out, m, k, n);
+  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) simdProductInto(precision, a, 1, m, b, n, 1, out, m, k, n);
+  else stridedProduct(a, 1, m, b, out, m, k, n);
 }
 
 /**
@@ -35,10 +55,10 @@ export function matmulTransAInto(a: Float64Array, b: Float64Array, out: Float64A
  * 16 values per 4×4 block, so its layout does not matter; B and out are walked along rows.
  */
 function stridedProduct(
-  a: Float64Array,
+  a: FloatArray,
   rowStride: number,
   depthStride: number,
-  b: Float64Array,
+  b: FloatArray,
   out: Float64Array,
   m: number,
   k: number,
@@ -83,7 +103,7 @@ function stridedProduct(
  * (starting at `q`, `ldb` apart), over columns [j0, j1). aRC is A(row R, depth C) of the block.
  */
 function axpy4x4(
-  out: Float64Array, o: number, n: number, b: Float64Array, q: number, ldb: number, j0: number, j1: number,
+  out: Float64Array, o: number, n: number, b: FloatArray, q: number, ldb: number, j0: number, j1: number,
   a00: number, a01: number, a02: number, a03: number,
   a10: number, a11: number, a12: number, a13: number,
   a20: number, a21: number, a22: number, a23: number,
@@ -108,7 +128,7 @@ function axpy4x4(
 }
 
 /** out[o + j] += alpha·b[q + j] for j in [j0, j1): the remainder rows and depths. */
-function axpy1(out: Float64Array, o: number, b: Float64Array, q: number, j0: number, j1: number, alpha: number): void {
+function axpy1(out: Float64Array, o: number, b: FloatArray, q: number, j0: number, j1: number, alpha: number): void {
   if (alpha === 0) return;
   for (let j = j0; j < j1; j++) out[o + j] += alpha * b[q + j];
 }
@@ -118,7 +138,14 @@ function axpy1(out: Float64Array, o: number, b: Float64Array, q: number, j0: num
  * contiguous rows, computed in 2×4 register blocks (8 accumulators and 6 loads per step, which
  * fits the 16 floating-point registers of x86-64 without spilling).
  */
-export function matmulTransBInto(a: Float64Array, b: Float64Array, out: Float64Array, m: number, k: number, n: number): void {
+export function matmulTransBInto(
+  a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
+): void {
+  // Element (p, j) of Bᵀ sits at b[j·K + p].
+  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) {
+    simdProductInto(precision, a, k, 1, b, 1, k, out, m, k, n);
+    return;
+  }
   out.fill(0, 0, m * n);
   const n4 = n - (n % 4);
   for (let p0 = 0; p0 < k; p0 += DOT_BLOCK) {
@@ -139,7 +166,7 @@ export function matmulTransBInto(a: Float64Array, b: Float64Array, out: Float64A
 
 /** The 2×4 block out[o..] += rows (a at `r`, `r+lda`) · rows (b at `q`, `q+ldb`, …) over [p0, p1). */
 function dot2x4(
-  a: Float64Array, r: number, lda: number, b: Float64Array, q: number, ldb: number,
+  a: FloatArray, r: number, lda: number, b: FloatArray, q: number, ldb: number,
   p0: number, p1: number, out: Float64Array, o: number, n: number,
 ): void {
   const r1 = r + lda;
@@ -162,7 +189,7 @@ function dot2x4(
 }
 
 /** Σ a[r + p]·b[q + p] over p in [p0, p1). */
-function dot(a: Float64Array, r: number, b: Float64Array, q: number, p0: number, p1: number): number {
+function dot(a: FloatArray, r: number, b: FloatArray, q: number, p0: number, p1: number): number {
   let sum = 0;
   for (let p = p0; p < p1; p++) sum += a[r + p] * b[q + p];
   return sum;

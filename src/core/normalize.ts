@@ -14,7 +14,7 @@
 export const NORMALIZE_EPS = 1e-12;
 
 /** Writes ‖row i‖ of a (rows, cols) matrix into norms[i]. */
-export function rowNormsInto(data: Float64Array, rows: number, cols: number, norms: Float64Array): void {
+export function rowNormsInto(data: Float64Array | Float32Array, rows: number, cols: number, norms: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     let sum = 0;
     for (let k = i * cols, end = k + cols; k < end; k++) sum += data[k] * data[k];
@@ -23,7 +23,7 @@ export function rowNormsInto(data: Float64Array, rows: number, cols: number, nor
 }
 
 /** Writes ‖column j‖ of a (rows, cols) matrix into norms[j], walking memory row by row. */
-export function columnNormsInto(data: Float64Array, rows: number, cols: number, norms: Float64Array): void {
+export function columnNormsInto(data: Float64Array | Float32Array, rows: number, cols: number, norms: Float64Array): void {
   norms.fill(0, 0, cols);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
@@ -38,7 +38,7 @@ export function clampedNorm(norm: number): number {
 }
 
 /** out (rows, cols) = each row of data divided by max(its norm, ε); `norms` are the raw norms. */
-export function normalizeRowsInto(data: Float64Array, rows: number, cols: number, norms: Float64Array, out: Float64Array): void {
+export function normalizeRowsInto(data: Float64Array | Float32Array, rows: number, cols: number, norms: Float64Array, out: Float64Array): void {
   for (let i = 0; i < rows; i++) {
     const inverse = 1 / clampedNorm(norms[i]);
     for (let k = i * cols, end = k + cols; k < end; k++) out[k] = data[k] * inverse;
@@ -51,7 +51,7 @@ export function normalizeRowsInto(data: Float64Array, rows: number, cols: number
  */
 export function normalizeRowsBackwardInto(
   grad: Float64Array,
-  data: Float64Array,
+  data: Float64Array | Float32Array,
   rows: number,
   cols: number,
   norms: Float64Array,
@@ -71,7 +71,7 @@ export function normalizeRowsBackwardInto(
  */
 export function normalizeColumnsBackwardInto(
   grad: Float64Array,
-  data: Float64Array,
+  data: Float64Array | Float32Array,
   rows: number,
   cols: number,
   norms: Float64Array,

@@ -106,7 +106,7 @@ export function toNested(tensor: Tensor): NestedArray {
 }
 
 /** Throws an InputError naming the first non-finite element. */
-export function requireFinite(fn: string, argument: string, tensor: Tensor): void {
+export function requireFinite(fn: string, argument: string, tensor: Tensor | TensorF32): void {
   const { data } = tensor;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
@@ -123,7 +123,7 @@ export function requireFinite(fn: string, argument: string, tensor: Tensor): voi
 export function requireShape(
   fn: string,
   argument: string,
-  tensor: Tensor,
+  tensor: Tensor | TensorF32,
   pattern: readonly (string | number)[],
   dims: Map<string, number> = new Map(),
 ): Map<string, number> {
@@ -172,4 +172,14 @@ export function requireInRange(fn: string, argument: string, tensor: Tensor, low
       throw new InputError(fn, argument, `finite numbers in [${low}, ${high}]`, describeValue(value), unravelIndex(i, tensor.shape));
     }
   }
+}
+
+/**
+ * A float32 export's array with its shape, for the opt-in float32 mode of the embedding losses
+ * (`precision: 'float32'`): they read it in place, with no float64 copy. Everywhere else the core
+ * works on `Tensor`.
+ */
+export interface TensorF32 {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { matmulInto, matmulTransAInto, matmulTransBInto } from '../../src/core/matmul';
+import { setKernelPath, type KernelPath } from '../../src/core/simd/path';
 import { assertClose } from '../helpers/gradcheck';
 
 /** The textbook triple loop, out(i,j) = Σₚ A(i,p)·B(p,j), with element readers for transposes. */
@@ -103,3 +104,67 @@ describe('matmul', () => {
     assertClose('A·0', out, new Float64Array(5 * n), { atol: 0, rtol: 0 });
   });
 });
+
+// The same checks with each implementation forced, so that neither hides behind `auto`'s size
+// threshold: the WebAssembly SIMD kernels (./simd/gemm) and the plain TypeScript ones.
+for (const path of ['simd', 'typescript'] as const satisfies readonly KernelPath[]) {
+  describe(`matmul, kernel path '${path}'`, () => {
+    const forced = <T>(body: () => T): T => {
+      setKernelPath(path);
+      try {
+        return body();
+      } finally {
+        setKernelPath('auto');
+      }
+    };
+
+    it('all three layouts match the triple loop on random small shapes', () => {
+      fc.assert(
+        fc.property(dims, ({ m, k, n, seed }) =>
+          forced(() => {
+            const a = random(m * k, seed);
+            const b = random(k * n, seed + 1);
+            const out = new Float64Array(m * n).fill(7);
+            matmulInto(a, b, out, m, k, n);
+            assertClose('A·B', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]), tol);
+            const at = random(k * m, seed + 2); // stored (K, M)
+            matmulTransAInto(at, b, out, m, k, n);
+            assertClose('Aᵀ·B', out, naive(m, k, n, (i, p) => at[p * m + i], (p, j) => b[p * n + j]), tol);
+            const bt = random(n * k, seed + 3); // stored (N, K)
+            matmulTransBInto(a, bt, out, m, k, n);
+            assertClose('A·Bᵀ', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => bt[j * k + p]), tol);
+            return true;
+          }),
+        ),
+        { numRuns: 60 },
+      );
+    });
+
+    it('SIMD, TypeScript and the triple loop agree to 1e-9 relative across block boundaries', () => {
+      const [m, k, n] = [67, 263, 1029];
+      const a = random(m * k, 21);
+      const b = random(k * n, 22);
+      const want = naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]);
+      const out = new Float64Array(m * n);
+      forced(() => matmulInto(a, b, out, m, k, n));
+      assertClose('A·B', out, want, { atol: 1e-13, rtol: 1e-9 });
+      const bt = random(n * k, 23);
+      forced(() => matmulTransBInto(a, bt, out, m, k, n));
+      assertClose('A·Bᵀ', out, naive(m, k, n, (i, p) => a[i * k + p], (p, j) => bt[j * k + p]), { atol: 1e-13, rtol: 1e-9 });
+    });
+
+    it("precision 'float32' stays within (k + 2)·2⁻²⁴·Σ|aᵢbᵢ| of the exact product", () => {
+      const [m, k, n] = [13, 300, 21];
+      const a = random(m * k, 31);
+      const b = random(k * n, 32);
+      const out = new Float64Array(m * n);
+      forced(() => matmulInto(a, b, out, m, k, n, 'float32'));
+      const want = naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]);
+      const magnitude = naive(m, k, n, (i, p) => Math.abs(a[i * k + p]), (p, j) => Math.abs(b[p * n + j]));
+      for (let i = 0; i < out.length; i++) {
+        const bound = (k + 2) * 2 ** -24 * magnitude[i];
+        if (!(Math.abs(out[i] - want[i]) <= bound)) throw new Error(`[${i}]: ${out[i]} vs ${want[i]} beyond ${bound}`);
+      }
+    });
+  });
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
+import { setKernelPath } from '../../src/core/simd/path';
 import { runReferenceCase, type ReferenceCase } from './adapter';
 
 interface FixtureCase extends ReferenceCase {
@@ -47,10 +48,19 @@ function compare(path: string, got: unknown, want: unknown): void {
   for (const [key, value] of Object.entries(want)) compare(`${path}.${key}`, (got as Record<string, unknown>)[key], value);
 }
 
-for (const path of fixturePaths) {
-  const cases = loadCases(path);
+/** Reference functions whose products or distances run on the WebAssembly SIMD kernels. */
+const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining']);
+
+// The default run (kernel path `auto`: small cases take the TypeScript kernels), then the cases
+// that use matrix kernels again with the SIMD path forced, so both implementations meet PyTorch.
+for (const [label, forceSimd] of [['', false], [' (SIMD kernels forced)', true]] as const) for (const path of fixturePaths) {
+  const cases = loadCases(path).filter((c) => !forceSimd || SIMD_FUNCTIONS.has(c.fn));
   if (cases.length === 0) continue;
-  describe(`parity with ${path}`, () => {
+  describe(`parity with ${path}${label}`, () => {
+    if (forceSimd) {
+      before(() => setKernelPath('simd'));
+      after(() => setKernelPath('auto'));
+    }
     for (const c of cases) {
       it(c.name, () => {
         const got = runReferenceCase({ fn: c.fn, inputs: c.inputs, params: c.params });

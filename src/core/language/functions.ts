@@ -1,6 +1,6 @@
 import type { MathJsInstance } from 'mathjs';
 import { bbox2distance, boxOverlaps, distance2bbox, type OverlapMode } from '../boxes';
-import { binCount, integral, type BinSpec } from '../distributions';
+import { binCount, integral, type BinConvention, type BinSpec } from '../distributions';
 import { InputError, describeValue } from '../errors';
 import { arcFaceLoss, type ArcFaceForm } from '../losses/arcface';
 import { distributionFocalLoss } from '../losses/dfl';
@@ -24,6 +24,8 @@ export interface LanguageContext {
   readonly math: MathJsInstance;
   /** Reads an exported file relative to the notebook; provided by the host. */
   readonly load: (path: string) => Record<string, unknown>;
+  /** The notebook's default meaning of `reg_max` (setting losslab.dfl.binConvention), if any. */
+  readonly binConvention?: BinConvention;
 }
 
 /** A function a cell can call, with the documentation completion, signature help and hovers show. */
@@ -103,15 +105,16 @@ function scalarForm(name: string, args: Args): number {
   return scalar.evaluate(args).value;
 }
 
-function binSpec(fn: string, options: OptionValues, fallbackBins: number): BinSpec {
+function binSpec(fn: string, options: OptionValues, fallbackBins: number, defaultConvention?: BinConvention): BinSpec {
   if (options.bins !== undefined && options.reg_max !== undefined) {
     throw new InputError(fn, 'options', 'either bins or reg_max with convention, not both', 'both');
   }
   if (options.reg_max !== undefined) {
-    if (options.convention === undefined) {
+    const convention = (options.convention as BinConvention | undefined) ?? defaultConvention;
+    if (convention === undefined) {
       throw new InputError(fn, 'options.convention', "named with reg_max: 'mmdetection' (reg_max + 1 bins) or 'ultralytics' (reg_max bins)", 'missing');
     }
-    return { regMax: options.reg_max as number, convention: options.convention as 'mmdetection' | 'ultralytics' };
+    return { regMax: options.reg_max as number, convention };
   }
   return (options.bins as number | undefined) ?? fallbackBins;
 }
@@ -287,7 +290,8 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 3,
     options: [...BIN_OPTIONS, ...REDUCTION_OPTIONS],
     example: 'r = dfl([[9.38, 9.29, 4.48, 2.55]], [0.4], {bins: 4})',
-    call: (args, { math }) => {
+    call: (args, context) => {
+      const { math } = context;
       if (isScalar(args[1]) && (Array.isArray(args[0]) || isMatrixLike(args[0])) && valueToTensor('dfl', 'z', args[0]).shape.length === 1) {
         return scalarForm('dfl', args);
       }
@@ -296,7 +300,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
       const pred = tensorArg('dfl', 'pred', positional[0]);
       const result = distributionFocalLoss(pred, tensorArg('dfl', 'target', positional[1]), {
         ...reductionOf(o),
-        bins: binSpec('dfl', o, pred.shape[1] ?? 0),
+        bins: binSpec('dfl', o, pred.shape[1] ?? 0, context.binConvention),
         grad: true,
       });
       return lossValue(math, 'dfl', result, {

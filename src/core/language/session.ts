@@ -1,4 +1,5 @@
 import type { MathJsInstance, MathNode } from 'mathjs';
+import type { BinConvention } from '../distributions';
 import { InputError } from '../errors';
 import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
@@ -22,6 +23,11 @@ export interface SessionOptions {
   readonly elementCap?: number;
   /** Reads an exported file relative to the notebook; without it `load` says it is unavailable. */
   readonly load?: (path: string) => Record<string, unknown>;
+  /**
+   * What `reg_max` means when a cell gives it without a `convention` (setting
+   * losslab.dfl.binConvention); without it such a cell is an error, never a guess.
+   */
+  readonly binConvention?: BinConvention;
 }
 
 /** A user-defined function, kept as source and syntax tree for `grad` and slider recomputation. */
@@ -81,6 +87,7 @@ export class Session {
     this.parse = parse;
     const context: LanguageContext = {
       math,
+      ...(options.binConvention !== undefined ? { binConvention: options.binConvention } : {}),
       load: (path) => {
         if (options.load === undefined) throw new InputError('load', 'path', 'loadable here (no file access in this context)', JSON.stringify(path));
         return options.load(path);

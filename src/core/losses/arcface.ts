@@ -3,7 +3,8 @@ import { matmulInto, matmulTransAInto, matmulTransBInto } from '../matmul';
 import { clampedNorm, columnNormsInto, normalizeColumnsBackwardInto, normalizeRowsBackwardInto, normalizeRowsInto, rowNormsInto } from '../normalize';
 import { clampCosine, type ClampCounter } from '../numerics';
 import { coefficient, planReduction, reduce } from '../reduction';
-import { requireFinite, requireIntegers, requireNumberInRange, requireShape, type Tensor } from '../tensor';
+import type { Precision } from '../simd/path';
+import { requireFinite, requireIntegers, requireNumberInRange, requireShape, type Tensor, type TensorF32 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
 /**
@@ -38,6 +39,13 @@ export interface ArcFaceOptions extends LossOptions {
   form?: ArcFaceForm;
   /** For form `combined`; defaults m1 = 1, m2 = m, m3 = 0. */
   margins?: Partial<ArcFaceMargins>;
+  /**
+   * Arithmetic of the three (B, d, C) matrix products (default `float64`). `float32` multiplies in
+   * float32 SIMD (about 2× faster) while norms, softmax, loss and gradients stay float64; cosines
+   * then carry an error up to (d + 2)·2⁻²⁴ (docs/performance.md). Either precision reads
+   * Float32Array inputs (TensorF32) in place, without a float64 copy.
+   */
+  precision?: Precision;
 }
 
 export type ArcFaceResult = LossResult<'x' | 'W'> & {
@@ -198,10 +206,12 @@ export function marginCurves(
  * of its logits, computed with log-sum-exp so any s is safe.
  *
  * @param x (B, d) embeddings, one per row; B may be 0. A zero row is allowed (all its cosines are 0).
- * @param W (d, C) class centres, one per column; C ≥ 1 when B > 0.
+ *   Float64 (Tensor) or, as exported, float32 (TensorF32), read in place either way.
+ * @param W (d, C) class centres, one per column; C ≥ 1 when B > 0. Tensor or TensorF32.
  * @param labels (B) the class of each embedding, integers in [0, C).
  * @param options s (default 64), m (default 0.5), easyMargin (default false), form (default
- *   `insightface`), margins (for `combined`), and the usual reduction options: `mean` (default)
+ *   `insightface`), margins (for `combined`), precision (default `float64`; `float32` computes the
+ *   three matrix products in float32, see ArcFaceOptions.precision), and the usual reduction options: `mean` (default)
  *   averages the (weighted) per-embedding losses, `sum` adds them, `none` returns them weighted;
  *   `weight` is (B); `grad` (default false) adds gradients.
  * @returns loss (the reduced loss), perElement (B) unweighted losses, logits (B, C), cosines
@@ -210,7 +220,7 @@ export function marginCurves(
  *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
  *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
  */
-export function arcFaceLoss(x: Tensor, W: Tensor, labels: Tensor, options: ArcFaceOptions = {}): ArcFaceResult {
+export function arcFaceLoss(x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options: ArcFaceOptions = {}): ArcFaceResult {
   const fn = 'arcFaceLoss';
   const dims = requireShape(fn, 'x', x, ['B', 'd']);
   requireShape(fn, 'W', W, ['d', 'C'], dims);
@@ -225,6 +235,10 @@ export function arcFaceLoss(x: Tensor, W: Tensor, labels: Tensor, options: ArcFa
   requireNumberInRange(fn, 'options.s', s, Number.MIN_VALUE, Infinity);
   const margin = planMargin(fn, options);
   const plan = planReduction(fn, [B], options);
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InputError(fn, 'options.precision', "'float64' or 'float32'", describeValue(precision));
+  }
   const wantGrad = options.grad === true;
 
   // Normalize x explicitly (B·d is small); W's column norms are folded into the products instead
@@ -239,7 +253,7 @@ export function arcFaceLoss(x: Tensor, W: Tensor, labels: Tensor, options: ArcFa
   for (let j = 0; j < C; j++) wInverse[j] = 1 / clampedNorm(wNorms[j]);
 
   const cosines = new Float64Array(B * C);
-  matmulInto(xHat, W.data, cosines, B, d, C);
+  matmulInto(xHat, W.data, cosines, B, d, C, precision);
   const logits = new Float64Array(B * C);
   const perElement = new Float64Array(B);
   const angles = new Float64Array(B);
@@ -311,13 +325,13 @@ export function arcFaceLoss(x: Tensor, W: Tensor, labels: Tensor, options: ArcFa
 
   // dL/dŴ = x̂ᵀ·G; then dL/dx̂ = G·Ŵᵀ = (G·diag(1/‖Wⱼ‖))·Wᵀ, scaling G in place once it is used.
   const gradW = new Float64Array(d * C);
-  matmulTransAInto(xHat, G, gradW, d, B, C);
+  matmulTransAInto(xHat, G, gradW, d, B, C, precision);
   for (let i = 0; i < B; i++) {
     const o = i * C;
     for (let j = 0; j < C; j++) G[o + j] *= wInverse[j];
   }
   const gradX = new Float64Array(B * d);
-  matmulTransBInto(G, W.data, gradX, B, C, d);
+  matmulTransBInto(G, W.data, gradX, B, C, d, precision);
   // x̂ᵢ·(dL/dx̂ᵢ) = Σⱼ Gᵢⱼ cosᵢⱼ and Ŵⱼ·(dL/dŴⱼ) = Σᵢ Gᵢⱼ cosᵢⱼ: the normalizations' backward needs no more.
   normalizeRowsBackwardInto(gradX, x.data, B, d, xNorms, rowDots);
   normalizeColumnsBackwardInto(gradW, W.data, d, C, wNorms, columnDots);

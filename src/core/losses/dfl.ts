@@ -5,7 +5,7 @@
  */
 import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../distributions';
 import { InputError } from '../errors';
-import { coefficient, planReduction, reduce } from '../reduction';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
 import { requireFinite, requireShape, type Tensor } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
@@ -54,6 +54,45 @@ export function distributionFocalLoss(pred: Tensor, target: Tensor, options: Dfl
 }
 
 function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOptions): DflResult {
+  const job = prepareDfl(fn, pred, target, options);
+  const outputs = newDflOutputs(job.n, job.bins, options.grad === true);
+  const clampedTargets = distributionFocalLossRows(job, 0, job.n, outputs);
+  if (clampedTargets < 0) requireFinite(fn, 'pred', pred);
+  return finishDistributionFocalLoss(job, outputs, clampedTargets);
+}
+
+/**
+ * A validated DFL evaluation, ready to run over any range of rows: only typed arrays and numbers,
+ * so that it can be posted to a worker thread (src/node/parallel). pred is checked inside the pass.
+ */
+export interface DflJob {
+  readonly n: number;
+  readonly bins: number;
+  /** (n, bins) logits and (n) targets. */
+  readonly pred: Float64Array;
+  readonly target: Float64Array;
+  readonly plan: ReductionPlan;
+}
+
+/** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
+export interface DflOutputs {
+  readonly perElement: Float64Array;
+  readonly expectation: Float64Array;
+  readonly floor: Float64Array;
+  readonly excess: Float64Array;
+  readonly grad: Float64Array | null;
+}
+
+export function newDflOutputs(n: number, bins: number, grad: boolean): DflOutputs {
+  const perElement = new Float64Array(n);
+  const expectation = new Float64Array(n);
+  const floor = new Float64Array(n);
+  const excess = new Float64Array(n);
+  return { perElement, expectation, floor, excess, grad: grad ? new Float64Array(n * bins) : null };
+}
+
+/** Validates DFL's inputs and options as {@link distributionFocalLoss} does, except pred's values (checked in the pass). */
+export function prepareDfl(fn: string, pred: Tensor, target: Tensor, options: DflOptions): DflJob {
   if (options === undefined || options === null || options.bins === undefined) {
     throw new InputError(fn, 'options.bins', 'given: a bin count or { regMax, convention }', 'missing');
   }
@@ -66,26 +105,31 @@ function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOption
   // pred is checked row by row inside the kernel's single pass (expRowInto), target here.
   requireFinite(fn, 'target', target);
   const n = pred.shape[0];
-  const plan = planReduction(fn, [n], options);
+  return { n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options) };
+}
 
-  const x = pred.data;
-  const y = target.data;
-  const perElement = new Float64Array(n);
-  const expectation = new Float64Array(n);
-  const floor = new Float64Array(n);
-  const excess = new Float64Array(n);
-  const grad = options.grad === true ? new Float64Array(n * bins) : null;
+/**
+ * Rows [start, end) of a prepared DFL, written into full-size `outputs` (indexed as the whole
+ * batch, so that threads can share them). Returns the number of clamped targets among those rows,
+ * or −1 if some logit was not finite (the caller then runs requireFinite for the error's index).
+ * One exponential per logit: the softmax probabilities are written straight into the gradient.
+ */
+export function distributionFocalLossRows(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
+  const { bins, plan } = job;
+  const x = job.pred;
+  const y = job.target;
+  const { perElement, expectation, floor, excess, grad } = outputs;
   // The exponentials go straight into the gradient, or into a scratch row when there is none.
   const rowExp = grad ?? new Float64Array(bins);
   const stats = newExpRowStats();
   let clampedTargets = 0;
 
-  for (let r = 0, base = 0; r < n; r++, base += bins) {
+  for (let r = start, base = start * bins; r < end; r++, base += bins) {
     const { left, right, weightLeft: wl, weightRight: wr, clamped } = interpolationWeights(y[r], bins);
     if (clamped) clampedTargets++;
     const rowBase = grad === null ? 0 : base;
     expRowInto(x, base, bins, rowExp, rowBase, stats);
-    if (!stats.finite) requireFinite(fn, 'pred', pred);
+    if (!stats.finite) return -1;
     const shift = stats.shift;
     const sum = stats.sum;
     const logSum = Math.log(sum);
@@ -105,15 +149,20 @@ function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOption
       grad[base + right] -= c * wr;
     }
   }
+  return clampedTargets;
+}
 
-  const perElementTensor: Tensor = { shape: [n], data: perElement };
+/** The DflResult of a prepared DFL whose rows have all run without a non-finite logit. */
+export function finishDistributionFocalLoss(job: DflJob, outputs: DflOutputs, clampedTargets: number): DflResult {
+  const { n, bins, plan } = job;
+  const perElementTensor: Tensor = { shape: [n], data: outputs.perElement };
   return {
     loss: reduce(plan, perElementTensor),
     perElement: perElementTensor,
-    ...(grad !== null ? { grad: { pred: { shape: [n, bins], data: grad } } } : {}),
-    expectation: { shape: [n], data: expectation },
-    entropyFloor: { shape: [n], data: floor },
-    excess: { shape: [n], data: excess },
+    ...(outputs.grad !== null ? { grad: { pred: { shape: [n, bins], data: outputs.grad } } } : {}),
+    expectation: { shape: [n], data: outputs.expectation },
+    entropyFloor: { shape: [n], data: outputs.floor },
+    excess: { shape: [n], data: outputs.excess },
     report: { clampedTargets },
   };
 }

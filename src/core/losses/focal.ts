@@ -31,6 +31,31 @@ export interface FocalOptions extends LossOptions {
  *   and the gradient is 0 (PyTorch gives NaN there).
  */
 export function sigmoidFocalLoss(pred: Tensor, target: Tensor, options: FocalOptions = {}): LossResult<'pred'> {
+  const job = prepareSigmoidFocalLoss(pred, target, options);
+  const perElement = new Float64Array(pred.data.length);
+  const grad = options.grad ? new Float64Array(pred.data.length) : null;
+  const total = sigmoidFocalLossRows(job, 0, job.rows, perElement, grad);
+  return finishSigmoidFocalLoss(job, perElement, grad, total);
+}
+
+/**
+ * A validated focal-loss evaluation, ready to run over any range of rows (first-axis slices): only
+ * typed arrays and numbers, so that it can be posted to a worker thread (src/node/parallel).
+ */
+export interface FocalJob {
+  readonly shape: readonly number[];
+  /** Extent of the first axis (1 for a scalar pred) and elements per row. */
+  readonly rows: number;
+  readonly rowLength: number;
+  readonly pred: Float64Array;
+  readonly target: Float64Array;
+  readonly alpha: number;
+  readonly gamma: number;
+  readonly plan: ReductionPlan;
+}
+
+/** Validates the focal loss's inputs and options exactly as {@link sigmoidFocalLoss} does. */
+export function prepareSigmoidFocalLoss(pred: Tensor, target: Tensor, options: FocalOptions = {}): FocalJob {
   const alpha = options.alpha ?? 0.25;
   const gamma = options.gamma ?? 2;
   if (alpha !== -1) requireNumberInRange(FN, 'options.alpha', alpha, 0, 1);
@@ -39,37 +64,51 @@ export function sigmoidFocalLoss(pred: Tensor, target: Tensor, options: FocalOpt
   requireShape(FN, 'target', target, pred.shape);
   requireInRange(FN, 'target', target, 0, 1);
   const plan = planReduction(FN, pred.shape, options);
-
-  const perElement = new Float64Array(pred.data.length);
-  const grad = options.grad ? new Float64Array(pred.data.length) : null;
-  const total = focalKernel(pred.data, target.data, alpha, gamma, plan, perElement, grad);
-
-  const perTensor: Tensor = { shape: [...pred.shape], data: perElement };
-  const loss = plan.reduction === 'none' ? reduce(plan, perTensor) : scalar(total);
-  const result: LossResult<'pred'> = { loss, perElement: perTensor, report: {} };
-  return grad === null ? result : { ...result, grad: { pred: { shape: [...pred.shape], data: grad } } };
+  const rows = pred.shape.length === 0 ? 1 : pred.shape[0];
+  const rowLength = rows === 0 ? 0 : pred.data.length / rows;
+  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan };
 }
 
 /**
- * One fused pass over x (any shape, flattened) writing the per-element losses and, when `grad` is
+ * Rows [start, end) of a prepared focal loss: writes their losses into `perElement` and c·∂/∂x into
+ * `grad` (full-size arrays indexed as the whole batch) and returns Σ cᵢ·lossᵢ over them. Running
+ * [0, rows) is exactly `sigmoidFocalLoss`'s pass.
+ */
+export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, perElement: Float64Array, grad: Float64Array | null): number {
+  const { rowLength } = job;
+  return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
+}
+
+/** The LossResult of a prepared focal loss whose rows have all run; `total` sums their partial totals. */
+export function finishSigmoidFocalLoss(job: FocalJob, perElement: Float64Array, grad: Float64Array | null, total: number): LossResult<'pred'> {
+  const perTensor: Tensor = { shape: [...job.shape], data: perElement };
+  const loss = job.plan.reduction === 'none' ? reduce(job.plan, perTensor) : scalar(total);
+  const result: LossResult<'pred'> = { loss, perElement: perTensor, report: {} };
+  return grad === null ? result : { ...result, grad: { pred: { shape: [...job.shape], data: grad } } };
+}
+
+/**
+ * One fused pass over elements [first, last) of x (any shape, flattened) writing the per-element losses and, when `grad` is
  * given, the reduction coefficient times their derivatives. Returns the weighted sum Σ cᵢ·lossᵢ.
  */
 function focalKernel(
   x: Float64Array,
   t: Float64Array,
+  first: number,
+  last: number,
   alpha: number,
   gamma: number,
   plan: ReductionPlan,
   out: Float64Array,
   grad: Float64Array | null,
 ): number {
-  const size = x.length;
   // Elements sharing one weight form a group with a constant coefficient; unweighted is one group.
-  const stride = plan.weight === null ? size : plan.weightStride;
+  // A range starts on a row, and a row never straddles two groups (weights are prefix-shaped).
+  const stride = plan.weight === null ? Math.max(last - first, 1) : plan.weightStride;
   let total = 0;
-  for (let start = 0, group = 0; start < size; start += stride, group++) {
+  for (let start = first, group = Math.floor(first / stride); start < last; start += stride, group++) {
     const c = plan.weight === null ? plan.scale : plan.scale * plan.weight[group];
-    const end = start + stride;
+    const end = start + stride < last ? start + stride : last;
     for (let i = start; i < end; i++) {
       const xi = x[i];
       const ti = t[i];

@@ -9,8 +9,8 @@ import { integral } from '../distributions';
 import { InputError, describeValue } from '../errors';
 import { sigmoid } from '../numerics';
 import { requireFinite, requireIntegers, requireShape, type Tensor } from '../tensor';
-import { distributionFocalLoss } from './dfl';
-import { qualityFocalLoss, type LabelConvention } from './qfl';
+import { distributionFocalLoss as serialDistributionFocalLoss } from './dfl';
+import { qualityFocalLoss as serialQualityFocalLoss, type LabelConvention } from './qfl';
 
 const FN = 'gflHeadLoss';
 /** mmdetection's GIoULoss module eps (its bare `giou_loss` uses 1e-7) and bbox_overlaps' default. */
@@ -78,6 +78,15 @@ export interface GflResult {
 }
 
 /**
+ * The standalone losses the head loss composes. A host may pass drop-in replacements with the same
+ * results, e.g. the multi-threaded ones of src/node/parallel; the defaults are the core's.
+ */
+export interface GflKernels {
+  readonly qualityFocalLoss?: typeof serialQualityFocalLoss;
+  readonly distributionFocalLoss?: typeof serialDistributionFocalLoss;
+}
+
+/**
  * GFL head loss of one level, mmdetection's `GFLHead.loss_by_feat_single` with avg_factor = the
  * number of positives and the level's weight sum as the bbox/DFL normalizer:
  *
@@ -95,10 +104,13 @@ export interface GflResult {
  * through the decoding and the Integral, dE = p·(i − E)·upstream. A batch without positives has
  * lossBbox = lossDfl = 0, a zero reg gradient, and QFL on the negatives; nothing is NaN.
  *
+ * @param kernels optional drop-in QFL/DFL implementations (default: the core's single-threaded ones).
  * @throws InputError for mismatched shapes, non-finite values (gtBoxes only on positive rows),
  *   labels outside [0, C], or bad options.
  */
-export function gflHeadLoss(inputs: GflInputs, options: GflOptions): GflResult {
+export function gflHeadLoss(inputs: GflInputs, options: GflOptions, kernels: GflKernels = {}): GflResult {
+  const qualityFocalLoss = kernels.qualityFocalLoss ?? serialQualityFocalLoss;
+  const distributionFocalLoss = kernels.distributionFocalLoss ?? serialDistributionFocalLoss;
   const { regMax, stride, convention, weights } = readOptions(options);
   const bins = regMax + 1;
   const { cls, reg, points, labels, gtBoxes } = inputs;

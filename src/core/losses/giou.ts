@@ -39,6 +39,47 @@ export type GiouResult = LossResult<'pred'> & {
  *   splits it in half on a tie. `report` counts the unions and enclosures raised to eps.
  */
 export function giouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouResult {
+  const job = prepareGiouLoss(pred, target, options);
+  const outputs = newGiouOutputs(job.n, options.grad === true);
+  const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
+  const total = giouLossRows(job, 0, job.n, outputs, counts);
+  // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
+  if (counts.maybeNonFinite > 0) requireFiniteBoxes('giouLoss', pred, target);
+  return finishGiouLoss(job, outputs, total, counts);
+}
+
+/**
+ * A validated GIoU-loss evaluation, ready to run over any range of rows: only typed arrays and
+ * numbers, so that it can be posted to a worker thread (src/node/parallel).
+ */
+export interface GiouJob {
+  readonly n: number;
+  /** (n, 4) boxes each. */
+  readonly pred: Float64Array;
+  readonly target: Float64Array;
+  readonly eps: number;
+  readonly plan: ReductionPlan;
+}
+
+/** The kernel's clamp counts, and how many row ranges may hold a non-finite coordinate. */
+export interface GiouCounts extends OverlapCounts {
+  maybeNonFinite: number;
+}
+
+/** Where the GIoU loss writes: (n) arrays and the optional (n, 4) gradient. */
+export interface GiouOutputs {
+  readonly giou: Float64Array;
+  readonly iou: Float64Array;
+  readonly perElement: Float64Array;
+  readonly grad: Float64Array | null;
+}
+
+export function newGiouOutputs(n: number, grad: boolean): GiouOutputs {
+  return { giou: new Float64Array(n), iou: new Float64Array(n), perElement: new Float64Array(n), grad: grad ? new Float64Array(n * 4) : null };
+}
+
+/** Validates the GIoU loss's shapes and options as {@link giouLoss} does (coordinates are checked in the pass). */
+export function prepareGiouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouJob {
   const fn = 'giouLoss';
   const eps = options.eps ?? 1e-7;
   if (typeof eps !== 'number' || !Number.isFinite(eps) || eps <= 0) {
@@ -47,39 +88,55 @@ export function giouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}
   const dims = requireShape(fn, 'pred', pred, ['n', 4]);
   requireShape(fn, 'target', target, ['n', 4], dims);
   const n = pred.shape[0];
-  const plan = planReduction(fn, [n], options);
-  const giou = new Float64Array(n);
-  const iou = new Float64Array(n);
-  const counts: OverlapCounts = { unionClamped: 0, enclosureClamped: 0 };
-  const gradOut = options.grad === true ? new Float64Array(n * 4) : null;
+  return { n, pred: pred.data, target: target.data, eps, plan: planReduction(fn, [n], options) };
+}
+
+/**
+ * Rows [start, end) of a prepared GIoU loss, written into full-size `outputs` (indexed as the whole
+ * batch, so that threads can share them), with the clamps added to `counts`, and
+ * `counts.maybeNonFinite` raised if some coordinate may be non-finite (then run
+ * requireFiniteBoxes). Returns Σ cᵢ·lossᵢ over those rows.
+ */
+export function giouLossRows(job: GiouJob, start: number, end: number, outputs: GiouOutputs, counts: GiouCounts): number {
+  const { plan } = job;
+  const rows = (array: Float64Array, width: number): Float64Array => array.subarray(start * width, end * width);
+  // The kernel indexes from 0: views of the range, and the weights from `start` on (a scalar
+  // weight, stride n, is one group for every row).
+  const weights = plan.weight === null || plan.weightStride !== 1 ? plan.weight : plan.weight.subarray(start);
   // d(1 − giou)/dgiou = −1, times the reduction's coefficient.
-  const upstream = { scale: -plan.scale, weights: plan.weight, stride: plan.weightStride };
-  // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
-  if (!overlapKernel('giou', pred.data, target.data, n, eps, giou, iou, counts, upstream, gradOut)) requireFiniteBoxes(fn, pred, target);
-  const perElement = new Float64Array(n);
-  const total = complementAndReduce(giou, perElement, plan);
-  const perElementTensor: Tensor = { shape: [n], data: perElement };
+  const upstream = { scale: -plan.scale, weights, stride: plan.weightStride };
+  const grad = outputs.grad === null ? null : rows(outputs.grad, 4);
+  const giou = rows(outputs.giou, 1);
+  const finite = overlapKernel('giou', rows(job.pred, 4), rows(job.target, 4), end - start, job.eps, giou, rows(outputs.iou, 1), counts, upstream, grad);
+  if (!finite) counts.maybeNonFinite++;
+  return complementAndReduce(giou, rows(outputs.perElement, 1), plan, start);
+}
+
+/** The GiouResult of a prepared GIoU loss whose rows have all run with finite coordinates. */
+export function finishGiouLoss(job: GiouJob, outputs: GiouOutputs, total: number, counts: OverlapCounts): GiouResult {
+  const { n, plan } = job;
+  const perElementTensor: Tensor = { shape: [n], data: outputs.perElement };
   return {
     loss: plan.reduction === 'none' ? reduce(plan, perElementTensor) : scalar(total),
     perElement: perElementTensor,
-    grad: gradOut === null ? undefined : { pred: { shape: [n, 4], data: gradOut } },
+    grad: outputs.grad === null ? undefined : { pred: { shape: [n, 4], data: outputs.grad } },
     report: { unionClamped: counts.unionClamped, enclosureClamped: counts.enclosureClamped },
-    iou: { shape: [n], data: iou },
-    giou: { shape: [n], data: giou },
+    iou: { shape: [n], data: outputs.iou },
+    giou: { shape: [n], data: outputs.giou },
   };
 }
 
 /**
- * Writes perElement = 1 − giou (n) and returns Σ coefficient_i · perElement_i, the 'mean'/'sum'
+ * Writes perElement = 1 − giou for rows offset… and returns Σ coefficient_i · perElement_i, the 'mean'/'sum'
  * loss. The loop lives in its own small function so that V8's on-stack-replaced code for it has
  * nothing after the loop to deoptimize on, which otherwise costs giouLoss a bailout per call.
  */
-function complementAndReduce(giou: Float64Array, perElement: Float64Array, plan: ReductionPlan): number {
+function complementAndReduce(giou: Float64Array, perElement: Float64Array, plan: ReductionPlan, offset: number): number {
   let total = 0;
   for (let i = 0; i < giou.length; i++) {
     const loss = 1 - giou[i];
     perElement[i] = loss;
-    total += coefficient(plan, i) * loss;
+    total += coefficient(plan, offset + i) * loss;
   }
   return total;
 }

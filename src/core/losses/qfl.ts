@@ -59,6 +59,39 @@ export interface QflOptions extends LossOptions {
  *   (σ − y)/max(σ(1 − σ), 1e-12) and BCE's logs are clamped at −100; `report.logClamps` counts them.
  */
 export function qualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
+  const job = prepareQualityFocalLoss(pred, target, options);
+  const perElement = new Float64Array(job.perElementShape.reduce((a, b) => a * b, 1));
+  const grad = options.grad ? new Float64Array(job.n * job.C) : null;
+  const clamps: ClampCounter = { count: 0 };
+  const total = qualityFocalLossRows(job, 0, job.n, perElement, grad, clamps);
+  return finishQualityFocalLoss(job, perElement, grad, total, clamps.count);
+}
+
+/**
+ * A validated QFL evaluation, ready to run over any range of rows: what `qualityFocalLoss` checks
+ * and plans before its single pass. Only typed arrays and numbers, so that it can be posted to a
+ * worker thread (src/node/parallel) and, with SharedArrayBuffer-backed arrays, shared without a copy.
+ */
+export interface QflJob {
+  readonly n: number;
+  readonly C: number;
+  readonly beta: number;
+  readonly activated: boolean;
+  /** (n, C) logits or probabilities. */
+  readonly pred: Float64Array;
+  /** The label/score form's (n) labels and scores, and the label of column 0; null for the dense form. */
+  readonly label: Float64Array | null;
+  readonly score: Float64Array | null;
+  readonly shift: number;
+  /** The dense form's (n, C) targets; null for the label/score form. */
+  readonly dense: Float64Array | null;
+  /** (n) for the label/score form, (n, C) for the dense form. */
+  readonly perElementShape: readonly number[];
+  readonly plan: ReductionPlan;
+}
+
+/** Validates QFL's inputs and options exactly as {@link qualityFocalLoss} does (InputError otherwise). */
+export function prepareQualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOptions = {}): QflJob {
   const beta = options.beta ?? 2;
   const convention = options.labelConvention ?? 'background-last';
   const activated = options.activated ?? false;
@@ -71,37 +104,63 @@ export function qualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOp
   else requireFinite(FN, 'pred', pred);
   const n = dims.get('n') as number;
   const C = dims.get('C') as number;
-  const grad = options.grad ? new Float64Array(n * C) : null;
-  const clamps: ClampCounter = { count: 0 };
-
-  let perElement: Tensor;
-  let plan: ReductionPlan;
-  let total: number;
   if ('dense' in target) {
     requireShape(FN, 'target.dense', target.dense, ['n', 'C'], dims);
     requireInRange(FN, 'target.dense', target.dense, 0, 1);
-    perElement = { shape: [n, C], data: new Float64Array(n * C) };
-    plan = planReduction(FN, perElement.shape, options);
-    total = activated
-      ? denseProbKernel(pred.data, target.dense.data, beta, plan, perElement.data, grad, clamps)
-      : denseLogitKernel(pred.data, target.dense.data, beta, plan, perElement.data, grad);
-  } else {
-    requireShape(FN, 'target.label', target.label, ['n'], dims);
-    requireShape(FN, 'target.score', target.score, ['n'], dims);
-    requireIntegers(FN, 'target.label', target.label, 0, C);
-    requireInRange(FN, 'target.score', target.score, 0, 1);
-    perElement = { shape: [n], data: new Float64Array(n) };
-    plan = planReduction(FN, perElement.shape, options);
-    // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
-    const shift = convention === 'background-first' ? 1 : 0;
-    total = activated
-      ? labelProbKernel(pred.data, C, target.label.data, shift, target.score.data, beta, plan, perElement.data, grad, clamps)
-      : labelLogitKernel(pred.data, C, target.label.data, shift, target.score.data, beta, plan, perElement.data, grad);
+    const perElementShape = [n, C];
+    const plan = planReduction(FN, perElementShape, options);
+    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense: target.dense.data, perElementShape, plan };
   }
+  requireShape(FN, 'target.label', target.label, ['n'], dims);
+  requireShape(FN, 'target.score', target.score, ['n'], dims);
+  requireIntegers(FN, 'target.label', target.label, 0, C);
+  requireInRange(FN, 'target.score', target.score, 0, 1);
+  const perElementShape = [n];
+  const plan = planReduction(FN, perElementShape, options);
+  // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
+  const shift = convention === 'background-first' ? 1 : 0;
+  return { n, C, beta, activated, pred: pred.data, label: target.label.data, score: target.score.data, shift, dense: null, perElementShape, plan };
+}
 
-  const loss = plan.reduction === 'none' ? reduce(plan, perElement) : scalar(total);
-  const result: LossResult<'pred'> = { loss, perElement, report: activated ? { logClamps: clamps.count } : {} };
-  return grad === null ? result : { ...result, grad: { pred: { shape: [n, C], data: grad } } };
+/**
+ * Rows [start, end) of a prepared QFL: writes their per-element losses into `perElement` and the
+ * reduction coefficient times their gradient into `grad` (both full-size, indexed as the whole
+ * batch, so that threads can share them), and returns Σ cᵢ·lossᵢ over those rows. Running [0, n)
+ * is exactly `qualityFocalLoss`'s pass.
+ */
+export function qualityFocalLossRows(
+  job: QflJob,
+  start: number,
+  end: number,
+  perElement: Float64Array,
+  grad: Float64Array | null,
+  clamps: ClampCounter,
+): number {
+  const { C, beta, plan } = job;
+  if (job.dense !== null) {
+    return job.activated
+      ? denseProbKernel(job.pred, job.dense, start * C, end * C, beta, plan, perElement, grad, clamps)
+      : denseLogitKernel(job.pred, job.dense, start * C, end * C, beta, plan, perElement, grad);
+  }
+  const label = job.label as Float64Array;
+  const score = job.score as Float64Array;
+  return job.activated
+    ? labelProbKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad, clamps)
+    : labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
+}
+
+/** The LossResult of a prepared QFL whose rows have all run; `total` is the sum of their partial totals. */
+export function finishQualityFocalLoss(
+  job: QflJob,
+  perElement: Float64Array,
+  grad: Float64Array | null,
+  total: number,
+  logClamps: number,
+): LossResult<'pred'> {
+  const perTensor: Tensor = { shape: [...job.perElementShape], data: perElement };
+  const loss = job.plan.reduction === 'none' ? reduce(job.plan, perTensor) : scalar(total);
+  const result: LossResult<'pred'> = { loss, perElement: perTensor, report: job.activated ? { logClamps } : {} };
+  return grad === null ? result : { ...result, grad: { pred: { shape: [job.n, job.C], data: grad } } };
 }
 
 /** m^β for m ≥ 0 with 0^0 = 1; the common exponents skip Math.pow. */
@@ -125,6 +184,8 @@ function labelLogitKernel(
   x: Float64Array,
   C: number,
   label: Float64Array,
+  start: number,
+  end: number,
   shift: number,
   score: Float64Array,
   beta: number,
@@ -132,9 +193,8 @@ function labelLogitKernel(
   out: Float64Array,
   grad: Float64Array | null,
 ): number {
-  const n = label.length;
   let total = 0;
-  for (let r = 0; r < n; r++) {
+  for (let r = start; r < end; r++) {
     const c = coefficientAt(plan, r);
     const positive = label[r] - shift;
     const base = r * C;
@@ -181,17 +241,19 @@ function labelLogitKernel(
   return total;
 }
 
-/** Dense form on logits: x, y (n·C) flattened; writes per-element losses and c·∂/∂x. */
+/** Dense form on logits: x, y (n·C) flattened; writes elements [start, end)'s losses and c·∂/∂x. */
 function denseLogitKernel(
   x: Float64Array,
   y: Float64Array,
+  start: number,
+  end: number,
   beta: number,
   plan: ReductionPlan,
   out: Float64Array,
   grad: Float64Array | null,
 ): number {
   let total = 0;
-  for (let i = 0; i < x.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = coefficientAt(plan, i);
     const xi = x[i];
     const yi = y[i];
@@ -217,6 +279,8 @@ function labelProbKernel(
   prob: Float64Array,
   C: number,
   label: Float64Array,
+  start: number,
+  end: number,
   shift: number,
   score: Float64Array,
   beta: number,
@@ -226,7 +290,7 @@ function labelProbKernel(
   clamps: ClampCounter,
 ): number {
   let total = 0;
-  for (let r = 0; r < label.length; r++) {
+  for (let r = start; r < end; r++) {
     const c = coefficientAt(plan, r);
     const positive = label[r] - shift;
     let rowSum = 0;
@@ -246,6 +310,8 @@ function labelProbKernel(
 function denseProbKernel(
   prob: Float64Array,
   y: Float64Array,
+  start: number,
+  end: number,
   beta: number,
   plan: ReductionPlan,
   out: Float64Array,
@@ -253,7 +319,7 @@ function denseProbKernel(
   clamps: ClampCounter,
 ): number {
   let total = 0;
-  for (let i = 0; i < prob.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = coefficientAt(plan, i);
     const point = qflPointUnchecked(prob[i], y[i], beta, clamps);
     out[i] = point.value;

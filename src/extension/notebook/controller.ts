@@ -30,6 +30,7 @@ export function readLimits(): KernelLimits {
     timeLimitMs: positive('timeLimitSeconds', DEFAULT_LIMITS.timeLimitMs / 1000) * 1000,
     memoryLimitMb: Math.max(64, Math.round(positive('memoryLimitMb', DEFAULT_LIMITS.memoryLimitMb))),
     elementCap: Math.round(positive('elementCap', DEFAULT_LIMITS.elementCap)),
+    binConvention: vscode.workspace.getConfiguration('losslab.dfl').get<string>('binConvention') === 'ultralytics' ? 'ultralytics' : 'mmdetection',
   };
 }
 

@@ -1,3 +1,4 @@
+import type { BinConvention } from '../../core/distributions';
 import type { CellOutput } from '../../core/language/session';
 import type { ValueSummary } from '../../core/language/values';
 import { openChannel, type KernelChannel, type KernelIsolation } from './kernelChannel';
@@ -22,9 +23,11 @@ export interface KernelLimits {
   readonly memoryLimitMb: number;
   /** The Session's element cap (setting losslab.kernel.elementCap). */
   readonly elementCap: number;
+  /** What `reg_max` means without a convention (setting losslab.dfl.binConvention). */
+  readonly binConvention?: BinConvention;
 }
 
-export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000 };
+export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000, binConvention: 'mmdetection' };
 
 export interface KernelProcessOptions {
   /** The bundled worker entry: `path.join(__dirname, 'kernelWorker.js')` in dist/. */
@@ -64,7 +67,7 @@ interface Pending {
 /** One started kernel and what it was started with. */
 interface Live {
   readonly channel: KernelChannel;
-  readonly limits: Pick<KernelLimits, 'memoryLimitMb' | 'elementCap'>;
+  readonly limits: Pick<KernelLimits, 'memoryLimitMb' | 'elementCap' | 'binConvention'>;
   readonly ready: Promise<void>;
   /** Whether a cell has run in it, i.e. whether a restart loses anything. */
   used: boolean;
@@ -121,7 +124,7 @@ export class KernelProcess {
     return this.enqueue(async () => {
       if (this.disposed) return { kind: 'stopped', reason: 'disposed', outputs: [stopOutput('disposed', limits)] };
       let restartedForSettings = false;
-      if (this.live !== undefined && (this.live.limits.memoryLimitMb !== limits.memoryLimitMb || this.live.limits.elementCap !== limits.elementCap)) {
+      if (this.live !== undefined && (this.live.limits.memoryLimitMb !== limits.memoryLimitMb || this.live.limits.elementCap !== limits.elementCap || this.live.limits.binConvention !== limits.binConvention)) {
         restartedForSettings = this.live.used;
         await this.terminate(this.live);
         if (restartedForSettings) this.onDidReset?.();
@@ -223,7 +226,7 @@ export class KernelProcess {
 
   private ensureLive(limits: KernelLimits): Live {
     if (this.live !== undefined) return this.live;
-    const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap };
+    const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap, binConvention: limits.binConvention };
     const channel = openChannel({ isolation: this.options.isolation ?? 'process', entry: this.options.workerFile, data, memoryLimitMb: limits.memoryLimitMb, execArgv: this.options.execArgv });
     let markReady: () => void = () => undefined;
     let fail: () => void = () => undefined;
@@ -232,7 +235,7 @@ export class KernelProcess {
       fail = () => reject(new Error('the kernel exited'));
     });
     ready.catch(() => undefined);
-    const live: Live = { channel, limits: { memoryLimitMb: limits.memoryLimitMb, elementCap: limits.elementCap }, ready, used: false, started: false };
+    const live: Live = { channel, limits: { memoryLimitMb: limits.memoryLimitMb, elementCap: limits.elementCap, binConvention: limits.binConvention }, ready, used: false, started: false };
     channel.onMessage((message) => this.receive(live, message, markReady));
     // Only exits the host did not ask for arrive here: out of memory, or a crash.
     channel.onExit((exit) => {

@@ -1,3 +1,4 @@
+import type { BinConvention } from '../../core/distributions';
 import type { CellOutput } from '../../core/language/session';
 import type { ValueSummary } from '../../core/language/values';
 
@@ -14,6 +15,8 @@ export interface KernelWorkerData {
   readonly trusted: boolean;
   /** The Session's element cap (setting losslab.kernel.elementCap). */
   readonly elementCap: number;
+  /** What `reg_max` means without a convention (setting losslab.dfl.binConvention). */
+  readonly binConvention?: BinConvention;
 }
 
 export type HostMessage =

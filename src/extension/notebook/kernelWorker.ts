@@ -38,6 +38,7 @@ const post = (message: WorkerMessage): void => port.post(message);
 
 const session: Session = new Session({
   elementCap: init.elementCap,
+  ...(init.binConvention !== undefined ? { binConvention: init.binConvention } : {}),
   load: createLoader({
     folder: init.folder,
     isTrusted: () => trusted,

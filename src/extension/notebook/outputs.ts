@@ -71,7 +71,7 @@ export function settingsRestartItems(): OutputItemData[] {
   return [
     textItem(
       MARKDOWN_MIME,
-      '*The LossLab kernel was restarted to apply changed `losslab.kernel.memoryLimitMb` or `losslab.kernel.elementCap` settings, so the scope was reset: re-run the cells that define the variables this cell uses.*',
+      '*The LossLab kernel was restarted to apply changed `losslab.kernel.memoryLimitMb`, `losslab.kernel.elementCap` or `losslab.dfl.binConvention` settings, so the scope was reset: re-run the cells that define the variables this cell uses.*',
     ),
   ];
 }

@@ -156,6 +156,10 @@ describe('losses: a language call equals the core call', () => {
     sameAs('dfl ultralytics', ultra.loss, want.loss);
     assert.match(errorOf(session, `dfl(${JSON.stringify(logits)}, [0.4, 3], {reg_max: 3})`).message, /convention/);
     assert.match(errorOf(session, `dfl(${JSON.stringify(logits)}, [0.4, 3], {reg_max: 3, bins: 4})`).message, /not both/);
+    // The notebook's setting names the convention when the cell does not; an explicit one wins.
+    const ultralyticsByDefault = new Session({ binConvention: 'ultralytics' });
+    sameAs('dfl setting', (evalCell(ultralyticsByDefault, `r = dfl(${JSON.stringify(logits)}, [0.4, 3], {reg_max: 4})`) as Record_).loss, want.loss);
+    assert.match(errorOf(ultralyticsByDefault, `dfl(${JSON.stringify(logits)}, [0.4, 3], {reg_max: 4, convention: "mmdetection"})`).message, /5 bins|shape/);
   });
 
   it('giou, with its iou and giou fields', () => {

@@ -314,3 +314,72 @@ describe('arcFaceTargetLogit and marginCurves', () => {
     ]);
   });
 });
+
+describe("arcFaceLoss: float32 exports and precision 'float32'", () => {
+  const make = (B: number, d: number, C: number, seed: number) => {
+    let state = seed;
+    const next = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 2 ** 32 - 0.5;
+    };
+    const x = Float32Array.from({ length: B * d }, next);
+    const W = Float32Array.from({ length: d * C }, next);
+    const labels = Float64Array.from({ length: B }, (_, i) => (i * 7) % C);
+    return { x: { shape: [B, d], data: x }, W: { shape: [d, C], data: W }, labels: { shape: [B], data: labels } };
+  };
+  const widen = (t: { shape: number[]; data: Float32Array }): Tensor => ({ shape: t.shape, data: Float64Array.from(t.data) });
+
+  it('float32 arrays in float64 precision give the float64 results of the same values', () => {
+    const { x, W, labels } = make(6, 33, 70, 1);
+    const got = arcFaceLoss(x, W, labels, { grad: true });
+    const want = arcFaceLoss(widen(x), widen(W), labels, { grad: true });
+    assertClose('perElement', got.perElement.data, want.perElement.data, { atol: 0, rtol: 1e-12 });
+    assertClose('grad x', got.grad?.x.data ?? [], want.grad?.x.data ?? [], { atol: 1e-15, rtol: 1e-12 });
+    assertClose('grad W', got.grad?.W.data ?? [], want.grad?.W.data ?? [], { atol: 1e-15, rtol: 1e-12 });
+  });
+
+  it('cosines stay within the stated (d + 2)·2⁻²⁴ of float64, and the loss within 2s·f′ times that', () => {
+    for (const [B, d, C, seed] of [[9, 64, 300, 2], [5, 512, 40, 3], [0, 8, 3, 4], [3, 1, 2, 5]]) {
+      const { x, W, labels } = make(B, d, C, seed);
+      const s = 64;
+      const f32 = arcFaceLoss(x, W, labels, { s, grad: true, precision: 'float32' });
+      const f64 = arcFaceLoss(widen(x), widen(W), labels, { s, grad: true });
+      const cosineBound = (d + 2) * 2 ** -24;
+      for (let i = 0; i < f64.cosines.data.length; i++) {
+        assert.ok(Math.abs(f32.cosines.data[i] - f64.cosines.data[i]) <= cosineBound, `cosine ${i}`);
+      }
+      for (let i = 0; i < B; i++) {
+        const t = f64.cosines.data[i * C + labels.data[i]];
+        const slope = Math.abs(arcFaceTargetLogit(t).derivative) + 1;
+        assert.ok(Math.abs(f32.perElement.data[i] - f64.perElement.data[i]) <= 2 * s * slope * cosineBound, `loss ${i}`);
+      }
+      // Gradients: each product adds at most (k + 2)·2⁻²⁴ relative to its magnitude; compare to the largest entry.
+      for (const key of ['x', 'W'] as const) {
+        const got = f32.grad?.[key].data ?? new Float64Array();
+        const want = f64.grad?.[key].data ?? new Float64Array();
+        let largest = 0;
+        for (const v of want) largest = Math.max(largest, Math.abs(v));
+        const bound = 4 * (Math.max(B, C, d) + 2) * 2 ** -24 * largest * s;
+        for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= bound + 1e-300, `grad ${key}[${i}]`);
+      }
+    }
+  });
+
+  it('float32 mode stays finite at s = 1e4 and with one-hot embeddings (cos θ = ±1)', () => {
+    const x = { shape: [2, 3], data: Float32Array.from([1, 0, 0, -1, 0, 0]) };
+    const W = { shape: [3, 2], data: Float32Array.from([1, 0, 0, 1, 0, 0]) };
+    const labels = t([2], [0, 0]);
+    const result = arcFaceLoss(x, W, labels, { s: 1e4, grad: true, precision: 'float32' });
+    assertAllFinite('loss', result.perElement.data);
+    assertAllFinite('grad x', result.grad?.x.data ?? []);
+    assertAllFinite('grad W', result.grad?.W.data ?? []);
+  });
+
+  it('rejects an unknown precision, naming the option', () => {
+    const { x, W, labels } = make(2, 3, 4, 6);
+    assert.throws(
+      () => arcFaceLoss(x, W, labels, { precision: 'float16' as 'float32' }),
+      (error: unknown) => error instanceof InputError && error.argument === 'options.precision',
+    );
+  });
+});

@@ -12,6 +12,9 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
+/** Marks the suite's own console lines among the workbench's. */
+export const MARK = '[losslab-e2e]';
+
 export interface SuiteResult {
   readonly title: string;
   readonly state: 'passed' | 'failed' | 'pending';
@@ -59,7 +62,9 @@ export async function run(): Promise<void> {
     throw new Error(results[0].error);
   }
 
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // The host's console shows format strings unformatted, so mocha's own reporters are silenced and
+  // each result is logged as one plain line, marked for the runner to pick out.
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: Mocha.reporters.Base });
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
     .filter((name) => (name === 'untrusted.test.js') === (mode === 'untrusted'))
@@ -70,16 +75,21 @@ export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve, reject) => {
     try {
       const runner = mocha.run(resolve);
-      runner.on('pass', (t) => results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration }));
-      runner.on('fail', (t, error: unknown) =>
-        results.push({ title: t.fullTitle(), state: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-      );
+      runner.on('pass', (t) => {
+        results.push({ title: t.fullTitle(), state: 'passed', ms: t.duration });
+        console.log(`${MARK} passed ${t.fullTitle()} (${t.duration ?? 0} ms)`);
+      });
+      runner.on('fail', (t, error: unknown) => {
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        results.push({ title: t.fullTitle(), state: 'failed', error: message });
+        console.log(`${MARK} FAILED ${t.fullTitle()}: ${message.split('\n')[0]}`);
+      });
       runner.on('pending', (t) => results.push({ title: t.fullTitle(), state: 'pending' }));
     } catch (error) {
       reject(error);
     }
   });
   const summary = write();
-  console.log(`extension-host suite (${mode}): ${summary.passed} passed, ${summary.failed} failed`);
+  console.log(`${MARK} ${mode}: ${summary.passed} passed, ${summary.failed} failed`);
   if (failures > 0) throw new Error(`${failures} extension-host test(s) failed`);
 }

@@ -39,7 +39,7 @@ suite('interrupting a cell', function () {
     await vscode.commands.executeCommand('losslab.kernel.interrupt');
     await waitFor('the interrupted cell to end', () => endless.executionSummary?.success !== undefined, STOP_WITHIN_MS);
     const stopMs = Date.now() - interruptedAt;
-    console.log(`      stopped ${stopMs} ms after the interrupt`);
+    console.log(`[losslab-e2e]   stopped ${stopMs} ms after the interrupt`);
     await withTimeout('the run command to return after the interrupt', running, 5_000);
 
     assert.equal(endless.executionSummary?.success, false);

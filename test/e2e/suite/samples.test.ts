@@ -35,7 +35,7 @@ suite('sample notebooks', function () {
       const cells = codeCells(editor.notebook);
       assert.ok(cells.length > 0, `${name} has no code cells`);
       const { problems, ms } = await runAll(editor, 150_000);
-      console.log(`      ${name}: ${cells.length} code cells ran in ${(ms / 1000).toFixed(1)} s`);
+      console.log(`[losslab-e2e]   ${name}: ${cells.length} code cells ran in ${(ms / 1000).toFixed(1)} s`);
       failures.push(...problems.map((problem) => `${name} ${problem}`));
 
       // Every cell that draws must carry a figure under the renderer's mime, and it must parse.

@@ -1,0 +1,82 @@
+/**
+ * The one instance of the SIMD kernel module and its linear memory. The module is ~2 KB, so it is
+ * compiled and instantiated synchronously on first use (`new WebAssembly.Module` is allowed for
+ * small modules on the main thread of browsers and everywhere in Node). Callers lay out their own
+ * regions in the memory per call: nothing in it outlives a call except the bytes themselves.
+ */
+import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+
+/** The kernels exported by kernels.wat (all pointers are byte offsets). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  gebp_f64(ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number): void;
+  gebp_f32(ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number): void;
+  sqdist_tile_f64(x: number, rowBytes: number, i0: number, i1: number, j0: number, j1: number, out: number, ldo: number): void;
+}
+
+/** The kernels plus fresh views of the memory (views go stale whenever the memory grows). */
+export interface SimdMemory {
+  readonly kernels: KernelExports;
+  readonly f64: Float64Array;
+  readonly f32: Float32Array;
+  /** Whether what `owner` wrote on its previous claim is still in place (no one else claimed since). */
+  readonly resident: boolean;
+}
+
+const PAGE = 65536;
+/** Beyond this, memory a finished call left behind is given back by starting a fresh instance. */
+const RETAINED_BYTES = 64 * 2 ** 20;
+
+let compiled: WebAssembly.Module | null | undefined;
+let instance: KernelExports | null = null;
+let views: Omit<SimdMemory, 'resident'> | null = null;
+/** Who laid out the memory last: a caller whose data is still there can skip copying it again. */
+let lastOwner: object | null = null;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  if (typeof WebAssembly !== 'object') return null;
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  // An engine without SIMD rejects the module at validation: the TypeScript kernels then serve.
+  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  return compiled;
+}
+
+/** Whether this engine runs the SIMD kernels. */
+export function simdSupported(): boolean {
+  return compiledModule() !== null;
+}
+
+/**
+ * The kernels with at least `bytes` of memory (contents unspecified unless `resident`), claimed for
+ * `owner`. Throws if SIMD is unsupported (check `simdSupported` first).
+ */
+export function simdMemory(bytes: number, owner: object | null = null): SimdMemory {
+  const module = compiledModule();
+  if (module === null) throw new Error('simdMemory: this engine does not support WebAssembly SIMD');
+  if (instance !== null && instance.memory.buffer.byteLength > Math.max(RETAINED_BYTES, bytes)) {
+    instance = null;
+  }
+  if (instance === null) {
+    instance = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    views = null;
+    lastOwner = null;
+  }
+  const resident = owner !== null && owner === lastOwner;
+  lastOwner = owner;
+  const { memory } = instance;
+  const have = memory.buffer.byteLength;
+  if (have < bytes) memory.grow(Math.ceil((bytes - have) / PAGE));
+  if (views === null || views.f64.buffer !== memory.buffer) {
+    views = { kernels: instance, f64: new Float64Array(memory.buffer), f32: new Float32Array(memory.buffer) };
+  }
+  return { ...views, resident };
+}

@@ -1,0 +1,117 @@
+/**
+ * A pool of worker threads that evaluates loss tasks synchronously: the calling thread posts each
+ * worker a contiguous range of blocks, runs the first range itself, then blocks on a shared
+ * counter (Atomics.wait) until every worker is done. Inputs and outputs live in SharedArrayBuffers,
+ * so nothing is copied; cells stay synchronous (Session.runCell), which the kernel relies on.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { blockCount, runBlocks, type BlockedTask } from './tasks';
+import type { WorkerRequest } from './worker';
+
+/** A worker that makes no progress for this long is taken for dead: the pool closes and the caller recomputes. */
+const STALL_MS = 30_000;
+
+/**
+ * The worker script: the bundle next to this one (dist/parallelWorker.js), or the source under
+ * tsx (tests, bench); undefined when neither exists, and the pool then runs on one thread.
+ */
+export function workerScript(): string | undefined {
+  for (const candidate of [join(__dirname, 'parallelWorker.js'), join(__dirname, 'worker.ts')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Resolves once every worker of the pool is online (for tests and benches that need the parallel path). */
+export async function ready(pool: ParallelPool): Promise<ParallelPool> {
+  pool.warm();
+  while (!pool.isReady()) await new Promise((resolve) => setTimeout(resolve, 5));
+  return pool;
+}
+
+export class ParallelPool {
+  /** Threads that share a task: the caller plus the workers. */
+  readonly threads: number;
+  private workers: Worker[] = [];
+  /** Workers that have started: a task goes only to those, since one still starting may need the caller's event loop. */
+  private online = 0;
+  private broken = false;
+  /** Tasks that were split across more than one thread (tests check that the parallel path ran). */
+  sharedTasks = 0;
+
+  /** @param threads total threads including the caller's (default: every core); 1 means no workers. */
+  constructor(threads = availableParallelism(), private readonly script = workerScript()) {
+    this.threads = script === undefined ? 1 : Math.max(1, Math.floor(threads));
+  }
+
+  /**
+   * Starts the workers. Tasks run on the calling thread alone until they are online (which needs
+   * the caller's event loop to turn), so a host should warm the pool when it starts.
+   */
+  warm(): void {
+    while (!this.broken && this.workers.length < this.threads - 1) {
+      const script = this.script as string;
+      // The source needs tsx, whose `--import` hooks a worker's entry script does not get in Node 20.
+      const worker = script.endsWith('.ts')
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
+        : new Worker(script);
+      // An idle pool must not keep the process (the CLI, a test) alive.
+      worker.unref();
+      // 'online' comes before the script has loaded; the worker says when it listens.
+      worker.once('message', () => this.online++);
+      worker.on('error', () => (this.broken = true));
+      this.workers.push(worker);
+    }
+  }
+
+  /**
+   * Runs every block of the task across the pool and returns when all are written. Returns false
+   * (with the outputs in an undefined state) if a worker failed or stalled; the caller then
+   * recomputes on its own thread.
+   */
+  run(blocked: BlockedTask): boolean {
+    const blocks = blockCount(blocked);
+    this.warm();
+    const parts = Math.min(this.broken ? 1 : this.online + 1, blocks);
+    if (parts <= 1) {
+      runBlocks(blocked, 0, blocks);
+      return true;
+    }
+    this.sharedTasks++;
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    control[0] = parts - 1;
+    const bound = (part: number): number => Math.round((blocks * part) / parts);
+    for (let part = 1; part < parts; part++) {
+      const request: WorkerRequest = { blocked, first: bound(part), last: bound(part + 1), control };
+      this.workers[part - 1].postMessage(request);
+    }
+    runBlocks(blocked, 0, bound(1));
+    let pending = Atomics.load(control, 0);
+    while (pending !== 0) {
+      if (Atomics.wait(control, 0, pending, STALL_MS) === 'timed-out' && Atomics.load(control, 0) === pending) {
+        this.broken = true;
+        void this.close();
+        return false;
+      }
+      pending = Atomics.load(control, 0);
+    }
+    return control[1] === 0;
+  }
+
+  /** Whether every worker is online, so that a task uses all the threads. */
+  isReady(): boolean {
+    return this.broken || this.online >= this.threads - 1;
+  }
+
+  /** Stops the workers; the pool then runs tasks on the calling thread only. */
+  async close(): Promise<void> {
+    this.broken = true;
+    this.online = 0;
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

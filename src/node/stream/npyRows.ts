@@ -1,0 +1,68 @@
+/**
+ * Reads row ranges of a .npy file from disk without loading it whole: the header is parsed once,
+ * then each `read(start, end)` reads just those rows' bytes (fs.readSync at the row offset) into
+ * a reused buffer and decodes them to float64. Memory is one chunk, whatever the file's size.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { toFloat64Tensor } from '../../core/io/convert';
+import { NPY_PREFIX_LENGTH, decodeNpyData, parseNpyHeader, type NpyHeader } from '../../core/io/npy';
+import { LoadError } from '../../core/io/errors';
+import type { Tensor } from '../../core/tensor';
+
+export class NpyRowReader {
+  readonly header: NpyHeader;
+  /** Rows along axis 0 (1 for a scalar). */
+  readonly rows: number;
+  private readonly fd: number;
+  private buffer = new Uint8Array(0);
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'r');
+    try {
+      this.header = readHeader(this.fd, path);
+      if (this.header.fortranOrder && this.header.shape.filter((extent) => extent > 1).length > 1) {
+        throw new LoadError(path, 'C order (rows contiguous on disk) to stream it', 'fortran_order True', { field: 'fortran_order' });
+      }
+      this.rows = this.header.shape.length === 0 ? 1 : this.header.shape[0];
+    } catch (error) {
+      closeSync(this.fd);
+      throw error;
+    }
+  }
+
+  /** Rows [start, end) as a float64 tensor of shape (end − start, …trailing). Valid until the next read. */
+  read(start: number, end: number): Tensor {
+    const { header } = this;
+    const bytes = (end - start) * header.rowStride;
+    if (this.buffer.length < bytes) this.buffer = new Uint8Array(bytes);
+    const chunk = this.buffer.subarray(0, bytes);
+    let done = 0;
+    while (done < bytes) {
+      const read = readSync(this.fd, chunk, done, bytes - done, header.dataOffset + start * header.rowStride + done);
+      if (read === 0) break;
+      done += read;
+    }
+    const shape = header.shape.length === 0 ? [] : [end - start, ...header.shape.slice(1)];
+    // decodeNpyData reports a short read (a truncated file) as a LoadError with the offset.
+    return toFloat64Tensor(decodeNpyData(header, chunk.subarray(0, done), 0, shape, this.path), this.path);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+function readHeader(fd: number, path: string): NpyHeader {
+  const size = fstatSync(fd).size;
+  const prefix = new Uint8Array(Math.min(size, NPY_PREFIX_LENGTH));
+  readSync(fd, prefix, 0, prefix.length, 0);
+  // The prefix names the header length; a second read gets the whole header.
+  let length = prefix.length;
+  if (prefix.length === NPY_PREFIX_LENGTH) {
+    const view = new DataView(prefix.buffer);
+    length = prefix[6] === 1 ? 10 + view.getUint16(8, true) : 12 + view.getUint32(8, true);
+  }
+  const head = new Uint8Array(Math.min(size, Math.max(length, prefix.length)));
+  readSync(fd, head, 0, head.length, 0);
+  return parseNpyHeader(head, path);
+}
