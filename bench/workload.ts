@@ -2,6 +2,7 @@
  * Times one workload in a process of its own, so that the peak RSS it reports belongs to that
  * workload alone. Prints one JSON line.
  */
+import type { ScaleWorkload } from './scaleWorkloads';
 import { workloads } from './workloads';
 
 const name = process.argv[2];
@@ -11,7 +12,12 @@ if (make === undefined) {
   process.exit(2);
 }
 const runs = Number(process.env.BENCH_RUNS ?? 9);
-const { gradBytes, step } = make();
+const workload: ScaleWorkload = make();
+const { gradBytes, step } = workload;
+// A parallel workload's pool must be online before timing: workers start only while the event loop turns.
+void Promise.resolve(workload.ready).then(measure);
+
+function measure(): void {
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 const rssBefore = process.memoryUsage().rss;
@@ -42,6 +48,9 @@ console.log(
     peak_extra_mb: mib(peakRss - rssBefore),
     alloc_per_call_mb: mib(allocatedBytes),
     grad_mb: mib(gradBytes),
-    threads: 1,
+    threads: workload.threads ?? 1,
   }),
 );
+workload.cleanup?.();
+process.exit(0);
+}

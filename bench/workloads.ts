@@ -11,6 +11,7 @@ import { batchHard } from '../src/core/mining';
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
+import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
 
 export interface Workload {
   /** Bytes of the gradient output, to relate the peak memory to it. */
@@ -19,6 +20,18 @@ export interface Workload {
 }
 
 const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
+
+/** The elementwise losses a workload calls: the core's, or the parallel pool's drop-ins. */
+interface ElementwiseLosses {
+  readonly qualityFocalLoss: typeof qualityFocalLoss;
+  readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
+  readonly distributionFocalLoss: typeof distributionFocalLoss;
+  readonly giouLoss: typeof giouLoss;
+}
+
+const CORE: ElementwiseLosses = { qualityFocalLoss, sigmoidFocalLoss, distributionFocalLoss, giouLoss };
+/** Keeps arrays as they are; the parallel variants move them into SharedArrayBuffers instead. */
+const asIs = (a: Float64Array): Float64Array => a;
 
 function randomBoxes(random: () => number, n: number): Float64Array {
   const boxes = new Float64Array(n * 4);
@@ -33,53 +46,65 @@ function randomBoxes(random: () => number, n: number): Float64Array {
   return boxes;
 }
 
-export const workloads: Readonly<Record<string, () => Workload>> = {
-  qfl() {
-    const random = seededRandom(1);
-    const n = 20000;
-    const classes = 80;
-    const pred = tensor([n, classes], gaussian(random, n * classes, 2));
-    const label = new Float64Array(n).fill(classes);
-    const score = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (random() < 0.25) {
-        label[i] = Math.floor(random() * classes);
-        score[i] = random();
-      }
+function qflWorkload(losses: ElementwiseLosses, share: (a: Float64Array) => Float64Array): Workload {
+  const random = seededRandom(1);
+  const n = 20000;
+  const classes = 80;
+  const pred = tensor([n, classes], share(gaussian(random, n * classes, 2)));
+  const label = new Float64Array(n).fill(classes);
+  const score = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (random() < 0.25) {
+      label[i] = Math.floor(random() * classes);
+      score[i] = random();
     }
-    const target = { label: tensor([n], label), score: tensor([n], score) };
-    return { gradBytes: pred.data.byteLength, step: () => qualityFocalLoss(pred, target, { beta: 2, grad: true }) };
-  },
-  focal() {
-    const random = seededRandom(2);
-    const n = 20000;
-    const classes = 80;
-    const pred = tensor([n, classes], gaussian(random, n * classes, 2));
-    const target = new Float64Array(n * classes);
-    for (let i = 0; i < target.length; i++) target[i] = random() < 0.02 ? 1 : 0;
-    const targetTensor = tensor([n, classes], target);
-    return {
-      gradBytes: pred.data.byteLength,
-      step: () => sigmoidFocalLoss(pred, targetTensor, { alpha: 0.25, gamma: 2, grad: true }),
-    };
-  },
-  dfl() {
-    const random = seededRandom(3);
-    const n = 32000;
-    const bins = 17;
-    const pred = tensor([n, bins], gaussian(random, n * bins, 2));
-    const label = new Float64Array(n);
-    for (let i = 0; i < n; i++) label[i] = random() * 15.99;
-    const target = tensor([n], label);
-    return { gradBytes: pred.data.byteLength, step: () => distributionFocalLoss(pred, target, { bins, grad: true }) };
-  },
-  giou() {
-    const random = seededRandom(4);
-    const n = 32000;
-    const pred = tensor([n, 4], randomBoxes(random, n));
-    const target = tensor([n, 4], randomBoxes(random, n));
-    return { gradBytes: pred.data.byteLength, step: () => giouLoss(pred, target, { grad: true }) };
-  },
+  }
+  const target = { label: tensor([n], share(label)), score: tensor([n], share(score)) };
+  return { gradBytes: pred.data.byteLength, step: () => losses.qualityFocalLoss(pred, target, { beta: 2, grad: true }) };
+}
+
+function focalWorkload(losses: ElementwiseLosses, share: (a: Float64Array) => Float64Array): Workload {
+  const random = seededRandom(2);
+  const n = 20000;
+  const classes = 80;
+  const pred = tensor([n, classes], share(gaussian(random, n * classes, 2)));
+  const target = new Float64Array(n * classes);
+  for (let i = 0; i < target.length; i++) target[i] = random() < 0.02 ? 1 : 0;
+  const targetTensor = tensor([n, classes], share(target));
+  return {
+    gradBytes: pred.data.byteLength,
+    step: () => losses.sigmoidFocalLoss(pred, targetTensor, { alpha: 0.25, gamma: 2, grad: true }),
+  };
+}
+
+function dflWorkload(losses: ElementwiseLosses, share: (a: Float64Array) => Float64Array): Workload {
+  const random = seededRandom(3);
+  const n = 32000;
+  const bins = 17;
+  const pred = tensor([n, bins], share(gaussian(random, n * bins, 2)));
+  const label = new Float64Array(n);
+  for (let i = 0; i < n; i++) label[i] = random() * 15.99;
+  const target = tensor([n], share(label));
+  return { gradBytes: pred.data.byteLength, step: () => losses.distributionFocalLoss(pred, target, { bins, grad: true }) };
+}
+
+function giouWorkload(losses: ElementwiseLosses, share: (a: Float64Array) => Float64Array): Workload {
+  const random = seededRandom(4);
+  const n = 32000;
+  const pred = tensor([n, 4], share(randomBoxes(random, n)));
+  const target = tensor([n, 4], share(randomBoxes(random, n)));
+  return { gradBytes: pred.data.byteLength, step: () => losses.giouLoss(pred, target, { grad: true }) };
+}
+
+export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>> = {
+  qfl: () => qflWorkload(CORE, asIs),
+  qfl_2t: onPool(qflWorkload),
+  focal: () => focalWorkload(CORE, asIs),
+  focal_2t: onPool(focalWorkload),
+  dfl: () => dflWorkload(CORE, asIs),
+  dfl_2t: onPool(dflWorkload),
+  giou: () => giouWorkload(CORE, asIs),
+  giou_2t: onPool(giouWorkload),
   arcface() {
     const random = seededRandom(5);
     const batch = 512;
@@ -133,4 +158,5 @@ export const workloads: Readonly<Record<string, () => Workload>> = {
       step: () => batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }),
     };
   },
+  ...scaleWorkloads,
 };

@@ -16,7 +16,9 @@ describe('kernelsWasm.ts is up to date with kernels.wat', () => {
     let build: { assemble(source: string): Promise<Uint8Array> };
     try {
       await import('wabt');
-      build = (await import('../../../scripts/build-wasm.mjs')) as typeof build;
+      // A variable specifier: the script is plain JavaScript without type declarations.
+      const script: string = '../../../scripts/build-wasm.mjs';
+      build = (await import(script)) as typeof build;
     } catch {
       t.skip('wabt is not installed (dev dependency); the digest check above still guards the file');
       return;

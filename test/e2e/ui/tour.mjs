@@ -17,12 +17,14 @@ const MEDIA = join(ROOT, 'media');
 const FIGURE_CALL = /^\s*(plot|heatmap|dist|hist|scatter)\s*\(/m;
 
 const results = [];
+let currentPage;
 async function check(name, ms, action) {
   try {
     await step(name, ms, action);
     results.push({ name, ok: true });
   } catch (error) {
     results.push({ name, ok: false, error: error instanceof Error ? error.message : String(error) });
+    await currentPage?.screenshot({ path: join(SHOTS, `failed-${name.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
     log(`FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -115,7 +117,7 @@ async function runAllAndCollect(page, expected) {
       const box = await list.boundingBox();
       if (box) {
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await page.mouse.wheel(0, 600);
+        await page.mouse.wheel(0, 1200);
       }
       return { ok: false, seen: [...seen.keys()] };
     },
@@ -123,6 +125,26 @@ async function runAllAndCollect(page, expected) {
     500,
   );
   return [...seen.values()];
+}
+
+/**
+ * Scrolls the notebook until `locator` (inside an output webview) is fully on screen: the webview
+ * follows the notebook's scroll, so scrolling inside the iframe would not move it into view.
+ */
+async function reveal(page, locator) {
+  const list = page.locator('.notebook-editor .cell-list-container').first();
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const view = await list.boundingBox();
+    const box = await locator.boundingBox().catch(() => null);
+    if (view && box && box.y >= view.y && box.y + box.height <= view.y + view.height) return box;
+    if (view) {
+      await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+      const delta = box ? Math.max(-800, Math.min(800, box.y - (view.y + view.height / 2))) : 600;
+      await page.mouse.wheel(0, delta);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('could not scroll the element into view');
 }
 
 async function shoot(page, name) {
@@ -161,6 +183,8 @@ async function main() {
     context = await launchBrowser(join(runDir, 'browser'));
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
+    currentPage = page;
+    mkdirSync(SHOTS, { recursive: true });
     await step('workbench on screen', 60_000, async () => {
       await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
       await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
@@ -208,9 +232,10 @@ async function main() {
 
     await check('export a figure as PNG through the save dialog', 60_000, async () => {
       const target = join(workspace, 'exported-figure.png');
+      await page.keyboard.press('Escape');
       const button = output(page).locator('.losslab-figure .losslab-toolbar button', { hasText: 'PNG' }).first();
-      await button.scrollIntoViewIfNeeded();
-      await button.click();
+      const box = await reveal(page, button);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
       // code-server shows VS Code's simple file dialog: a quick input holding the path.
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
@@ -231,6 +256,7 @@ async function main() {
       const light = await figureColours(page);
       const [lightBg, lightText] = [luminance(light.background), luminance(light.text)];
       if (!(lightBg > 0.6 && lightText < 0.4)) throw new Error(`the light theme's figure is not light: ${JSON.stringify(light)}`);
+      await page.keyboard.press('Escape');
       await palette(page, 'Preferences: Color Theme');
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.fill('Dark Modern');
@@ -259,11 +285,10 @@ async function main() {
       await runAllAndCollect(page, expectedFigures(join(workspace, 'samples', 'arcface-tour.lossnb')));
       const figure = output(page).locator('.losslab-figure', { has: page.locator('input[type=range]') }).first();
       const slider = output(page).locator('.losslab-figure .losslab-sliders input[type=range]').first();
-      await slider.scrollIntoViewIfNeeded();
+      await reveal(page, slider);
       const curve = output(page).locator('.losslab-figure:has(input[type=range]) .scatterlayer .trace path.js-line').first();
       const before = await curve.getAttribute('d');
-      const box = await slider.boundingBox();
-      if (box === null) throw new Error('the slider is not on screen');
+      const box = await reveal(page, slider);
       await page.mouse.move(box.x + 4, box.y + box.height / 2);
       await page.mouse.down();
       for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 4 + (i * box.width * 0.6) / 10, box.y + box.height / 2);

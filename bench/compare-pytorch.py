@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Runs bench's elementwise workloads with PyTorch CPU (one thread, float32, as issue 7's reference)
+and prints them next to `npm run bench`'s JSON lines, with the ratio LossLab / PyTorch, in one run.
+
+Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
+An optional developer tool, not a test. Shapes follow bench/workloads.ts.
+"""
+import json
+import subprocess
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    print("PyTorch is not installed for this python3 (install Debian's python3-torch); nothing to compare.")
+    sys.exit(0)
+
+torch.set_num_threads(1)
+DT = torch.float32
+
+
+def median_ms(step, runs=9):
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t) * 1e3)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def qfl():
+    g = torch.Generator().manual_seed(1)
+    n, c = 20000, 80
+    pred = (torch.randn(n, c, generator=g, dtype=DT) * 2).requires_grad_()
+    label = torch.full((n,), c, dtype=torch.long)
+    score = torch.zeros(n, dtype=DT)
+    pos = torch.rand(n, generator=g) < 0.25
+    label[pos] = torch.randint(0, c, (int(pos.sum()),), generator=g)
+    score[pos] = torch.rand(int(pos.sum()), generator=g, dtype=DT)
+
+    def step():
+        pred.grad = None
+        sig = pred.sigmoid()
+        loss = F.binary_cross_entropy_with_logits(pred, torch.zeros_like(pred), reduction='none') * sig.pow(2)
+        idx = pos.nonzero().squeeze(1)
+        lab = label[idx]
+        sf = score[idx] - sig[idx, lab]
+        loss[idx, lab] = F.binary_cross_entropy_with_logits(pred[idx, lab], score[idx], reduction='none') * sf.abs().pow(2)
+        loss.sum(1).mean().backward()
+    return step
+
+
+def focal():
+    g = torch.Generator().manual_seed(2)
+    pred = (torch.randn(20000, 80, generator=g, dtype=DT) * 2).requires_grad_()
+    target = (torch.rand(20000, 80, generator=g) < 0.02).to(DT)
+
+    def step():
+        pred.grad = None
+        p = pred.sigmoid()
+        ce = F.binary_cross_entropy_with_logits(pred, target, reduction='none')
+        pt = p * target + (1 - p) * (1 - target)
+        at = 0.25 * target + 0.75 * (1 - target)
+        (at * ce * (1 - pt) ** 2).mean().backward()
+    return step
+
+
+def dfl():
+    g = torch.Generator().manual_seed(3)
+    pred = (torch.randn(32000, 17, generator=g, dtype=DT) * 2).requires_grad_()
+    label = torch.rand(32000, generator=g, dtype=DT) * 15.99
+
+    def step():
+        pred.grad = None
+        left = label.long()
+        right = left + 1
+        wl = right.to(DT) - label
+        wr = label - left.to(DT)
+        (F.cross_entropy(pred, left, reduction='none') * wl + F.cross_entropy(pred, right, reduction='none') * wr).mean().backward()
+    return step
+
+
+def giou():
+    g = torch.Generator().manual_seed(4)
+
+    def boxes(n):
+        xy = torch.rand(n, 2, generator=g, dtype=DT) * 600
+        wh = 4 + torch.rand(n, 2, generator=g, dtype=DT) * 200
+        return torch.cat([xy, xy + wh], 1)
+    pred = boxes(32000).requires_grad_()
+    target = boxes(32000)
+
+    def step():
+        pred.grad = None
+        lt = torch.max(pred[:, :2], target[:, :2])
+        rb = torch.min(pred[:, 2:], target[:, 2:])
+        wh = (rb - lt).clamp(min=0)
+        overlap = wh[:, 0] * wh[:, 1]
+        a1 = (pred[:, 2] - pred[:, 0]) * (pred[:, 3] - pred[:, 1])
+        a2 = (target[:, 2] - target[:, 0]) * (target[:, 3] - target[:, 1])
+        union = (a1 + a2 - overlap).clamp(min=1e-7)
+        elt = torch.min(pred[:, :2], target[:, :2])
+        erb = torch.max(pred[:, 2:], target[:, 2:])
+        ewh = (erb - elt).clamp(min=0)
+        enclose = (ewh[:, 0] * ewh[:, 1]).clamp(min=1e-7)
+        giou = overlap / union - (enclose - union) / enclose
+        (1 - giou).mean().backward()
+    return step
+
+
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou}
+
+
+def main():
+    names = sys.argv[1:] or list(TORCH)
+    bench_names = [v for n in names for v in (n, n + '_2t')]
+    out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *bench_names], capture_output=True, text=True)
+    ours = {}
+    for line in out.stdout.splitlines():
+        try:
+            row = json.loads(line)
+            ours[row['workload']] = row
+        except (ValueError, KeyError):
+            pass
+    print(f"{'workload':<12} {'threads':>7} {'losslab ms':>11} {'pytorch ms':>11} {'ratio':>7}")
+    for name in names:
+        torch_ms = median_ms(TORCH[name]())
+        for key in (name, name + '_2t'):
+            row = ours.get(key)
+            if row is None:
+                print(f"{key:<12} {'?':>7} {'missing':>11} {torch_ms:>11.2f} {'':>7}")
+                continue
+            print(f"{key:<12} {row['threads']:>7} {row['median_ms']:>11.2f} {torch_ms:>11.2f} {row['median_ms'] / torch_ms:>7.2f}")
+
+
+if __name__ == '__main__':
+    main()

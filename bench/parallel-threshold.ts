@@ -1,0 +1,52 @@
+/**
+ * Measures where the 2-thread pool starts to beat one thread, for src/node/parallel/threshold.ts:
+ * qfl and giou (the cheapest and a typical per-element cost) forward + backward at growing sizes,
+ * median of 31 runs each. Prints one JSON line per size with both medians.
+ * Run: node --import tsx bench/parallel-threshold.ts
+ */
+import { giouLoss } from '../src/core/losses/giou';
+import { qualityFocalLoss } from '../src/core/losses/qfl';
+import { parallelLosses } from '../src/node/parallel/losses';
+import { ParallelPool, ready } from '../src/node/parallel/pool';
+import { sharedFloat64 } from '../src/node/parallel/shared';
+
+function median(run: () => unknown, runs = 31): number {
+  for (let i = 0; i < 5; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    run();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[runs >> 1];
+}
+
+async function main(): Promise<void> {
+  const pool = await ready(new ParallelPool(2));
+  const parallel = parallelLosses(pool, { minElements: 0 });
+  for (const elements of [2_000, 8_000, 16_000, 32_000, 64_000, 128_000, 512_000]) {
+    const C = 80;
+    const n = Math.max(1, Math.round(elements / C));
+    const pred = { shape: [n, C], data: sharedFloat64(n * C).map((_, i) => Math.sin(i) * 4) };
+    const label = { shape: [n], data: sharedFloat64(n).map((_, i) => i % (C + 1)) };
+    const score = { shape: [n], data: sharedFloat64(n).map((_, i) => (i % 7) / 7) };
+    const qfl = (f: typeof qualityFocalLoss) => () => f(pred, { label, score }, { grad: true });
+    const m = Math.max(1, Math.round(elements / 4));
+    const boxes = (shift: number) => ({ shape: [m, 4], data: sharedFloat64(m * 4).map((_, i) => (i % 4 < 2 ? 10 * (i % 13) : 10 * (i % 13) + 20 + shift)) });
+    const a = boxes(0);
+    const b = boxes(3);
+    const giou = (f: typeof giouLoss) => () => f(a, b, { grad: true });
+    console.log(
+      JSON.stringify({
+        elements,
+        qfl_1t_ms: median(qfl(qualityFocalLoss)),
+        qfl_2t_ms: median(qfl(parallel.qualityFocalLoss)),
+        giou_1t_ms: median(giou(giouLoss)),
+        giou_2t_ms: median(giou(parallel.giouLoss)),
+      }),
+    );
+  }
+  await pool.close();
+}
+
+void main();

@@ -1,0 +1,123 @@
+/**
+ * Issue 7's workloads: the elementwise losses on the parallel pool (2 threads), loading a 200 MB
+ * float32 .npy, and streaming QFL over a 2 GB .npy export. The large files are generated into the
+ * OS temp folder at bench time (never into the repository) and deleted afterwards.
+ */
+import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBytes } from '../src/core/io';
+import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
+import { parallelLosses } from '../src/node/parallel/losses';
+import { ParallelPool, ready } from '../src/node/parallel/pool';
+import { sharedFloat64 } from '../src/node/parallel/shared';
+import { openNpyWriter } from '../src/node/stream/npyWriter';
+import { runQflStream } from '../src/node/stream/qflStream';
+import { qualityFocalLoss } from '../src/core/losses/qfl';
+import { gaussian, seededRandom } from '../test/helpers/random';
+import type { Workload } from './workloads';
+
+export interface ScaleWorkload extends Workload {
+  readonly threads?: number;
+  /** Awaited before timing (the pool's workers starting). */
+  readonly ready?: Promise<unknown>;
+  /** Runs after timing (deletes generated files). */
+  readonly cleanup?: () => void;
+}
+
+/** The same workload with its typed arrays moved into SharedArrayBuffers and the losses on a 2-thread pool. */
+export function onPool(make: (losses: ReturnType<typeof parallelLosses>, share: (a: Float64Array) => Float64Array) => Workload): () => ScaleWorkload {
+  return () => {
+    const pool = new ParallelPool(2);
+    const share = (a: Float64Array): Float64Array => {
+      const shared = sharedFloat64(a.length);
+      shared.set(a);
+      return shared;
+    };
+    const workload = make(parallelLosses(pool), share);
+    return { ...workload, threads: pool.threads, ready: ready(pool) };
+  };
+}
+
+function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), 'losslab-bench-'));
+}
+
+/** A float32 (rows, cols) .npy of seeded gaussians, written chunk by chunk. */
+function writeGaussianNpy(path: string, rows: number, cols: number, seed: number): void {
+  const writer = openNpyWriter(path, '<f4', [rows, cols]);
+  const random = seededRandom(seed);
+  const chunkRows = Math.max(1, Math.floor((8 * 2 ** 20) / cols));
+  try {
+    for (let start = 0; start < rows; start += chunkRows) {
+      const count = Math.min(chunkRows, rows - start) * cols;
+      writer.append(Float32Array.from(gaussian(random, count, 2)));
+    }
+  } finally {
+    writer.close();
+  }
+}
+
+export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
+  load_npy_200mb() {
+    const dir = scratchDir();
+    const path = join(dir, 'pred.npy');
+    const cols = 80;
+    const rows = Math.floor((200 * 2 ** 20) / (4 * cols));
+    writeGaussianNpy(path, rows, cols, 11);
+    return {
+      gradBytes: 0,
+      // What `load("pred.npy")` does in the kernel: read with progress, parse (a view, no copy).
+      step: () => loadBytes(readFileWithProgress(path, () => undefined), 'pred.npy'),
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  qfl_stream_2gb() {
+    const classes = 80;
+    const rows = Math.floor((2 * 2 ** 30) / (4 * classes));
+    const dir = scratchDir();
+    const free = statfsSync(dir).bavail * statfsSync(dir).bsize;
+    if (free < 3 * 2 ** 30) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`qfl_stream_2gb: needs 3 GB free in ${tmpdir()}, has ${(free / 2 ** 30).toFixed(1)} GB`);
+    }
+    const files = { pred: join(dir, 'pred.npy'), label: join(dir, 'label.npy'), score: join(dir, 'score.npy') };
+    writeGaussianNpy(files.pred, rows, classes, 12);
+    const random = seededRandom(13);
+    const label = openNpyWriter(files.label, '<f4', [rows]);
+    const score = openNpyWriter(files.score, '<f4', [rows]);
+    const chunk = 1 << 20;
+    for (let start = 0; start < rows; start += chunk) {
+      const count = Math.min(chunk, rows - start);
+      const l = new Float32Array(count).fill(classes);
+      const s = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        if (random() < 0.25) {
+          l[i] = Math.floor(random() * classes);
+          s[i] = random();
+        }
+      }
+      label.append(l);
+      score.append(s);
+    }
+    label.close();
+    score.close();
+    return {
+      gradBytes: 0,
+      // Forward only: a 2 GB export's gradient would itself be 4 GB of float64.
+      step: () => runQflStream(files, { beta: 2, chunkRows: 8192 }),
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
+  },
+  /** The in-memory reference for the stream's throughput: the same QFL forward on 8192 × 80 rows. */
+  qfl_forward_inmemory_8192() {
+    const random = seededRandom(14);
+    const n = 8192;
+    const classes = 80;
+    const pred = { shape: [n, classes], data: gaussian(random, n * classes, 2) };
+    const label = new Float64Array(n).fill(classes);
+    const score = new Float64Array(n);
+    const target = { label: { shape: [n], data: label }, score: { shape: [n], data: score } };
+    return { gradBytes: 0, step: () => qualityFocalLoss(pred, target, { beta: 2 }) };
+  },
+};
