@@ -58,6 +58,12 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
+  // The parallel pool's worker thread, started by the kernel and the CLI from next to their bundles.
+  {
+    ...nodeCjs,
+    entryPoints: ['src/node/parallel/worker.ts'],
+    outfile: join(outdir, 'parallelWorker.js'),
+  },
   {
     ...common,
     entryPoints: ['src/cli/losslab.ts'],

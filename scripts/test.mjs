@@ -18,7 +18,8 @@ if (files.length === 0) {
   console.error('scripts/test.mjs: no *.test.ts files found under test/');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+const setup = new URL('../test/helpers/setup.ts', import.meta.url).href;
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', setup, '--test', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);

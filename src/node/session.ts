@@ -1,14 +1,47 @@
+import { isAbsolute, resolve } from 'node:path';
 import { Session, type SessionOptions } from '../core/language/session';
 import { createFileLoader } from './loadFile';
+import { parallelLosses } from './parallel/losses';
+import { ParallelPool } from './parallel/pool';
+import { createQflStreamHost } from './stream/qflStreamHost';
+
+export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'stream' | 'losses'> {
+  /**
+   * The worker pool that large losses are split across (inputs above PARALLEL_MIN_ELEMENTS; smaller
+   * ones stay on the calling thread): by default one pool shared by every session of the process,
+   * started on first use; `null` keeps every loss on the calling thread.
+   */
+  readonly pool?: ParallelPool | null;
+}
+
+let processPool: ParallelPool | undefined;
+
+/** The process's shared pool, started (warmed) on first use. Its workers never keep the process alive. */
+export function sharedPool(): ParallelPool {
+  if (processPool === undefined) {
+    processPool = new ParallelPool();
+    processPool.warm();
+  }
+  return processPool;
+}
 
 /**
- * A kernel session for a notebook on disk: `load("x.npz")` reads relative to `baseDir` (the
- * notebook's folder) and gives each array as a mathjs matrix of float64, as in the VS Code kernel.
+ * A kernel session for a notebook on disk, as in the VS Code kernel: `load("x.npz")` reads relative
+ * to `baseDir` (the notebook's folder) and gives each array as a mathjs matrix of float64,
+ * `qfl_stream(…)` streams .npy files relative to it, and the elementwise losses run on the pool.
  */
-export function createNodeSession(baseDir: string, options: Omit<SessionOptions, 'load'> = {}): Session {
+export function createNodeSession(baseDir: string, options: NodeSessionOptions = {}): Session {
+  const { pool: requested, ...sessionOptions } = options;
+  const pool = requested === undefined ? sharedPool() : requested;
+  const losses = pool === null ? undefined : parallelLosses(pool);
   const session: Session = new Session({
-    ...options,
+    ...sessionOptions,
     load: createFileLoader(baseDir, (nested) => session.math.matrix(nested as number[])),
+    stream: createQflStreamHost({
+      resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
+      ...(losses !== undefined ? { qualityFocalLoss: losses.qualityFocalLoss } : {}),
+    }),
+    ...(losses !== undefined ? { losses } : {}),
   });
   return session;
 }

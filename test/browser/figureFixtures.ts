@@ -16,6 +16,13 @@ export interface FigureFixture {
 
 export const FIXTURE_DIR = 'test/fixtures/figures';
 
+/** A tiny GFL head output: cls (4, 2), reg (4, 4·17) with a peaked bin per side, points on a stride-8 grid. */
+const DETECTOR_DATA = [
+  'bins_row = [0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]',
+  'reg_row = concat(bins_row, bins_row, bins_row, bins_row)',
+  'data = {cls: [[2, -1], [-1, 1.5], [-3, -2], [-2, -4]], reg: [reg_row, reg_row, reg_row, reg_row], points: [[4, 4], [12, 4], [4, 12], [12, 12]], labels: [0, 1, 2, 2], gt_boxes: [[-12, -12, 20, 20], [0, -8, 28, 20], [0, 0, 0, 0], [0, 0, 0, 0]]}',
+].join('\n');
+
 export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
   'curves-sliders': ['beta = 2', 'y0 = 0.7', 'plot(qfl(s, y0, beta), s, 0.001, 0.999, {points: 1000, grad: true, sliders: {beta: [0, 4, 0.1], y0: [0, 1, 0.05]}, title: "QFL and its gradient"})'],
   curves: ['plot([focal(p, 1, 0.25, 0), focal(p, 1, 0.25, 2), focal(p, 1, 0.25, 5)], p, 0.01, 0.99, {points: 99, names: ["gamma 0", "gamma 2", "gamma 5"], x_label: "p", y_label: "focal loss"})'],
@@ -24,6 +31,11 @@ export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
   histogram: ['v = [0.1, 0.22, 0.25, 0.3, 0.5, 0.55, 0.58, 0.41, 0.45, 0.9, 0.95, 0.99]', 'hist(v, {bins: 5, range: [0, 1], x_label: "IoU"})'],
   scatter: ['e = [[1, 0.1], [0.9, 0.3], [-0.2, 1], [-0.1, 0.8], [-1, -0.2], [-0.7, -0.6]]', 'scatter(e, {labels: [0, 0, 1, 1, 2, 2], normalize: true, centres: [[1, 0], [0, 1], [-1, 0]], margin: 0.3, title: "embeddings"})'],
   table: ['table({loss: [0.5, 2.5, 0.1, 1.5], iou: [0.9, 0.2, 0.95, 0.4]}, {by: "loss", k: 3, title: "hardest anchors"})'],
+  margins: ['margins_plot({m_arc: 0.5, m_cos: 0.35, m_sphere: 4, points: 181})'],
+  // A 2 × 2 level of stride 8 with two positives (classes 0 and 1) and two background anchors.
+  'anchor-map': [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'anchor_map(g, data, {stride: 8, component: "total", title: "loss per anchor"})'],
+  sides: [DETECTOR_DATA, 'sides(data, 1, {stride: 8, title: "anchor 1"})'],
+  calibration: [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'calibration(g, data, {title: "score vs IoU"})'],
 };
 
 /** Runs a fixture's cells in a fresh session and returns the last figure. */

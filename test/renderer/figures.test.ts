@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { readFixtures, type FigureFixture } from '../browser/figureFixtures';
 import { openHarness, renderFigure, type HarnessSession } from '../browser/session';
+import { Session } from '../../src/core/language/session';
 
 // Every figure kind, drawn by the real renderer bundle in headless Chromium, checked for what a
 // user sees: traces, their points, axis titles, highlights and colours. Screenshots go to
@@ -55,7 +56,7 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
 
   it('draws every fixture kind and saves a screenshot of each', async () => {
     const kinds = new Set([...fixtures.values()].map((f) => f.spec.kind));
-    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table']) assert.ok(kinds.has(kind as never), kind);
+    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table', 'anchor-map', 'distribution-grid', 'calibration']) assert.ok(kinds.has(kind as never), kind);
     for (const name of fixtures.keys()) {
       const svg = await session.page.$$(`#output-${name} .main-svg`);
       assert.ok(svg.length > 0, `${name} has a plotly SVG`);
@@ -149,6 +150,56 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
     for (const column of ['index', 'loss', 'iou']) assert.ok(text.includes(column), `${column} in ${text}`);
     // by loss, largest first, k = 3: rows 1 (2.5), 3 (1.5), 0 (0.5); row 2 (0.1) is left out.
     assert.ok(text.includes('2.5') && text.includes('1.5') && text.includes('0.5') && !text.includes('0.95'), text);
+  });
+
+  it('margin curves: softmax, SphereFace, CosFace and ArcFace target logits over θ', async () => {
+    const d = await drawn(session.page, 'margins');
+    const lines = d.data.filter((t) => t.type === 'scatter' && t.x === 181);
+    assert.equal(lines.length, 4, JSON.stringify(d.data));
+    assert.ok(d.titles.includes('θ'), JSON.stringify(d.titles));
+    assert.ok(d.traces.filter((t) => t.layer === 'scatterlayer' && t.paths === 1).length >= 4);
+  });
+
+  it('anchor map: the level laid out on its 2 × 2 grid, the cells adding up to the GFL loss', async () => {
+    const d = await drawn(session.page, 'anchor-map');
+    assert.equal(d.data[0].type, 'heatmap');
+    const z = await session.page.evaluate(() => {
+      const graph = document.querySelector('#output-anchor-map .losslab-plot') as HTMLElement & { data: { z?: (number | null)[][] }[] };
+      return graph.data[0].z ?? [];
+    });
+    assert.deepEqual([z.length, z[0]?.length], [2, 2]);
+    const session2 = new Session();
+    for (const cell of fixture('anchor-map').cells) {
+      const errors = session2.runCell(cell).filter((o) => o.kind === 'error');
+      assert.deepEqual(errors, [], cell);
+    }
+    const total = z.flat().reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    const loss = (session2.scope.get('g') as { loss: number }).loss;
+    assert.ok(Math.abs(total - loss) <= 1e-12 * Math.max(1, loss), `${total} vs ${loss}`);
+  });
+
+  it('side distributions: four panels (l, t, r, b) of 17 bins each', async () => {
+    const d = await drawn(session.page, 'sides');
+    const bars = d.data.filter((t) => t.type === 'bar');
+    assert.ok(bars.length >= 4, JSON.stringify(d.data));
+    const perPanel = await session.page.evaluate(() =>
+      Array.from(document.querySelectorAll('#output-sides .barlayer .trace')).map((t) => t.querySelectorAll('.point').length),
+    );
+    // Each panel: 17 bars of the distribution, plus its two target bins highlighted (a positive anchor).
+    assert.deepEqual([...perPanel].sort((a, b) => a - b), [2, 2, 2, 2, 17, 17, 17, 17]);
+    // Anchor 1 sits at (12, 4) px = (1.5, 0.5) strides inside the box (0, −8, 28, 20) px = (0, −1, 3.5, 2.5):
+    // its targets are l = 1.5, t = 1.5, r = 2, b = 2 bins, by hand.
+    for (const [side, target] of [['l', '1.5'], ['t', '1.5'], ['r', '2'], ['b', '2']]) {
+      assert.ok(d.text.includes(`${side} (gt ${target})`), `panel ${side} with target ${target} in ${d.text}`);
+    }
+  });
+
+  it('calibration: one point per positive anchor and the diagonal', async () => {
+    const d = await drawn(session.page, 'calibration');
+    const points = await session.page.evaluate(() => document.querySelectorAll('#output-calibration .scatterlayer .point').length);
+    assert.ok(points >= 2, `${points} points`);
+    assert.ok(d.traces.some((t) => t.layer === 'scatterlayer' && t.paths === 1), 'the diagonal');
+    assert.ok(d.titles.some((t) => t.includes('IoU')));
   });
 
   it('re-colours every figure when the theme changes, without reloading', async () => {

@@ -3,11 +3,6 @@ import { bbox2distance, boxOverlaps, distance2bbox, type OverlapMode } from '../
 import { binCount, integral, type BinConvention, type BinSpec } from '../distributions';
 import { InputError, describeValue } from '../errors';
 import { arcFaceLoss, type ArcFaceForm } from '../losses/arcface';
-import { distributionFocalLoss } from '../losses/dfl';
-import { sigmoidFocalLoss } from '../losses/focal';
-import { gflHeadLoss } from '../losses/gfl';
-import { giouLoss } from '../losses/giou';
-import { qualityFocalLoss } from '../losses/qfl';
 import { tripletMarginLoss } from '../losses/triplet';
 import type { LossResult } from '../losses/types';
 import { batchAll, batchHard, semiHardTriplets, tripletCensus } from '../mining';
@@ -15,6 +10,7 @@ import type { DistanceKind } from '../distances';
 import { logSumExp, sigmoid, softplus } from '../numerics';
 import type { Reduction } from '../reduction';
 import { toNested, type Tensor } from '../tensor';
+import type { LossKernels, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
 import { SCALAR_FUNCTIONS_BY_NAME } from './scalars';
 import { isMatrixLike, valueToTensor } from './values';
@@ -26,6 +22,10 @@ export interface LanguageContext {
   readonly load: (path: string) => Record<string, unknown>;
   /** The notebook's default meaning of `reg_max` (setting losslab.dfl.binConvention), if any. */
   readonly binConvention?: BinConvention;
+  /** The loss kernels the loss functions call: the core's, or a host's faster drop-ins. */
+  readonly losses: LossKernels;
+  /** Streams QFL over .npy files; provided by the host (there is no file access in the core). */
+  readonly stream: QflStreamHost;
 }
 
 /** A function a cell can call, with the documentation completion, signature help and hovers show. */
@@ -208,6 +208,13 @@ const GFL_OPTIONS: readonly OptionSpec[] = [
   { key: 'loss_weight', type: 'any', description: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
 ];
 
+const QFL_STREAM_OPTIONS: readonly OptionSpec[] = [
+  QFL_OPTIONS[0],
+  QFL_OPTIONS[2],
+  { key: 'reduction', type: 'string', default: 'mean', values: ['mean', 'sum'], description: "'mean' over the N rows' class-summed losses, or 'sum'" },
+  { key: 'chunk_rows', type: 'number', description: 'rows per chunk (default: about 16 MB of float64 pred)' },
+];
+
 function labelConvention(options: OptionValues): 'background-last' | 'background-first' {
   return options.background === 'first' ? 'background-first' : 'background-last';
 }
@@ -240,11 +247,11 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 4,
     options: FOCAL_OPTIONS,
     example: 'r = focal([[2, -1], [0.5, 3]], [[1, 0], [0, 1]], {alpha: 0.25, gamma: 2})',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       if (isScalar(args[0])) return scalarForm('focal', args);
       const { positional, options } = splitOptions('focal', args, [2]);
       const o = readOptions('focal', options, FOCAL_OPTIONS);
-      const result = sigmoidFocalLoss(tensorArg('focal', 'pred', positional[0]), tensorArg('focal', 'target', positional[1]), {
+      const result = losses.sigmoidFocalLoss(tensorArg('focal', 'pred', positional[0]), tensorArg('focal', 'target', positional[1]), {
         ...reductionOf(o),
         ...(o.alpha !== undefined ? { alpha: o.alpha as number } : {}),
         ...(o.gamma !== undefined ? { gamma: o.gamma as number } : {}),
@@ -262,7 +269,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 4,
     options: QFL_OPTIONS,
     example: 'r = qfl([[1.2, -0.3, 0.1]], [1], [0.8], {beta: 2})',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       if (isScalar(args[0])) return scalarForm('qfl', args);
       const { positional, options } = splitOptions('qfl', args, [2, 3]);
       const o = readOptions('qfl', options, QFL_OPTIONS);
@@ -271,7 +278,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         positional.length >= 3
           ? { label: tensorArg('qfl', 'label', positional[1]), score: tensorArg('qfl', 'score', positional[2]) }
           : { dense: tensorArg('qfl', 'target', positional[1]) };
-      const result = qualityFocalLoss(pred, target, {
+      const result = losses.qualityFocalLoss(pred, target, {
         ...reductionOf(o),
         ...(o.beta !== undefined ? { beta: o.beta as number } : {}),
         ...(o.activated !== undefined ? { activated: o.activated as boolean } : {}),
@@ -298,7 +305,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
       const { positional, options } = splitOptions('dfl', args, [2]);
       const o = readOptions('dfl', options, [...BIN_OPTIONS, ...REDUCTION_OPTIONS]);
       const pred = tensorArg('dfl', 'pred', positional[0]);
-      const result = distributionFocalLoss(pred, tensorArg('dfl', 'target', positional[1]), {
+      const result = context.losses.distributionFocalLoss(pred, tensorArg('dfl', 'target', positional[1]), {
         ...reductionOf(o),
         bins: binSpec('dfl', o, pred.shape[1] ?? 0, context.binConvention),
         grad: true,
@@ -319,10 +326,10 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 3,
     options: [{ key: 'eps', type: 'number', default: 1e-7, description: 'floor of the union and the enclosing area' }, ...REDUCTION_OPTIONS],
     example: 'r = giou([[0, 0, 2, 2]], [[1, 1, 3, 3]])',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       const { positional, options } = splitOptions('giou', args, [2]);
       const o = readOptions('giou', options, [{ key: 'eps', type: 'number', description: '' }, ...REDUCTION_OPTIONS]);
-      const result = giouLoss(tensorArg('giou', 'pred', positional[0]), tensorArg('giou', 'target', positional[1]), {
+      const result = losses.giouLoss(tensorArg('giou', 'pred', positional[0]), tensorArg('giou', 'target', positional[1]), {
         ...reductionOf(o),
         ...(o.eps !== undefined ? { eps: o.eps as number } : {}),
         grad: true,
@@ -339,14 +346,14 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 2,
     options: GFL_OPTIONS,
     example: 'g = gfl(load("example-export.npz"), {stride: 8})',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       // data is itself a plain object: only a second argument can be the options.
       const { positional, options } = args.length >= 2 ? splitOptions('gfl', args, [1]) : { positional: args, options: undefined };
       const o = readOptions('gfl', options, GFL_OPTIONS);
       if (o.stride === undefined) throw new InputError('gfl', 'options.stride', "given: the level's stride in pixels", 'missing');
       const data = positional[0];
       const weights = o.loss_weight as Record<string, number> | undefined;
-      const result = gflHeadLoss(
+      const result = losses.gflHeadLoss(
         {
           cls: tensorArg('gfl', 'data.cls', field('gfl', data, 'cls')),
           reg: tensorArg('gfl', 'data.reg', field('gfl', data, 'reg')),
@@ -673,6 +680,39 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     call: (args, context) => {
       if (typeof args[0] !== 'string') throw new InputError('load', 'path', 'a string such as "outputs.npz"', describeValue(args[0]));
       return context.load(args[0]);
+    },
+  },
+  {
+    name: 'qfl_stream',
+    category: 'data',
+    signatures: ['qfl_stream(pred_path, label_path, score_path, {beta, background, reduction, chunk_rows})'],
+    summary:
+      'QFL over .npy exports too big to load: pred (N, C) logits, label (N) and score (N) are read chunk by chunk, with progress and memory bounded by the chunk. Returns {loss, rows, classes, chunks}; the loss equals qfl on the loaded arrays.',
+    minArgs: 3,
+    maxArgs: 4,
+    options: QFL_STREAM_OPTIONS,
+    example: 's = qfl_stream("data/stream-pred.npy", "data/stream-label.npy", "data/stream-score.npy", {beta: 2})',
+    call: (args, context) => {
+      const { positional, options } = splitOptions('qfl_stream', args, [3]);
+      const o = readOptions('qfl_stream', options, QFL_STREAM_OPTIONS);
+      const [pred, label, score] = (['pred_path', 'label_path', 'score_path'] as const).map((name, i) => {
+        const path = positional[i];
+        if (typeof path !== 'string') throw new InputError('qfl_stream', name, 'a string such as "pred.npy"', describeValue(path));
+        return path;
+      });
+      const request: QflStreamRequest = {
+        pred,
+        label,
+        score,
+        labelConvention: labelConvention(o),
+        ...(o.beta !== undefined ? { beta: o.beta as number } : {}),
+        ...(o.reduction !== undefined ? { reduction: o.reduction as 'mean' | 'sum' } : {}),
+        ...(o.chunk_rows !== undefined ? { chunkRows: o.chunk_rows as number } : {}),
+      };
+      const { loss, rows, classes, chunks } = context.stream(request);
+      const value: Record<string, unknown> = { loss, rows, classes, chunks };
+      Object.defineProperty(value, LOSS_MARK, { value: 'qfl_stream', enumerable: false });
+      return value;
     },
   },
 ];

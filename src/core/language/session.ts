@@ -5,6 +5,7 @@ import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figure
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { createFigureFunctions } from './figureFunctions';
 import { LANGUAGE_FUNCTIONS, lossName, type LanguageContext } from './functions';
+import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
 import { assertAllowed, createSandbox } from './sandbox';
 import { SCALAR_FUNCTIONS } from './scalars';
 import { LayeredScope } from './scope';
@@ -28,6 +29,13 @@ export interface SessionOptions {
    * losslab.dfl.binConvention); without it such a cell is an error, never a guess.
    */
   readonly binConvention?: BinConvention;
+  /**
+   * Replacements for the loss kernels behind focal, qfl, dfl, giou and gfl, with the core's
+   * signatures and values (the Node hosts pass the worker-thread pool's); the core's by default.
+   */
+  readonly losses?: Partial<LossKernels>;
+  /** Streams QFL over .npy files for `qfl_stream`; without it `qfl_stream` says it is unavailable. */
+  readonly stream?: QflStreamHost;
 }
 
 /** A user-defined function, kept as source and syntax tree for `grad` and slider recomputation. */
@@ -91,6 +99,11 @@ export class Session {
       load: (path) => {
         if (options.load === undefined) throw new InputError('load', 'path', 'loadable here (no file access in this context)', JSON.stringify(path));
         return options.load(path);
+      },
+      losses: withCoreKernels(options.losses),
+      stream: (request) => {
+        if (options.stream === undefined) throw new InputError('qfl_stream', 'pred_path', 'streamable here (no file access in this context)', JSON.stringify(request.pred));
+        return options.stream(request);
       },
     };
     const imports: Record<string, unknown> = {};

@@ -1,7 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Session, type CellOutput } from '../../core/language/session';
+import { parallelLosses } from '../../node/parallel/losses';
+import { ParallelPool } from '../../node/parallel/pool';
+import { createQflStreamHost } from '../../node/stream/qflStreamHost';
 import { KERNEL_DATA_ENV } from './kernelChannel';
-import { createLoader } from './kernelLoad';
+import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernelLoad';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
 
 /**
@@ -25,7 +28,7 @@ function connect(): { port: Port; init: KernelWorkerData } {
   const data = process.env[KERNEL_DATA_ENV];
   if (send === undefined || data === undefined) throw new Error('kernelWorker.js must be started by the LossLab kernel (KernelProcess)');
   // The host is gone: nothing can use this kernel any more.
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => void pool.close().finally(() => process.exit(0)));
   return { port: { post: (m) => void send(m), listen: (l) => process.on('message', l) }, init: JSON.parse(data) as KernelWorkerData };
 }
 
@@ -36,6 +39,12 @@ let currentId = -1;
 
 const post = (message: WorkerMessage): void => port.post(message);
 
+// Large losses are split across the cores. The workers start now, while the kernel waits for its
+// first cell, so that they are online when a large loss arrives; small losses stay on this thread.
+const pool = new ParallelPool();
+pool.warm();
+const losses = parallelLosses(pool);
+
 const session: Session = new Session({
   elementCap: init.elementCap,
   ...(init.binConvention !== undefined ? { binConvention: init.binConvention } : {}),
@@ -44,6 +53,16 @@ const session: Session = new Session({
     isTrusted: () => trusted,
     math: () => session.math,
     onProgress: (progress) => post({ type: 'progress', id: currentId, ...progress }),
+  }),
+  losses,
+  // Streams report progress as a load does (the host shows the same cancellable bar); cancelling
+  // stops the kernel, since a cell runs synchronously and cannot hear a message until it ends.
+  stream: createQflStreamHost({
+    resolvePath: (request) => resolveLoadPath(request, init.folder, trusted),
+    qualityFocalLoss: losses.qualityFocalLoss,
+    onProgress: (progress) => {
+      if (progress.totalBytes > PROGRESS_THRESHOLD_BYTES) post({ type: 'progress', id: currentId, ...progress });
+    },
   }),
 });
 

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { blockCount, runBlocks, type BlockedTask } from './tasks';
-import type { WorkerRequest } from './worker';
+import type { WorkerRequest, WorkerStart } from './worker';
 
 /** A worker that makes no progress for this long is taken for dead: the pool closes and the caller recomputes. */
 const STALL_MS = 30_000;
@@ -36,8 +36,12 @@ export class ParallelPool {
   /** Threads that share a task: the caller plus the workers. */
   readonly threads: number;
   private workers: Worker[] = [];
-  /** Workers that have started: a task goes only to those, since one still starting may need the caller's event loop. */
-  private online = 0;
+  /**
+   * One word per worker, set by the worker itself once it listens: a task goes only to those. The
+   * flag is shared memory, so a synchronous host (the CLI runs a whole notebook without yielding)
+   * sees workers come online without its event loop turning.
+   */
+  private readonly listening: Int32Array;
   private broken = false;
   /** Tasks that were split across more than one thread (tests check that the parallel path ran). */
   sharedTasks = 0;
@@ -45,23 +49,23 @@ export class ParallelPool {
   /** @param threads total threads including the caller's (default: every core); 1 means no workers. */
   constructor(threads = availableParallelism(), private readonly script = workerScript()) {
     this.threads = script === undefined ? 1 : Math.max(1, Math.floor(threads));
+    this.listening = new Int32Array(new SharedArrayBuffer(4 * Math.max(this.threads - 1, 1)));
   }
 
   /**
-   * Starts the workers. Tasks run on the calling thread alone until they are online (which needs
-   * the caller's event loop to turn), so a host should warm the pool when it starts.
+   * Starts the workers. Tasks run on the calling thread alone until they are online (tens of
+   * milliseconds), so a host should warm the pool when it starts.
    */
   warm(): void {
     while (!this.broken && this.workers.length < this.threads - 1) {
       const script = this.script as string;
+      const workerData: WorkerStart = { listening: this.listening, index: this.workers.length };
       // The source needs tsx, whose `--import` hooks a worker's entry script does not get in Node 20.
       const worker = script.endsWith('.ts')
-        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true })
-        : new Worker(script);
+        ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, { eval: true, workerData })
+        : new Worker(script, { workerData });
       // An idle pool must not keep the process (the CLI, a test) alive.
       worker.unref();
-      // 'online' comes before the script has loaded; the worker says when it listens.
-      worker.once('message', () => this.online++);
       worker.on('error', () => (this.broken = true));
       this.workers.push(worker);
     }
@@ -75,7 +79,8 @@ export class ParallelPool {
   run(blocked: BlockedTask): boolean {
     const blocks = blockCount(blocked);
     this.warm();
-    const parts = Math.min(this.broken ? 1 : this.online + 1, blocks);
+    const live = this.broken ? [] : this.workers.filter((_, i) => Atomics.load(this.listening, i) === 1);
+    const parts = Math.min(live.length + 1, blocks);
     if (parts <= 1) {
       runBlocks(blocked, 0, blocks);
       return true;
@@ -86,7 +91,7 @@ export class ParallelPool {
     const bound = (part: number): number => Math.round((blocks * part) / parts);
     for (let part = 1; part < parts; part++) {
       const request: WorkerRequest = { blocked, first: bound(part), last: bound(part + 1), control };
-      this.workers[part - 1].postMessage(request);
+      live[part - 1].postMessage(request);
     }
     runBlocks(blocked, 0, bound(1));
     let pending = Atomics.load(control, 0);
@@ -103,13 +108,15 @@ export class ParallelPool {
 
   /** Whether every worker is online, so that a task uses all the threads. */
   isReady(): boolean {
-    return this.broken || this.online >= this.threads - 1;
+    if (this.broken) return true;
+    let online = 0;
+    for (let i = 0; i < this.workers.length; i++) online += Atomics.load(this.listening, i);
+    return online >= this.threads - 1;
   }
 
   /** Stops the workers; the pool then runs tasks on the calling thread only. */
   async close(): Promise<void> {
     this.broken = true;
-    this.online = 0;
     const workers = this.workers;
     this.workers = [];
     await Promise.all(workers.map((worker) => worker.terminate()));

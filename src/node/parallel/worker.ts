@@ -3,8 +3,14 @@
  * shared output arrays, then counts itself done on the shared control word and wakes the caller.
  * Bundled as dist/parallelWorker.js; under tsx the pool starts this file directly.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { runBlocks, type BlockedTask } from './tasks';
+
+/** What the pool starts a worker with: the shared word it sets once it listens. */
+export interface WorkerStart {
+  readonly listening: Int32Array;
+  readonly index: number;
+}
 
 /** What the pool posts: blocks [first, last) of a task, and the control words (pending, failed). */
 export interface WorkerRequest {
@@ -25,4 +31,5 @@ parentPort?.on('message', (request: WorkerRequest) => {
   Atomics.sub(control, 0, 1);
   Atomics.notify(control, 0);
 });
-parentPort?.postMessage('ready');
+const start = workerData as WorkerStart | undefined;
+if (parentPort !== null && start?.listening !== undefined) Atomics.store(start.listening, start.index, 1);

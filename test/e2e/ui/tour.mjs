@@ -240,8 +240,12 @@ async function main() {
       const input = page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: 15_000 });
       await shoot(page, '04-export-dialog');
-      await input.fill(target);
-      await page.keyboard.press('Enter');
+      // Typed, not filled: the simple dialog validates the path on its own input events.
+      await input.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(target, { delay: 5 });
+      await new Promise((r) => setTimeout(r, 500));
+      await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
       await waitUntil('the exported PNG', async () => ({ ok: existsSync(target) && readFileSync(target).length > 1000 }), 20_000);
       const bytes = readFileSync(target);
       if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('the exported file is not a PNG');
@@ -253,6 +257,7 @@ async function main() {
     });
 
     await check('the figure follows a switch to a dark theme', 60_000, async () => {
+      for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
       const light = await figureColours(page);
       const [lightBg, lightText] = [luminance(light.background), luminance(light.text)];
       if (!(lightBg > 0.6 && lightText < 0.4)) throw new Error(`the light theme's figure is not light: ${JSON.stringify(light)}`);

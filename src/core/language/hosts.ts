@@ -1,0 +1,60 @@
+import { distributionFocalLoss } from '../losses/dfl';
+import { sigmoidFocalLoss } from '../losses/focal';
+import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '../losses/gfl';
+import { giouLoss } from '../losses/giou';
+import { qualityFocalLoss, type LabelConvention } from '../losses/qfl';
+
+/**
+ * What a host may plug into a Session: faster loss kernels and the file streaming that only a host
+ * with a file system can do. The core itself stays pure (it runs in browsers too); the Node hosts
+ * (kernel worker, CLI) pass the worker-thread pool's drop-ins and a .npy streamer.
+ */
+
+/**
+ * The elementwise losses the language's loss functions call, with the core's signatures. A host's
+ * replacement must return the same values (the parallel pool's are bitwise equal per element).
+ */
+export interface LossKernels {
+  readonly qualityFocalLoss: typeof qualityFocalLoss;
+  readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
+  readonly distributionFocalLoss: typeof distributionFocalLoss;
+  readonly giouLoss: typeof giouLoss;
+  readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
+}
+
+/** The core's single-threaded kernels: the default, and the only choice in a browser. */
+export const CORE_LOSS_KERNELS: LossKernels = {
+  qualityFocalLoss,
+  sigmoidFocalLoss,
+  distributionFocalLoss,
+  giouLoss,
+  gflHeadLoss: (inputs, options) => gflHeadLoss(inputs, options),
+};
+
+/** The core kernels with a host's replacements laid over them. */
+export function withCoreKernels(replacements: Partial<LossKernels> = {}): LossKernels {
+  return { ...CORE_LOSS_KERNELS, ...replacements };
+}
+
+/** `qfl_stream(pred_path, label_path, score_path, {…})` as the host receives it: paths as written in the cell. */
+export interface QflStreamRequest {
+  /** (N, C) logits, (N) labels and (N) IoU scores: .npy files, read in row chunks. */
+  readonly pred: string;
+  readonly label: string;
+  readonly score: string;
+  readonly beta?: number;
+  readonly labelConvention?: LabelConvention;
+  readonly reduction?: 'mean' | 'sum';
+  readonly chunkRows?: number;
+}
+
+/** What the host returns: the reduced loss over every row, and how the files were read. */
+export interface QflStreamSummary {
+  readonly loss: number;
+  readonly rows: number;
+  readonly classes: number;
+  readonly chunks: number;
+}
+
+/** Streams QFL over files; provided by hosts with a file system. */
+export type QflStreamHost = (request: QflStreamRequest) => QflStreamSummary;
