@@ -3,6 +3,7 @@
  * float32 .npy, and streaming QFL over a 2 GB .npy export. The large files are generated into the
  * OS temp folder at bench time (never into the repository) and deleted afterwards.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { sharedFloat64 } from '../src/node/parallel/shared';
-import { openNpyWriter } from '../src/node/stream/npyWriter';
 import { runQflStream } from '../src/node/stream/qflStream';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { gaussian, seededRandom } from '../test/helpers/random';
@@ -43,19 +43,10 @@ function scratchDir(): string {
   return mkdtempSync(join(tmpdir(), 'losslab-bench-'));
 }
 
-/** A float32 (rows, cols) .npy of seeded gaussians, written chunk by chunk. */
-function writeGaussianNpy(path: string, rows: number, cols: number, seed: number): void {
-  const writer = openNpyWriter(path, '<f4', [rows, cols]);
-  const random = seededRandom(seed);
-  const chunkRows = Math.max(1, Math.floor((8 * 2 ** 20) / cols));
-  try {
-    for (let start = 0; start < rows; start += chunkRows) {
-      const count = Math.min(chunkRows, rows - start) * cols;
-      writer.append(Float32Array.from(gaussian(random, count, 2)));
-    }
-  } finally {
-    writer.close();
-  }
+/** Runs bench/generateExport.ts in a child process (see there why not in this one). */
+function generate(kind: 'gaussian' | 'qfl', path: string, rows: number, cols: number, seed: number): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generateExport.ts', kind, path, String(rows), String(cols), String(seed)], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`bench/generateExport.ts ${kind} ${path} failed (${result.status ?? result.signal})`);
 }
 
 export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
@@ -64,7 +55,7 @@ export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
     const path = join(dir, 'pred.npy');
     const cols = 80;
     const rows = Math.floor((200 * 2 ** 20) / (4 * cols));
-    writeGaussianNpy(path, rows, cols, 11);
+    generate('gaussian', path, rows, cols, 11);
     return {
       gradBytes: 0,
       // What `load("pred.npy")` does in the kernel: read with progress, parse (a view, no copy).
@@ -82,26 +73,7 @@ export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
       throw new Error(`qfl_stream_2gb: needs 3 GB free in ${tmpdir()}, has ${(free / 2 ** 30).toFixed(1)} GB`);
     }
     const files = { pred: join(dir, 'pred.npy'), label: join(dir, 'label.npy'), score: join(dir, 'score.npy') };
-    writeGaussianNpy(files.pred, rows, classes, 12);
-    const random = seededRandom(13);
-    const label = openNpyWriter(files.label, '<f4', [rows]);
-    const score = openNpyWriter(files.score, '<f4', [rows]);
-    const chunk = 1 << 20;
-    for (let start = 0; start < rows; start += chunk) {
-      const count = Math.min(chunk, rows - start);
-      const l = new Float32Array(count).fill(classes);
-      const s = new Float32Array(count);
-      for (let i = 0; i < count; i++) {
-        if (random() < 0.25) {
-          l[i] = Math.floor(random() * classes);
-          s[i] = random();
-        }
-      }
-      label.append(l);
-      score.append(s);
-    }
-    label.close();
-    score.close();
+    generate('qfl', dir, rows, classes, 12);
     return {
       gradBytes: 0,
       // Forward only: a 2 GB export's gradient would itself be 4 GB of float64.

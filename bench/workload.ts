@@ -2,6 +2,7 @@
  * Times one workload in a process of its own, so that the peak RSS it reports belongs to that
  * workload alone. Prints one JSON line.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ScaleWorkload } from './scaleWorkloads';
 import { workloads } from './workloads';
 
@@ -28,15 +29,21 @@ step(); // also the warm-up that lets the JIT compile the kernels before timing
 const allocatedBytes = process.memoryUsage().arrayBuffers - buffersBefore;
 for (let i = 0; i < 2; i++) step();
 const times: number[] = [];
+// The previous call's result is garbage but not yet collected: without a collection between calls
+// two results would overlap (a 200 MB load would count twice). Collected outside the timed span.
+gc?.();
+const hwmReset = resetPeakRss();
 let peakRss = process.memoryUsage().rss;
 for (let i = 0; i < runs; i++) {
+  gc?.();
   const start = process.hrtime.bigint();
   step();
   times.push(Number(process.hrtime.bigint() - start) / 1e6);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
-// maxRSS (KiB) is the kernel's own peak, which also catches transient allocations between samples.
-peakRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+// The kernel's high-water mark also catches transient allocations between samples; it was reset
+// after the warm-up calls, whose overlapping garbage would otherwise count.
+if (hwmReset) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
 times.sort((a, b) => a - b);
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 console.log(
@@ -53,4 +60,20 @@ console.log(
 );
 workload.cleanup?.();
 process.exit(0);
+}
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS (Linux ≥ 4.0); false where that is unavailable. */
+function resetPeakRss(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return highWaterRss() !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** VmHWM, the peak RSS since start or the last reset, in bytes. */
+function highWaterRss(): number | undefined {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match === null ? undefined : Number(match[1]) * 1024;
 }

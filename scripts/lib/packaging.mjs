@@ -23,6 +23,7 @@ export const REQUIRED_FILES = [
   'dist/extension.js',
   'dist/mathjax.js',
   'dist/kernelWorker.js',
+  'dist/parallelWorker.js',
   'dist/renderer.js',
   'samples/gfl-tour.lossnb',
   'samples/arcface-tour.lossnb',

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Session, type SessionOptions } from '../core/language/session';
 import { createFileLoader } from './loadFile';
-import { parallelLosses } from './parallel/losses';
+import { parallelLosses, type ParallelTuning } from './parallel/losses';
 import { ParallelPool } from './parallel/pool';
 import { createQflStreamHost } from './stream/qflStreamHost';
 
@@ -12,6 +12,8 @@ export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'strea
    * started on first use; `null` keeps every loss on the calling thread.
    */
   readonly pool?: ParallelPool | null;
+  /** The pool's thresholds (tests force the parallel path on small inputs); the measured ones by default. */
+  readonly tuning?: ParallelTuning;
 }
 
 let processPool: ParallelPool | undefined;
@@ -31,9 +33,9 @@ export function sharedPool(): ParallelPool {
  * `qfl_stream(…)` streams .npy files relative to it, and the elementwise losses run on the pool.
  */
 export function createNodeSession(baseDir: string, options: NodeSessionOptions = {}): Session {
-  const { pool: requested, ...sessionOptions } = options;
+  const { pool: requested, tuning, ...sessionOptions } = options;
   const pool = requested === undefined ? sharedPool() : requested;
-  const losses = pool === null ? undefined : parallelLosses(pool);
+  const losses = pool === null ? undefined : parallelLosses(pool, tuning);
   const session: Session = new Session({
     ...sessionOptions,
     load: createFileLoader(baseDir, (nested) => session.math.matrix(nested as number[])),

@@ -119,8 +119,24 @@ const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> =
  */
 const dependencyMemo = new WeakMap<MathNode, Map<string, boolean>>();
 
-function dependsOn(node: MathNode, variable: string, env: DiffEnvironment, locals: ReadonlyMap<string, Value>, seen: Set<string>): boolean {
-  const key = `${variable}|${[...locals].map(([name, value]) => (isDual(value) && value.d !== 0 ? name : '')).join(',')}`;
+/**
+ * The memo key of a set of locals: the variable and which locals carry a derivative. A locals map
+ * is shared by every node of the body it binds, so its key is built once per map, not per node.
+ */
+const localsKeys = new WeakMap<ReadonlyMap<string, Value>, string>();
+
+function localsKey(variable: string, locals: ReadonlyMap<string, Value>): string {
+  let key = localsKeys.get(locals);
+  if (key === undefined) {
+    key = variable;
+    for (const [name, value] of locals) key += isDual(value) && value.d !== 0 ? `|${name}` : '|';
+    localsKeys.set(locals, key);
+  }
+  return key;
+}
+
+function dependsOn(node: MathNode, variable: string, env: DiffEnvironment, locals: ReadonlyMap<string, Value>, seen: ReadonlySet<string>): boolean {
+  const key = localsKey(variable, locals);
   let memo = dependencyMemo.get(node);
   if (memo === undefined) {
     memo = new Map();
@@ -133,8 +149,12 @@ function dependsOn(node: MathNode, variable: string, env: DiffEnvironment, local
   return answer;
 }
 
-function computeDependsOn(node: MathNode, variable: string, env: DiffEnvironment, locals: ReadonlyMap<string, Value>, seen: Set<string>): boolean {
+const NO_LOCALS: ReadonlyMap<string, Value> = new Map();
+
+function computeDependsOn(node: MathNode, variable: string, env: DiffEnvironment, locals: ReadonlyMap<string, Value>, seen: ReadonlySet<string>): boolean {
   let found = false;
+  // Only a miss of the memo gets here (once per node and key per curve): copying is cheap.
+  const entered = new Set(seen);
   node.traverse((child) => {
     if (found) return;
     if (child.type === 'SymbolNode') {
@@ -146,18 +166,21 @@ function computeDependsOn(node: MathNode, variable: string, env: DiffEnvironment
       }
       if (name === variable) found = true;
       const user = env.userFunction(name);
-      if (user !== undefined && !seen.has(name)) {
-        seen.add(name);
-        if (dependsOn(user.body, variable, env, new Map(), seen)) found = true;
+      if (user !== undefined && !entered.has(name)) {
+        entered.add(name);
+        if (dependsOn(user.body, variable, env, NO_LOCALS, entered)) found = true;
       }
     }
   });
   return found;
 }
 
+/** The names a dependency search has entered; a search that finds a user function copies it. */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 function evaluate(node: MathNode, variable: string, env: DiffEnvironment, locals: ReadonlyMap<string, Value>, depth: number): Value {
   if (depth > 200) throw new DifferentiationError('grad: recursion deeper than 200 calls');
-  if (!dependsOn(node, variable, env, locals, new Set())) {
+  if (!dependsOn(node, variable, env, locals, NO_NAMES)) {
     const plain = new Map<string, unknown>();
     for (const [name, value] of locals) plain.set(name, isDual(value) ? value.v : value.constant);
     return constant(env.evaluateConstant(node, plain));

@@ -282,20 +282,38 @@ export class Session {
 
   /** The environment `grad` and curves differentiate in, over a given mathjs scope. */
   diffEnvironment(scope: ReadonlyMap<string, unknown>): DiffEnvironment {
+    // A curve evaluates constant subtrees at every point: one layer is reused (cleared each time)
+    // unless a constant's evaluation re-enters this environment.
+    let spare: LayeredScope | undefined;
     return {
       lookup: (name) => scope.get(name),
       userFunction: (name) => (scope.get(name) === this.scope.get(name) ? this.userFunctions.get(name) : undefined),
       evaluateConstant: (node, locals) => {
-        const layered = new LayeredScope(scope);
+        const layered = spare ?? new LayeredScope(scope);
+        spare = undefined;
+        layered.clear();
         for (const [name, value] of locals) layered.set(name, value);
-        return compiled(node).evaluate(layered) as unknown;
+        try {
+          return compiled(node).evaluate(layered) as unknown;
+        } finally {
+          layered.clear();
+          spare = layered;
+        }
       },
     };
   }
 
+  /** Environments by scope: a curve passes the same (layered) scope at each of its points. */
+  private readonly diffEnvironments = new WeakMap<ReadonlyMap<string, unknown>, DiffEnvironment>();
+
   /** Value and exact derivative of an expression with respect to a scalar variable at a point. */
   differentiate(node: MathNode, variable: string, at: number, scope: ReadonlyMap<string, unknown>): { v: number; d: number } {
-    return differentiate(node, variable, at, this.diffEnvironment(scope));
+    let env = this.diffEnvironments.get(scope);
+    if (env === undefined) {
+      env = this.diffEnvironment(scope);
+      this.diffEnvironments.set(scope, env);
+    }
+    return differentiate(node, variable, at, env);
   }
 
   /** Names and summaries of the scope's variables, for hovers and completion. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { bbox2distance, boxOverlaps, distance2bbox } from '../../../src/core/boxes';
 import { integral } from '../../../src/core/distributions';
@@ -14,6 +15,7 @@ import { qualityFocalLoss } from '../../../src/core/losses/qfl';
 import { tripletMarginLoss } from '../../../src/core/losses/triplet';
 import { batchAll, batchHard, semiHardTriplets } from '../../../src/core/mining';
 import { toTensor, type Tensor } from '../../../src/core/tensor';
+import { createQflStreamHost } from '../../../src/node/stream/qflStreamHost';
 import { assertClose } from '../../helpers/gradcheck';
 
 /** A small GFL level: 2 anchors, 2 classes, reg_max 16 (17 bins per side); anchor 1 is background. */
@@ -25,7 +27,9 @@ const GFL_DATA = {
   gt_boxes: [[0, 0, 20, 18], [0, 0, 1, 1]],
 };
 
-const newSession = (): Session => new Session({ load: () => GFL_DATA });
+/** `qfl_stream` reads the small sample export in samples/data (the docs' examples name it so). */
+const stream = createQflStreamHost({ resolvePath: (path) => resolve('samples', path) });
+const newSession = (): Session => new Session({ load: () => GFL_DATA, stream });
 
 /** Runs a cell and returns the value bound to `name`, failing on any error output. */
 function evalCell(session: Session, source: string, name = 'r'): unknown {

@@ -6,7 +6,7 @@
 //   node test/e2e/ui/tour.mjs [--vsix losslab-x.y.z.vsix]
 //
 // Prints "ui checks: N passed, N failed" last; exits non-zero on any failure.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ARTIFACTS, ROOT, ensureTools, installVsix, launchBrowser, log, makeRunDir, makeWorkspace, startWorkbench, step } from '../workbench.mjs';
@@ -147,6 +147,22 @@ async function reveal(page, locator) {
   throw new Error('could not scroll the element into view');
 }
 
+/**
+ * Picks a colour theme in VS Code's theme picker (Ctrl+K Ctrl+T). Typing its name in the command
+ * palette would match "Browse Color Themes in Marketplace" first, which is offline here.
+ */
+async function pickTheme(page, label) {
+  await page.keyboard.press('Escape');
+  await page.locator('.notebook-editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
 async function shoot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   const file = join(SHOTS, `${name}.png`);
@@ -261,12 +277,7 @@ async function main() {
       const light = await figureColours(page);
       const [lightBg, lightText] = [luminance(light.background), luminance(light.text)];
       if (!(lightBg > 0.6 && lightText < 0.4)) throw new Error(`the light theme's figure is not light: ${JSON.stringify(light)}`);
-      await page.keyboard.press('Escape');
-      await palette(page, 'Preferences: Color Theme');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.fill('Dark Modern');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await pickTheme(page, 'Dark Modern');
       const dark = await waitUntil(
         'the figure to turn dark',
         async () => {
@@ -278,10 +289,7 @@ async function main() {
       log(`  light ${light.background} / ${light.text} → dark ${dark.colours.background} / ${dark.colours.text}`);
       await shoot(page, '05-dark-theme');
       copyFileSync(join(SHOTS, '05-dark-theme.png'), join(MEDIA, 'screenshot-dark.png'));
-      await palette(page, 'Preferences: Color Theme');
-      await input.fill('Light Modern');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Light Modern' }).first().waitFor();
-      await page.keyboard.press('Enter');
+      await pickTheme(page, 'Light Modern');
     });
 
     await check('dragging a slider redraws the curve (ArcFace tour)', 150_000, async () => {
@@ -291,14 +299,16 @@ async function main() {
       const figure = output(page).locator('.losslab-figure', { has: page.locator('input[type=range]') }).first();
       const slider = output(page).locator('.losslab-figure .losslab-sliders input[type=range]').first();
       await reveal(page, slider);
-      const curve = output(page).locator('.losslab-figure:has(input[type=range]) .scatterlayer .trace path.js-line').first();
-      const before = await curve.getAttribute('d');
+      // Every curve of the figure: the one the slider moves need not be the first.
+      const curves = output(page).locator('.losslab-figure:has(input[type=range])').first().locator('.scatterlayer .trace path.js-line');
+      const shape = () => curves.evaluateAll((paths) => paths.map((path) => path.getAttribute('d')).join('|'));
+      const before = await shape();
       const box = await reveal(page, slider);
       await page.mouse.move(box.x + 4, box.y + box.height / 2);
       await page.mouse.down();
       for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 4 + (i * box.width * 0.6) / 10, box.y + box.height / 2);
       await page.mouse.up();
-      await waitUntil('the curve to change', async () => ({ ok: (await curve.getAttribute('d')) !== before }), 15_000);
+      await waitUntil('the curve to change', async () => ({ ok: (await shape()) !== before }), 15_000);
       void figure;
       await shoot(page, '06-slider-dragged');
       copyFileSync(join(SHOTS, '06-slider-dragged.png'), join(MEDIA, 'screenshot-slider.png'));

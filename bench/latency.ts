@@ -1,0 +1,179 @@
+/**
+ * Issue 7's notebook latency targets, measured on the production bundles (dist/, built here with
+ * `node scripts/build.mjs --production` into a temporary folder):
+ *
+ * - run_all_gfl_tour: "Run All" of samples/gfl-tour.lossnb through a fresh kernel process, from
+ *   starting it to the last cell's outputs (target < 2 s); run_all_gfl_tour_cli: the same through
+ *   `losslab run --check`, the whole process.
+ * - rerun_plot_cell_1000: re-running, in that kernel, a cell that plots two 1000-point curves with
+ *   their exact gradients, until its outputs are back on the host (target < 100 ms).
+ * - activation: require('dist/extension.js') and activate() with a stand-in `vscode`, in a fresh
+ *   process each time (target < 50 ms).
+ *
+ * Prints one JSON line per workload: {"workload", "median_ms", "min_ms", "peak_rss_mb", "threads"}.
+ * `node --import tsx bench/latency.ts [workload …]`
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseNotebook } from '../src/core/notebook/format';
+import { DEFAULT_LIMITS, KernelProcess, type RunOutcome } from '../src/extension/notebook/kernelProcess';
+import { isRunnable } from '../src/cli/runNotebook';
+
+import { LATENCY_WORKLOADS } from './latencyWorkloads';
+
+const TOUR = resolve('samples/gfl-tour.lossnb');
+const PLOT_CELL =
+  'plot([qfl(s, 1), focal(s, 1, -1, 2)], s, 0.01, 0.99, {grad: true, points: 1000, names: ["QFL, y = 1", "focal, α off, γ = 2"], x_label: "σ"})';
+const runs = Number(process.env.BENCH_RUNS ?? 9);
+const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+function line(workload: string, times: number[], peakRssBytes: number, threads: number): void {
+  const sorted = [...times].sort((a, b) => a - b);
+  const round = (ms: number): number => Math.round(ms * 100) / 100;
+  console.log(JSON.stringify({ workload, median_ms: round(sorted[Math.floor(sorted.length / 2)]), min_ms: round(sorted[0]), peak_rss_mb: mib(peakRssBytes), threads }));
+}
+
+function tourCells(): string[] {
+  return parseNotebook(readFileSync(TOUR, 'utf8')).cells.filter(isRunnable).map((cell) => cell.source);
+}
+
+function assertClean(outcome: RunOutcome, what: string): void {
+  if (outcome.kind !== 'completed') throw new Error(`${what}: the kernel stopped (${outcome.reason})`);
+  const error = outcome.outputs.find((o) => o.kind === 'error');
+  if (error !== undefined) throw new Error(`${what}: ${JSON.stringify(error)}`);
+}
+
+/** The kernel's peak RSS, read from /proc while it is alive (0 where /proc is unavailable). */
+function kernelPeakRss(pid: number | undefined): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match === null ? 0 : Number(match[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The pid of the kernel's child process (the newest child of this process). */
+function newestChildPid(): number | undefined {
+  const result = spawnSync('pgrep', ['-n', '-P', String(process.pid)], { encoding: 'utf8' });
+  const pid = Number(result.stdout.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function runAllKernel(dist: string): Promise<void> {
+  const cells = tourCells();
+  const times: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder: resolve('samples'), trusted: true });
+    for (const cell of cells) assertClean(await kernel.run(cell), 'run_all_gfl_tour');
+    times.push(performance.now() - started);
+    peak = Math.max(peak, kernelPeakRss(newestChildPid()));
+    await kernel.dispose();
+  }
+  line('run_all_gfl_tour', times, peak, availableParallelism());
+}
+
+function runAllCli(dist: string): void {
+  const times: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, ['-r', resolve('bench/reportRss.cjs'), join(dist, 'cli.js'), 'run', TOUR, '--check'], { encoding: 'utf8' });
+    times.push(performance.now() - started);
+    if (result.status !== 0) throw new Error(`losslab run --check failed: ${result.stderr}`);
+    peak = Math.max(peak, Number(/LOSSLAB_MAX_RSS=(\d+)/.exec(result.stderr)?.[1] ?? 0));
+  }
+  line('run_all_gfl_tour_cli', times, peak, availableParallelism());
+}
+
+async function rerunPlotCell(dist: string): Promise<void> {
+  const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder: resolve('samples'), trusted: true });
+  try {
+    for (const cell of tourCells()) assertClean(await kernel.run(cell), 'rerun_plot_cell_1000 (setup)');
+    // Warm-up: the first run compiles the expression and lets the JIT see the curve loop.
+    for (let i = 0; i < 3; i++) assertClean(await kernel.run(PLOT_CELL, DEFAULT_LIMITS), 'rerun_plot_cell_1000');
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(runs, 15); i++) {
+      const started = performance.now();
+      const outcome = await kernel.run(PLOT_CELL, DEFAULT_LIMITS);
+      times.push(performance.now() - started);
+      assertClean(outcome, 'rerun_plot_cell_1000');
+      const figure = outcome.kind === 'completed' ? outcome.outputs[0] : undefined;
+      if (figure?.kind !== 'figure' || figure.spec.kind !== 'curves' || figure.spec.x.length !== 1000) throw new Error('rerun_plot_cell_1000: no 1000-point figure');
+    }
+    line('rerun_plot_cell_1000', times, kernelPeakRss(newestChildPid()), 1);
+  } finally {
+    await kernel.dispose();
+  }
+}
+
+/** Child script: requires the bundle under a stand-in `vscode` and prints {require_ms, activate_ms, rss}. */
+const ACTIVATE = `
+const Module = require('node:module');
+const deep = () => new Proxy(function stub() {}, {
+  get: (_t, key) => (key === 'then' ? undefined : key === 'dispose' ? () => {} : key === Symbol.toPrimitive ? () => 0 : deep()),
+  apply: () => deep(),
+  construct: () => deep(),
+});
+const names = JSON.parse(process.env.LOSSLAB_VSCODE_NAMES);
+const vscode = new Proxy({}, {
+  get: (_t, key) => (key === '__esModule' ? undefined : deep()),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: () => ({ configurable: true, enumerable: true, value: deep() }),
+});
+const original = Module._load;
+Module._load = function (request, ...rest) { return request === 'vscode' ? vscode : original.call(this, request, ...rest); };
+const started = performance.now();
+const extension = require(process.env.LOSSLAB_EXTENSION);
+const required = performance.now();
+const subscriptions = [];
+extension.activate({ subscriptions, extensionPath: process.env.LOSSLAB_ROOT, extensionUri: deep() });
+const activated = performance.now();
+process.stdout.write(JSON.stringify({ total: activated - started, subscriptions: subscriptions.length, rss: process.resourceUsage().maxRSS * 1024 }));
+`;
+
+function activation(dist: string): void {
+  const sources = (dir: string): string[] =>
+    spawnSync('find', [dir, '-name', '*.ts'], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.length > 0);
+  const names = new Set(sources('src/extension').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bvscode\.([A-Za-z]+)/g)].map((m) => m[1])));
+  const env = { ...process.env, LOSSLAB_VSCODE_NAMES: JSON.stringify([...names]), LOSSLAB_EXTENSION: join(dist, 'extension.js'), LOSSLAB_ROOT: resolve('.') };
+  const times: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    const result = spawnSync(process.execPath, ['-e', ACTIVATE], { encoding: 'utf8', env });
+    if (result.status !== 0) throw new Error(`activation failed: ${result.stderr}`);
+    const measured = JSON.parse(result.stdout) as { total: number; subscriptions: number; rss: number };
+    if (measured.subscriptions < 5) throw new Error(`activation registered only ${measured.subscriptions} subscriptions`);
+    times.push(measured.total);
+    peak = Math.max(peak, measured.rss);
+  }
+  line('activation', times, peak, 1);
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).length > 0 ? process.argv.slice(2) : LATENCY_WORKLOADS;
+  const scratch = mkdtempSync(join(tmpdir(), 'losslab-latency-'));
+  const dist = join(scratch, 'dist');
+  try {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs', '--production', '--outdir', dist], { encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`production build failed: ${build.stderr}`);
+    for (const name of wanted) {
+      if (name === 'run_all_gfl_tour') await runAllKernel(dist);
+      else if (name === 'run_all_gfl_tour_cli') runAllCli(dist);
+      else if (name === 'rerun_plot_cell_1000') await rerunPlotCell(dist);
+      else if (name === 'activation') activation(dist);
+      else throw new Error(`bench/latency.ts: unknown workload '${name}'; known: ${LATENCY_WORKLOADS.join(', ')}`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
