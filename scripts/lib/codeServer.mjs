@@ -63,11 +63,16 @@ export function ensureCodeServer({ cacheDir = defaultCacheDir(), log = (line) =>
   const env = toolEnv(paths);
   mkdirSync(cacheDir, { recursive: true });
 
-  if (!existsSync(paths.nodeBin)) {
+  // An install counts as done only once it finished: a marker is written last, so an install cut
+  // off halfway (a killed CI job) is redone instead of leaving a broken tool in the cache.
+  const nodeDone = `${paths.nodePrefix}/.losslab-installed`;
+  const codeServerDone = `${paths.codeServerPrefix}/.losslab-installed`;
+  if (!existsSync(paths.nodeBin) || !existsSync(nodeDone)) {
     log(`installing Node 24 (${NODE_PACKAGE}) into ${paths.nodePrefix}`);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefix', paths.nodePrefix, NODE_PACKAGE], { env: process.env, log, what: `npm install ${NODE_PACKAGE}` });
+    writeFileSync(nodeDone, `${NODE_PACKAGE}\n`);
   }
-  if (!existsSync(paths.codeServerBin)) {
+  if (!existsSync(paths.codeServerBin) || !existsSync(codeServerDone)) {
     if (!hasKerberosHeaders()) {
       if (typeof process.getuid === 'function' && process.getuid() === 0) {
         log('installing the Debian package libkrb5-dev (code-server builds its kerberos module from source)');
@@ -80,6 +85,7 @@ export function ensureCodeServer({ cacheDir = defaultCacheDir(), log = (line) =>
     log(`installing code-server ${CODE_SERVER_VERSION} into ${paths.codeServerPrefix} (about 2.5 minutes, once)`);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefix', paths.codeServerPrefix, `code-server@${CODE_SERVER_VERSION}`], { env, log, what: `npm install code-server@${CODE_SERVER_VERSION}` });
     if (!existsSync(paths.codeServerBin)) throw new Error(`npm installed code-server but ${paths.codeServerBin} is missing`);
+    writeFileSync(codeServerDone, `code-server@${CODE_SERVER_VERSION}\n`);
   }
   return { codeServerBin: paths.codeServerBin, nodeBin: paths.nodeBin, env };
 }
