@@ -1,7 +1,8 @@
 // UI end-to-end checks in a real workbench: the packaged .vsix installed into code-server, the GFL
 // tour opened and run from the command palette, and the figures checked inside their output
 // webviews (traces drawn, DFL bars, a slider drag, PNG export through the save dialog, the dark
-// theme), with a screenshot of every step under test-artifacts/e2e/ and the best ones in media/.
+// theme), with a screenshot of every step under test-artifacts/e2e/ (and the best ones in media/
+// when LOSSLAB_UPDATE_SCREENSHOTS=1).
 //
 //   node test/e2e/ui/tour.mjs [--vsix losslab-x.y.z.vsix]
 //
@@ -13,6 +14,14 @@ import { ARTIFACTS, ROOT, ensureTools, installVsix, launchBrowser, log, makeRunD
 
 const SHOTS = join(ARTIFACTS, 'ui');
 const MEDIA = join(ROOT, 'media');
+/**
+ * The README's screenshots are refreshed only on request (npm run screenshots), so that running
+ * the tests never changes tracked files.
+ */
+const UPDATE_MEDIA = process.env.LOSSLAB_UPDATE_SCREENSHOTS === '1';
+function publish(shot, name) {
+  if (UPDATE_MEDIA) copyFileSync(join(SHOTS, shot), join(MEDIA, name));
+}
 /** Cells that call a figure function at the start of a statement draw a figure. */
 const FIGURE_CALL = /^\s*(plot|heatmap|dist|hist|scatter)\s*\(/m;
 
@@ -241,7 +250,7 @@ async function main() {
         1_500,
       );
       await shoot(page, '03-hover-qfl');
-      copyFileSync(join(SHOTS, '03-hover-qfl.png'), join(MEDIA, 'screenshot-hover.png'));
+      publish('03-hover-qfl.png', 'screenshot-hover.png');
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
     });
@@ -288,7 +297,7 @@ async function main() {
       );
       log(`  light ${light.background} / ${light.text} → dark ${dark.colours.background} / ${dark.colours.text}`);
       await shoot(page, '05-dark-theme');
-      copyFileSync(join(SHOTS, '05-dark-theme.png'), join(MEDIA, 'screenshot-dark.png'));
+      publish('05-dark-theme.png', 'screenshot-dark.png');
       await pickTheme(page, 'Light Modern');
     });
 
@@ -311,7 +320,7 @@ async function main() {
       await waitUntil('the curve to change', async () => ({ ok: (await shape()) !== before }), 15_000);
       void figure;
       await shoot(page, '06-slider-dragged');
-      copyFileSync(join(SHOTS, '06-slider-dragged.png'), join(MEDIA, 'screenshot-slider.png'));
+      publish('06-slider-dragged.png', 'screenshot-slider.png');
     });
 
     // The tour screenshot for the README: the GFL tour with its figures, light theme.
@@ -320,7 +329,7 @@ async function main() {
       await openNotebook(page, 'gfl-tour.lossnb');
       await runAllAndCollect(page, 1);
       await shoot(page, '07-tour');
-      copyFileSync(join(SHOTS, '07-tour.png'), join(MEDIA, 'screenshot-tour.png'));
+      publish('07-tour.png', 'screenshot-tour.png');
     });
   } finally {
     await context?.close().catch(() => undefined);
