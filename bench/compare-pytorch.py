@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Runs bench's elementwise workloads with PyTorch CPU (one thread, float32, as issue 7's reference)
+"""Runs bench's loss workloads with PyTorch CPU (one thread, float32, as issue 7's reference)
 and prints them next to `npm run bench`'s JSON lines, with the ratio LossLab / PyTorch, in one run.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
 """
 import json
+import math
 import subprocess
 import sys
 import time
@@ -113,12 +114,71 @@ def giou():
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou}
+def arcface():
+    # insightface arcface_torch (pre-2022 threshold form), s 64, m 0.5: normalize, the (B,d)x(d,C)
+    # product, the margin on the target logit, cross-entropy; backward through x and W.
+    g = torch.Generator().manual_seed(5)
+    b, d, c = 512, 512, 10000
+    x = torch.randn(b, d, generator=g, dtype=DT).requires_grad_()
+    w = torch.randn(d, c, generator=g, dtype=DT).requires_grad_()
+    labels = torch.randint(0, c, (b,), generator=g)
+    s, m = 64.0, 0.5
+    cos_m, sin_m = math.cos(m), math.sin(m)
+    th, mm = math.cos(math.pi - m), math.sin(math.pi - m) * m
+
+    def step():
+        x.grad = None
+        w.grad = None
+        cos = F.normalize(x) @ F.normalize(w, dim=0)
+        target = cos.gather(1, labels[:, None]).clamp(-1, 1)
+        sin = torch.sqrt((1 - target * target).clamp(min=0))
+        phi = target * cos_m - sin * sin_m
+        phi = torch.where(target > th, phi, target - mm)
+        logits = cos.scatter(1, labels[:, None], phi) * s
+        F.cross_entropy(logits, labels).backward()
+    return step
+
+
+def triplet_batch_hard():
+    # Hermans et al. batch-hard with Euclidean distances, margin 0.3, 64 classes.
+    g = torch.Generator().manual_seed(6)
+    b, d = 1024, 128
+    emb = torch.randn(b, d, generator=g, dtype=DT).requires_grad_()
+    labels = torch.arange(b) % 64
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(b, dtype=torch.bool)
+
+    def step():
+        emb.grad = None
+        dist = torch.cdist(emb, emb)
+        pos = dist.masked_fill(~same | eye, float('-inf')).max(1).values
+        neg = dist.masked_fill(same, float('inf')).min(1).values
+        F.relu(pos - neg + 0.3).mean().backward()
+    return step
+
+
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard}
+# Besides the one-thread line, LossLab runs these variants of a workload when they exist.
+VARIANTS = {'qfl': ['_2t'], 'focal': ['_2t'], 'dfl': ['_2t'], 'giou': ['_2t'], 'arcface': ['_f32']}
+
+
+def blas_in_use():
+    # Debian's python3-torch calls whichever libblas.so.3 the alternatives system selects: the
+    # reference BLAS (tens of times slower at matrix products) unless libopenblas0-pthread is
+    # installed. The issue's reference figures are OpenBLAS, so say which one this run measured.
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    try:
+        with open('/proc/self/maps') as maps:
+            text = maps.read()
+    except OSError:
+        return 'unknown'
+    return 'OpenBLAS' if 'openblas' in text.lower() else 'reference BLAS (install libopenblas0-pthread for OpenBLAS)'
 
 
 def main():
     names = sys.argv[1:] or list(TORCH)
-    bench_names = [v for n in names for v in (n, n + '_2t')]
+    print(f'PyTorch {torch.__version__}, one thread, float32, {blas_in_use()}')
+    bench_names = [n + v for n in names for v in ['', *VARIANTS.get(n, [])]]
     out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *bench_names], capture_output=True, text=True)
     ours = {}
     for line in out.stdout.splitlines():
@@ -127,15 +187,15 @@ def main():
             ours[row['workload']] = row
         except (ValueError, KeyError):
             pass
-    print(f"{'workload':<12} {'threads':>7} {'losslab ms':>11} {'pytorch ms':>11} {'ratio':>7}")
+    print(f"{'workload':<20} {'threads':>7} {'losslab ms':>11} {'pytorch ms':>11} {'ratio':>7}")
     for name in names:
         torch_ms = median_ms(TORCH[name]())
-        for key in (name, name + '_2t'):
+        for key in [name + v for v in ['', *VARIANTS.get(name, [])]]:
             row = ours.get(key)
             if row is None:
-                print(f"{key:<12} {'?':>7} {'missing':>11} {torch_ms:>11.2f} {'':>7}")
+                print(f"{key:<20} {'?':>7} {'missing':>11} {torch_ms:>11.2f} {'':>7}")
                 continue
-            print(f"{key:<12} {row['threads']:>7} {row['median_ms']:>11.2f} {torch_ms:>11.2f} {row['median_ms'] / torch_ms:>7.2f}")
+            print(f"{key:<20} {row['threads']:>7} {row['median_ms']:>11.2f} {torch_ms:>11.2f} {row['median_ms'] / torch_ms:>7.2f}")
 
 
 if __name__ == '__main__':
