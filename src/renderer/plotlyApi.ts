@@ -7,6 +7,7 @@ import type { PlotlyFigure } from '../core/figures/plotly/types';
  */
 export interface PlotlyApi {
   react(graph: HTMLElement, data: PlotlyFigure['data'], layout: PlotlyFigure['layout'], config: PlotlyFigure['config']): Promise<unknown>;
+  restyle(graph: HTMLElement, update: Record<string, unknown[]>, traces: number[]): Promise<unknown>;
   purge(graph: HTMLElement): void;
   toImage(graph: HTMLElement, options: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number }): Promise<string>;
   readonly Plots: { resize(graph: HTMLElement): Promise<unknown> | void };

@@ -1,4 +1,4 @@
-import { toPlotly, type PlotlyObject } from '../core/figures/plotly';
+import { toPlotly, type PlotlyFigure, type PlotlyObject } from '../core/figures/plotly';
 import type { FigureRecomputer } from '../core/figures/recompute';
 import type { FigureSpec } from '../core/figures/spec';
 import type { FigureTheme } from '../core/figures/theme';
@@ -76,6 +76,12 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
 
   const draw = async (mode: 'full' | 'drag' = 'full'): Promise<void> => {
     const figure = toPlotly(spec, theme);
+    // Dragging a curve's slider changes only its y values: restyling them skips the layout pass
+    // that dominates a full redraw. Everything else, and the redraw on release, goes through react.
+    if (mode === 'drag' && spec.kind === 'curves' && sameTraces(graph, figure.data)) {
+      await plotly.restyle(graph, { y: figure.data.map((trace) => trace.y as unknown) }, figure.data.map((_, i) => i));
+      return;
+    }
     const layout = mode === 'drag' ? frozenMargins(figure.layout, graph) : figure.layout;
     await plotly.react(graph, figure.data, layout, offlineConfig(figure.config));
   };
@@ -199,6 +205,23 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
       root.remove();
     },
   };
+}
+
+/** Whether the graph already shows traces of the same kinds over the same x values (so only y changed). */
+function sameTraces(graph: HTMLElement, data: PlotlyFigure['data']): boolean {
+  const shown = (graph as HTMLElement & { data?: { type?: unknown; x?: unknown; name?: unknown }[] }).data;
+  return (
+    shown !== undefined &&
+    shown.length === data.length &&
+    shown.every((trace, i) => trace.type === data[i].type && trace.name === data[i].name && sameAxis(trace.x, data[i].x))
+  );
+}
+
+/** The same x grid: a recomputed curve rebuilds its (identical) grid, so compare by value. */
+function sameAxis(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
