@@ -1,7 +1,7 @@
 // Runs every test file under test/ with Node's own runner. Node 20's runner cannot glob by
 // itself, so the files are listed here; an empty list is an error, never a silent pass.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -13,8 +13,9 @@ function findTests(dir) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = (only.length > 0 ? only : findTests('test')).sort();
+// Arguments may name test files or folders (a folder means every test file under it).
+const only = process.argv.slice(2).flatMap((path) => (statSync(path).isDirectory() ? findTests(path) : [path]));
+const files = (process.argv.length > 2 ? only : findTests('test')).sort();
 if (files.length === 0) {
   console.error('scripts/test.mjs: no *.test.ts files found under test/');
   process.exit(1);

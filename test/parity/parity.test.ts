@@ -48,8 +48,8 @@ function compare(path: string, got: unknown, want: unknown): void {
   for (const [key, value] of Object.entries(want)) compare(`${path}.${key}`, (got as Record<string, unknown>)[key], value);
 }
 
-/** Reference functions whose products or distances run on the WebAssembly SIMD kernels. */
-const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining']);
+/** Reference functions whose products, distances or elementwise losses run on the WebAssembly SIMD kernels. */
+const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', 'focal']);
 
 // The default run (kernel path `auto`: small cases take the TypeScript kernels), then the cases
 // that use matrix kernels again with the SIMD path forced, so both implementations meet PyTorch.

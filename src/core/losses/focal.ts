@@ -1,6 +1,7 @@
 import { InputError, describeValue } from '../errors';
 import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp } from '../numerics';
 import { planReduction, reduce, type ReductionPlan } from '../reduction';
+import { focalSimd, focalUsesSimd } from '../simd/elementwise';
 import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
@@ -76,6 +77,9 @@ export function prepareSigmoidFocalLoss(pred: Tensor, target: Tensor, options: F
  */
 export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, perElement: Float64Array, grad: Float64Array | null): number {
   const { rowLength } = job;
+  if (focalUsesSimd((end - start) * rowLength, job.gamma, job.plan)) {
+    return focalSimd(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
+  }
   return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
 }
 
@@ -117,16 +121,17 @@ function focalKernel(
       const inv = 1 / (1 + e);
       let p: number;
       let q: number;
-      let spNeg = log1pUnit(e);
+      const lp = log1pUnit(e);
       if (xi >= 0) {
         p = inv;
         q = e * inv;
       } else {
         p = e * inv;
         q = inv;
-        spNeg -= xi;
       }
-      const bce = (1 - ti) * xi + spNeg;
+      // BCE = log1p(e^−|x|) + max(x, 0) − t·x as non-negative terms ((1 − t)·x for x ≥ 0, −t·x
+      // below): the textbook (1 − t)·x + softplus(−x) cancels for negative x.
+      const bce = (xi >= 0 ? (1 - ti) * xi : -(ti * xi)) + lp;
       // Both m = 1 − p_t and p − t are formed from p and q = 1 − p without cancellation.
       const m = p * (1 - ti) + q * ti;
       const at = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);

@@ -2,6 +2,7 @@ import { InputError, describeValue } from '../errors';
 import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type ClampCounter } from '../numerics';
 import { log1pUnit } from './focal';
 import { planReduction, reduce, type ReductionPlan } from '../reduction';
+import { qflLabelSimd, qflLabelUsesSimd } from '../simd/elementwise';
 import {
   requireFinite,
   requireInRange,
@@ -144,9 +145,11 @@ export function qualityFocalLossRows(
   }
   const label = job.label as Float64Array;
   const score = job.score as Float64Array;
-  return job.activated
-    ? labelProbKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad, clamps)
-    : labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
+  if (job.activated) return labelProbKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad, clamps);
+  if (qflLabelUsesSimd((end - start) * C, beta)) {
+    return qflLabelSimd(job.pred, C, label, score, job.shift, start, end, beta, plan, perElement, grad);
+  }
+  return labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
 }
 
 /** The LossResult of a prepared QFL whose rows have all run; `total` is the sum of their partial totals. */
@@ -208,25 +211,27 @@ function labelLogitKernel(
       const lp = log1pUnit(e);
       let p: number;
       let q: number;
-      let spNeg: number; // softplus(−x) = −log σ(x)
+      // BCE = log1p(e^−|x|) + max(x, 0) − y·x, as a sum of non-negative terms: (1 − y)·x for
+      // x ≥ 0, −y·x below. The textbook (1 − y)·x + softplus(−x) cancels for negative x.
+      let nonLog: number; // the BCE's part besides log1p, for target 0
       if (xi >= 0) {
         p = inv;
         q = e * inv;
-        spNeg = lp;
+        nonLog = xi;
       } else {
         p = e * inv;
         q = inv;
-        spNeg = lp - xi;
+        nonLog = 0;
       }
       if (j !== positive) {
         // Target 0: BCE = softplus(x), d = σ, and ∂σ^β/∂x = β·σ^β·(1 − σ) needs no σ^(β−1).
-        const bce = xi + spNeg;
+        const bce = nonLog + lp;
         const pb = powBeta(p, beta);
         rowSum += bce * pb;
         if (grad !== null) grad[i] = c * pb * (p + beta * bce * q);
       } else {
         const y = score[r];
-        const bce = (1 - y) * xi + spNeg;
+        const bce = (xi >= 0 ? (1 - y) * xi : -(y * xi)) + lp;
         // σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
         const d = p < 0.5 ? p - y : 1 - y - q;
         const m = d < 0 ? -d : d;
@@ -262,7 +267,7 @@ function denseLogitKernel(
     const lp = log1pUnit(e);
     const p = xi >= 0 ? inv : e * inv;
     const q = xi >= 0 ? e * inv : inv;
-    const bce = (1 - yi) * xi + (xi >= 0 ? lp : lp - xi);
+    const bce = (xi >= 0 ? (1 - yi) * xi : -(yi * xi)) + lp;
     const d = p < 0.5 ? p - yi : 1 - yi - q;
     const m = d < 0 ? -d : d;
     const mb = powBeta(m, beta);

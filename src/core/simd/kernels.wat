@@ -257,4 +257,242 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop)))
   )
+
+  ;; ---- Elementwise sigmoid losses on logits (src/core/simd/elementwise.ts drives them) ----
+  ;; Both kernels share one inlined prologue per pair of logits (a call per pair would cost more
+  ;; than the arithmetic): e = exp(−|x|) and log1p(e) by range reduction and polynomials, to a few
+  ;; ulp in float64, then σ(x), 1 − σ(x) and softplus(−x) from whichever side does not overflow,
+  ;; as the TypeScript kernels do; BCE = log1p(e) + ((1 − t)·x for x ≥ 0, −t·x below), a sum of
+  ;; non-negative terms (the textbook (1 − t)·x + softplus(−x) cancels for negative x). An odd count reads and writes one element past the end (callers
+  ;; leave 16 bytes of slack after each region); that lane is masked out of the sums.
+
+  ;; Sigmoid focal loss over `count` elements: x, t (logits and targets) → out (losses) and, when
+  ;; withGrad, grad = c·∂loss/∂x. α < 0 means no α weighting; γ is a non-negative integer.
+  ;; Returns Σ loss (unscaled).
+  (func (export "focal_f64")
+    (param $x i32) (param $t i32) (param $out i32) (param $grad i32) (param $count i32)
+    (param $c f64) (param $alpha f64) (param $gamma i32) (param $withGrad i32) (result f64)
+    (local $i i32) (local $off i32) (local $g i32) (local $mask v128) (local $sum v128)
+    (local $xv v128) (local $tv v128) (local $omt v128) (local $bce v128) (local $m v128)
+    (local $pm1 v128) (local $mg v128) (local $dmg v128) (local $at v128) (local $li v128)
+    (local $cv v128) (local $alv v128) (local $omal v128) (local $gv v128)
+    (local $a v128) (local $kf v128) (local $scale v128) (local $r v128) (local $e v128) (local $w v128)
+    (local $inv v128) (local $big v128) (local $f v128) (local $corr v128) (local $kk v128) (local $s v128)
+    (local $hfsq v128) (local $z v128) (local $r2 v128) (local $r4 v128) (local $z2 v128) (local $lp v128) (local $nonneg v128) (local $ei v128)
+    (local $p v128) (local $q v128)
+    (local.set $mask (v128.const i64x2 -1 -1))
+    (local.set $cv (f64x2.splat (local.get $c)))
+    (local.set $alv (f64x2.splat (local.get $alpha)))
+    (local.set $omal (f64x2.splat (f64.sub (f64.const 1) (local.get $alpha))))
+    (local.set $gv (f64x2.splat (f64.convert_i32_u (local.get $gamma))))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+      (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $count))
+        (then (local.set $mask (v128.const i64x2 -1 0))))
+      (local.set $off (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+      (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
+      
+        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
+        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
+        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
+        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $e (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
+        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
+        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
+        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
+        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
+        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
+        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
+        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
+        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
+        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
+        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
+        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
+        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq)
+            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
+              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
+            (local.get $f))))
+        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
+        (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
+        (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
+        (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
+        (local.set $q (v128.bitselect (local.get $ei) (local.get $inv) (local.get $nonneg)))
+        (local.set $omt (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $tv)))
+        (local.set $bce (f64x2.add (local.get $lp) (v128.bitselect (f64x2.mul (local.get $omt) (local.get $xv))
+          (f64x2.neg (f64x2.mul (local.get $tv) (local.get $xv))) (local.get $nonneg))))
+        ;; m = 1 − p_t from p and q without cancellation.
+        (local.set $m (f64x2.add (f64x2.mul (local.get $p) (local.get $omt)) (f64x2.mul (local.get $q) (local.get $tv))))
+        (local.set $at (v128.const f64x2 1.0 1.0))
+        (if (f64.ge (local.get $alpha) (f64.const 0))
+          (then (local.set $at (f64x2.add (f64x2.mul (local.get $alv) (local.get $tv)) (f64x2.mul (local.get $omal) (local.get $omt))))))
+        ;; m^γ and γ·m^(γ−1) by repeated products (γ = 2: m·m and 2·m).
+        (if (i32.eqz (local.get $gamma))
+          (then (local.set $mg (v128.const f64x2 1.0 1.0)) (local.set $dmg (v128.const f64x2 0.0 0.0)))
+          (else
+            (local.set $pm1 (v128.const f64x2 1.0 1.0))
+            (local.set $g (i32.const 1))
+            (block $powered (loop $power
+              (br_if $powered (i32.ge_u (local.get $g) (local.get $gamma)))
+              (local.set $pm1 (f64x2.mul (local.get $pm1) (local.get $m)))
+              (local.set $g (i32.add (local.get $g) (i32.const 1)))
+              (br $power)))
+            (local.set $mg (f64x2.mul (local.get $pm1) (local.get $m)))
+            (local.set $dmg (f64x2.mul (local.get $gv) (local.get $pm1)))))
+        (local.set $li (f64x2.mul (f64x2.mul (local.get $at) (local.get $bce)) (local.get $mg)))
+        (v128.store (i32.add (local.get $out) (local.get $off)) (local.get $li))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
+        (if (local.get $withGrad) (then
+          (v128.store (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (f64x2.mul (local.get $cv) (local.get $at))
+              (f64x2.add
+                (f64x2.mul (f64x2.sub (f64x2.mul (local.get $p) (local.get $omt)) (f64x2.mul (local.get $q) (local.get $tv))) (local.get $mg))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bce) (local.get $dmg)) (local.get $p)) (local.get $q))
+                  (f64x2.sub (v128.const f64x2 1.0 1.0) (f64x2.mul (v128.const f64x2 2.0 2.0) (local.get $tv)))))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $next)))
+    (call $hsum (local.get $sum))
+  )
+
+  ;; Quality focal loss, label/score form, over `rows` rows of C logits at x: row r's labelled
+  ;; column is label[r] − shift (any other value marks a background row) with target score[r],
+  ;; every other column target 0. Writes out[r] = Σ_j BCE·|σ − y|^β and, when withGrad, grad =
+  ;; c_r·∂/∂x with c_r = scale·weight[r] (hasWeight) or scale. β is a non-negative integer.
+  ;; Returns Σ_r c_r·out[r].
+  (func (export "qfl_label_f64")
+    (param $x i32) (param $label i32) (param $score i32) (param $weight i32) (param $out i32) (param $grad i32)
+    (param $rows i32) (param $C i32) (param $shift f64) (param $scaleC f64) (param $hasWeight i32)
+    (param $beta i32) (param $withGrad i32) (result f64)
+    (local $row i32) (local $j i32) (local $off i32) (local $g i32) (local $total f64) (local $cr f64) (local $rowTotal f64)
+    (local $mask v128) (local $sum v128) (local $col v128) (local $posv v128) (local $scorev v128) (local $cv v128)
+    (local $xv v128) (local $y v128) (local $bce v128) (local $d v128) (local $m v128) (local $pm1 v128)
+    (local $mb v128) (local $sd v128) (local $li v128) (local $bv v128)
+    (local $a v128) (local $kf v128) (local $scale v128) (local $r v128) (local $e v128) (local $w v128)
+    (local $inv v128) (local $big v128) (local $f v128) (local $corr v128) (local $kk v128) (local $s v128)
+    (local $hfsq v128) (local $z v128) (local $r2 v128) (local $r4 v128) (local $z2 v128) (local $lp v128) (local $nonneg v128) (local $ei v128)
+    (local $p v128) (local $q v128)
+    (local.set $bv (f64x2.splat (f64.convert_i32_u (local.get $beta))))
+    (block $rowsDone (loop $nextRow
+      (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
+      (local.set $posv (f64x2.splat (f64.sub (f64.load (i32.add (local.get $label) (i32.shl (local.get $row) (i32.const 3)))) (local.get $shift))))
+      (local.set $scorev (f64x2.splat (f64.load (i32.add (local.get $score) (i32.shl (local.get $row) (i32.const 3))))))
+      (local.set $cr (local.get $scaleC))
+      (if (local.get $hasWeight) (then
+        (local.set $cr (f64.mul (local.get $scaleC) (f64.load (i32.add (local.get $weight) (i32.shl (local.get $row) (i32.const 3))))))))
+      (local.set $cv (f64x2.splat (local.get $cr)))
+      (local.set $sum (v128.const f64x2 0.0 0.0))
+      (local.set $mask (v128.const i64x2 -1 -1))
+      (local.set $col (v128.const f64x2 0 1))
+      (local.set $j (i32.const 0))
+      (block $colsDone (loop $nextCol
+        (br_if $colsDone (i32.ge_u (local.get $j) (local.get $C)))
+        (if (i32.eq (i32.add (local.get $j) (i32.const 1)) (local.get $C))
+          (then (local.set $mask (v128.const i64x2 -1 0))))
+        (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+        
+        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
+        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
+        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
+        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $e (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
+        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
+        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
+        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
+        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
+        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
+        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
+        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
+        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
+        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
+        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
+        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
+        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq)
+            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
+              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
+            (local.get $f))))
+        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
+        (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
+        (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
+        (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
+        (local.set $q (v128.bitselect (local.get $ei) (local.get $inv) (local.get $nonneg)))
+        (local.set $y (v128.and (local.get $scorev) (f64x2.eq (local.get $col) (local.get $posv))))
+        (local.set $bce (f64x2.add (local.get $lp) (v128.bitselect (f64x2.mul (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y)) (local.get $xv))
+          (f64x2.neg (f64x2.mul (local.get $y) (local.get $xv))) (local.get $nonneg))))
+        ;; σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
+        (local.set $d (v128.bitselect
+          (f64x2.sub (local.get $p) (local.get $y))
+          (f64x2.sub (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y)) (local.get $q))
+          (f64x2.lt (local.get $p) (v128.const f64x2 0.5 0.5))))
+        (local.set $m (f64x2.abs (local.get $d)))
+        ;; |d|^β, and sd = sign(d)·|d|^(β−1) (0 where d = 0): d·|d|^β + β·BCE·σ(1 − σ)·sd is the gradient.
+        (if (i32.eqz (local.get $beta))
+          (then (local.set $mb (v128.const f64x2 1.0 1.0)) (local.set $sd (v128.const f64x2 0.0 0.0)))
+          (else
+            (local.set $pm1 (v128.const f64x2 1.0 1.0))
+            (local.set $g (i32.const 1))
+            (block $powered (loop $power
+              (br_if $powered (i32.ge_u (local.get $g) (local.get $beta)))
+              (local.set $pm1 (f64x2.mul (local.get $pm1) (local.get $m)))
+              (local.set $g (i32.add (local.get $g) (i32.const 1)))
+              (br $power)))
+            (local.set $mb (f64x2.mul (local.get $pm1) (local.get $m)))
+            (local.set $sd (v128.and
+              (v128.or (local.get $pm1) (v128.and (local.get $d) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+              (f64x2.ne (local.get $m) (v128.const f64x2 0.0 0.0))))))
+        (local.set $li (f64x2.mul (local.get $bce) (local.get $mb)))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
+        (if (local.get $withGrad) (then
+          (v128.store (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (local.get $cv)
+              (f64x2.add (f64x2.mul (local.get $d) (local.get $mb))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bv) (local.get $bce)) (local.get $p)) (local.get $q)) (local.get $sd)))))))
+        (local.set $col (f64x2.add (local.get $col) (v128.const f64x2 2.0 2.0)))
+        (local.set $j (i32.add (local.get $j) (i32.const 2)))
+        (br $nextCol)))
+      (local.set $rowTotal (call $hsum (local.get $sum)))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 3))) (local.get $rowTotal))
+      (local.set $total (f64.add (local.get $total) (f64.mul (local.get $cr) (local.get $rowTotal))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $nextRow)))
+    (local.get $total)
+  )
 )

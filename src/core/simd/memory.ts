@@ -12,6 +12,22 @@ export interface KernelExports {
   gebp_f64(ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number): void;
   gebp_f32(ap: number, bp: number, c: number, mc: number, nc: number, kc: number, ldc: number): void;
   sqdist_tile_f64(x: number, rowBytes: number, i0: number, i1: number, j0: number, j1: number, out: number, ldo: number): void;
+  focal_f64(x: number, t: number, out: number, grad: number, count: number, c: number, alpha: number, gamma: number, withGrad: number): number;
+  qfl_label_f64(
+    x: number,
+    label: number,
+    score: number,
+    weight: number,
+    out: number,
+    grad: number,
+    rows: number,
+    C: number,
+    shift: number,
+    scale: number,
+    hasWeight: number,
+    beta: number,
+    withGrad: number,
+  ): number;
 }
 
 /** The kernels plus fresh views of the memory (views go stale whenever the memory grows). */
