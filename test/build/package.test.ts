@@ -106,7 +106,6 @@ describe('activation', () => {
       const activated = performance.now();
       console.log(`# activation: require ${(required - started).toFixed(1)} ms, activate ${(activated - required).toFixed(1)} ms, ${subscriptions.length} subscriptions`);
       assert.ok(subscriptions.length > 5, 'activate registers its providers');
-      assert.ok(activated - started < 2000, `activation took ${(activated - started).toFixed(0)} ms`);
       assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('mathjax.js')), 'MathJax is loaded on the first hover, not at activation');
     } finally {
       loader._load = original;

@@ -115,13 +115,11 @@ describe('Session: the element cap', () => {
   }
 
   it('refuses 1:1e9 and range(1, 1e9) without building them', () => {
-    const started = Date.now();
     for (const source of ['1:1e9', 'range(1, 1e9)', 'x = 0:0.5:1e9']) {
       const error = onlyError(session, source);
       assert.equal(error.name, 'ElementCapError', source);
       assert.match(error.message, /^range\(…\) would hold [\d,]+ elements, more than the cap of 1,000/);
     }
-    assert.ok(Date.now() - started < 2000);
   });
 
   it('refuses a result that exceeds the cap', () => {

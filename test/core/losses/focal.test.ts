@@ -49,7 +49,7 @@ const problem = fc
 describe('log1pUnit', () => {
   it('matches Math.log1p within a few ulp over [0, 1], tiny arguments included', () => {
     for (let i = 0; i <= 20000; i++) {
-      const u = i % 2 === 0 ? i / 20000 : Math.pow(10, -300 * Math.random());
+      const u = i % 2 === 0 ? i / 20000 : Math.pow(10, (-300 * i) / 20000);
       const want = Math.log1p(u);
       assert.ok(Math.abs(log1pUnit(u) - want) <= 4 * Number.EPSILON * want, `log1pUnit(${u})`);
     }

@@ -120,7 +120,8 @@ describe('KernelProcess: stopping runaway cells', () => {
     const interruptedAt = Date.now();
     assert.equal(k.interrupt(), true);
     const outcome = await running;
-    assert.ok(Date.now() - interruptedAt < 2000, `took ${Date.now() - interruptedAt} ms after the interrupt`);
+    // A bound far below the 60 s time limit: it was the interrupt that stopped the cell.
+    assert.ok(Date.now() - interruptedAt < 20_000, `took ${Date.now() - interruptedAt} ms after the interrupt`);
     assert.equal(outcome.kind, 'stopped');
     assert.equal(outcome.kind === 'stopped' && outcome.reason, 'interrupted');
     const message = errorText(outcome.outputs);
@@ -138,7 +139,8 @@ describe('KernelProcess: stopping runaway cells', () => {
     const started = Date.now();
     const outcome = await k.run(ENDLESS, limits);
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 650 && elapsed < 3000, `stopped after ${elapsed} ms`);
+    // Not before the limit; the upper bound only says it did stop, however loaded the machine.
+    assert.ok(elapsed >= 650 && elapsed < 30_000, `stopped after ${elapsed} ms`);
     assert.equal(outcome.kind === 'stopped' && outcome.reason, 'time-limit');
     assert.match(errorText(outcome.outputs), /time limit of 0\.7 s .*losslab\.kernel\.timeLimitSeconds.*scope was reset/);
     assert.match(errorText(completed(await k.run('kept', limits))), /Undefined symbol kept/);
@@ -149,10 +151,8 @@ describe('KernelProcess: stopping runaway cells', () => {
     const k = kernel();
     // Intermediate matrices inside a user function are never results, so only the heap limit stops them.
     const limits: KernelLimits = { timeLimitMs: 20_000, memoryLimitMb: 96, elementCap: 10_000_000 };
-    const started = Date.now();
     const doubling = await k.run('g(m, n) = n == 0 ? m : g(concat(m, m), n - 1)\ng([1, 2, 3, 4], 40)', limits);
     assert.equal(doubling.kind === 'stopped' && doubling.reason, 'memory-limit', JSON.stringify(doubling));
-    assert.ok(Date.now() - started < 15_000);
     assert.match(errorText(doubling.outputs), /more memory than the limit of 96 MB .*losslab\.kernel\.memoryLimitMb.*scope was reset/);
     // One 800 MB allocation far past the limit: in a worker thread this aborts the whole process
     // (nodejs/node#47224); the kernel's own process must absorb it.
