@@ -3,6 +3,7 @@
  * keys of the case's `expected`. It holds no loss logic: each function in `./adapters/` only
  * converts the fixture's names, conventions and nesting.
  */
+import type { LossKernels } from '../../src/core/language/hosts';
 import type { ReferenceCase, ReferenceOutput } from './case';
 import { runArcfaceCase } from './adapters/arcface';
 import { runDflCase } from './adapters/dfl';
@@ -15,7 +16,7 @@ import { runTripletCase } from './adapters/triplet';
 
 export type { ReferenceCase, ReferenceOutput } from './case';
 
-const adapters: Readonly<Record<string, (c: ReferenceCase) => ReferenceOutput>> = {
+const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossKernels) => ReferenceOutput>> = {
   qfl: runQflCase,
   qfl_dense: runQflDenseCase,
   dfl: runDflCase,
@@ -27,8 +28,13 @@ const adapters: Readonly<Record<string, (c: ReferenceCase) => ReferenceOutput>> 
   triplet_mining: runMiningCase,
 };
 
-export function runReferenceCase(c: ReferenceCase): ReferenceOutput {
+/**
+ * Runs one reference case. `kernels` replaces the elementwise losses (qfl, focal, dfl, giou, gfl)
+ * with another implementation of the same API, such as the worker-thread pool's; the mapping of
+ * the fixture format stays the same.
+ */
+export function runReferenceCase(c: ReferenceCase, kernels?: LossKernels): ReferenceOutput {
   const adapter = adapters[c.fn];
   if (adapter === undefined) throw new Error(`runReferenceCase: unknown fn '${c.fn}'`);
-  return adapter(c);
+  return adapter(c, kernels);
 }

@@ -1,5 +1,5 @@
 import { toNested } from '../../../src/core/tensor';
-import { distributionFocalLoss } from '../../../src/core/losses/dfl';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
 import type { BinSpec } from '../../../src/core/distributions';
 import { fixtureTensor, type ReferenceCase, type ReferenceOutput } from '../case';
 
@@ -7,7 +7,7 @@ import { fixtureTensor, type ReferenceCase, type ReferenceOutput } from '../case
  * Fixture `dfl`: `pred` (n, bins) logits, `label` (n) continuous targets, `params.bins` the number
  * of bins. Expected: `loss` (n) per row, `grad_pred` of its sum, `expectation` (n).
  */
-export function runDflCase(c: ReferenceCase): ReferenceOutput {
+export function runDflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const { params, inputs } = c;
   // params.bins is a bin count; a `reg_max` would be mmdetection's (the fixtures follow mmdetection).
   let bins: BinSpec;
@@ -17,7 +17,7 @@ export function runDflCase(c: ReferenceCase): ReferenceOutput {
   const width = typeof bins === 'number' ? bins : bins.regMax + 1;
   const pred = fixtureTensor('dfl', 'pred', inputs.pred, [width]);
   const label = fixtureTensor('dfl', 'label', inputs.label);
-  const result = distributionFocalLoss(pred, label, { bins, reduction: 'none', grad: true });
+  const result = kernels.distributionFocalLoss(pred, label, { bins, reduction: 'none', grad: true });
   return {
     loss: toNested(result.loss),
     grad_pred: toNested(result.grad!.pred),

@@ -1,4 +1,4 @@
-import { sigmoidFocalLoss } from '../../../src/core/losses/focal';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
 import { toNested, type Tensor } from '../../../src/core/tensor';
 import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 
@@ -7,10 +7,10 @@ import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } 
  * `params.gamma`, torchvision's defaults 0.25 and 2 when absent. Expected: `loss` (n, C) per
  * element and `grad_pred` of its sum.
  */
-export function runFocalCase(c: ReferenceCase): ReferenceOutput {
+export function runFocalCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const { inputs, params } = c;
   const [pred, target] = pairedTensors('focal', 'pred', inputs.pred, 'target', inputs.target);
-  const result = sigmoidFocalLoss(pred, target, {
+  const result = kernels.sigmoidFocalLoss(pred, target, {
     alpha: numberParam(params, 'alpha', 0.25),
     gamma: numberParam(params, 'gamma', 2),
     reduction: 'none',

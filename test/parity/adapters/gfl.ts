@@ -3,11 +3,11 @@
  * label: C (the class count) means background-last, 0 background-first. JSON `[]` for an empty
  * batch loses the trailing extents, which are rebuilt from the parameters.
  */
-import { gflHeadLoss } from '../../../src/core/losses/gfl';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
 import { toNested } from '../../../src/core/tensor';
 import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 
-export function runGflCase(c: ReferenceCase): ReferenceOutput {
+export function runGflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const { inputs, params } = c;
   const regMax = numberParam(params, 'reg_max', 16);
   const background = numberParam(params, 'background', NaN);
@@ -19,7 +19,7 @@ export function runGflCase(c: ReferenceCase): ReferenceOutput {
     throw new Error(`runGflCase: background ${background} is neither 0 nor the class count ${width}`);
   }
   const lossWeight = (params.loss_weight ?? {}) as Record<string, unknown>;
-  const result = gflHeadLoss(
+  const result = kernels.gflHeadLoss(
     {
       cls: fixtureTensor('gfl', 'cls', clsRaw, [width]),
       reg: fixtureTensor('gfl', 'reg', inputs.reg, [4 * (regMax + 1)]),

@@ -1,4 +1,5 @@
-import { qualityFocalLoss, type LabelConvention } from '../../../src/core/losses/qfl';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import type { LabelConvention } from '../../../src/core/losses/qfl';
 import { toNested } from '../../../src/core/tensor';
 import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 import { pairedTensors } from './focal';
@@ -9,7 +10,7 @@ import { pairedTensors } from './focal';
  * original GFocal code (background-first). An optional `params.activated` says pred holds
  * probabilities. Expected: `loss` (n) summed over classes and `grad_pred` of its sum.
  */
-export function runQflCase(c: ReferenceCase): ReferenceOutput {
+export function runQflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const { inputs, params } = c;
   const background = params.background;
   const probe = fixtureTensor('qfl', 'pred', inputs.pred, [0]);
@@ -21,7 +22,7 @@ export function runQflCase(c: ReferenceCase): ReferenceOutput {
   if (typeof background === 'number' && convention === 'background-last' && background !== pred.shape[1]) {
     throw new Error(`runQflCase: background ${background} is neither 0 nor C = ${pred.shape[1]}`);
   }
-  const result = qualityFocalLoss(
+  const result = kernels.qualityFocalLoss(
     pred,
     { label: fixtureTensor('qfl', 'label', inputs.label), score: fixtureTensor('qfl', 'score', inputs.score) },
     {
@@ -39,10 +40,10 @@ export function runQflCase(c: ReferenceCase): ReferenceOutput {
  * Fixture `qfl_dense`: `pred` and `target` (n, C), logits and soft targets; `params.beta`, and an
  * optional `params.activated`. Expected: `loss` (n, C) per element and `grad_pred` of its sum.
  */
-export function runQflDenseCase(c: ReferenceCase): ReferenceOutput {
+export function runQflDenseCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const { inputs, params } = c;
   const [pred, dense] = pairedTensors('qfl_dense', 'pred', inputs.pred, 'target', inputs.target);
-  const result = qualityFocalLoss(pred, { dense }, {
+  const result = kernels.qualityFocalLoss(pred, { dense }, {
     beta: numberParam(params, 'beta', 2),
     activated: booleanParam(params, 'activated', false),
     reduction: 'none',
