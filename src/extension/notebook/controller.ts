@@ -1,6 +1,6 @@
-import type { ValueSummary } from '../../core/language/values';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ValueSummary } from '../../core/language/values';
 import { NOTEBOOK_TYPE } from './serializer';
 import { DEFAULT_LIMITS, KernelProcess, type KernelLimits } from './kernelProcess';
 import type { LoadProgress } from './kernelProtocol';

@@ -204,6 +204,7 @@ describe('losses: a language call equals the core call', () => {
       ['{s: 30, m: 0.3, easy_margin: true}', { s: 30, m: 0.3, easyMargin: true }],
       ['{form: "paper"}', { form: 'paper' as const }],
       ['{m1: 1, m2: 0.3, m3: 0.2}', { form: 'combined' as const, margins: { m1: 1, m2: 0.3, m3: 0.2 } }],
+      ['{precision: "float32"}', { precision: 'float32' as const }],
     ] as const) {
       const r = evalCell(session, `r = arcface(${JSON.stringify(x)}, ${JSON.stringify(W)}, [0, 1], ${options})`) as Record_;
       const want = arcFaceLoss(t(x), t(W), t([0, 1]), { ...core, grad: true });
