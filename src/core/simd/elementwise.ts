@@ -15,12 +15,18 @@ const BLOCK = 8192;
 /** Slack after each region: an odd count makes the kernels touch one element past its end. */
 const SLACK = 2;
 /**
- * Under `auto`, ranges (and weight groups) from this many elements on take the SIMD kernels.
- * Measured (Node 20, one thread, focal and QFL forward + backward on one row): TypeScript vs SIMD
- * 64 elements 3.9 µs vs 4.9 µs, 256 elements 9.2 µs vs 8.4–9.2 µs; a call into WebAssembly and the
- * block copies cost about 1 µs, repaid at about 14 vs 21 ns per element.
+ * Under `auto`, every eligible range takes the SIMD kernels, however short: the kernels and the
+ * TypeScript code agree only to about 1e-15, so a size threshold would make a loss depend on how
+ * its rows were split — streaming chunks, worker-pool blocks and one whole call must give the same
+ * bits. Short ranges lose little (Node 20, one row of focal or QFL, forward + backward: 64 elements
+ * 3.9 µs in TypeScript vs 4.9 µs in SIMD; 256 elements 9.2 vs 8.4–9.2 µs).
  */
-export const ELEMENTWISE_SIMD_THRESHOLD = 512;
+export const ELEMENTWISE_SIMD_THRESHOLD = 0;
+/**
+ * Weight groups shorter than this keep the focal loss on TypeScript: each group is one call into
+ * WebAssembly (about 1 µs), so a per-element weight would cost a call per element.
+ */
+export const WEIGHT_GROUP_SIMD_MIN = 512;
 /** Largest integer exponent (γ, β) the kernels take by repeated products; others stay on TypeScript. */
 const MAX_INTEGER_EXPONENT = 8;
 
@@ -36,7 +42,7 @@ function integerExponent(value: number): boolean {
  */
 export function focalUsesSimd(count: number, gamma: number, plan: ReductionPlan): boolean {
   if (!integerExponent(gamma)) return false;
-  if (plan.weight !== null && plan.weightStride < ELEMENTWISE_SIMD_THRESHOLD) return useSimd(0, Infinity);
+  if (plan.weight !== null && plan.weightStride < WEIGHT_GROUP_SIMD_MIN) return useSimd(0, Infinity);
   return useSimd(count, ELEMENTWISE_SIMD_THRESHOLD);
 }
 
