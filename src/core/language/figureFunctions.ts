@@ -25,7 +25,7 @@ import { toNested, type Tensor } from '../tensor';
 import { isOptionObject, readOptions, type OptionSpec, type OptionValues } from './options';
 import { LayeredScope } from './scope';
 import type { Session } from './session';
-import { compiled } from './session';
+import { compiled } from './compiled';
 import { valueToTensor } from './values';
 
 /** The mathjs signature of a function that receives its arguments unevaluated. */

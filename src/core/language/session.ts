@@ -3,6 +3,7 @@ import type { BinConvention } from '../distributions';
 import { InputError } from '../errors';
 import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
+import { compiled } from './compiled';
 import { createFigureFunctions } from './figureFunctions';
 import { LANGUAGE_FUNCTIONS, lossName, type LanguageContext } from './functions';
 import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
@@ -47,17 +48,6 @@ export interface UserFunction {
 
 export class ElementCapError extends Error {
   override readonly name = 'ElementCapError';
-}
-
-/** Compiling is the slow part of evaluating a subtree; curves evaluate the same subtrees at every point. */
-const compiledNodes = new WeakMap<MathNode, ReturnType<MathNode['compile']>>();
-export function compiled(node: MathNode): ReturnType<MathNode['compile']> {
-  let code = compiledNodes.get(node);
-  if (code === undefined) {
-    code = node.compile();
-    compiledNodes.set(node, code);
-  }
-  return code;
 }
 
 /** Counts the elements of a value (matrices, nested arrays, objects of arrays) for the cap. */

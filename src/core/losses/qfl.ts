@@ -1,7 +1,7 @@
 import { InputError, describeValue } from '../errors';
 import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type ClampCounter } from '../numerics';
 import { log1pUnit } from './focal';
-import { planReduction, reduce, type ReductionPlan } from '../reduction';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
 import { qflLabelSimd, qflLabelUsesSimd } from '../simd/elementwise';
 import {
   requireFinite,
@@ -174,11 +174,6 @@ function powBeta(m: number, beta: number): number {
   return m === 0 ? 0 : Math.pow(m, beta);
 }
 
-/** The reduction coefficient of per-element loss `index`. */
-function coefficientAt(plan: ReductionPlan, index: number): number {
-  return plan.weight === null ? plan.scale : plan.scale * plan.weight[(index / plan.weightStride) | 0];
-}
-
 /**
  * Label/score form on logits. pred (n, C) row-major; label, score (n). Writes each row's loss
  * summed over classes to `out` (n) and c·∂/∂x to `grad` (n, C); returns Σ cᵣ·outᵣ.
@@ -198,7 +193,7 @@ function labelLogitKernel(
 ): number {
   let total = 0;
   for (let r = start; r < end; r++) {
-    const c = coefficientAt(plan, r);
+    const c = coefficient(plan, r);
     const positive = label[r] - shift;
     const base = r * C;
     let rowSum = 0;
@@ -259,7 +254,7 @@ function denseLogitKernel(
 ): number {
   let total = 0;
   for (let i = start; i < end; i++) {
-    const c = coefficientAt(plan, i);
+    const c = coefficient(plan, i);
     const xi = x[i];
     const yi = y[i];
     const e = fastExp(-Math.abs(xi));
@@ -296,7 +291,7 @@ function labelProbKernel(
 ): number {
   let total = 0;
   for (let r = start; r < end; r++) {
-    const c = coefficientAt(plan, r);
+    const c = coefficient(plan, r);
     const positive = label[r] - shift;
     let rowSum = 0;
     for (let j = 0; j < C; j++) {
@@ -325,7 +320,7 @@ function denseProbKernel(
 ): number {
   let total = 0;
   for (let i = start; i < end; i++) {
-    const c = coefficientAt(plan, i);
+    const c = coefficient(plan, i);
     const point = qflPointUnchecked(prob[i], y[i], beta, clamps);
     out[i] = point.value;
     total += c * point.value;
