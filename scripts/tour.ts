@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: a short tour of the numeric core on the paper's own examples, printed to the
+ * `npm run tour`: a short tour of the numeric core on the paper's own examples, printed to the
  * terminal. Every number comes from the same functions the notebook, the plots and the tooltips use.
  */
 import {
