@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Runs bench's loss workloads with PyTorch CPU (one thread, float32, as issue 7's reference)
-and prints them next to `npm run bench`'s JSON lines, with the ratio LossLab / PyTorch, in one run.
+"""Runs bench's loss workloads with PyTorch CPU (one thread; float32, issue 7's reference, and
+float64) and prints them next to `npm run bench`'s JSON lines, with the ratios LossLab / PyTorch,
+in one run. A LossLab line in float32 mode (`_f32`) is compared with PyTorch float32 only; a
+float64 line with both.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
@@ -19,7 +21,6 @@ except ImportError:
     sys.exit(0)
 
 torch.set_num_threads(1)
-DT = torch.float32
 
 
 def median_ms(step, runs=9):
@@ -34,15 +35,15 @@ def median_ms(step, runs=9):
     return times[len(times) // 2]
 
 
-def qfl():
+def qfl(dt):
     g = torch.Generator().manual_seed(1)
     n, c = 20000, 80
-    pred = (torch.randn(n, c, generator=g, dtype=DT) * 2).requires_grad_()
+    pred = (torch.randn(n, c, generator=g, dtype=dt) * 2).requires_grad_()
     label = torch.full((n,), c, dtype=torch.long)
-    score = torch.zeros(n, dtype=DT)
+    score = torch.zeros(n, dtype=dt)
     pos = torch.rand(n, generator=g) < 0.25
     label[pos] = torch.randint(0, c, (int(pos.sum()),), generator=g)
-    score[pos] = torch.rand(int(pos.sum()), generator=g, dtype=DT)
+    score[pos] = torch.rand(int(pos.sum()), generator=g, dtype=dt)
 
     def step():
         pred.grad = None
@@ -56,10 +57,10 @@ def qfl():
     return step
 
 
-def focal():
+def focal(dt):
     g = torch.Generator().manual_seed(2)
-    pred = (torch.randn(20000, 80, generator=g, dtype=DT) * 2).requires_grad_()
-    target = (torch.rand(20000, 80, generator=g) < 0.02).to(DT)
+    pred = (torch.randn(20000, 80, generator=g, dtype=dt) * 2).requires_grad_()
+    target = (torch.rand(20000, 80, generator=g) < 0.02).to(dt)
 
     def step():
         pred.grad = None
@@ -71,27 +72,27 @@ def focal():
     return step
 
 
-def dfl():
+def dfl(dt):
     g = torch.Generator().manual_seed(3)
-    pred = (torch.randn(32000, 17, generator=g, dtype=DT) * 2).requires_grad_()
-    label = torch.rand(32000, generator=g, dtype=DT) * 15.99
+    pred = (torch.randn(32000, 17, generator=g, dtype=dt) * 2).requires_grad_()
+    label = torch.rand(32000, generator=g, dtype=dt) * 15.99
 
     def step():
         pred.grad = None
         left = label.long()
         right = left + 1
-        wl = right.to(DT) - label
-        wr = label - left.to(DT)
+        wl = right.to(dt) - label
+        wr = label - left.to(dt)
         (F.cross_entropy(pred, left, reduction='none') * wl + F.cross_entropy(pred, right, reduction='none') * wr).mean().backward()
     return step
 
 
-def giou():
+def giou(dt):
     g = torch.Generator().manual_seed(4)
 
     def boxes(n):
-        xy = torch.rand(n, 2, generator=g, dtype=DT) * 600
-        wh = 4 + torch.rand(n, 2, generator=g, dtype=DT) * 200
+        xy = torch.rand(n, 2, generator=g, dtype=dt) * 600
+        wh = 4 + torch.rand(n, 2, generator=g, dtype=dt) * 200
         return torch.cat([xy, xy + wh], 1)
     pred = boxes(32000).requires_grad_()
     target = boxes(32000)
@@ -114,13 +115,13 @@ def giou():
     return step
 
 
-def arcface():
+def arcface(dt):
     # insightface arcface_torch (pre-2022 threshold form), s 64, m 0.5: normalize, the (B,d)x(d,C)
     # product, the margin on the target logit, cross-entropy; backward through x and W.
     g = torch.Generator().manual_seed(5)
     b, d, c = 512, 512, 10000
-    x = torch.randn(b, d, generator=g, dtype=DT).requires_grad_()
-    w = torch.randn(d, c, generator=g, dtype=DT).requires_grad_()
+    x = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
+    w = torch.randn(d, c, generator=g, dtype=dt).requires_grad_()
     labels = torch.randint(0, c, (b,), generator=g)
     s, m = 64.0, 0.5
     cos_m, sin_m = math.cos(m), math.sin(m)
@@ -139,11 +140,11 @@ def arcface():
     return step
 
 
-def triplet_batch_hard():
+def triplet_batch_hard(dt):
     # Hermans et al. batch-hard with Euclidean distances, margin 0.3, 64 classes.
     g = torch.Generator().manual_seed(6)
     b, d = 1024, 128
-    emb = torch.randn(b, d, generator=g, dtype=DT).requires_grad_()
+    emb = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
     labels = torch.arange(b) % 64
     same = labels[:, None] == labels[None, :]
     eye = torch.eye(b, dtype=torch.bool)
@@ -159,7 +160,14 @@ def triplet_batch_hard():
 
 TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
-VARIANTS = {'qfl': ['_2t'], 'focal': ['_2t'], 'dfl': ['_2t'], 'giou': ['_2t'], 'arcface': ['_f32']}
+VARIANTS = {
+    'qfl': ['_f32', '_2t', '_f32_2t'],
+    'focal': ['_f32', '_2t', '_f32_2t'],
+    'dfl': ['_f32', '_2t'],
+    'giou': ['_2t'],
+    'arcface': ['_f32', '_2t', '_f32_2t'],
+    'triplet_batch_hard': ['_2t'],
+}
 
 
 def blas_in_use():
@@ -177,7 +185,7 @@ def blas_in_use():
 
 def main():
     names = sys.argv[1:] or list(TORCH)
-    print(f'PyTorch {torch.__version__}, one thread, float32, {blas_in_use()}')
+    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()}')
     bench_names = [n + v for n in names for v in ['', *VARIANTS.get(n, [])]]
     out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *bench_names], capture_output=True, text=True)
     ours = {}
@@ -187,16 +195,18 @@ def main():
             ours[row['workload']] = row
         except (ValueError, KeyError):
             pass
-    print(f"{'workload':<20} {'threads':>7} {'losslab ms':>11} {'pytorch ms':>11} {'ratio':>7}")
+    print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6}")
     for name in names:
-        torch_ms = median_ms(TORCH[name]())
+        torch32 = median_ms(TORCH[name](torch.float32))
+        torch64 = median_ms(TORCH[name](torch.float64))
         for key in [name + v for v in ['', *VARIANTS.get(name, [])]]:
             row = ours.get(key)
             if row is None:
-                print(f"{key:<20} {'?':>7} {'missing':>11} {torch_ms:>11.2f} {'':>7}")
+                print(f"{key:<22} {'?':>7} {'missing':>11} {torch32:>13.2f} {'':>6} {torch64:>13.2f}")
                 continue
-            print(f"{key:<20} {row['threads']:>7} {row['median_ms']:>11.2f} {torch_ms:>11.2f} {row['median_ms'] / torch_ms:>7.2f}")
-
+            ms = row['median_ms']
+            versus64 = '' if '_f32' in key else f"{ms / torch64:>6.2f}"
+            print(f"{key:<22} {row['threads']:>7} {ms:>11.2f} {torch32:>13.2f} {ms / torch32:>6.2f} {torch64:>13.2f} {versus64:>6}")
 
 if __name__ == '__main__':
     main()

@@ -3,14 +3,21 @@
  * qfl and giou (the cheapest and a typical per-element cost) forward + backward at growing sizes,
  * median of 31 runs each. Prints one JSON line per size with both medians.
  * Run: node --import tsx bench/parallel-threshold.ts
+ *
+ * With the argument `embeddings`, the same for src/node/parallel/embeddings.ts's thresholds:
+ * ArcFace (forward + backward) at growing B·d·C (PARALLEL_MIN_PRODUCT_WORK) and batch-hard at
+ * growing B²·d/2 (PARALLEL_MIN_BATCH_HARD_WORK), both single-threaded and forced onto the pool.
  */
+import { arcFaceLoss } from '../src/core/losses/arcface';
 import { giouLoss } from '../src/core/losses/giou';
+import { batchHard } from '../src/core/mining';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { sharedFloat64 } from '../src/node/parallel/shared';
 
 function median(run: () => unknown, runs = 31): number {
+  if (process.argv[2] === 'embeddings') runs = 11;
   for (let i = 0; i < 5; i++) run();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -21,7 +28,29 @@ function median(run: () => unknown, runs = 31): number {
   return times.sort((a, b) => a - b)[runs >> 1];
 }
 
+async function embeddings(): Promise<void> {
+  const pool = await ready(new ParallelPool(2));
+  const parallel = parallelLosses(pool, { minProductWork: 0, minBatchHardWork: 0, minElements: 0 });
+  const fill = (n: number, f: (i: number) => number): Float64Array => sharedFloat64(n).map((_, i) => f(i));
+  for (const [B, d, C] of [[16, 64, 256], [32, 64, 512], [64, 128, 512], [64, 128, 1024], [128, 128, 2048], [128, 256, 4096], [256, 512, 4096]]) {
+    const x = { shape: [B, d], data: fill(B * d, (i) => Math.sin(i)) };
+    const W = { shape: [d, C], data: fill(d * C, (i) => Math.cos(i * 0.7)) };
+    const labels = { shape: [B], data: fill(B, (i) => (i * 7) % C) };
+    const run = (f: typeof arcFaceLoss) => () => f(x, W, labels, { grad: true });
+    console.log(JSON.stringify({ arcface: [B, d, C], work: B * d * C, arcface_1t_ms: median(run(arcFaceLoss)), arcface_2t_ms: median(run(parallel.arcFaceLoss)) }));
+  }
+  for (const B of [64, 128, 256, 384, 512, 768, 1024]) {
+    const d = 128;
+    const x = { shape: [B, d], data: fill(B * d, (i) => Math.sin(i * 1.3)) };
+    const labels = { shape: [B], data: fill(B, (i) => i % 16) };
+    const run = (f: typeof batchHard) => () => f(x, labels, { margin: 0.3, grad: true });
+    console.log(JSON.stringify({ batch_hard: [B, d], work: (B * B * d) / 2, batch_hard_1t_ms: median(run(batchHard)), batch_hard_2t_ms: median(run(parallel.batchHard)) }));
+  }
+  await pool.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'embeddings') return embeddings();
   const pool = await ready(new ParallelPool(2));
   const parallel = parallelLosses(pool, { minElements: 0 });
   for (const elements of [2_000, 8_000, 16_000, 32_000, 64_000, 128_000, 512_000]) {

@@ -4,6 +4,7 @@
  * {"workload", "median_ms", "min_ms", "peak_rss_mb", ...}.
  */
 import { spawnSync } from 'node:child_process';
+import { withMallocTunables } from '../src/node/mallocTunables';
 import { LATENCY_WORKLOADS } from './latencyWorkloads';
 import { workloads } from './workloads';
 
@@ -13,7 +14,9 @@ const names = requested.length > 0 ? requested.filter((name) => !LATENCY_WORKLOA
 const latency = requested.length > 0 ? requested.filter((name) => LATENCY_WORKLOADS.includes(name)) : [...LATENCY_WORKLOADS];
 let failed = false;
 for (const name of names) {
+  // Workloads run with the notebook kernel process's malloc settings, as a cell's losses would.
   const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/workload.ts', name], {
+    env: withMallocTunables(process.env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   failed ||= result.status !== 0;

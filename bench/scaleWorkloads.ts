@@ -11,11 +11,11 @@ import { loadBytes } from '../src/core/io';
 import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
-import { sharedFloat64 } from '../src/node/parallel/shared';
-import { runQflStream } from '../src/node/stream/qflStream';
+import { toShared } from '../src/node/parallel/shared';
+import { runQflStream, type QflStreamOptions } from '../src/node/stream/qflStream';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { gaussian, seededRandom } from '../test/helpers/random';
-import type { Workload } from './workloads';
+import type { Share, Workload } from './workloads';
 
 export interface ScaleWorkload extends Workload {
   readonly threads?: number;
@@ -26,15 +26,10 @@ export interface ScaleWorkload extends Workload {
 }
 
 /** The same workload with its typed arrays moved into SharedArrayBuffers and the losses on a 2-thread pool. */
-export function onPool(make: (losses: ReturnType<typeof parallelLosses>, share: (a: Float64Array) => Float64Array) => Workload): () => ScaleWorkload {
+export function onPool(make: (losses: ReturnType<typeof parallelLosses>, share: Share) => Workload): () => ScaleWorkload {
   return () => {
     const pool = new ParallelPool(2);
-    const share = (a: Float64Array): Float64Array => {
-      const shared = sharedFloat64(a.length);
-      shared.set(a);
-      return shared;
-    };
-    const workload = make(parallelLosses(pool), share);
+    const workload = make(parallelLosses(pool), toShared);
     return { ...workload, threads: pool.threads, ready: ready(pool) };
   };
 }
@@ -47,6 +42,26 @@ function scratchDir(): string {
 function generate(kind: 'gaussian' | 'qfl', path: string, rows: number, cols: number, seed: number): void {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generateExport.ts', kind, path, String(rows), String(cols), String(seed)], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`bench/generateExport.ts ${kind} ${path} failed (${result.status ?? result.signal})`);
+}
+
+/** Streams QFL over a generated 2 GB float32 export ((2 GiB / 320 B) × 80 logits, labels, scores), forward only. */
+function streamWorkload(name: string, options: QflStreamOptions): ScaleWorkload {
+  const classes = 80;
+  const rows = Math.floor((2 * 2 ** 30) / (4 * classes));
+  const dir = scratchDir();
+  const free = statfsSync(dir).bavail * statfsSync(dir).bsize;
+  if (free < 3 * 2 ** 30) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${name}: needs 3 GB free in ${tmpdir()}, has ${(free / 2 ** 30).toFixed(1)} GB`);
+  }
+  const files = { pred: join(dir, 'pred.npy'), label: join(dir, 'label.npy'), score: join(dir, 'score.npy') };
+  generate('qfl', dir, rows, classes, 12);
+  return {
+    gradBytes: 0,
+    // Forward only: a 2 GB export's gradient would itself be 4 GB of float64.
+    step: () => runQflStream(files, options),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
@@ -64,22 +79,11 @@ export const scaleWorkloads: Readonly<Record<string, () => ScaleWorkload>> = {
     };
   },
   qfl_stream_2gb() {
-    const classes = 80;
-    const rows = Math.floor((2 * 2 ** 30) / (4 * classes));
-    const dir = scratchDir();
-    const free = statfsSync(dir).bavail * statfsSync(dir).bsize;
-    if (free < 3 * 2 ** 30) {
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`qfl_stream_2gb: needs 3 GB free in ${tmpdir()}, has ${(free / 2 ** 30).toFixed(1)} GB`);
-    }
-    const files = { pred: join(dir, 'pred.npy'), label: join(dir, 'label.npy'), score: join(dir, 'score.npy') };
-    generate('qfl', dir, rows, classes, 12);
-    return {
-      gradBytes: 0,
-      // Forward only: a 2 GB export's gradient would itself be 4 GB of float64.
-      step: () => runQflStream(files, { beta: 2, chunkRows: 8192 }),
-      cleanup: () => rmSync(dir, { recursive: true, force: true }),
-    };
+    return streamWorkload('qfl_stream_2gb', { beta: 2, chunkRows: 8192 });
+  },
+  /** The same export in QFL's float32 mode: chunks of float32 pred go to the f32x4 kernels undecoded (default chunk: 16 MB). */
+  qfl_stream_2gb_f32() {
+    return streamWorkload('qfl_stream_2gb_f32', { beta: 2, precision: 'float32' });
   },
   /** The in-memory reference for the stream's throughput: the same QFL forward on 8192 × 80 rows. */
   qfl_forward_inmemory_8192() {

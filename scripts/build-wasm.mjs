@@ -1,7 +1,8 @@
 /**
- * Assembles src/core/simd/kernels.wat into src/core/simd/kernelsWasm.ts (the module's bytes as
- * base64, plus the SHA-256 of the .wat they came from, which the tests compare against the
- * source). Run after editing the .wat: `node scripts/build-wasm.mjs`. `--check` exits 1 instead of
+ * Assembles src/core/simd/kernels.wat, with the functions of every src/core/simd/wat/*.wat spliced
+ * into it (one module, one memory; each fragment holds top-level `(func ...)` forms of one concept),
+ * into src/core/simd/kernelsWasm.ts (the module's bytes as base64, plus the SHA-256 of the combined
+ * source, which the tests compare against the sources). Run after editing the .wat: `node scripts/build-wasm.mjs`. `--check` exits 1 instead of
  * writing when the committed file is stale.
  *
  * Uses the `wabt` npm package (the reference WebAssembly text assembler, compiled to WASM, no
@@ -9,12 +10,31 @@
  * nor the extension needs it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const watPath = `${root}src/core/simd/kernels.wat`;
+const fragmentDir = `${root}src/core/simd/wat/`;
 const outPath = `${root}src/core/simd/kernelsWasm.ts`;
+
+/**
+ * kernels.wat with each fragment (sorted by name, each preceded by a `;; file` marker) inserted
+ * before the module's closing parenthesis: the source that is assembled and digested.
+ */
+export function combinedSource() {
+  const main = readFileSync(watPath, 'utf8');
+  const close = main.lastIndexOf(')');
+  if (close < 0) throw new Error('kernels.wat: no closing parenthesis for the module');
+  let names = [];
+  try {
+    names = readdirSync(fragmentDir).filter((name) => name.endsWith('.wat')).sort();
+  } catch {
+    names = [];
+  }
+  const fragments = names.map((name) => `\n  ;; ---- wat/${name} ----\n${readFileSync(fragmentDir + name, 'utf8')}`);
+  return main.slice(0, close) + fragments.join('') + main.slice(close);
+}
 
 /** The .wat's bytes → the wasm binary, with SIMD enabled. */
 export async function assemble(source) {
@@ -46,7 +66,7 @@ ${lines.map((line) => `  '${line}'`).join(' +\n')};
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const source = readFileSync(watPath, 'utf8');
+  const source = combinedSource();
   const text = render(await assemble(source), watDigest(source));
   if (process.argv.includes('--check')) {
     const current = readFileSync(outPath, 'utf8');

@@ -14,7 +14,7 @@
  * operands to float32 and multiplies in float32 SIMD; it falls back to these float64 kernels where
  * SIMD is unavailable or forced off, which is only more accurate.
  */
-import { simdProductInto } from './simd/gemm';
+import { simdProductColumnsInto } from './simd/gemm';
 import { useSimd, type FloatArray, type Precision } from './simd/path';
 
 /**
@@ -32,22 +32,90 @@ const DOT_BLOCK = 256;
 /** Rows of A per block of A·Bᵀ, so that a block of A is reused from cache across all of B. */
 const DOT_ROW_BLOCK = 64;
 
+/** Which product: A·B, Aᵀ·B (A stored (K,M)) or A·Bᵀ (B stored (N,K)). */
+export type ProductKind = 'AB' | 'AtB' | 'ABt';
+
+/** One product out (M,N) of the embedding losses, as a host may farm it out. */
+export interface ProductRequest {
+  readonly kind: ProductKind;
+  readonly a: FloatArray;
+  readonly b: FloatArray;
+  readonly out: Float64Array;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly precision: Precision;
+}
+
+/**
+ * Where a loss's large products and (B, C) buffers come from. The core's is single-threaded; a
+ * host may hand out buffers its worker threads can see (SharedArrayBuffers) and split each product
+ * into column ranges with productColumnsInto, which gives the same bits whatever the split.
+ */
+export interface ProductProvider {
+  /** A zero-filled float64 buffer of `length` elements. */
+  allocate(length: number): Float64Array;
+  /** Overwrites request.out with the product. */
+  product(request: ProductRequest): void;
+}
+
+export const CORE_PRODUCTS: ProductProvider = {
+  allocate: (length) => new Float64Array(length),
+  product: (request) => productColumnsInto(request, 0, request.n, productOnSimd(request)),
+};
+
+/**
+ * Whether a product runs on the SIMD kernels: decided once for the whole product (never per
+ * column range, whose size would change the answer below the threshold).
+ */
+export function productOnSimd(request: ProductRequest): boolean {
+  const { m, k, n, precision } = request;
+  return useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD);
+}
+
+/**
+ * Columns [c0, c1) of request.out, the other columns untouched. Each element is computed by the
+ * same operations in the same order whatever [c0, c1) is, on either path (`simd` from
+ * productOnSimd), so disjoint ranges written by different threads make up the one-call product.
+ */
+export function productColumnsInto(request: ProductRequest, c0: number, c1: number, simd: boolean): void {
+  const { kind, a, b, out, m, k, n, precision } = request;
+  // Element (i, p) of Â and (p, j) of B̂ sit at a[i·aRow + p·aCol] and b[p·bRow + j·bCol].
+  const aRow = kind === 'AtB' ? 1 : k;
+  const aCol = kind === 'AtB' ? m : 1;
+  if (simd) {
+    if (kind === 'ABt') simdProductColumnsInto(precision, a, aRow, aCol, b, 1, k, out, m, k, n, c0, c1);
+    else simdProductColumnsInto(precision, a, aRow, aCol, b, n, 1, out, m, k, n, c0, c1);
+  } else if (kind === 'ABt') {
+    dotProduct(a, b, out, m, k, n, c0, c1);
+  } else {
+    stridedProduct(a, aRow, aCol, b, out, m, k, n, c0, c1);
+  }
+}
+
 /** out (M,N) = A (M,K) · B (K,N). */
 export function matmulInto(
   a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
 ): void {
-  // Element (i, p) of A sits at a[i·K + p].
-  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) simdProductInto(precision, a, k, 1, b, n, 1, out, m, k, n);
-  else stridedProduct(a, k, 1, b, out, m, k, n);
+  CORE_PRODUCTS.product({ kind: 'AB', a, b, out, m, k, n, precision });
 }
 
 /** out (M,N) = Aᵀ · B, with A stored as (K,M) and B as (K,N): the gradient product Xᵀ·G. */
 export function matmulTransAInto(
   a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
 ): void {
-  // Element (i, p) of Aᵀ sits at a[p·M + i].
-  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) simdProductInto(precision, a, 1, m, b, n, 1, out, m, k, n);
-  else stridedProduct(a, 1, m, b, out, m, k, n);
+  CORE_PRODUCTS.product({ kind: 'AtB', a, b, out, m, k, n, precision });
+}
+
+/**
+ * out (M,N) = A (M,K) · Bᵀ, with B stored as (N,K): every output is a dot product of two
+ * contiguous rows, computed in 2×4 register blocks (8 accumulators and 6 loads per step, which
+ * fits the 16 floating-point registers of x86-64 without spilling).
+ */
+export function matmulTransBInto(
+  a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
+): void {
+  CORE_PRODUCTS.product({ kind: 'ABt', a, b, out, m, k, n, precision });
 }
 
 /**
@@ -63,11 +131,13 @@ function stridedProduct(
   m: number,
   k: number,
   n: number,
+  c0: number,
+  c1: number,
 ): void {
-  out.fill(0, 0, m * n);
+  for (let i = 0; i < m; i++) out.fill(0, i * n + c0, i * n + c1);
   const m4 = m - (m % 4);
-  for (let j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
-    const j1 = Math.min(n, j0 + COLUMN_BLOCK);
+  for (let j0 = c0; j0 < c1; j0 += COLUMN_BLOCK) {
+    const j1 = Math.min(c1, j0 + COLUMN_BLOCK);
     for (let p0 = 0; p0 < k; p0 += DEPTH_BLOCK) {
       const p1 = Math.min(k, p0 + DEPTH_BLOCK);
       const p4 = p1 - ((p1 - p0) % 4);
@@ -134,30 +204,23 @@ function axpy1(out: Float64Array, o: number, b: FloatArray, q: number, j0: numbe
 }
 
 /**
- * out (M,N) = A (M,K) · Bᵀ, with B stored as (N,K): every output is a dot product of two
- * contiguous rows, computed in 2×4 register blocks (8 accumulators and 6 loads per step, which
- * fits the 16 floating-point registers of x86-64 without spilling).
+ * Columns [c0, c1) of out (M,N) = A (M,K) · Bᵀ, B stored as (N,K): 2×4 blocks of row·row dots.
+ * A remainder row or column takes `dot`, which sums in the same order as dot2x4, so an element's
+ * value does not depend on where the range or the blocks start.
  */
-export function matmulTransBInto(
-  a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, precision: Precision = 'float64',
-): void {
-  // Element (p, j) of Bᵀ sits at b[j·K + p].
-  if (useSimd(m * k * n, precision === 'float32' ? 0 : SIMD_THRESHOLD)) {
-    simdProductInto(precision, a, k, 1, b, 1, k, out, m, k, n);
-    return;
-  }
-  out.fill(0, 0, m * n);
-  const n4 = n - (n % 4);
+function dotProduct(a: FloatArray, b: FloatArray, out: Float64Array, m: number, k: number, n: number, c0: number, c1: number): void {
+  for (let i = 0; i < m; i++) out.fill(0, i * n + c0, i * n + c1);
+  const n4 = c1 - ((c1 - c0) % 4);
   for (let p0 = 0; p0 < k; p0 += DOT_BLOCK) {
     const p1 = Math.min(k, p0 + DOT_BLOCK);
     for (let i0 = 0; i0 < m; i0 += DOT_ROW_BLOCK) {
       const i1 = Math.min(m, i0 + DOT_ROW_BLOCK);
       const i2 = i1 - ((i1 - i0) % 2);
-      for (let j = 0; j < n4; j += 4) {
+      for (let j = c0; j < n4; j += 4) {
         for (let i = i0; i < i2; i += 2) dot2x4(a, i * k, k, b, j * k, k, p0, p1, out, i * n + j, n);
         if (i2 < i1) for (let c = 0; c < 4; c++) out[i2 * n + j + c] += dot(a, i2 * k, b, (j + c) * k, p0, p1);
       }
-      for (let j = n4; j < n; j++) {
+      for (let j = n4; j < c1; j++) {
         for (let i = i0; i < i1; i++) out[i * n + j] += dot(a, i * k, b, j * k, p0, p1);
       }
     }

@@ -20,6 +20,7 @@ import {
   tileKernel,
   TILE,
   type DistanceOptions,
+  type TileKernel,
   type DistanceReport,
   type Metric,
 } from './distances';
@@ -101,7 +102,7 @@ function tripletLossSlope(z: number, margin: number, soft: boolean): number {
  * Whether every pair of rows is within the collapse tolerance (false for fewer than two rows);
  * `largest` is the largest distance between two different rows.
  */
-function isCollapsed(batch: PreparedBatch, largest: number): boolean {
+function isCollapsed(batch: Pick<PreparedBatch, 'B' | 'x' | 'metric'>, largest: number): boolean {
   const { B, x, metric } = batch;
   if (B < 2) return false;
   if (metric.kind === 'cosine') return largest <= COLLAPSE_TOLERANCE;
@@ -151,22 +152,72 @@ export interface BatchHardResult {
  *   and a zero gradient.
  */
 export function batchHard(embeddings: Tensor, labels: Tensor, options: MiningOptions = {}): BatchHardResult {
+  const job = prepareBatchHard(embeddings, labels, options);
+  const candidates = emptyCandidates(job.B);
+  const largest = mineTileRows(job, 0, tileRowCount(job), candidates, 0);
+  return finishBatchHard(job, candidates, largest);
+}
+
+/** A validated batch-hard problem: what the tile pass needs, on any thread. */
+export interface BatchHardJob extends Omit<PreparedBatch, 'distances'> {
+  readonly kernel: TileKernel;
+  readonly grad: boolean;
+}
+
+/**
+ * The hardest positive and negative per anchor among the pairs of some tiles: (B) entries per
+ * block of tile rows, `slots` blocks back to back (one for a single pass). Kernel values (squared
+ * for Euclidean p = 2) until finishBatchHard takes the roots.
+ */
+export interface HardestCandidates {
+  readonly farthest: Float64Array;
+  readonly hardestPositive: Int32Array;
+  readonly nearest: Float64Array;
+  readonly hardestNegative: Int32Array;
+}
+
+/** Validates the inputs (batchHard's errors) and plans the tile pass. */
+export function prepareBatchHard(embeddings: Tensor, labels: Tensor, options: MiningOptions = {}): BatchHardJob {
   const batch = prepareBatch('batchHard', embeddings, labels, options, true);
-  const { B, d, x, metric, margin, soft } = batch;
-  const label = batch.labels;
-  const hardestPositive = new Int32Array(B).fill(-1);
-  const hardestNegative = new Int32Array(B).fill(-1);
-  // Kernel values (squared for Euclidean p = 2) of the selected pairs, until the roots are taken.
-  const farthest = new Float64Array(B).fill(-Infinity);
-  const nearest = new Float64Array(B).fill(Infinity);
-  // The upper triangle is streamed tile by tile through a small buffer, and each pair updates both
-  // of its rows; no (B, B) matrix is stored. Row a meets its candidates in increasing index order
-  // (j < a as a column of earlier tiles, then j > a along its own row), so the strict comparisons
-  // leave ties with the lowest index, as torch.max/min along a dimension do.
-  const kernel = tileKernel(metric, x, B, d);
+  const { B, d, x, labels: label, metric, margin, soft } = batch;
+  return { B, d, x, labels: label, metric, margin, soft, kernel: tileKernel(metric, x, B, d), grad: options.grad === true };
+}
+
+/** Rows of TILE × TILE tiles in the upper triangle: tile row t holds ceil(B/TILE) − t tiles. */
+export function tileRowCount(job: BatchHardJob): number {
+  return Math.ceil(job.B / TILE);
+}
+
+/** Candidates for `slots` blocks of B anchors, none found yet. */
+export function emptyCandidates(B: number, slots = 1, allocate = (bytes: number): ArrayBuffer | SharedArrayBuffer => new ArrayBuffer(bytes)): HardestCandidates {
+  const n = B * slots;
+  return {
+    farthest: new Float64Array(allocate(8 * n)).fill(-Infinity),
+    hardestPositive: new Int32Array(allocate(4 * n)).fill(-1),
+    nearest: new Float64Array(allocate(8 * n)).fill(Infinity),
+    hardestNegative: new Int32Array(allocate(4 * n)).fill(-1),
+  };
+}
+
+/**
+ * Mines the pairs of tile rows [t0, t1) of the upper triangle into candidate block `slot`; returns
+ * the largest kernel value met. Each pair updates both of its rows, and a row meets its candidates
+ * in increasing index order (j < a as a column of earlier tiles, then j > a along its own row), so
+ * the strict comparisons leave ties with the lowest index, as torch.max/min along a dimension do.
+ * Blocks of disjoint tile rows, merged by mergeCandidates, give exactly the one-pass result.
+ */
+export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidates: HardestCandidates, slot: number): number {
+  const { B, kernel } = job;
+  const label = job.labels;
+  const o = slot * B;
+  const farthest = candidates.farthest.subarray(o, o + B);
+  const nearest = candidates.nearest.subarray(o, o + B);
+  const hardestPositive = candidates.hardestPositive.subarray(o, o + B);
+  const hardestNegative = candidates.hardestNegative.subarray(o, o + B);
+  // No (B, B) matrix is stored: the triangle streams through one tile buffer.
   const tile = new Float64Array(TILE * TILE);
   let largest = 0;
-  for (let i0 = 0; i0 < B; i0 += TILE) {
+  for (let i0 = t0 * TILE; i0 < Math.min(B, t1 * TILE); i0 += TILE) {
     const i1 = Math.min(B, i0 + TILE);
     for (let j0 = i0; j0 < B; j0 += TILE) {
       const j1 = Math.min(B, j0 + TILE);
@@ -201,6 +252,42 @@ export function batchHard(embeddings: Tensor, labels: Tensor, options: MiningOpt
       }
     }
   }
+  return largest;
+}
+
+/**
+ * Folds candidate block `slot` of `from` into block 0 of `into`: the farther positive and the
+ * nearer negative, ties to the lower index, which is what one pass over both blocks' pairs keeps.
+ */
+export function mergeCandidates(into: HardestCandidates, from: HardestCandidates, slot: number, B: number): void {
+  const o = slot * B;
+  for (let a = 0; a < B; a++) {
+    const p = from.hardestPositive[o + a];
+    const fp = from.farthest[o + a];
+    const q = into.hardestPositive[a];
+    if (p >= 0 && (q < 0 || fp > into.farthest[a] || (fp === into.farthest[a] && p < q))) {
+      into.farthest[a] = fp;
+      into.hardestPositive[a] = p;
+    }
+    const n = from.hardestNegative[o + a];
+    const fn = from.nearest[o + a];
+    const r = into.hardestNegative[a];
+    if (n >= 0 && (r < 0 || fn < into.nearest[a] || (fn === into.nearest[a] && n < r))) {
+      into.nearest[a] = fn;
+      into.hardestNegative[a] = n;
+    }
+  }
+}
+
+/** Roots, per-anchor losses, the mean and its gradient from the merged candidates (block 0). */
+export function finishBatchHard(job: BatchHardJob, candidates: HardestCandidates, largestKernelValue: number): BatchHardResult {
+  const { B, d, x, metric, margin, soft, kernel } = job;
+  const batch = job;
+  let largest = largestKernelValue;
+  const hardestPositive = candidates.hardestPositive.slice(0, B);
+  const hardestNegative = candidates.hardestNegative.slice(0, B);
+  const farthest = candidates.farthest.slice(0, B);
+  const nearest = candidates.nearest.slice(0, B);
   if (kernel.squaredEuclidean) {
     // Only the 2·B selected distances need their root; recomputing them also covers a sum of
     // squares that overflowed.
@@ -228,7 +315,7 @@ export function batchHard(embeddings: Tensor, labels: Tensor, options: MiningOpt
   const scale = valid === 0 ? 0 : 1 / valid;
   const report = emptyDistanceReport();
   let grad: { embeddings: Tensor } | undefined;
-  if (options.grad === true) {
+  if (job.grad) {
     const g = new Float64Array(B * d);
     for (let a = 0; a < B; a++) {
       if (!validAnchor[a]) continue;

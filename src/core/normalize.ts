@@ -24,12 +24,36 @@ export function rowNormsInto(data: Float64Array | Float32Array, rows: number, co
 
 /** Writes ‖column j‖ of a (rows, cols) matrix into norms[j], walking memory row by row. */
 export function columnNormsInto(data: Float64Array | Float32Array, rows: number, cols: number, norms: Float64Array): void {
-  norms.fill(0, 0, cols);
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) norms[j] += data[o + j] * data[o + j];
+  columnNormsRangeInto(data, rows, cols, norms, 0, cols);
+}
+
+/**
+ * Columns [c0, c1) of columnNormsInto, norms elsewhere untouched: each column sums its rows in
+ * the same order (groups of four, in order) whatever the range, so any split of the columns gives
+ * the same bits.
+ */
+export function columnNormsRangeInto(data: Float64Array | Float32Array, rows: number, cols: number, norms: Float64Array, c0: number, c1: number): void {
+  norms.fill(0, c0, c1);
+  // Four rows per sweep: a quarter of the loads and stores of norms.
+  const rows4 = rows - (rows % 4);
+  for (let i = 0; i < rows4; i += 4) {
+    const o0 = i * cols;
+    const o1 = o0 + cols;
+    const o2 = o1 + cols;
+    const o3 = o2 + cols;
+    for (let j = c0; j < c1; j++) {
+      const a = data[o0 + j];
+      const b = data[o1 + j];
+      const c = data[o2 + j];
+      const d = data[o3 + j];
+      norms[j] += a * a + b * b + (c * c + d * d);
+    }
   }
-  for (let j = 0; j < cols; j++) norms[j] = Math.sqrt(norms[j]);
+  for (let i = rows4; i < rows; i++) {
+    const o = i * cols;
+    for (let j = c0; j < c1; j++) norms[j] += data[o + j] * data[o + j];
+  }
+  for (let j = c0; j < c1; j++) norms[j] = Math.sqrt(norms[j]);
 }
 
 /** The divisor F.normalize uses for a vector of this norm. */
@@ -65,28 +89,66 @@ export function normalizeRowsBackwardInto(
   }
 }
 
+/** Columns per block of the scaled column backward: a block of grad and data (rows ≤ 512) stays in L2 between its two passes. */
+const BACKWARD_COLUMN_BLOCK = 128;
+
 /**
- * In place, turns grad (rows, cols) = dL/dv̂ for the normalized columns into dL/dv for the raw
- * columns of `data`, given the raw column norms and dots[j] = v̂ⱼ·gⱼ.
+ * Columns [c0, c1) of grad (rows, cols), in place: from g′ⱼ = (dL/dv̂ⱼ)/max(‖vⱼ‖, ε), the gradient
+ * with respect to normalized column j already divided by its divisor (what a product with a
+ * 1/‖vⱼ‖-scaled factor gives), to dL/dvⱼ = g′ⱼ − vⱼ·(vⱼ·g′ⱼ)/max(‖vⱼ‖, ε)², using
+ * v̂ⱼ·(dL/dv̂ⱼ) = vⱼ·g′ⱼ. The dots are taken here, rows in order, so each column's result depends
+ * on nothing outside it and any split of the columns gives the same bits.
  */
-export function normalizeColumnsBackwardInto(
+export function normalizeScaledColumnsBackwardInto(
   grad: Float64Array,
   data: Float64Array | Float32Array,
   rows: number,
   cols: number,
   norms: Float64Array,
-  dots: Float64Array,
-  scratch: Float64Array = new Float64Array(cols * 2),
+  c0: number,
+  c1: number,
 ): void {
-  // Per-column factors, so that the pass over the matrix is a contiguous two-multiply loop.
-  const inverse = scratch.subarray(0, cols);
-  const shift = scratch.subarray(cols, 2 * cols);
-  for (let j = 0; j < cols; j++) {
-    inverse[j] = 1 / clampedNorm(norms[j]);
-    shift[j] = norms[j] >= NORMALIZE_EPS ? dots[j] * inverse[j] * inverse[j] : 0;
-  }
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) grad[o + j] = grad[o + j] * inverse[j] - data[o + j] * shift[j];
+  const shift = new Float64Array(Math.min(BACKWARD_COLUMN_BLOCK, Math.max(c1 - c0, 0)));
+  for (let b0 = c0; b0 < c1; b0 += BACKWARD_COLUMN_BLOCK) {
+    const width = Math.min(c1, b0 + BACKWARD_COLUMN_BLOCK) - b0;
+    shift.fill(0);
+    // Four rows per sweep of the block: a quarter of the loads and stores of shift.
+    const rows4 = rows - (rows % 4);
+    for (let i = 0; i < rows4; i += 4) {
+      const o0 = i * cols + b0;
+      const o1 = o0 + cols;
+      const o2 = o1 + cols;
+      const o3 = o2 + cols;
+      for (let k = 0; k < width; k++) {
+        shift[k] += data[o0 + k] * grad[o0 + k] + data[o1 + k] * grad[o1 + k] + (data[o2 + k] * grad[o2 + k] + data[o3 + k] * grad[o3 + k]);
+      }
+    }
+    for (let i = rows4; i < rows; i++) {
+      const o = i * cols + b0;
+      for (let k = 0; k < width; k++) shift[k] += data[o + k] * grad[o + k];
+    }
+    for (let k = 0; k < width; k++) {
+      const norm = norms[b0 + k];
+      const inverse = 1 / clampedNorm(norm);
+      // PyTorch's clamp_min passes the gradient through at ‖v‖ = ε itself, hence `>=`.
+      shift[k] = norm >= NORMALIZE_EPS ? shift[k] * inverse * inverse : 0;
+    }
+    for (let i = 0; i < rows4; i += 4) {
+      const o0 = i * cols + b0;
+      const o1 = o0 + cols;
+      const o2 = o1 + cols;
+      const o3 = o2 + cols;
+      for (let k = 0; k < width; k++) {
+        const factor = shift[k];
+        grad[o0 + k] -= data[o0 + k] * factor;
+        grad[o1 + k] -= data[o1 + k] * factor;
+        grad[o2 + k] -= data[o2 + k] * factor;
+        grad[o3 + k] -= data[o3 + k] * factor;
+      }
+    }
+    for (let i = rows4; i < rows; i++) {
+      const o = i * cols + b0;
+      for (let k = 0; k < width; k++) grad[o + k] -= data[o + k] * shift[k];
+    }
   }
 }

@@ -105,8 +105,14 @@ export function toNested(tensor: Tensor): NestedArray {
   return build(0);
 }
 
+/** What the element checks read: a Tensor, a TensorF32, or a loss job's array of either width with its shape. */
+export interface CheckedValues {
+  readonly shape: readonly number[];
+  readonly data: Float64Array | Float32Array;
+}
+
 /** Throws an InputError naming the first non-finite element. */
-export function requireFinite(fn: string, argument: string, tensor: Tensor | TensorF32): void {
+export function requireFinite(fn: string, argument: string, tensor: CheckedValues): void {
   const { data } = tensor;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) {
@@ -144,7 +150,7 @@ export function requireShape(
 }
 
 /** Checks that every element is an integer in [low, high], e.g. class labels. */
-export function requireIntegers(fn: string, argument: string, tensor: Tensor, low: number, high: number): void {
+export function requireIntegers(fn: string, argument: string, tensor: CheckedValues, low: number, high: number): void {
   const { data } = tensor;
   for (let i = 0; i < data.length; i++) {
     const value = data[i];
@@ -163,7 +169,7 @@ export function requireNumberInRange(fn: string, argument: string, value: number
 }
 
 /** Checks that every element is a finite number in [low, high], e.g. probabilities or soft targets. */
-export function requireInRange(fn: string, argument: string, tensor: Tensor, low: number, high: number): void {
+export function requireInRange(fn: string, argument: string, tensor: CheckedValues, low: number, high: number): void {
   const { data } = tensor;
   for (let i = 0; i < data.length; i++) {
     const value = data[i];

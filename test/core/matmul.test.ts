@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { matmulInto, matmulTransAInto, matmulTransBInto } from '../../src/core/matmul';
+import { matmulInto, matmulTransAInto, matmulTransBInto, productColumnsInto, productOnSimd, type ProductKind, type ProductRequest } from '../../src/core/matmul';
 import { setKernelPath, type KernelPath } from '../../src/core/simd/path';
 import { assertClose } from '../helpers/gradcheck';
 
@@ -168,3 +169,41 @@ for (const path of ['simd', 'typescript'] as const satisfies readonly KernelPath
     });
   });
 }
+
+describe('productColumnsInto', () => {
+  // The pool splits a product into column ranges written by different threads: each range must
+  // leave every other column alone and compute its own exactly as the whole product does.
+  for (const path of ['simd', 'typescript'] as KernelPath[]) {
+    for (const precision of ['float64', 'float32'] as const) {
+      it(`column ranges make up the whole product bit for bit (${path}, ${precision})`, () => {
+        setKernelPath(path);
+        try {
+          fc.assert(
+            fc.property(
+              fc.constantFrom<ProductKind>('AB', 'AtB', 'ABt'),
+              fc.integer({ min: 1, max: 13 }),
+              fc.integer({ min: 0, max: 300 }),
+              fc.integer({ min: 1, max: 40 }),
+              fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+              fc.integer(),
+              (kind, m, k, n, cuts, seed) => {
+                const a = random(m * k, seed);
+                const b = random(k * n, seed + 1);
+                const whole: ProductRequest = { kind, a, b, out: new Float64Array(m * n), m, k, n, precision };
+                productColumnsInto(whole, 0, n, productOnSimd(whole));
+                const split = { ...whole, out: new Float64Array(m * n).fill(NaN) };
+                const bounds = [...new Set([0, ...cuts.map((c) => c % n), n])].sort((x, y) => x - y);
+                // Ranges in reverse order, so that no range can lean on one written before it.
+                for (let r = bounds.length - 2; r >= 0; r--) productColumnsInto(split, bounds[r], bounds[r + 1], productOnSimd(whole));
+                for (let i = 0; i < m * n; i++) assert.ok(Object.is(split.out[i], whole.out[i]), `${kind} (${m},${k},${n}) [${i}]`);
+              },
+            ),
+            { seed: 7, numRuns: 60 },
+          );
+        } finally {
+          setKernelPath('auto');
+        }
+      });
+    }
+  }
+});

@@ -5,7 +5,19 @@ import fc from 'fast-check';
 import { seededRandom } from '../helpers/random';
 import type { DistanceKind } from '../../src/core/distances';
 import { InputError } from '../../src/core/errors';
-import { batchAll, batchHard, semiHardTriplets, tripletCensus, type MiningOptions } from '../../src/core/mining';
+import {
+  batchAll,
+  batchHard,
+  emptyCandidates,
+  finishBatchHard,
+  mergeCandidates,
+  mineTileRows,
+  prepareBatchHard,
+  semiHardTriplets,
+  tileRowCount,
+  tripletCensus,
+  type MiningOptions,
+} from '../../src/core/mining';
 import { toTensor, type Tensor } from '../../src/core/tensor';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../helpers/gradcheck';
 
@@ -368,4 +380,38 @@ describe('mining: PyTorch fixtures (Hermans et al. batch-hard, float64)', () => 
       assert.deepEqual({ ...tripletCensus(embeddings, labels, c.params.margin) }, c.expected.census);
     });
   }
+});
+
+describe('batch-hard by runs of tile rows', () => {
+  // The worker pool mines runs of tile rows into separate candidate blocks and merges them: any
+  // split must give batchHard's result exactly, ties (duplicated rows) included.
+  it('equals the one-pass result bit for bit for every split', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 140 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.constantFrom<MiningOptions>({ grad: true }, { grad: true, distance: 'cosine' }, { grad: true, distance: 'euclidean', p: 1 }),
+        fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }),
+        fc.integer(),
+        (B, d, classes, options, cuts, seed) => {
+          const random = seededRandom(seed);
+          // Coordinates on a coarse grid, so that many distances tie exactly.
+          const x: Tensor = { shape: [B, d], data: Float64Array.from({ length: B * d }, () => Math.round(random() * 4)) };
+          const labels: Tensor = { shape: [B], data: Float64Array.from({ length: B }, () => Math.floor(random() * classes)) };
+          const want = batchHard(x, labels, options);
+          const job = prepareBatchHard(x, labels, options);
+          const rows = tileRowCount(job);
+          const bounds = [...new Set([0, ...cuts.map((c) => Math.min(c, rows)), rows])].sort((a, b) => a - b);
+          const blocks = emptyCandidates(B, bounds.length - 1);
+          let largest = 0;
+          for (let slot = bounds.length - 2; slot >= 0; slot--) largest = Math.max(largest, mineTileRows(job, bounds[slot], bounds[slot + 1], blocks, slot));
+          const merged = emptyCandidates(B);
+          for (let slot = 0; slot < bounds.length - 1; slot++) mergeCandidates(merged, blocks, slot, B);
+          assert.deepEqual(finishBatchHard(job, merged, largest), want);
+        },
+      ),
+      { seed: 11, numRuns: 80 },
+    );
+  });
 });

@@ -4,12 +4,14 @@ import fc from 'fast-check';
 import {
   NORMALIZE_EPS,
   columnNormsInto,
-  normalizeColumnsBackwardInto,
+  columnNormsRangeInto,
+  normalizeScaledColumnsBackwardInto,
   normalizeRowsBackwardInto,
   normalizeRowsInto,
   rowNormsInto,
 } from '../../src/core/normalize';
 import { assertClose, assertGradientMatches, finiteDifference } from '../helpers/gradcheck';
+import { seededRandom } from '../helpers/random';
 
 /** Σ gᵢₖ·v̂ᵢₖ for rows v̂ = v / max(‖v‖, ε), written from the definition, naively. */
 function projectedRows(v: Float64Array, rows: number, cols: number, g: Float64Array): number {
@@ -84,23 +86,44 @@ describe('normalize', () => {
     );
   });
 
-  it('column backward matches finite differences of the transposed problem', () => {
+  it('scaled column backward (gradient already over the norm) matches finite differences', () => {
     fc.assert(
       fc.property(matrix, ({ rows, cols, v, g }) => {
-        // Treat v as (cols, rows) stored transposed: its columns are the rows above.
         const vt = transpose(v, rows, cols);
-        const gt = transpose(g, rows, cols);
         const norms = new Float64Array(rows);
         columnNormsInto(vt, cols, rows, norms);
-        const dots = new Float64Array(rows);
-        for (let i = 0; i < rows; i++) for (let k = 0; k < cols; k++) dots[i] += (v[i * cols + k] / norms[i]) * g[i * cols + k];
-        const grad = new Float64Array(gt);
-        normalizeColumnsBackwardInto(grad, vt, cols, rows, norms, dots);
+        // g′ⱼ = (dL/dv̂ⱼ)/max(‖vⱼ‖, ε): what x̂ᵀ·(G·diag(1/‖Wⱼ‖)) gives ArcFace.
+        const grad = transpose(g, rows, cols);
+        for (let k = 0; k < cols; k++) for (let j = 0; j < rows; j++) grad[k * rows + j] /= Math.max(norms[j], 1e-12);
+        normalizeScaledColumnsBackwardInto(grad, vt, cols, rows, norms, 0, rows);
         const numeric = finiteDifference((t) => projectedRows(t.data, rows, cols, g), { shape: [rows, cols], data: v });
         assertGradientMatches('columns', transpose(grad, cols, rows), numeric, { atol: 1e-6, rtol: 1e-5 });
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('column norms and the scaled column backward give the same bits on any split of the columns', () => {
+    const [rows, cols] = [7, 23];
+    const random = seededRandom(3);
+    const v = Float32Array.from({ length: rows * cols }, () => random() - 0.5);
+    for (let k = 0; k < rows; k++) v[k * cols + 5] = 0; // a zero column: gradient passed through
+    const g = Float64Array.from({ length: rows * cols }, () => random() - 0.5);
+    const whole = new Float64Array(cols);
+    columnNormsInto(v, rows, cols, whole);
+    const wholeGrad = g.slice();
+    normalizeScaledColumnsBackwardInto(wholeGrad, v, rows, cols, whole, 0, cols);
+    for (const cut of [1, 5, 6, 22]) {
+      const split = new Float64Array(cols);
+      columnNormsRangeInto(v, rows, cols, split, cut, cols);
+      columnNormsRangeInto(v, rows, cols, split, 0, cut);
+      assert.deepEqual(split, whole);
+      const splitGrad = g.slice();
+      normalizeScaledColumnsBackwardInto(splitGrad, v, rows, cols, split, cut, cols);
+      normalizeScaledColumnsBackwardInto(splitGrad, v, rows, cols, split, 0, cut);
+      assert.deepEqual(splitGrad, wholeGrad);
+    }
+    for (let k = 0; k < rows; k++) assert.equal(wholeGrad[k * cols + 5], g[k * cols + 5]);
   });
 
   it('a zero vector normalizes to zero and passes gradients through divided by ε, as F.normalize', () => {

@@ -29,7 +29,7 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossKernels
 };
 
 /**
- * Runs one reference case. `kernels` replaces the elementwise losses (qfl, focal, dfl, giou, gfl)
+ * Runs one reference case. `kernels` replaces the losses (qfl, focal, dfl, giou, gfl, arcface, batch-hard)
  * with another implementation of the same API, such as the worker-thread pool's; the mapping of
  * the fixture format stays the same.
  */

@@ -2,13 +2,14 @@ import type { MathJsInstance } from 'mathjs';
 import { bbox2distance, boxOverlaps, distance2bbox, type OverlapMode } from '../boxes';
 import { binCount, integral, type BinConvention, type BinSpec } from '../distributions';
 import { InputError, describeValue } from '../errors';
-import { arcFaceLoss, type ArcFaceForm } from '../losses/arcface';
+import type { ArcFaceForm } from '../losses/arcface';
 import { tripletMarginLoss } from '../losses/triplet';
 import type { LossResult } from '../losses/types';
-import { batchAll, batchHard, semiHardTriplets, tripletCensus } from '../mining';
+import { batchAll, semiHardTriplets, tripletCensus } from '../mining';
 import type { DistanceKind } from '../distances';
 import { logSumExp, sigmoid, softplus } from '../numerics';
 import type { Reduction } from '../reduction';
+import type { Precision } from '../simd/path';
 import { toNested, type Tensor } from '../tensor';
 import type { LossKernels, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
@@ -153,15 +154,27 @@ function entropyOf(math: MathJsInstance, value: unknown): unknown {
   return t.shape.length <= 1 ? data[0] : out(math, { shape: [rows], data });
 }
 
+/** The float32 mode of the elementwise losses (docs/performance.md has each one's accuracy bound). */
+const ELEMENTWISE_PRECISION: OptionSpec = {
+  key: 'precision',
+  type: 'string',
+  default: 'float64',
+  values: ['float64', 'float32'],
+  description: "'float32': f32x4 SIMD arithmetic (about 2× faster; each element within a few units of 2⁻²⁴ relative)",
+};
+const precisionOf = (options: OptionValues): { precision?: Precision } =>
+  options.precision !== undefined ? { precision: options.precision as Precision } : {};
 const FOCAL_OPTIONS: readonly OptionSpec[] = [
   { key: 'alpha', type: 'number', default: 0.25, description: 'weight of positives; −1 turns weighting off' },
   { key: 'gamma', type: 'number', default: 2, description: 'focusing exponent γ of (1 − p_t)^γ' },
+  ELEMENTWISE_PRECISION,
   ...REDUCTION_OPTIONS,
 ];
 const QFL_OPTIONS: readonly OptionSpec[] = [
   { key: 'beta', type: 'number', default: 2, description: 'exponent β of |y − σ|^β' },
   { key: 'activated', type: 'boolean', default: false, description: 'pred holds probabilities, not logits' },
   { key: 'background', type: 'string', default: 'last', values: ['last', 'first'], description: "background label: 'last' = C (mmdetection), 'first' = 0 (GFocal)" },
+  ELEMENTWISE_PRECISION,
   ...REDUCTION_OPTIONS,
 ];
 const BIN_OPTIONS: readonly OptionSpec[] = [
@@ -213,7 +226,8 @@ const QFL_STREAM_OPTIONS: readonly OptionSpec[] = [
   QFL_OPTIONS[0],
   QFL_OPTIONS[2],
   { key: 'reduction', type: 'string', default: 'mean', values: ['mean', 'sum'], description: "'mean' over the N rows' class-summed losses, or 'sum'" },
-  { key: 'chunk_rows', type: 'number', description: 'rows per chunk (default: about 16 MB of float64 pred)' },
+  { key: 'chunk_rows', type: 'number', description: 'rows per chunk (default: about 16 MB of pred: float64, or float32 in the float32 mode)' },
+  ELEMENTWISE_PRECISION,
 ];
 
 function labelConvention(options: OptionValues): 'background-last' | 'background-first' {
@@ -242,7 +256,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'focal',
     category: 'loss',
-    signatures: ['focal(pred, target, {alpha, gamma, reduction})', 'focal(p, y, alpha = 0.25, gamma = 2)'],
+    signatures: ['focal(pred, target, {alpha, gamma, precision, reduction})', 'focal(p, y, alpha = 0.25, gamma = 2)'],
     summary: 'Sigmoid focal loss (torchvision semantics) of logits against 0/1 targets; or of one probability p.',
     minArgs: 2,
     maxArgs: 4,
@@ -256,6 +270,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         ...reductionOf(o),
         ...(o.alpha !== undefined ? { alpha: o.alpha as number } : {}),
         ...(o.gamma !== undefined ? { gamma: o.gamma as number } : {}),
+        ...precisionOf(o),
         grad: true,
       });
       return lossValue(math, 'focal', result);
@@ -264,7 +279,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'qfl',
     category: 'loss',
-    signatures: ['qfl(pred, label, score, {beta, activated, background, reduction})', 'qfl(pred, target, {beta})', 'qfl(sigma, y, beta = 2)'],
+    signatures: ['qfl(pred, label, score, {beta, activated, background, precision, reduction})', 'qfl(pred, target, {beta, precision})', 'qfl(sigma, y, beta = 2)'],
     summary: 'Quality Focal Loss: BCE toward a soft IoU target, scaled by |y − σ|^β. Targets as (label, score), as a dense (n, C) matrix, or one probability σ.',
     minArgs: 2,
     maxArgs: 4,
@@ -284,6 +299,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         ...(o.beta !== undefined ? { beta: o.beta as number } : {}),
         ...(o.activated !== undefined ? { activated: o.activated as boolean } : {}),
         labelConvention: labelConvention(o),
+        ...precisionOf(o),
         grad: true,
       });
       return lossValue(math, 'qfl', result);
@@ -292,11 +308,11 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'dfl',
     category: 'loss',
-    signatures: ['dfl(pred, target, {bins | reg_max, convention, reduction})', 'dfl(z, y)'],
+    signatures: ['dfl(pred, target, {bins | reg_max, convention, precision, reduction})', 'dfl(z, y)'],
     summary: 'Distribution Focal Loss: cross-entropy toward the two bins around a continuous target, weighted by linear interpolation. Also returns the expectation, the entropy floor and the excess over it.',
     minArgs: 2,
     maxArgs: 3,
-    options: [...BIN_OPTIONS, ...REDUCTION_OPTIONS],
+    options: [...BIN_OPTIONS, ELEMENTWISE_PRECISION, ...REDUCTION_OPTIONS],
     example: 'r = dfl([[9.38, 9.29, 4.48, 2.55]], [0.4], {bins: 4})',
     call: (args, context) => {
       const { math } = context;
@@ -304,11 +320,12 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         return scalarForm('dfl', args);
       }
       const { positional, options } = splitOptions('dfl', args, [2]);
-      const o = readOptions('dfl', options, [...BIN_OPTIONS, ...REDUCTION_OPTIONS]);
+      const o = readOptions('dfl', options, [...BIN_OPTIONS, ELEMENTWISE_PRECISION, ...REDUCTION_OPTIONS]);
       const pred = tensorArg('dfl', 'pred', positional[0]);
       const result = context.losses.distributionFocalLoss(pred, tensorArg('dfl', 'target', positional[1]), {
         ...reductionOf(o),
         bins: binSpec('dfl', o, pred.shape[1] ?? 0, context.binConvention),
+        ...precisionOf(o),
         grad: true,
       });
       return lossValue(math, 'dfl', result, {
@@ -400,11 +417,11 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 4,
     options: ARCFACE_OPTIONS,
     example: 'r = arcface([[1, 2, 3]], [[1, 4], [2, 5], [3, 6]], [0], {s: 64, m: 0.5})',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       const { positional, options } = splitOptions('arcface', args, [3]);
       const o = readOptions('arcface', options, ARCFACE_OPTIONS);
       const combined = o.m1 !== undefined || o.m2 !== undefined || o.m3 !== undefined;
-      const result = arcFaceLoss(
+      const result = losses.arcFaceLoss(
         tensorArg('arcface', 'x', positional[0]),
         tensorArg('arcface', 'W', positional[1]),
         tensorArg('arcface', 'labels', positional[2]),
@@ -462,10 +479,10 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     maxArgs: 3,
     options: MINING_OPTIONS,
     example: 'h = batch_hard([[0, 0], [0, 1], [3, 0], [3, 1]], [0, 0, 1, 1], {margin: 0.3})',
-    call: (args, { math }) => {
+    call: (args, { math, losses }) => {
       const { positional, options } = splitOptions('batch_hard', args, [2]);
       const o = readOptions('batch_hard', options, MINING_OPTIONS);
-      const r = batchHard(tensorArg('batch_hard', 'embeddings', positional[0]), tensorArg('batch_hard', 'labels', positional[1]), miningOptions(o));
+      const r = losses.batchHard(tensorArg('batch_hard', 'embeddings', positional[0]), tensorArg('batch_hard', 'labels', positional[1]), miningOptions(o));
       return {
         loss: r.loss.data[0],
         per_anchor: out(math, r.perAnchor),
@@ -687,7 +704,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'qfl_stream',
     category: 'data',
-    signatures: ['qfl_stream(pred_path, label_path, score_path, {beta, background, reduction, chunk_rows})'],
+    signatures: ['qfl_stream(pred_path, label_path, score_path, {beta, background, reduction, chunk_rows, precision})'],
     summary:
       'QFL over .npy exports too big to load: pred (N, C) logits, label (N) and score (N) are read chunk by chunk, with progress and memory bounded by the chunk. Returns {loss, rows, classes, chunks}; the loss equals qfl on the loaded arrays.',
     minArgs: 3,
@@ -710,6 +727,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         ...(o.beta !== undefined ? { beta: o.beta as number } : {}),
         ...(o.reduction !== undefined ? { reduction: o.reduction as 'mean' | 'sum' } : {}),
         ...(o.chunk_rows !== undefined ? { chunkRows: o.chunk_rows as number } : {}),
+        ...precisionOf(o),
       };
       const { loss, rows, classes, chunks } = context.stream(request);
       const value: Record<string, unknown> = { loss, rows, classes, chunks };

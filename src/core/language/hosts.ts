@@ -3,6 +3,10 @@ import { sigmoidFocalLoss } from '../losses/focal';
 import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '../losses/gfl';
 import { giouLoss } from '../losses/giou';
 import { qualityFocalLoss, type LabelConvention } from '../losses/qfl';
+import { arcFaceLoss, type ArcFaceOptions, type ArcFaceResult } from '../losses/arcface';
+import { batchHard } from '../mining';
+import type { Precision } from '../simd/path';
+import type { Tensor, TensorF32 } from '../tensor';
 
 /**
  * What a host may plug into a Session: faster loss kernels and the file streaming that only a host
@@ -11,7 +15,7 @@ import { qualityFocalLoss, type LabelConvention } from '../losses/qfl';
  */
 
 /**
- * The elementwise losses the language's loss functions call, with the core's signatures. A host's
+ * The losses the language's loss functions call, with the core's signatures. A host's
  * replacement must return the same values (the parallel pool's are bitwise equal per element).
  */
 export interface LossKernels {
@@ -20,6 +24,8 @@ export interface LossKernels {
   readonly distributionFocalLoss: typeof distributionFocalLoss;
   readonly giouLoss: typeof giouLoss;
   readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
+  readonly arcFaceLoss: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceResult;
+  readonly batchHard: typeof batchHard;
 }
 
 /** The core's single-threaded kernels: the default, and the only choice in a browser. */
@@ -29,6 +35,8 @@ export const CORE_LOSS_KERNELS: LossKernels = {
   distributionFocalLoss,
   giouLoss,
   gflHeadLoss: (inputs, options) => gflHeadLoss(inputs, options),
+  arcFaceLoss: (x, W, labels, options) => arcFaceLoss(x, W, labels, options),
+  batchHard,
 };
 
 /** The core kernels with a host's replacements laid over them. */
@@ -46,6 +54,8 @@ export interface QflStreamRequest {
   readonly labelConvention?: LabelConvention;
   readonly reduction?: 'mean' | 'sum';
   readonly chunkRows?: number;
+  /** QFL's precision: 'float32' streams float32 pred chunks into the f32x4 kernels undecoded. */
+  readonly precision?: Precision;
 }
 
 /** What the host returns: the reduced loss over every row, and how the files were read. */

@@ -1,9 +1,10 @@
 import { InputError, describeValue } from '../errors';
-import { matmulInto, matmulTransAInto, matmulTransBInto } from '../matmul';
-import { clampedNorm, columnNormsInto, normalizeColumnsBackwardInto, normalizeRowsBackwardInto, normalizeRowsInto, rowNormsInto } from '../normalize';
+import { CORE_PRODUCTS, type ProductProvider } from '../matmul';
+import { clampedNorm, columnNormsInto, normalizeRowsBackwardInto, normalizeRowsInto, normalizeScaledColumnsBackwardInto, rowNormsInto } from '../normalize';
 import { clampCosine, type ClampCounter } from '../numerics';
-import { coefficient, planReduction, reduce } from '../reduction';
-import type { Precision } from '../simd/path';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
+import { ArcFaceSimdRow } from '../simd/arcface';
+import { useSimd, type FloatArray, type Precision } from '../simd/path';
 import { requireFinite, requireIntegers, requireNumberInRange, requireShape, type Tensor, type TensorF32 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
@@ -197,76 +198,85 @@ export function marginCurves(
 }
 
 /**
- * ArcFace loss (additive angular margin, Deng et al. 2019; insightface arcface_torch), and through
- * `form: 'combined'` the SphereFace / CosFace / ArcFace family.
- *
- * Embeddings and class centres are L2-normalized as `F.normalize` (divided by max(‖v‖, 1e-12)), so
- * cosᵢⱼ = x̂ᵢ·Ŵⱼ. The logits are s·cosᵢⱼ, except at the label, where the margin function replaces
- * the cosine: s·f(cos θᵢ) (see ArcFaceForm). The loss per embedding is the softmax cross-entropy
- * of its logits, computed with log-sum-exp so any s is safe.
- *
- * @param x (B, d) embeddings, one per row; B may be 0. A zero row is allowed (all its cosines are 0).
- *   Float64 (Tensor) or, as exported, float32 (TensorF32), read in place either way.
- * @param W (d, C) class centres, one per column; C ≥ 1 when B > 0. Tensor or TensorF32.
- * @param labels (B) the class of each embedding, integers in [0, C).
- * @param options s (default 64), m (default 0.5), easyMargin (default false), form (default
- *   `insightface`), margins (for `combined`), precision (default `float64`; `float32` computes the
- *   three matrix products in float32, see ArcFaceOptions.precision), and the usual reduction options: `mean` (default)
- *   averages the (weighted) per-embedding losses, `sum` adds them, `none` returns them weighted;
- *   `weight` is (B); `grad` (default false) adds gradients.
- * @returns loss (the reduced loss), perElement (B) unweighted losses, logits (B, C), cosines
- *   (B, C), angles (B), report.clampedCosines, and with `grad` the exact gradients of the reported
- *   loss (of its sum for `none`) with respect to x (B, d) and W (d, C). They are finite for every
- *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
- *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
+ * ArcFace between its products: the (B, C) pass over x̂·W and the buffers it fills. Rows and
+ * column ranges of it are independent, so a host may run them on several threads (ArcFaceKernels).
  */
-export function arcFaceLoss(x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options: ArcFaceOptions = {}): ArcFaceResult {
-  const fn = 'arcFaceLoss';
-  const dims = requireShape(fn, 'x', x, ['B', 'd']);
-  requireShape(fn, 'W', W, ['d', 'C'], dims);
-  requireShape(fn, 'labels', labels, ['B'], dims);
-  const B = dims.get('B') ?? 0;
-  const d = dims.get('d') ?? 0;
-  const C = dims.get('C') ?? 0;
-  requireFinite(fn, 'x', x);
-  requireFinite(fn, 'W', W);
-  requireIntegers(fn, 'labels', labels, 0, C - 1);
-  const s = options.s ?? 64;
-  requireNumberInRange(fn, 'options.s', s, Number.MIN_VALUE, Infinity);
-  const margin = planMargin(fn, options);
-  const plan = planReduction(fn, [B], options);
-  const precision = options.precision ?? 'float64';
-  if (precision !== 'float64' && precision !== 'float32') {
-    throw new InputError(fn, 'options.precision', "'float64' or 'float32'", describeValue(precision));
-  }
-  const wantGrad = options.grad === true;
+export interface ArcFaceJob {
+  readonly B: number;
+  readonly d: number;
+  readonly C: number;
+  readonly s: number;
+  /** (B) labels. */
+  readonly labels: Float64Array;
+  readonly margin: MarginPlan;
+  readonly plan: ReductionPlan;
+  /** Whether the row pass runs on the SIMD kernels: decided once per call, so every split agrees. */
+  readonly simd: boolean;
+  /** (d, C) the raw class centres, and (C) their norms ‖Wⱼ‖ and 1 / max(‖Wⱼ‖, 1e-12). */
+  readonly W: FloatArray;
+  readonly wNorms: Float64Array;
+  readonly wInverse: Float64Array;
+  /** (B, C) x̂·W on entry, the cosines after arcFaceRows. */
+  readonly cosines: Float64Array;
+  /** (B, C) the scaled logits. */
+  readonly logits: Float64Array;
+  /**
+   * (B, C) after arcFaceRows: d(reported loss)/d cosᵢⱼ times 1/‖Wⱼ‖, the factor both gradient
+   * products need (x̂ᵀ·G is then dL/dŴ over ‖Wⱼ‖, G·Wᵀ is dL/dx̂); null without gradients.
+   */
+  readonly G: Float64Array | null;
+  /** (d, C) x̂ᵀ·G from the product, dL/dW after arcFaceColumns; null without gradients. */
+  readonly gradW: Float64Array | null;
+  /** (B) unweighted losses, angles, and Σⱼ (dL/d cosᵢⱼ)·cosᵢⱼ (= x̂ᵢ·dL/dx̂ᵢ). */
+  readonly perElement: Float64Array;
+  readonly angles: Float64Array;
+  readonly rowDots: Float64Array;
+}
 
-  // Normalize x explicitly (B·d is small); W's column norms are folded into the products instead
-  // of materializing Ŵ, which is as large as W: cos = (x̂·W)·diag(1/‖Wⱼ‖).
-  const xNorms = new Float64Array(B);
-  rowNormsInto(x.data, B, d, xNorms);
-  const xHat = new Float64Array(B * d);
-  normalizeRowsInto(x.data, B, d, xNorms, xHat);
-  const wNorms = new Float64Array(C);
-  columnNormsInto(W.data, d, C, wNorms);
-  const wInverse = new Float64Array(C);
-  for (let j = 0; j < C; j++) wInverse[j] = 1 / clampedNorm(wNorms[j]);
+/**
+ * Optional row and column passes a host runs in parallel, besides the products. Each must return
+ * what arcFaceRows over [0, B) and arcFaceColumns over [0, C) would (they are split-invariant).
+ */
+export interface ArcFaceKernels extends ProductProvider {
+  /** Runs arcFaceRows over every row; returns the clamp count. */
+  rows?(job: ArcFaceJob): number;
+  /** Runs arcFaceColumns over every column. */
+  columns?(job: ArcFaceJob): void;
+  /** Runs columnNormsRangeInto(data, rows, cols, norms, 0, cols), possibly in column ranges. */
+  columnNorms?(data: FloatArray, rows: number, cols: number, norms: Float64Array): void;
+  /**
+   * A buffer like `allocate`'s whose contents are unspecified (the loss overwrites every element),
+   * which the loss hands back with `release` once no result refers to it: a host may recycle it.
+   */
+  scratch?(length: number): Float64Array;
+  release?(buffer: Float64Array): void;
+}
 
-  const cosines = new Float64Array(B * C);
-  matmulInto(xHat, W.data, cosines, B, d, C, precision);
-  const logits = new Float64Array(B * C);
-  const perElement = new Float64Array(B);
-  const angles = new Float64Array(B);
-  // G (B, C) = d(reported loss)/d cos: only allocated when gradients are wanted.
-  const G = wantGrad ? new Float64Array(B * C) : null;
-  const rowDots = new Float64Array(B);
-  const columnDots = wantGrad ? new Float64Array(C) : null;
+/**
+ * From this many (B, C) elements and ARCFACE_SIMD_MIN_CLASSES classes on (and always under
+ * `setKernelPath('simd')`), the row pass runs in WebAssembly: each row costs a few calls and
+ * copies into linear memory, which a row of fewer classes does not repay.
+ */
+export const ARCFACE_SIMD_MIN_ELEMENTS = 2048;
+export const ARCFACE_SIMD_MIN_CLASSES = 64;
+
+/**
+ * Rows [i0, i1): cosines from x̂·W, logits with the margin at the label, the log-sum-exp loss and,
+ * with gradients, G's rows and rowDots. Returns how many target cosines were clamped. Each row
+ * depends on nothing outside it, so any split of [0, B) gives the same bits.
+ */
+export function arcFaceRows(job: ArcFaceJob, i0: number, i1: number): number {
+  return job.simd ? simdRows(job, i0, i1) : scalarRows(job, i0, i1);
+}
+
+/** arcFaceRows in TypeScript, one Math.exp per element. */
+function scalarRows(job: ArcFaceJob, i0: number, i1: number): number {
+  const { C, s, labels, margin, plan, wInverse, cosines, logits, G, perElement, angles, rowDots } = job;
   const clamps: ClampCounter = { count: 0 };
   const target = { value: 0, derivative: 0 };
-
-  for (let i = 0; i < B; i++) {
+  for (let i = i0; i < i1; i++) {
     const o = i * C;
-    const label = labels.data[i];
+    const label = labels[i];
     // The max over the other logits first; the target's margin logit joins it below.
     let max = -Infinity;
     for (let j = 0; j < C; j++) {
@@ -293,24 +303,161 @@ export function arcFaceLoss(x: Tensor | TensorF32, W: Tensor | TensorF32, labels
       }
     }
     perElement[i] = max + Math.log(sum) - zTarget;
-    if (G === null || columnDots === null) continue;
-    // dL/dz = softmax − onehot, times d z/d cos: s, and s·f′ at the label.
+    if (G === null) continue;
+    // dL/dz = softmax − onehot, times dz/dcos: s, and s·f′ at the label; then over ‖Wⱼ‖.
     const scale = (coefficient(plan, i) * s) / sum;
+    const pTarget = G[o + label] * scale;
     let dot = 0;
     for (let j = 0; j < C; j++) {
       const g = G[o + j] * scale;
-      G[o + j] = g;
-      const gc = g * cosines[o + j];
-      dot += gc;
-      columnDots[j] += gc;
+      dot += g * cosines[o + j];
+      G[o + j] = g * wInverse[j];
     }
-    const pTarget = G[o + label];
     const gTarget = (pTarget - coefficient(plan, i) * s) * target.derivative;
-    G[o + label] = gTarget;
+    G[o + label] = gTarget * wInverse[label];
     rowDots[i] = dot + (gTarget - pTarget) * t;
-    columnDots[label] += (gTarget - pTarget) * t;
   }
+  return clamps.count;
+}
 
+/** arcFaceRows on the SIMD kernels (./simd/arcface): the same steps, a polynomial exp. */
+function simdRows(job: ArcFaceJob, i0: number, i1: number): number {
+  const { C, s, labels, margin, plan, wInverse, cosines, logits, G, perElement, angles, rowDots } = job;
+  const clamps: ClampCounter = { count: 0 };
+  const target = { value: 0, derivative: 0 };
+  const row = new ArcFaceSimdRow(C, wInverse);
+  for (let i = i0; i < i1; i++) {
+    const o = i * C;
+    const label = labels[i];
+    const t = cosines[o + label] * wInverse[label];
+    let max = row.logitsExceptLabel(cosines, o, label, s);
+    angles[i] = Math.acos(clampCosine(t));
+    targetLogitInto(t, margin, target, clamps);
+    const zTarget = s * target.value;
+    row.setLabel(label, t, zTarget);
+    if (zTarget > max) max = zTarget;
+    const sum = row.exponentials(max);
+    perElement[i] = max + Math.log(sum) - zTarget;
+    if (G !== null) {
+      const scale = (coefficient(plan, i) * s) / sum;
+      const pTarget = row.entry(label) * scale;
+      const dot = row.gradient(scale);
+      const gTarget = (pTarget - coefficient(plan, i) * s) * target.derivative;
+      row.setG(label, gTarget * wInverse[label]);
+      rowDots[i] = dot + (gTarget - pTarget) * t;
+    }
+    row.store(o, cosines, logits, G);
+  }
+  return clamps.count;
+}
+
+/**
+ * Columns [c0, c1) of gradW, once it holds x̂ᵀ·G: the normalization's backward, which turns it into
+ * dL/dW (normalizeScaledColumnsBackwardInto). Each column depends on nothing outside it.
+ */
+export function arcFaceColumns(job: ArcFaceJob, c0: number, c1: number): void {
+  if (job.gradW === null) return;
+  normalizeScaledColumnsBackwardInto(job.gradW, job.W, job.d, job.C, job.wNorms, c0, c1);
+}
+
+/**
+ * ArcFace loss (additive angular margin, Deng et al. 2019; insightface arcface_torch), and through
+ * `form: 'combined'` the SphereFace / CosFace / ArcFace family.
+ *
+ * Embeddings and class centres are L2-normalized as `F.normalize` (divided by max(‖v‖, 1e-12)), so
+ * cosᵢⱼ = x̂ᵢ·Ŵⱼ. The logits are s·cosᵢⱼ, except at the label, where the margin function replaces
+ * the cosine: s·f(cos θᵢ) (see ArcFaceForm). The loss per embedding is the softmax cross-entropy
+ * of its logits, computed with log-sum-exp so any s is safe.
+ *
+ * @param x (B, d) embeddings, one per row; B may be 0. A zero row is allowed (all its cosines are 0).
+ *   Float64 (Tensor) or, as exported, float32 (TensorF32), read in place either way.
+ * @param W (d, C) class centres, one per column; C ≥ 1 when B > 0. Tensor or TensorF32.
+ * @param labels (B) the class of each embedding, integers in [0, C).
+ * @param options s (default 64), m (default 0.5), easyMargin (default false), form (default
+ *   `insightface`), margins (for `combined`), precision (default `float64`; `float32` computes the
+ *   three matrix products in float32, see ArcFaceOptions.precision), and the usual reduction options: `mean` (default)
+ *   averages the (weighted) per-embedding losses, `sum` adds them, `none` returns them weighted;
+ *   `weight` is (B); `grad` (default false) adds gradients.
+ * @returns loss (the reduced loss), perElement (B) unweighted losses, logits (B, C), cosines
+ *   (B, C), angles (B), report.clampedCosines, and with `grad` the exact gradients of the reported
+ *   loss (of its sum for `none`) with respect to x (B, d) and W (d, C). They are finite for every
+ *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
+ *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
+ * @param products where the three products and the (B, C) buffers come from: the core's
+ *   single-threaded kernels by default; a host's worker pool gives the same bits (see ProductProvider).
+ */
+export function arcFaceLoss(
+  x: Tensor | TensorF32,
+  W: Tensor | TensorF32,
+  labels: Tensor,
+  options: ArcFaceOptions = {},
+  products: ArcFaceKernels = CORE_PRODUCTS,
+): ArcFaceResult {
+  const fn = 'arcFaceLoss';
+  const dims = requireShape(fn, 'x', x, ['B', 'd']);
+  requireShape(fn, 'W', W, ['d', 'C'], dims);
+  requireShape(fn, 'labels', labels, ['B'], dims);
+  const B = dims.get('B') ?? 0;
+  const d = dims.get('d') ?? 0;
+  const C = dims.get('C') ?? 0;
+  requireFinite(fn, 'x', x);
+  // W's finiteness check rides on its column norms (one pass over the largest input instead of
+  // two): a NaN or ±∞ makes its column's norm non-finite, and then the full check names it.
+  const wNorms = products.allocate(C);
+  if (products.columnNorms === undefined) columnNormsInto(W.data, d, C, wNorms);
+  else products.columnNorms(W.data, d, C, wNorms);
+  for (let j = 0; j < C; j++) {
+    if (!Number.isFinite(wNorms[j])) {
+      requireFinite(fn, 'W', W);
+      break;
+    }
+  }
+  requireIntegers(fn, 'labels', labels, 0, C - 1);
+  const s = options.s ?? 64;
+  requireNumberInRange(fn, 'options.s', s, Number.MIN_VALUE, Infinity);
+  const margin = planMargin(fn, options);
+  const plan = planReduction(fn, [B], options);
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InputError(fn, 'options.precision', "'float64' or 'float32'", describeValue(precision));
+  }
+  const wantGrad = options.grad === true;
+
+  // Normalize x explicitly (B·d is small); W's column norms are folded into the products instead
+  // of materializing Ŵ, which is as large as W: cos = (x̂·W)·diag(1/‖Wⱼ‖).
+  const xNorms = new Float64Array(B);
+  rowNormsInto(x.data, B, d, xNorms);
+  const xHat = products.allocate(B * d);
+  normalizeRowsInto(x.data, B, d, xNorms, xHat);
+  const wInverse = products.allocate(C);
+  for (let j = 0; j < C; j++) wInverse[j] = 1 / clampedNorm(wNorms[j]);
+
+  const cosines = products.allocate(B * C);
+  products.product({ kind: 'AB', a: xHat, b: W.data, out: cosines, m: B, k: d, n: C, precision });
+  const job: ArcFaceJob = {
+    B,
+    d,
+    C,
+    s,
+    labels: labels.data,
+    margin,
+    plan,
+    simd: useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS),
+    W: W.data,
+    wNorms,
+    wInverse,
+    cosines,
+    logits: products.allocate(B * C),
+    // G (B, C) and gradW (d, C): only allocated when gradients are wanted. The row pass writes
+    // every element of G, and no result refers to it, so it may be a recycled buffer.
+    G: wantGrad ? (products.scratch?.(B * C) ?? products.allocate(B * C)) : null,
+    gradW: wantGrad ? products.allocate(d * C) : null,
+    perElement: products.allocate(B),
+    angles: products.allocate(B),
+    rowDots: products.allocate(B),
+  };
+  const clampedCosines = products.rows === undefined ? arcFaceRows(job, 0, B) : products.rows(job);
+  const { logits, G, gradW, perElement, angles } = job;
   const lossShape = [B];
   const perElementTensor: Tensor = { shape: lossShape, data: perElement };
   const result = {
@@ -319,21 +466,18 @@ export function arcFaceLoss(x: Tensor | TensorF32, W: Tensor | TensorF32, labels
     logits: { shape: [B, C], data: logits },
     cosines: { shape: [B, C], data: cosines },
     angles: { shape: lossShape, data: angles },
-    report: { clampedCosines: clamps.count },
+    report: { clampedCosines },
   };
-  if (G === null || columnDots === null) return result;
+  if (G === null || gradW === null) return result;
 
-  // dL/dŴ = x̂ᵀ·G; then dL/dx̂ = G·Ŵᵀ = (G·diag(1/‖Wⱼ‖))·Wᵀ, scaling G in place once it is used.
-  const gradW = new Float64Array(d * C);
-  matmulTransAInto(xHat, G, gradW, d, B, C, precision);
-  for (let i = 0; i < B; i++) {
-    const o = i * C;
-    for (let j = 0; j < C; j++) G[o + j] *= wInverse[j];
-  }
-  const gradX = new Float64Array(B * d);
-  matmulTransBInto(G, W.data, gradX, B, C, d, precision);
-  // x̂ᵢ·(dL/dx̂ᵢ) = Σⱼ Gᵢⱼ cosᵢⱼ and Ŵⱼ·(dL/dŴⱼ) = Σᵢ Gᵢⱼ cosᵢⱼ: the normalizations' backward needs no more.
-  normalizeRowsBackwardInto(gradX, x.data, B, d, xNorms, rowDots);
-  normalizeColumnsBackwardInto(gradW, W.data, d, C, wNorms, columnDots);
+  // G already carries 1/‖Wⱼ‖: x̂ᵀ·G = dL/dŴ·diag(1/‖Wⱼ‖), and dL/dx̂ = G·Wᵀ.
+  products.product({ kind: 'AtB', a: xHat, b: G, out: gradW, m: d, k: B, n: C, precision });
+  if (products.columns === undefined) arcFaceColumns(job, 0, C);
+  else products.columns(job);
+  const gradX = products.allocate(B * d);
+  products.product({ kind: 'ABt', a: G, b: W.data, out: gradX, m: B, k: C, n: d, precision });
+  // x̂ᵢ·(dL/dx̂ᵢ) = Σⱼ (dL/d cosᵢⱼ)·cosᵢⱼ: the row normalization's backward needs no more.
+  normalizeRowsBackwardInto(gradX, x.data, B, d, xNorms, job.rowDots);
+  products.release?.(G);
   return { ...result, grad: { x: { shape: [B, d], data: gradX }, W: { shape: [d, C], data: gradW } } };
 }

@@ -4,9 +4,11 @@
  * bins and the bin logits are trained with the cross-entropy to that two-bin distribution.
  */
 import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../distributions';
-import { InputError } from '../errors';
+import { describeValue, InputError } from '../errors';
 import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { requireFinite, requireShape, type Tensor } from '../tensor';
+import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd } from '../simd/dfl';
+import type { FloatArray, Precision } from '../simd/path';
+import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
 export interface DflOptions extends LossOptions {
@@ -16,6 +18,17 @@ export interface DflOptions extends LossOptions {
    * second dimension.
    */
   readonly bins: BinSpec;
+  /**
+   * 'float64' (default) or 'float32', the opt-in fast mode for float32 exports: the exponentials,
+   * their sums, ln Σ, the softmax in the gradient and the entropy floor run in float32 SIMD, four
+   * rows at a time; targets, weights, the clamps and the outputs stay float64. Each loss is then
+   * within (1.4·bins + 2·ln bins + 2)·2⁻²⁴ of the float64 one on the same logits, about 4·2⁻²⁴ in
+   * practice (bounds for every output in simd/dfl.ts). A float64 pred is rounded to float32 (an
+   * InputError names a logit beyond float32's range). Either precision reads a Float32Array pred
+   * (TensorF32) in place; where WebAssembly SIMD is unavailable (or under
+   * setKernelPath('typescript')) 'float32' runs the float64 path.
+   */
+  readonly precision?: Precision;
 }
 
 export interface DflResult extends LossResult<'pred'> {
@@ -33,7 +46,8 @@ export interface DflResult extends LossResult<'pred'> {
  * loss_r = wl·CE(pred_r, left) + wr·CE(pred_r, right), with left = ⌊y_r⌋, right = left + 1,
  * wl = right − y_r, wr = y_r − left, CE(z, k) = logsumexp(z) − z_k.
  *
- * @param pred (n, bins) bin logits, finite.
+ * @param pred (n, bins) bin logits, finite: float64 (Tensor) or, as exported, float32 (TensorF32),
+ *   read in place either way ('float64' computes exactly what it computes on the widened values).
  * @param target (n) continuous targets in bin units, finite. Targets outside [0, bins − 1) are
  *   clamped and counted in `report.clampedTargets`: y ≥ bins − 1 becomes the cross-entropy to the
  *   last bin (the continuous limit; mmdetection would index past the end at y = bins − 1 exactly),
@@ -41,6 +55,7 @@ export interface DflResult extends LossResult<'pred'> {
  * @param options.bins required {@link BinSpec}; must equal pred's second dimension.
  * @param options.reduction 'mean' (default) averages the weighted per-row losses over n (or divides
  *   their sum by `avgFactor`), 'sum' adds them, 'none' returns them weighted, shape (n).
+ * @param options.precision 'float64' (default) or 'float32' (see DflOptions.precision).
  * @param options.weight optional (n) per-row weights; options.avgFactor optional divisor for 'mean'.
  * @param options.grad also return grad.pred, shape (n, bins), the gradient of the reported loss
  *   (of its sum for 'none'): c_r·((wl + wr)·p_ri − wl·[i = left] − wr·[i = right]), where p is the
@@ -49,16 +64,33 @@ export interface DflResult extends LossResult<'pred'> {
  *
  * One exponential per logit: the softmax probabilities are written straight into the gradient.
  */
-export function distributionFocalLoss(pred: Tensor, target: Tensor, options: DflOptions): DflResult {
+export function distributionFocalLoss(pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
   return computeDfl('distributionFocalLoss', pred, target, options);
 }
 
-function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOptions): DflResult {
+function computeDfl(fn: string, pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
   const job = prepareDfl(fn, pred, target, options);
   const outputs = newDflOutputs(job.n, job.bins, options.grad === true);
   const clampedTargets = distributionFocalLossRows(job, 0, job.n, outputs);
-  if (clampedTargets < 0) requireFinite(fn, 'pred', pred);
+  if (clampedTargets < 0) {
+    requireFinite(fn, 'pred', pred);
+    if (job.precision === 'float32') requireFloat32Range(fn, pred);
+    throw new Error(`${fn}: the kernel reported a non-finite logit that no check found`);
+  }
   return finishDistributionFocalLoss(job, outputs, clampedTargets);
+}
+
+/**
+ * The float32 mode rounds a float64 pred to float32, where a logit of magnitude ≥ 2¹²⁸ − 2¹⁰³
+ * becomes ±∞ (the kernel then reports a non-finite logit): name the first such logit.
+ */
+function requireFloat32Range(fn: string, pred: Tensor | TensorF32): void {
+  const { data } = pred;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(Math.fround(data[i]))) {
+      throw new InputError(fn, 'pred', "logits within float32's range (|x| ≤ 3.4e38) for precision 'float32'", describeValue(data[i]), unravelIndex(i, pred.shape));
+    }
+  }
 }
 
 /**
@@ -68,10 +100,11 @@ function computeDfl(fn: string, pred: Tensor, target: Tensor, options: DflOption
 export interface DflJob {
   readonly n: number;
   readonly bins: number;
-  /** (n, bins) logits and (n) targets. */
-  readonly pred: Float64Array;
+  /** (n, bins) logits (float32 as exported, or float64) and (n) targets. */
+  readonly pred: FloatArray;
   readonly target: Float64Array;
   readonly plan: ReductionPlan;
+  readonly precision: Precision;
 }
 
 /** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
@@ -92,11 +125,15 @@ export function newDflOutputs(n: number, bins: number, grad: boolean): DflOutput
 }
 
 /** Validates DFL's inputs and options as {@link distributionFocalLoss} does, except pred's values (checked in the pass). */
-export function prepareDfl(fn: string, pred: Tensor, target: Tensor, options: DflOptions): DflJob {
+export function prepareDfl(fn: string, pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflJob {
   if (options === undefined || options === null || options.bins === undefined) {
     throw new InputError(fn, 'options.bins', 'given: a bin count or { regMax, convention }', 'missing');
   }
   const bins = binCount(options.bins, fn, 'options.bins');
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InputError(fn, 'options.precision', "'float64' or 'float32'", describeValue(precision));
+  }
   const dims = requireShape(fn, 'pred', pred, ['n', 'bins']);
   requireShape(fn, 'target', target, ['n'], dims);
   if (dims.get('bins') !== bins) {
@@ -105,7 +142,7 @@ export function prepareDfl(fn: string, pred: Tensor, target: Tensor, options: Df
   // pred is checked row by row inside the kernel's single pass (expRowInto), target here.
   requireFinite(fn, 'target', target);
   const n = pred.shape[0];
-  return { n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options) };
+  return { n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options), precision };
 }
 
 /**
@@ -113,10 +150,18 @@ export function prepareDfl(fn: string, pred: Tensor, target: Tensor, options: Df
  * batch, so that threads can share them). Returns the number of clamped targets among those rows,
  * or −1 if some logit was not finite (the caller then runs requireFinite for the error's index).
  * One exponential per logit: the softmax probabilities are written straight into the gradient.
+ * Runs on the WebAssembly SIMD kernel (simd/dfl.ts) whenever the kernel path allows; the loop below
+ * is the TypeScript path and the reference it is tested against.
  */
 export function distributionFocalLossRows(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
+  if (dflUsesSimd()) {
+    if (job.precision === 'float32') return distributionFocalLossSimdF32(job, start, end, outputs);
+    return distributionFocalLossSimd(job, start, end, outputs);
+  }
   const { bins, plan } = job;
-  const x = job.pred;
+  // Float32 logits are widened one row at a time (no float64 copy of the whole pred).
+  const wide = job.pred instanceof Float64Array ? job.pred : null;
+  const row = wide === null ? new Float64Array(bins) : null;
   const y = job.target;
   const { perElement, expectation, floor, excess, grad } = outputs;
   // The exponentials go straight into the gradient, or into a scratch row when there is none.
@@ -128,13 +173,16 @@ export function distributionFocalLossRows(job: DflJob, start: number, end: numbe
     const { left, right, weightLeft: wl, weightRight: wr, clamped } = interpolationWeights(y[r], bins);
     if (clamped) clampedTargets++;
     const rowBase = grad === null ? 0 : base;
-    expRowInto(x, base, bins, rowExp, rowBase, stats);
+    if (row !== null) row.set(job.pred.subarray(base, base + bins));
+    const x = wide ?? (row as Float64Array);
+    const xBase = wide === null ? 0 : base;
+    expRowInto(x, xBase, bins, rowExp, rowBase, stats);
     if (!stats.finite) return -1;
     const shift = stats.shift;
     const sum = stats.sum;
     const logSum = Math.log(sum);
     // logsumexp − z_k as (shift − z_k) + ln Σ: no cancellation between two large numbers at ±1000.
-    const loss = wl * (shift - x[base + left] + logSum) + wr * (shift - x[base + right] + logSum);
+    const loss = wl * (shift - x[xBase + left] + logSum) + wr * (shift - x[xBase + right] + logSum);
     const inverse = 1 / sum;
     const entropy = binaryEntropy(wl, wr);
     perElement[r] = loss;

@@ -2,7 +2,9 @@ import { InputError, describeValue } from '../errors';
 import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp } from '../numerics';
 import { planReduction, reduce, type ReductionPlan } from '../reduction';
 import { focalSimd, focalUsesSimd } from '../simd/elementwise';
-import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor } from '../tensor';
+import { focalSimd32 } from '../simd/elementwise32';
+import type { FloatArray, Precision } from '../simd/path';
+import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor, type TensorF32 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
 const FN = 'sigmoidFocalLoss';
@@ -12,6 +14,12 @@ export interface FocalOptions extends LossOptions {
   alpha?: number;
   /** Focusing exponent γ ≥ 0 on (1 − p_t); 0 gives plain (α-weighted) BCE. Default 2. */
   gamma?: number;
+  /**
+   * 'float64' (default) or the opt-in 'float32' mode: f32x4 kernels on float32 logits and targets
+   * (float64 ones are rounded first), float64 outputs and sums; see docs/performance.md for the
+   * accuracy bound and which forms run in float32 (the others compute in float64).
+   */
+  precision?: Precision;
 }
 
 /**
@@ -20,18 +28,21 @@ export interface FocalOptions extends LossOptions {
  *   loss = α_t · BCEWithLogits(x, t) · (1 − p_t)^γ,
  *   p = σ(x), 1 − p_t = p·(1 − t) + (1 − p)·t, α_t = α·t + (1 − α)·(1 − t) (1 when α = −1).
  *
- * @param pred logits x of any shape, typically (n, C).
- * @param target targets t of pred's shape, in [0, 1]: 0/1 for hard labels, soft values allowed.
+ * @param pred logits x of any shape, typically (n, C); float64, or a float32 export (TensorF32)
+ *   read in place in either precision.
+ * @param target targets t of pred's shape, in [0, 1]: 0/1 for hard labels, soft values allowed;
+ *   float64 or float32, read in place.
  * @param options `alpha` (default 0.25, −1 = off, else in [0, 1]); `gamma` (default 2, ≥ 0);
  *   `reduction` (default 'mean': weighted mean over all elements, or weighted sum / `avgFactor`;
  *   'sum': weighted sum; 'none': the weighted elements, pred's shape); `weight` of pred's shape or
- *   a prefix of it (an (n) weight per row); `grad` to also return the gradient.
+ *   a prefix of it (an (n) weight per row); `grad` to also return the gradient; `precision`
+ *   (default 'float64').
  * @returns `perElement` of pred's shape; with `grad`, `grad.pred` = ∂loss/∂x (of the sum of `loss`
  *   for 'none'), elementwise α_t·[(p − t)·m^γ + BCE·γ·m^(γ−1)·p(1 − p)(1 − 2t)] with m = 1 − p_t,
  *   times the reduction's coefficient. Where m = 0 and γ < 1 the infinite factor meets p(1 − p) = 0
  *   and the gradient is 0 (PyTorch gives NaN there).
  */
-export function sigmoidFocalLoss(pred: Tensor, target: Tensor, options: FocalOptions = {}): LossResult<'pred'> {
+export function sigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor | TensorF32, options: FocalOptions = {}): LossResult<'pred'> {
   const job = prepareSigmoidFocalLoss(pred, target, options);
   const perElement = new Float64Array(pred.data.length);
   const grad = options.grad ? new Float64Array(pred.data.length) : null;
@@ -48,26 +59,50 @@ export interface FocalJob {
   /** Extent of the first axis (1 for a scalar pred) and elements per row. */
   readonly rows: number;
   readonly rowLength: number;
-  readonly pred: Float64Array;
-  readonly target: Float64Array;
+  readonly pred: FloatArray;
+  readonly target: FloatArray;
   readonly alpha: number;
   readonly gamma: number;
   readonly plan: ReductionPlan;
+  readonly precision: Precision;
+  /**
+   * Whether the target range check still has to run (pred's finiteness always does): the row
+   * passes report a bad input as a non-finite total, and only then do the naming checks run
+   * (in finishSigmoidFocalLoss), saving two passes over the inputs.
+   */
+  readonly targetUnchecked: boolean;
 }
 
 /** Validates the focal loss's inputs and options exactly as {@link sigmoidFocalLoss} does. */
-export function prepareSigmoidFocalLoss(pred: Tensor, target: Tensor, options: FocalOptions = {}): FocalJob {
+export function prepareSigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor | TensorF32, options: FocalOptions = {}): FocalJob {
   const alpha = options.alpha ?? 0.25;
   const gamma = options.gamma ?? 2;
+  const precision = options.precision ?? 'float64';
   if (alpha !== -1) requireNumberInRange(FN, 'options.alpha', alpha, 0, 1);
   requireNumberInRange(FN, 'options.gamma', gamma, 0, Infinity);
-  requireFinite(FN, 'pred', pred);
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InputError(FN, 'options.precision', "'float64' or 'float32'", describeValue(precision));
+  }
   requireShape(FN, 'target', target, pred.shape);
-  requireInRange(FN, 'target', target, 0, 1);
+  // The float32 kernels see targets rounded to float32, where 1 + 1e-10 would pass as 1: a float64
+  // target is checked up front there.
+  const targetData = target.data;
+  const targetUnchecked = !(precision === 'float32' && targetData instanceof Float64Array);
+  if (targetData instanceof Float64Array && !targetUnchecked) requireInRange(FN, 'target', { shape: target.shape, data: targetData }, 0, 1);
   const plan = planReduction(FN, pred.shape, options);
   const rows = pred.shape.length === 0 ? 1 : pred.shape[0];
   const rowLength = rows === 0 ? 0 : pred.data.length / rows;
-  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan };
+  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan, precision, targetUnchecked };
+}
+
+/**
+ * The deferred input checks, run when the row passes' total came out non-finite: they throw the
+ * InputError naming the first non-finite logit or out-of-range target, exactly as they would
+ * have before the pass. A total that overflowed on valid inputs passes them.
+ */
+function checkFocalInputs(job: FocalJob): void {
+  requireFinite(FN, 'pred', { shape: job.shape, data: job.pred });
+  if (job.targetUnchecked) requireInRange(FN, 'target', { shape: job.shape, data: job.target }, 0, 1);
 }
 
 /**
@@ -78,13 +113,15 @@ export function prepareSigmoidFocalLoss(pred: Tensor, target: Tensor, options: F
 export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, perElement: Float64Array, grad: Float64Array | null): number {
   const { rowLength } = job;
   if (focalUsesSimd((end - start) * rowLength, job.gamma, job.plan)) {
-    return focalSimd(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
+    const run = job.precision === 'float32' ? focalSimd32 : focalSimd;
+    return run(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
   }
   return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
 }
 
 /** The LossResult of a prepared focal loss whose rows have all run; `total` sums their partial totals. */
 export function finishSigmoidFocalLoss(job: FocalJob, perElement: Float64Array, grad: Float64Array | null, total: number): LossResult<'pred'> {
+  if (!Number.isFinite(total)) checkFocalInputs(job);
   const perTensor: Tensor = { shape: [...job.shape], data: perElement };
   const loss = job.plan.reduction === 'none' ? reduce(job.plan, perTensor) : scalar(total);
   const result: LossResult<'pred'> = { loss, perElement: perTensor, report: {} };
@@ -93,11 +130,12 @@ export function finishSigmoidFocalLoss(job: FocalJob, perElement: Float64Array, 
 
 /**
  * One fused pass over elements [first, last) of x (any shape, flattened) writing the per-element losses and, when `grad` is
- * given, the reduction coefficient times their derivatives. Returns the weighted sum Σ cᵢ·lossᵢ.
+ * given, the reduction coefficient times their derivatives. Returns the weighted sum Σ cᵢ·lossᵢ, or
+ * NaN when a target lies outside [0, 1] (a non-finite logit makes its loss non-finite anyway).
  */
 function focalKernel(
-  x: Float64Array,
-  t: Float64Array,
+  x: FloatArray,
+  t: FloatArray,
   first: number,
   last: number,
   alpha: number,
@@ -110,12 +148,14 @@ function focalKernel(
   // A range starts on a row, and a row never straddles two groups (weights are prefix-shaped).
   const stride = plan.weight === null ? Math.max(last - first, 1) : plan.weightStride;
   let total = 0;
+  let targetsInRange = true;
   for (let start = first, group = Math.floor(first / stride); start < last; start += stride, group++) {
     const c = plan.weight === null ? plan.scale : plan.scale * plan.weight[group];
     const end = start + stride < last ? start + stride : last;
     for (let i = start; i < end; i++) {
       const xi = x[i];
       const ti = t[i];
+      targetsInRange = targetsInRange && ti >= 0 && ti <= 1;
       // One exp serves σ(x), σ(−x) and softplus(−x); each is taken on its non-overflowing side.
       const e = fastExp(-Math.abs(xi));
       const inv = 1 / (1 + e);
@@ -155,7 +195,7 @@ function focalKernel(
       }
     }
   }
-  return total;
+  return targetsInRange ? total : NaN;
 }
 
 /**

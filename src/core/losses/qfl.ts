@@ -3,6 +3,7 @@ import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type Clamp
 import { log1pUnit } from './focal';
 import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
 import { qflLabelSimd, qflLabelUsesSimd } from '../simd/elementwise';
+import type { FloatArray, Precision } from '../simd/path';
 import {
   requireFinite,
   requireInRange,
@@ -11,6 +12,7 @@ import {
   requireShape,
   scalar,
   type Tensor,
+  type TensorF32,
 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
@@ -28,7 +30,7 @@ export type LabelConvention = 'background-last' | 'background-first';
  * labelled class (every other class, and every class of a background row, has target 0); or
  * `dense` (n, C) soft targets in [0, 1].
  */
-export type QflTarget = { label: Tensor; score: Tensor } | { dense: Tensor };
+export type QflTarget = { label: Tensor | TensorF32; score: Tensor | TensorF32 } | { dense: Tensor | TensorF32 };
 
 export interface QflOptions extends LossOptions {
   /** Exponent β ≥ 0 of the modulating factor |y − σ|^β; any real, default 2. */
@@ -37,6 +39,12 @@ export interface QflOptions extends LossOptions {
   labelConvention?: LabelConvention;
   /** pred holds probabilities in [0, 1] instead of logits (mmdetection `quality_focal_loss_with_prob`). */
   activated?: boolean;
+  /**
+   * 'float64' (default) or the opt-in 'float32' mode: the label/score form on logits runs f32x4
+   * kernels on float32 logits (float64 ones are rounded first) with float64 outputs and sums; the
+   * dense and `activated` forms compute in float64. Accuracy: docs/performance.md.
+   */
+  precision?: Precision;
 }
 
 /**
@@ -45,21 +53,24 @@ export interface QflOptions extends LossOptions {
  *
  *   loss(x, y) = BCE(σ, y)·|y − σ|^β,  σ = σ(x) for logits, σ = pred when `activated`.
  *
- * @param pred (n, C) class logits, or probabilities in [0, 1] with `activated: true`.
+ * @param pred (n, C) class logits, or probabilities in [0, 1] with `activated: true`; float64, or a
+ *   float32 export (TensorF32) read in place in either precision (as are `dense` targets; float32
+ *   labels and scores, (n), are widened).
  * @param target `{ label, score }`: label (n) integers under `labelConvention`, score (n) in
  *   [0, 1]; a row's labelled class has target `score`, all other entries target 0. Or
  *   `{ dense }`: (n, C) soft targets in [0, 1].
  * @param options `beta` (default 2, ≥ 0); `labelConvention` (default 'background-last');
  *   `activated` (default false); `reduction` (default 'mean': weighted mean over the elements of
  *   `perElement`, or weighted sum / `avgFactor`; 'sum'; 'none': weighted `perElement`); `weight` of
- *   `perElement`'s shape or a prefix of it ((n) in both forms, as mmdetection passes it); `grad`.
+ *   `perElement`'s shape or a prefix of it ((n) in both forms, as mmdetection passes it); `grad`;
+ *   `precision` (default 'float64').
  * @returns `perElement`: (n), the loss summed over classes, for the label/score form; (n, C) for
  *   the dense form. With `grad`, `grad.pred` (n, C) = ∂loss/∂pred (of the sum of `loss` for 'none').
  *   For logits, with d = σ − y: d·|d|^β + BCE·β·|d|^β/d·σ(1 − σ), taken as d·|d|^β where d = 0
  *   (the subgradient that keeps β < 1 finite). For probabilities, BCE's derivative is PyTorch's
  *   (σ − y)/max(σ(1 − σ), 1e-12) and BCE's logs are clamped at −100; `report.logClamps` counts them.
  */
-export function qualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
+export function qualityFocalLoss(pred: Tensor | TensorF32, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
   const job = prepareQualityFocalLoss(pred, target, options);
   const perElement = new Float64Array(job.perElementShape.reduce((a, b) => a * b, 1));
   const grad = options.grad ? new Float64Array(job.n * job.C) : null;
@@ -79,30 +90,49 @@ export interface QflJob {
   readonly beta: number;
   readonly activated: boolean;
   /** (n, C) logits or probabilities. */
-  readonly pred: Float64Array;
+  readonly pred: FloatArray;
   /** The label/score form's (n) labels and scores, and the label of column 0; null for the dense form. */
   readonly label: Float64Array | null;
   readonly score: Float64Array | null;
   readonly shift: number;
   /** The dense form's (n, C) targets; null for the label/score form. */
-  readonly dense: Float64Array | null;
+  readonly dense: FloatArray | null;
   /** (n) for the label/score form, (n, C) for the dense form. */
   readonly perElementShape: readonly number[];
   readonly plan: ReductionPlan;
+  readonly precision: Precision;
+  /**
+   * Whether pred's finiteness check still has to run (the label/score form on logits): a
+   * non-finite logit makes the row passes' total non-finite, and only then does the naming check
+   * run (in finishQualityFocalLoss), saving a pass over pred.
+   */
+  readonly predUnchecked: boolean;
+}
+
+/** A float32 tensor's values as float64 (the (n) label and score arrays, which the kernels read as float64). */
+function widen(tensor: Tensor | TensorF32): Tensor {
+  const { data } = tensor;
+  return data instanceof Float64Array ? { shape: tensor.shape, data } : { shape: tensor.shape, data: Float64Array.from(data) };
 }
 
 /** Validates QFL's inputs and options exactly as {@link qualityFocalLoss} does (InputError otherwise). */
-export function prepareQualityFocalLoss(pred: Tensor, target: QflTarget, options: QflOptions = {}): QflJob {
+export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTarget, options: QflOptions = {}): QflJob {
   const beta = options.beta ?? 2;
   const convention = options.labelConvention ?? 'background-last';
   const activated = options.activated ?? false;
+  const precision = options.precision ?? 'float64';
   requireNumberInRange(FN, 'options.beta', beta, 0, Infinity);
   if (convention !== 'background-last' && convention !== 'background-first') {
     throw new InputError(FN, 'options.labelConvention', "'background-last' or 'background-first'", describeValue(convention));
   }
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InputError(FN, 'options.precision', "'float64' or 'float32'", describeValue(precision));
+  }
   const dims = requireShape(FN, 'pred', pred, ['n', 'C']);
+  // Only the label/score form on logits defers pred's check into its pass (see QflJob.predUnchecked).
+  const predUnchecked = !activated && !('dense' in target);
   if (activated) requireInRange(FN, 'pred', pred, 0, 1);
-  else requireFinite(FN, 'pred', pred);
+  else if (!predUnchecked) requireFinite(FN, 'pred', pred);
   const n = dims.get('n') as number;
   const C = dims.get('C') as number;
   if ('dense' in target) {
@@ -110,17 +140,20 @@ export function prepareQualityFocalLoss(pred: Tensor, target: QflTarget, options
     requireInRange(FN, 'target.dense', target.dense, 0, 1);
     const perElementShape = [n, C];
     const plan = planReduction(FN, perElementShape, options);
-    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense: target.dense.data, perElementShape, plan };
+    const dense = target.dense.data;
+    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense, perElementShape, plan, precision, predUnchecked };
   }
   requireShape(FN, 'target.label', target.label, ['n'], dims);
   requireShape(FN, 'target.score', target.score, ['n'], dims);
-  requireIntegers(FN, 'target.label', target.label, 0, C);
-  requireInRange(FN, 'target.score', target.score, 0, 1);
+  const label = widen(target.label);
+  const score = widen(target.score);
+  requireIntegers(FN, 'target.label', label, 0, C);
+  requireInRange(FN, 'target.score', score, 0, 1);
   const perElementShape = [n];
   const plan = planReduction(FN, perElementShape, options);
   // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
   const shift = convention === 'background-first' ? 1 : 0;
-  return { n, C, beta, activated, pred: pred.data, label: target.label.data, score: target.score.data, shift, dense: null, perElementShape, plan };
+  return { n, C, beta, activated, pred: pred.data, label: label.data, score: score.data, shift, dense: null, perElementShape, plan, precision, predUnchecked };
 }
 
 /**
@@ -147,7 +180,7 @@ export function qualityFocalLossRows(
   const score = job.score as Float64Array;
   if (job.activated) return labelProbKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad, clamps);
   if (qflLabelUsesSimd((end - start) * C, beta)) {
-    return qflLabelSimd(job.pred, C, label, score, job.shift, start, end, beta, plan, perElement, grad);
+    return qflLabelSimd(job.pred, C, label, score, job.shift, start, end, beta, plan, perElement, grad, job.precision);
   }
   return labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
 }
@@ -160,8 +193,15 @@ export function finishQualityFocalLoss(
   total: number,
   logClamps: number,
 ): LossResult<'pred'> {
+  // A non-finite logit made the total non-finite: name it (valid inputs that overflowed pass).
+  if (job.predUnchecked && !Number.isFinite(total)) requireFinite(FN, 'pred', { shape: [job.n, job.C], data: job.pred });
   const perTensor: Tensor = { shape: [...job.perElementShape], data: perElement };
-  const loss = job.plan.reduction === 'none' ? reduce(job.plan, perTensor) : scalar(total);
+  // The label/score form's (n) row losses are summed again here, in row order, rather than taking
+  // the kernels' per-block or the pool's per-thread partial sums: its reduced loss is then the same
+  // number however the rows were split (whole, pooled, or streamed chunk by chunk by qfl_stream),
+  // for n more additions. The dense form keeps the partial sums (it is not streamed).
+  const ordered = job.plan.reduction === 'none' || job.dense === null;
+  const loss = ordered ? reduce(job.plan, perTensor) : scalar(total);
   const result: LossResult<'pred'> = { loss, perElement: perTensor, report: job.activated ? { logClamps } : {} };
   return grad === null ? result : { ...result, grad: { pred: { shape: [job.n, job.C], data: grad } } };
 }
@@ -176,10 +216,11 @@ function powBeta(m: number, beta: number): number {
 
 /**
  * Label/score form on logits. pred (n, C) row-major; label, score (n). Writes each row's loss
- * summed over classes to `out` (n) and c·∂/∂x to `grad` (n, C); returns Σ cᵣ·outᵣ.
+ * summed over classes to `out` (n) and c·∂/∂x to `grad` (n, C); returns Σ cᵣ·outᵣ, or NaN when a
+ * logit is not finite.
  */
 function labelLogitKernel(
-  x: Float64Array,
+  x: FloatArray,
   C: number,
   label: Float64Array,
   start: number,
@@ -192,6 +233,9 @@ function labelLogitKernel(
   grad: Float64Array | null,
 ): number {
   let total = 0;
+  // Stays exactly 0 unless a logit is ±∞ or NaN (a target-0 loss at −∞ is a finite 0): then the
+  // returned total is NaN and finishQualityFocalLoss names the logit.
+  let nonFinite = 0;
   for (let r = start; r < end; r++) {
     const c = coefficient(plan, r);
     const positive = label[r] - shift;
@@ -200,6 +244,7 @@ function labelLogitKernel(
     for (let j = 0; j < C; j++) {
       const i = base + j;
       const xi = x[i];
+      nonFinite += xi * 0;
       // One exp serves σ(x), σ(−x) and softplus(±x), each taken on its non-overflowing side.
       const e = fastExp(-Math.abs(xi));
       const inv = 1 / (1 + e);
@@ -238,13 +283,13 @@ function labelLogitKernel(
     out[r] = rowSum;
     total += c * rowSum;
   }
-  return total;
+  return nonFinite === 0 ? total : NaN;
 }
 
 /** Dense form on logits: x, y (n·C) flattened; writes elements [start, end)'s losses and c·∂/∂x. */
 function denseLogitKernel(
-  x: Float64Array,
-  y: Float64Array,
+  x: FloatArray,
+  y: FloatArray,
   start: number,
   end: number,
   beta: number,
@@ -276,7 +321,7 @@ function denseLogitKernel(
 
 /** Label/score form on probabilities; shapes as `labelLogitKernel`. */
 function labelProbKernel(
-  prob: Float64Array,
+  prob: FloatArray,
   C: number,
   label: Float64Array,
   start: number,
@@ -308,8 +353,8 @@ function labelProbKernel(
 
 /** Dense form on probabilities; shapes as `denseLogitKernel`. */
 function denseProbKernel(
-  prob: Float64Array,
-  y: Float64Array,
+  prob: FloatArray,
+  y: FloatArray,
   start: number,
   end: number,
   beta: number,

@@ -7,13 +7,16 @@
  * TypeScript kernels' contracts exactly: same outputs, same Σ cᵢ·lossᵢ, to a few ulp.
  */
 import type { ReductionPlan } from '../reduction';
+import './elementwise32'; // declares the exports of wat/elementwise_f32.wat (outside_range_f64)
 import { simdMemory } from './memory';
-import { useSimd } from './path';
+import { useSimd, type FloatArray, type Precision } from './path';
 
 /** Elements per block: four float64 regions of this size fit in a 256 KB L2 share. */
 const BLOCK = 8192;
 /** Slack after each region: an odd count makes the kernels touch one element past its end. */
 const SLACK = 2;
+/** Slack after each QFL region: the float32 kernel reads and writes up to 3 elements past a count. */
+const QFL_SLACK = 4;
 /**
  * Under `auto`, every eligible range takes the SIMD kernels, however short: the kernels and the
  * TypeScript code agree only to about 1e-15, so a size threshold would make a loss depend on how
@@ -49,12 +52,13 @@ export function focalUsesSimd(count: number, gamma: number, plan: ReductionPlan)
 /**
  * Sigmoid focal loss over elements [first, last) of x, t (flattened, any shape): writes out[i]
  * (the loss) and, when `grad` is given, grad[i] = cᵢ·∂lossᵢ/∂xᵢ, and returns Σ cᵢ·lossᵢ, exactly
- * as focal.ts's TypeScript kernel. `alpha` −1 turns weighting off; `gamma` a small integer.
- * `first` starts a weight group (ranges start on rows, and groups are whole rows).
+ * as focal.ts's TypeScript kernel, or NaN when a target lies outside [0, 1] (the caller then names
+ * it). `alpha` −1 turns weighting off; `gamma` a small integer. `first` starts a weight group
+ * (ranges start on rows, and groups are whole rows). Float32 inputs are widened on the copy.
  */
 export function focalSimd(
-  x: Float64Array,
-  t: Float64Array,
+  x: FloatArray,
+  t: FloatArray,
   first: number,
   last: number,
   alpha: number,
@@ -69,6 +73,7 @@ export function focalSimd(
   const [xAt, tAt, outAt, gradAt] = [0, region, 2 * region, 3 * region];
   const stride = plan.weight === null ? Math.max(last - first, 1) : plan.weightStride;
   let total = 0;
+  let targetsInRange = true;
   for (let start = first, group = Math.floor(first / stride); start < last; start += stride, group++) {
     const c = plan.weight === null ? plan.scale : plan.scale * plan.weight[group];
     const end = start + stride < last ? start + stride : last;
@@ -77,13 +82,16 @@ export function focalSimd(
       const count = Math.min(BLOCK, end - b);
       f64.set(x.subarray(b, b + count), xAt);
       f64.set(t.subarray(b, b + count), tAt);
+      // The target check rides on the block just copied (in L2): the caller's naming check runs
+      // only when it fails. A non-finite logit already makes the kernel's sum non-finite.
+      if (kernels.outside_range_f64(tAt * 8, count, 0, 1) !== 0) targetsInRange = false;
       groupSum += kernels.focal_f64(xAt * 8, tAt * 8, outAt * 8, gradAt * 8, count, c, alpha, gamma, grad === null ? 0 : 1);
       out.set(f64.subarray(outAt, outAt + count), b);
       if (grad !== null) grad.set(f64.subarray(gradAt, gradAt + count), b);
     }
     total += c * groupSum;
   }
-  return total;
+  return targetsInRange ? total : NaN;
 }
 
 /** Whether the QFL label/score form on logits over `count` elements should run in WebAssembly. */
@@ -95,10 +103,12 @@ export function qflLabelUsesSimd(count: number, beta: number): boolean {
  * QFL, label/score form on logits, rows [start, end) of x (n, C): row r's labelled column is
  * label[r] − shift (anything else marks a background row) with target score[r]. Writes out[r] =
  * Σ_j lossᵣⱼ and, when `grad` is given, c_r·∂/∂x into grad (n, C); returns Σ c_r·out[r], exactly
- * as qfl.ts's TypeScript kernel. `beta` a small integer.
+ * as qfl.ts's TypeScript kernel in float64; in float32 (`qfl_label_f32`, the logits rounded to
+ * float32 on the copy) to the bound of docs/performance.md. `beta` a small integer. A non-finite
+ * logit makes the returned sum non-finite.
  */
 export function qflLabelSimd(
-  x: Float64Array,
+  x: FloatArray,
   C: number,
   label: Float64Array,
   score: Float64Array,
@@ -109,42 +119,33 @@ export function qflLabelSimd(
   plan: ReductionPlan,
   out: Float64Array,
   grad: Float64Array | null,
+  precision: Precision = 'float64',
 ): number {
   if (C === 0) {
     out.fill(0, start, end);
     return 0;
   }
+  const narrow = precision === 'float32';
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK / C));
-  const logits = rowsPerBlock * C + SLACK;
-  const perRow = rowsPerBlock + SLACK;
-  const [xAt, gradAt] = [0, logits];
-  const [labelAt, scoreAt, weightAt, outAt] = [2 * logits, 2 * logits + perRow, 2 * logits + 2 * perRow, 2 * logits + 3 * perRow];
-  const { kernels, f64 } = simdMemory((2 * logits + 4 * perRow) * 8);
+  const logits = rowsPerBlock * C + QFL_SLACK;
+  const perRow = rowsPerBlock + QFL_SLACK;
+  // Offsets in float64 elements: the logits first (float32 ones take half the room), then the
+  // gradient and the per-row regions.
+  const gradAt = narrow ? Math.ceil(logits / 2) : logits;
+  const [labelAt, scoreAt, weightAt, outAt] = [gradAt + logits, gradAt + logits + perRow, gradAt + logits + 2 * perRow, gradAt + logits + 3 * perRow];
+  const { kernels, f32, f64 } = simdMemory((outAt + perRow) * 8);
+  const kernel = narrow ? kernels.qfl_label_f32 : kernels.qfl_label_f64;
   // An (n) weight varies per row; a scalar one (shape (), stride n) folds into the scale.
   const weight = plan.weight !== null && plan.weightStride === 1 ? plan.weight : null;
   const scale = plan.weight !== null && weight === null ? plan.scale * plan.weight[0] : plan.scale;
   let total = 0;
   for (let r = start; r < end; r += rowsPerBlock) {
     const rows = Math.min(rowsPerBlock, end - r);
-    f64.set(x.subarray(r * C, (r + rows) * C), xAt);
+    (narrow ? f32 : f64).set(x.subarray(r * C, (r + rows) * C), 0);
     f64.set(label.subarray(r, r + rows), labelAt);
     f64.set(score.subarray(r, r + rows), scoreAt);
     if (weight !== null) f64.set(weight.subarray(r, r + rows), weightAt);
-    total += kernels.qfl_label_f64(
-      xAt * 8,
-      labelAt * 8,
-      scoreAt * 8,
-      weightAt * 8,
-      outAt * 8,
-      gradAt * 8,
-      rows,
-      C,
-      shift,
-      scale,
-      weight === null ? 0 : 1,
-      beta,
-      grad === null ? 0 : 1,
-    );
+    total += kernel(0, labelAt * 8, scoreAt * 8, weightAt * 8, outAt * 8, gradAt * 8, rows, C, shift, scale, weight === null ? 0 : 1, beta, grad === null ? 0 : 1);
     out.set(f64.subarray(outAt, outAt + rows), r);
     if (grad !== null) grad.set(f64.subarray(gradAt, gradAt + rows * C), r * C);
   }

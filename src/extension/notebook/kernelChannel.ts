@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
+import { withMallocTunables } from '../../node/mallocTunables';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
 
 /**
@@ -69,7 +70,8 @@ function threadChannel({ entry, data, memoryLimitMb, execArgv }: ChannelOptions)
 function processChannel({ entry, data, memoryLimitMb, execArgv }: ChannelOptions): KernelChannel {
   const child = fork(entry, [], {
     execArgv: [...(execArgv ?? []), `--max-old-space-size=${memoryLimitMb}`],
-    env: { ...process.env, [KERNEL_DATA_ENV]: JSON.stringify(data) },
+    // The child computes the losses: let it reuse freed output memory (see mallocTunables.ts).
+    env: { ...withMallocTunables(process.env), [KERNEL_DATA_ENV]: JSON.stringify(data) },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });

@@ -11,7 +11,7 @@
  * order n·ε at worst, 1e-16 in practice, far inside the parity tolerance 1e-9 + 1e-7·|want|.
  * DFL reduces its (n) per-row losses on the caller, as the core does, so its loss is bitwise equal.
  */
-import type { Tensor } from '../../core/tensor';
+import type { Tensor, TensorF32 } from '../../core/tensor';
 import { distributionFocalLoss, finishDistributionFocalLoss, prepareDfl, type DflOptions, type DflOutputs, type DflResult } from '../../core/losses/dfl';
 import { finishSigmoidFocalLoss, prepareSigmoidFocalLoss, sigmoidFocalLoss, type FocalOptions } from '../../core/losses/focal';
 import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '../../core/losses/gfl';
@@ -22,8 +22,9 @@ import type { ParallelPool } from './pool';
 import { sharedFloat64, toShared, toSharedOrNull } from './shared';
 import { BLOCK_ELEMENTS, blockCount, blockRowsFor, SLOTS, taskShape, type BlockedTask, type LossTask } from './tasks';
 import { PARALLEL_MIN_ELEMENTS } from './threshold';
+import { parallelEmbeddingLosses, type EmbeddingTuning, type ParallelEmbeddingLosses } from './embeddings';
 
-export interface ParallelLosses {
+export interface ParallelLosses extends ParallelEmbeddingLosses {
   readonly qualityFocalLoss: typeof qualityFocalLoss;
   readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
   readonly distributionFocalLoss: typeof distributionFocalLoss;
@@ -31,7 +32,7 @@ export interface ParallelLosses {
   readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
 }
 
-export interface ParallelTuning {
+export interface ParallelTuning extends EmbeddingTuning {
   /** Inputs with fewer elements run on the calling thread (default: the measured PARALLEL_MIN_ELEMENTS). */
   readonly minElements?: number;
   /** Elements per block (default BLOCK_ELEMENTS); tests pass 1 so that every row is its own block. */
@@ -77,7 +78,7 @@ export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}):
     return finishSigmoidFocalLoss(job, perElement, grad, slotSum(partials, 0));
   };
 
-  const dfl: typeof distributionFocalLoss = (pred: Tensor, target: Tensor, options: DflOptions): DflResult => {
+  const dfl: typeof distributionFocalLoss = (pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult => {
     if (!parallel(pred.data.length)) return distributionFocalLoss(pred, target, options);
     const prepared = prepareDfl('distributionFocalLoss', pred, target, options);
     const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
@@ -116,7 +117,7 @@ export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}):
   const gfl = (inputs: GflInputs, options: GflOptions): GflResult =>
     gflHeadLoss(inputs, options, { qualityFocalLoss: qfl, distributionFocalLoss: dfl });
 
-  return { qualityFocalLoss: qfl, sigmoidFocalLoss: focal, distributionFocalLoss: dfl, giouLoss: giou, gflHeadLoss: gfl };
+  return { qualityFocalLoss: qfl, sigmoidFocalLoss: focal, distributionFocalLoss: dfl, giouLoss: giou, gflHeadLoss: gfl, ...parallelEmbeddingLosses(pool, tuning) };
 }
 
 /** Runs a task in blocks across the pool; the per-block partials, or null if the pool failed. */

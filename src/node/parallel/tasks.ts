@@ -8,12 +8,29 @@ import { distributionFocalLossRows, type DflJob, type DflOutputs } from '../../c
 import { sigmoidFocalLossRows, type FocalJob } from '../../core/losses/focal';
 import { giouLossRows, type GiouCounts, type GiouJob, type GiouOutputs } from '../../core/losses/giou';
 import { qualityFocalLossRows, type QflJob } from '../../core/losses/qfl';
+import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface';
+import { productColumnsInto, type ProductRequest } from '../../core/matmul';
+import { columnNormsRangeInto } from '../../core/normalize';
+import type { FloatArray } from '../../core/simd/path';
+import { mineTileRows, type BatchHardJob, type HardestCandidates } from '../../core/mining';
 
 export type LossTask =
   | { readonly kind: 'qfl'; readonly job: QflJob; readonly perElement: Float64Array; readonly grad: Float64Array | null }
   | { readonly kind: 'focal'; readonly job: FocalJob; readonly perElement: Float64Array; readonly grad: Float64Array | null }
   | { readonly kind: 'dfl'; readonly job: DflJob; readonly outputs: DflOutputs }
-  | { readonly kind: 'giou'; readonly job: GiouJob; readonly outputs: GiouOutputs };
+  | { readonly kind: 'giou'; readonly job: GiouJob; readonly outputs: GiouOutputs }
+  /** A matrix product: the "rows" are out's columns (any split gives the same bits); `simd` is decided once. */
+  | { readonly kind: 'product'; readonly request: ProductRequest; readonly simd: boolean }
+  /** ArcFace's (B, C) pass by rows (partial: clamped cosines), or its column pass by columns. */
+  | { readonly kind: 'arcFaceRows'; readonly job: ArcFaceJob }
+  | { readonly kind: 'arcFaceColumns'; readonly job: ArcFaceJob }
+  /** Norms of the columns of data (rows, cols), by column ranges (columnNormsRangeInto). */
+  | { readonly kind: 'columnNorms'; readonly data: FloatArray; readonly rows: number; readonly cols: number; readonly norms: Float64Array }
+  /**
+   * Batch-hard mining: block b mines tile rows [bounds[b], bounds[b+1]) into candidate block b and
+   * writes the largest kernel value it met into its `total` slot.
+   */
+  | { readonly kind: 'batchHard'; readonly job: BatchHardJob; readonly bounds: Int32Array; readonly candidates: HardestCandidates };
 
 /** Slots per block in `partials`: the partial total and up to three counters. */
 export const SLOTS = 4;
@@ -50,6 +67,16 @@ export function taskShape(task: LossTask): { rows: number; rowLength: number } {
       return { rows: task.job.n, rowLength: task.job.bins };
     case 'giou':
       return { rows: task.job.n, rowLength: 4 };
+    case 'product':
+      return { rows: task.request.n, rowLength: task.request.m * task.request.k };
+    case 'arcFaceRows':
+      return { rows: task.job.B, rowLength: task.job.C };
+    case 'arcFaceColumns':
+      return { rows: task.job.C, rowLength: task.job.d };
+    case 'columnNorms':
+      return { rows: task.cols, rowLength: task.rows };
+    case 'batchHard':
+      return { rows: task.bounds.length - 1, rowLength: task.job.B * task.job.d };
   }
 }
 
@@ -82,6 +109,23 @@ export function runBlocks(blocked: BlockedTask, first: number, last: number): vo
         partials[o + 3] = counts.maybeNonFinite;
         break;
       }
+      case 'product':
+        productColumnsInto(task.request, start, end, task.simd);
+        break;
+      case 'arcFaceRows':
+        partials[o] = arcFaceRows(task.job, start, end);
+        break;
+      case 'arcFaceColumns':
+        arcFaceColumns(task.job, start, end);
+        break;
+      case 'columnNorms':
+        columnNormsRangeInto(task.data, task.rows, task.cols, task.norms, start, end);
+        break;
+      case 'batchHard':
+        for (let slot = start; slot < end; slot++) {
+          partials[slot * SLOTS] = mineTileRows(task.job, task.bounds[slot], task.bounds[slot + 1], task.candidates, slot);
+        }
+        break;
     }
   }
 }

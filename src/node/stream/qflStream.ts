@@ -3,13 +3,16 @@
  * chunk by chunk (NpyRowReader), each chunk goes through the QFL kernel (the parallel pool's when
  * given), and only the reduced loss is kept. Memory is bounded by the chunk size.
  *
- * Exactness: each chunk's per-row losses are bitwise those of the in-memory `qualityFocalLoss`, and
- * the total is accumulated row by row in order with the same coefficient (1/N for 'mean'), which is
- * exactly the in-memory kernel's sum; a file that fits in memory gives the identical number.
+ * Exactness: each chunk's per-row losses are bitwise those of the in-memory `qualityFocalLoss` (in
+ * either precision: the kernels' rows do not depend on how they are split into ranges), and the
+ * total is accumulated row by row in order with the same coefficient (1/N for 'mean'), which is
+ * how the in-memory label/score form reduces its row losses too (finishQualityFocalLoss): a file
+ * that fits in memory gives the identical number, whatever the chunk size or the pool.
  */
 import { InputError, describeValue } from '../../core/errors';
 import { planReduction } from '../../core/reduction';
 import { qualityFocalLoss, type LabelConvention } from '../../core/losses/qfl';
+import type { Precision } from '../../core/simd/path';
 import { NpyRowReader } from './npyRows';
 
 export interface StreamProgress {
@@ -23,7 +26,13 @@ export interface QflStreamOptions {
   readonly labelConvention?: LabelConvention;
   /** 'mean' (default) over the N rows' class-summed losses, or 'sum'. */
   readonly reduction?: 'mean' | 'sum';
-  /** Rows per chunk; default: as many as make about 16 MB of float64 pred. */
+  /**
+   * 'float64' (default), or QFL's float32 mode: each chunk of a float32 pred file goes to the f32x4
+   * kernels as a view of the bytes read, never decoded to float64 (a float64 file's chunk is decoded
+   * to float64 and rounded to float32 on its way into the kernel, as `qualityFocalLoss` does).
+   */
+  readonly precision?: Precision;
+  /** Rows per chunk; default: as many as make about 16 MB of pred in the mode's width (8 or 4 bytes). */
   readonly chunkRows?: number;
   /** Called after each chunk. */
   readonly onProgress?: (progress: StreamProgress) => void;
@@ -55,6 +64,7 @@ export class QflStream {
   readonly rows: number;
   readonly classes: number;
   readonly chunkRows: number;
+  readonly precision: Precision;
   private readonly readers: { pred: NpyRowReader; label: NpyRowReader; score: NpyRowReader };
   private readonly scale: number;
   private done = 0;
@@ -84,7 +94,11 @@ export class QflStream {
         this.fail(name, `shape (${this.rows}) to match pred`, `shape (${reader.header.shape.join(', ')})`);
       }
     }
-    const chunkRows = options.chunkRows ?? Math.max(1, Math.floor(CHUNK_BYTES / (8 * Math.max(this.classes, 1))));
+    const precision = options.precision ?? 'float64';
+    if (precision !== 'float64' && precision !== 'float32') this.fail('options.precision', "'float64' or 'float32'", describeValue(precision));
+    this.precision = precision;
+    const width = precision === 'float32' ? 4 : 8;
+    const chunkRows = options.chunkRows ?? Math.max(1, Math.floor(CHUNK_BYTES / (width * Math.max(this.classes, 1))));
     if (!Number.isInteger(chunkRows) || chunkRows < 1) this.fail('options.chunkRows', 'an integer ≥ 1', describeValue(chunkRows));
     this.chunkRows = chunkRows;
     const reduction = options.reduction ?? 'mean';
@@ -101,14 +115,16 @@ export class QflStream {
   step(): void {
     const start = this.done;
     const end = Math.min(this.rows, start + this.chunkRows);
-    // Each read returns fresh float64 data (or a view of the reader's buffer), consumed before the next.
-    const pred = this.readers.pred.read(start, end);
+    // Each read returns fresh data or a view of its reader's buffer, consumed before that reader's next read.
+    const float32 = this.precision === 'float32';
+    const pred = float32 ? this.readers.pred.readStored(start, end) : this.readers.pred.read(start, end);
     const label = this.readers.label.read(start, end);
     const score = this.readers.score.read(start, end);
     const qfl = this.options.qualityFocalLoss ?? qualityFocalLoss;
     let perRow: Float64Array;
     try {
-      const result = qfl(pred, { label, score }, { beta: this.options.beta, labelConvention: this.options.labelConvention, reduction: 'none' });
+      const { beta, labelConvention } = this.options;
+      const result = qfl(pred, { label, score }, { beta, labelConvention, reduction: 'none', ...(float32 ? { precision: 'float32' as const } : {}) });
       perRow = result.perElement.data;
     } catch (error) {
       // Name the row in the whole file, not in the chunk.

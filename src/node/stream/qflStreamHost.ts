@@ -45,6 +45,7 @@ export function createQflStreamHost(options: QflStreamHostOptions): QflStreamHos
       ...(request.labelConvention !== undefined ? { labelConvention: request.labelConvention } : {}),
       ...(request.reduction !== undefined ? { reduction: request.reduction } : {}),
       ...(request.chunkRows !== undefined ? { chunkRows: request.chunkRows } : {}),
+      ...(request.precision !== undefined ? { precision: request.precision } : {}),
       ...(options.qualityFocalLoss !== undefined ? { qualityFocalLoss: options.qualityFocalLoss } : {}),
       ...(onProgress !== undefined
         ? { onProgress: ({ rows, totalRows }) => onProgress({ path: request.pred, loadedBytes: totalRows === 0 ? totalBytes : Math.round((totalBytes * rows) / totalRows), totalBytes }) }

@@ -133,6 +133,34 @@ describe('losses: a language call equals the core call', () => {
     sameAs('qfl dense grad', (d.grad as Record_).pred, wantDense.grad!.pred);
   });
 
+  it('focal, qfl and dfl pass precision: "float32" through, which changes the arithmetic', () => {
+    const session = newSession();
+    const logits = [[1.3, -0.7, 2.9], [0.11, -4.2, 0.5]];
+    const r = evalCell(session, `r = focal(${JSON.stringify(logits)}, [[1, 0, 0], [0, 0, 1]], {precision: "float32"})`) as Record_;
+    const want = sigmoidFocalLoss(t(logits), t([[1, 0, 0], [0, 0, 1]]), { precision: 'float32', grad: true });
+    const wide = sigmoidFocalLoss(t(logits), t([[1, 0, 0], [0, 0, 1]]), { grad: true });
+    sameAs('focal float32', r.loss, want.loss);
+    sameAs('focal float32 grad', (r.grad as Record_).pred, want.grad!.pred);
+    // float32 rounding is visible (else the option was dropped) and small.
+    assert.notEqual(r.loss, wide.loss.data[0]);
+    assert.ok(Math.abs((r.loss as number) - wide.loss.data[0]) < 1e-5 * wide.loss.data[0]);
+
+    const q = evalCell(session, `r = qfl(${JSON.stringify(logits)}, [1, 3], [0.8, 0], {precision: "float32"})`) as Record_;
+    const wantQ = qualityFocalLoss(t(logits), { label: t([1, 3]), score: t([0.8, 0]) }, { precision: 'float32', grad: true });
+    const wideQ = qualityFocalLoss(t(logits), { label: t([1, 3]), score: t([0.8, 0]) }, { grad: true });
+    sameAs('qfl float32', q.loss, wantQ.loss);
+    assert.notEqual(q.loss, wideQ.loss.data[0]);
+    assert.match(errorOf(session, 'focal([[1]], [[1]], {precision: "float16"})').message, /precision/);
+
+    const bins = [[0.3, 2.1, -1.2, 0.4], [1.7, -0.2, 0.9, 0.05]];
+    const d = evalCell(session, `r = dfl(${JSON.stringify(bins)}, [0.4, 2.5], {precision: "float32"})`) as Record_;
+    const wantD = distributionFocalLoss(t(bins), t([0.4, 2.5]), { bins: 4, precision: 'float32', grad: true });
+    const wideD = distributionFocalLoss(t(bins), t([0.4, 2.5]), { bins: 4, grad: true });
+    sameAs('dfl float32', d.loss, wantD.loss);
+    sameAs('dfl float32 grad', (d.grad as Record_).pred, wantD.grad!.pred);
+    assert.notEqual(d.loss, wideD.loss.data[0]);
+  });
+
   it('qfl equals its definition BCE(σ, y)·|y − σ|^β by hand', () => {
     const r = evalCell(newSession(), 'r = qfl([[1.2, -0.3, 0.1]], [1], [0.8], {beta: 2})') as Record_;
     const sig = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -336,8 +364,8 @@ describe('option objects', () => {
   it('an unknown key is an error listing the valid keys', () => {
     const error = errorOf(session, 'focal([[1]], [[1]], {alhpa: 1})');
     assert.equal(error.name, 'InputError');
-    assert.equal(error.message, 'focal: options.alhpa should be one of the known options (alpha, gamma, reduction, weight, avg_factor), but is unknown');
-    assert.match(errorOf(session, 'qfl([[1]], [0], [1], {bta: 1})').message, /options\.bta .*\(beta, activated, background, reduction, weight, avg_factor\)/);
+    assert.equal(error.message, 'focal: options.alhpa should be one of the known options (alpha, gamma, precision, reduction, weight, avg_factor), but is unknown');
+    assert.match(errorOf(session, 'qfl([[1]], [0], [1], {bta: 1})').message, /options\.bta .*\(beta, activated, background, precision, reduction, weight, avg_factor\)/);
   });
 
   it('a wrong type or value is an error naming the option', () => {

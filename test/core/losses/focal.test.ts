@@ -213,3 +213,29 @@ describe('focalPoint', () => {
     assert.throws(() => focalPoint(1.5, 0, 0.25, 2), InputError);
   });
 });
+
+describe('sigmoidFocalLoss on float32 exports', () => {
+  it("'float64' (the default) computes on a TensorF32 exactly what it computes on the widened values", () => {
+    const x = Float32Array.of(-1000, -7.25, -0.1, 0, 0.3, 2, 19, 1000);
+    const y = Float32Array.of(0, 1, 0.3, 1, 0, 0.7, 1, 0);
+    const options: FocalOptions = { alpha: 0.25, gamma: 2, grad: true, weight: t([2], [0.5, 2]) };
+    const wide = sigmoidFocalLoss(t([2, 4], [...x]), t([2, 4], [...y]), options);
+    assert.deepEqual(sigmoidFocalLoss({ shape: [2, 4], data: x }, { shape: [2, 4], data: y }, options), wide);
+    assert.deepEqual(sigmoidFocalLoss({ shape: [2, 4], data: x }, t([2, 4], [...y]), { ...options, precision: 'float64' }), wide);
+  });
+
+  it("'float32' stays within float32 rounding of the closed form (bound derived in test/core/simd/elementwise32.test.ts)", () => {
+    const x = [-5, -0.5, 0, 1.5, 6];
+    const y = [0, 1, 0.5, 1, 0];
+    const result = sigmoidFocalLoss({ shape: [5], data: Float32Array.from(x) }, { shape: [5], data: Float32Array.from(y) }, { reduction: 'none', precision: 'float32' });
+    x.forEach((xi, i) => {
+      const want = naiveFocal(xi, y[i], 0.25, 2);
+      assert.ok(Math.abs(result.perElement.data[i] - want) <= 34 * 2 ** -24 * want, `x = ${xi}: ${result.perElement.data[i]} vs ${want}`);
+    });
+  });
+
+  it('rejects an unknown precision', () => {
+    assert.throws(() => sigmoidFocalLoss(t([1], [0]), t([1], [0]), { precision: 'half' as 'float32' }), /options\.precision/);
+  });
+});
+

@@ -255,3 +255,38 @@ describe('qflPoint', () => {
     assert.throws(() => qflPoint(0.5, 0, -2), InputError);
   });
 });
+
+describe('qualityFocalLoss on float32 exports', () => {
+  const x = Float32Array.of(-1000, -7.25, -0.1, 0, 0.3, 2, 19, 1000);
+  const label = Float32Array.of(1, 4);
+  const score = Float32Array.of(0.75, 0);
+
+  it("'float64' (the default) computes on TensorF32 inputs exactly what it computes on the widened values", () => {
+    const options: QflOptions = { beta: 2, grad: true, weight: t([2], [0.5, 2]) };
+    const wide = qualityFocalLoss(t([2, 4], [...x]), { label: t([2], [...label]), score: t([2], [...score]) }, options);
+    const f32Target = { label: { shape: [2], data: label }, score: { shape: [2], data: score } };
+    assert.deepEqual(qualityFocalLoss({ shape: [2, 4], data: x }, f32Target, options), wide);
+  });
+
+  it("'float32' stays within float32 rounding of BCE·|y − σ|^β computed with Math.exp and Math.log1p", () => {
+    const logits = [-5, -0.5, 0, 1.5, 6, 3];
+    const result = qualityFocalLoss({ shape: [2, 3], data: Float32Array.from(logits) }, { label: t([2], [1, 3]), score: t([2], [0.5, 0]) }, { reduction: 'none', precision: 'float32' });
+    const rows = [0, 1].map((r) =>
+      [0, 1, 2].reduce((sum, j) => {
+        const xi = logits[r * 3 + j];
+        const y = r === 0 && j === 1 ? 0.5 : 0;
+        const sigma = 1 / (1 + Math.exp(-xi));
+        const bce = Math.log1p(Math.exp(-Math.abs(xi))) + Math.max(xi, 0) - y * xi;
+        return sum + bce * (sigma - y) ** 2;
+      }, 0),
+    );
+    // (9β + 16)·u·(1 + β·S/|d|) relative (elementwise32.test.ts) at the worst element, x = −0.5 with
+    // y = 0.5 (d ≈ −0.12, S ≈ 1.4): below 600u.
+    rows.forEach((want, r) => assert.ok(Math.abs(result.perElement.data[r] - want) <= 600 * 2 ** -24 * want, `row ${r}: ${result.perElement.data[r]} vs ${want}`));
+  });
+
+  it('rejects an unknown precision', () => {
+    assert.throws(() => qualityFocalLoss(t([1, 1], [0]), { label: t([1], [0]), score: t([1], [1]) }, { precision: 'half' as 'float32' }), /options\.precision/);
+  });
+});
+

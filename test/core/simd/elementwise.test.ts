@@ -3,20 +3,13 @@ import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { sigmoidFocalLoss, type FocalOptions } from '../../../src/core/losses/focal';
 import { qualityFocalLoss, type QflOptions, type QflTarget } from '../../../src/core/losses/qfl';
-import { setKernelPath, type KernelPath } from '../../../src/core/simd/path';
+import { setKernelPath } from '../../../src/core/simd/path';
+import { onPath } from '../../helpers/kernelPath';
 import type { Tensor } from '../../../src/core/tensor';
 import { gaussian, seededRandom } from '../../helpers/random';
 
 after(() => setKernelPath('auto'));
 
-function onPath<T>(path: KernelPath, run: () => T): T {
-  setKernelPath(path);
-  try {
-    return run();
-  } finally {
-    setKernelPath('auto');
-  }
-}
 
 const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
 

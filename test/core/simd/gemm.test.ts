@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { simdProductInto } from '../../../src/core/simd/gemm';
+import { simdProductColumnsInto, simdProductInto } from '../../../src/core/simd/gemm';
 import { seededRandom } from '../../helpers/random';
 
 /** out(i,j) = Σₚ Â(i,p)·B̂(p,j) by the textbook loop, with Σₚ |Â(i,p)|·|B̂(p,j)| for error bounds. */
@@ -90,6 +90,38 @@ describe('simdProductInto', () => {
       assertWithin('wide', out, want, 5, precision);
     });
   }
+
+  it('packed A kept across column slabs (columns > 1024, two depth and two row blocks)', () => {
+    for (const [layout, precision] of [['AB', 'float64'], ['AtB', 'float32']] as const) {
+      const { out, want } = run(layout, precision, 66, 257, 1027, 5);
+      assertWithin(`${layout} kept`, out, want, 257, precision);
+    }
+  });
+
+  it('any strides: operands with neither stride 1 are staged element by element', () => {
+    const [m, k, n] = [9, 19, 13];
+    // Â(i, p) = a[2k·i + 2p] and B̂(p, j) = b[3p + 3k·j]: every other, every third element.
+    const a = uniform(2 * m * k, 11);
+    const b = uniform(3 * k * n, 12);
+    for (const precision of ['float64', 'float32'] as const) {
+      const out = new Float64Array(m * n);
+      simdProductInto(precision, a, 2 * k, 2, b, 3, 3 * k, out, m, k, n);
+      assertWithin(`strided ${precision}`, out, naive(m, k, n, (i, p) => a[2 * k * i + 2 * p], (p, j) => b[3 * p + 3 * k * j]), k, precision);
+    }
+  });
+
+  it('column ranges give the bits of the whole product, with A kept or not', () => {
+    const [m, k, n] = [13, 300, 2100];
+    const a = uniform(m * k, 13);
+    const b = uniform(k * n, 14);
+    for (const precision of ['float64', 'float32'] as const) {
+      const whole = new Float64Array(m * n);
+      simdProductColumnsInto(precision, a, k, 1, b, n, 1, whole, m, k, n, 0, n);
+      const parts = new Float64Array(m * n);
+      for (const [c0, c1] of [[0, 7], [7, 1100], [1100, n]]) simdProductColumnsInto(precision, a, k, 1, b, n, 1, parts, m, k, n, c0, c1);
+      assert.deepEqual(parts, whole);
+    }
+  });
 
   it('float32 reads Float32Array operands in place, converting the float64 ones', () => {
     const [m, k, n] = [6, 37, 11];

@@ -10,8 +10,9 @@ import { parallelLosses } from '../../../src/node/parallel/losses';
 import { ParallelPool, ready } from '../../../src/node/parallel/pool';
 import { NpyRowReader } from '../../../src/node/stream/npyRows';
 import { writeNpy, type NpyFloatDescr } from '../../../src/node/stream/npyWriter';
-import { runQflStream, runQflStreamAsync, type StreamProgress } from '../../../src/node/stream/qflStream';
+import { QflStream, runQflStream, runQflStreamAsync, type StreamProgress } from '../../../src/node/stream/qflStream';
 import { readFileSync } from 'node:fs';
+import type { Tensor, TensorF32 } from '../../../src/core/tensor';
 
 const dir = mkdtempSync(join(tmpdir(), 'losslab-stream-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +50,9 @@ describe('NpyRowReader', () => {
       const part = reader.read(4, 9);
       assert.deepEqual(part.shape, [5, 3]);
       assert.deepEqual([...part.data], [...whole.subarray(12, 27)]);
+      // Reads reuse their arrays (valid until the next read), growing them as needed.
+      assert.deepEqual([...reader.read(0, 13).data], [...whole]);
+      assert.deepEqual([...reader.read(12, 13).data], [...whole.subarray(36, 39)]);
     } finally {
       reader.close();
     }
@@ -56,16 +60,19 @@ describe('NpyRowReader', () => {
 });
 
 describe('runQflStream', () => {
-  for (const descr of ['<f4', '<f8'] as const) {
-    for (const chunkRows of [1, 7, 64, 1000]) {
-      it(`matches the in-memory loss exactly (${descr}, ${chunkRows} rows per chunk)`, () => {
-        const files = writeExport(`exact-${descr === '<f4' ? 32 : 64}`, 150, 5, descr);
-        for (const reduction of ['mean', 'sum'] as const) {
-          const streamed = runQflStream(files, { chunkRows, reduction });
-          assert.equal(streamed.loss, inMemory(files, reduction));
-          assert.equal(streamed.chunks, Math.ceil(150 / chunkRows));
-        }
-      });
+  // 150 × 5 fits one SIMD block of the in-memory kernel; 2100 × 9 spans three.
+  for (const [n, C] of [[150, 5], [2100, 9]] as const) {
+    for (const descr of ['<f4', '<f8'] as const) {
+      for (const chunkRows of [1, 7, 64, 1000]) {
+        it(`matches the in-memory loss exactly (${n} × ${C}, ${descr}, ${chunkRows} rows per chunk)`, () => {
+          const files = writeExport(`exact-${n}-${descr === '<f4' ? 32 : 64}`, n, C, descr);
+          for (const reduction of ['mean', 'sum'] as const) {
+            const streamed = runQflStream(files, { chunkRows, reduction });
+            assert.equal(streamed.loss, inMemory(files, reduction));
+            assert.equal(streamed.chunks, Math.ceil(n / chunkRows));
+          }
+        });
+      }
     }
   }
 
@@ -139,5 +146,152 @@ describe('runQflStream', () => {
     const files = writeExport('mismatch', 10, 3, '<f4');
     writeNpy(files.score, '<f4', [9], new Array(9).fill(0));
     assert.throws(() => runQflStream(files), (error: unknown) => error instanceof InputError && error.argument === 'score');
+  });
+});
+
+/** A whole .npy file as the core's loader returns it, in its stored width (no float64 copy of float32 data). */
+function loadStored(path: string): Tensor | TensorF32 {
+  const array = loadNpy(new Uint8Array(readFileSync(path)), path);
+  const shape = [...array.shape];
+  return array.data instanceof Float32Array ? { shape, data: array.data } : { shape, data: Float64Array.from(array.data as Float64Array) };
+}
+
+/**
+ * The float32 mode's in-memory reference: the core QFL on the whole loaded arrays with precision
+ * 'float32', its per-row losses summed flat in row order with the reduction's coefficient (an
+ * independent restatement of what the loss must be), and the core's total itself.
+ */
+function inMemory32(pred: Tensor | TensorF32, files: { label: string; score: string }, reduction: 'mean' | 'sum', beta = 2) {
+  const target = { label: loadStored(files.label), score: loadStored(files.score) };
+  const perRow = qualityFocalLoss(pred, target, { beta, reduction: 'none', precision: 'float32' }).perElement.data;
+  const c = reduction === 'mean' ? 1 / perRow.length : 1;
+  let flat = 0;
+  for (let r = 0; r < perRow.length; r++) flat += c * perRow[r];
+  return { flat, core: qualityFocalLoss(pred, target, { beta, reduction, precision: 'float32' }).loss.data[0] };
+}
+
+describe('runQflStream, float32 mode', () => {
+  it('reads a float32 file as float32 views of the read buffer, other dtypes as float64', () => {
+    const files = writeExport('stored', 13, 3, '<f4');
+    const whole = loadNpy(new Uint8Array(readFileSync(files.pred)), files.pred).data as Float32Array;
+    const reader = new NpyRowReader(files.pred);
+    try {
+      const first = reader.readStored(4, 9);
+      assert.ok(first.data instanceof Float32Array);
+      assert.deepEqual(first.shape, [5, 3]);
+      assert.deepEqual([...first.data], [...whole.subarray(12, 27)]);
+      // A view, not a copy: the next read of the same size lands in the same bytes.
+      const second = reader.readStored(0, 5);
+      assert.equal(second.data.buffer, first.data.buffer);
+      assert.deepEqual([...first.data], [...whole.subarray(0, 15)]);
+    } finally {
+      reader.close();
+    }
+    const wide = writeExport('stored-64', 13, 3, '<f8');
+    const reader64 = new NpyRowReader(wide.pred);
+    try {
+      const part = reader64.readStored(4, 9);
+      assert.ok(part.data instanceof Float64Array);
+      assert.deepEqual([...part.data], [...reader64.read(4, 9).data]);
+    } finally {
+      reader64.close();
+    }
+  });
+
+  // 150 × 5 is one kernel block; 2100 × 9 is three, whose per-block partial sums must not leak into the total.
+  for (const [n, C] of [[150, 5], [2100, 9]] as const) {
+    for (const chunkRows of [1, 7, 64, 1000, undefined]) {
+      it(`equals the in-memory float32 QFL bit for bit (${n} × ${C}, ${chunkRows ?? 'default'} rows per chunk)`, () => {
+        const files = writeExport(`f32-${n}`, n, C, '<f4', 3);
+        for (const reduction of ['mean', 'sum'] as const) {
+          const streamed = runQflStream(files, { chunkRows, reduction, precision: 'float32' });
+          const want = inMemory32(loadStored(files.pred), files, reduction);
+          assert.equal(streamed.loss, want.flat);
+          assert.equal(streamed.loss, want.core);
+          // The mode is really on: float64 arithmetic on the same float32 logits gives another number.
+          assert.notEqual(streamed.loss, inMemory(files, reduction));
+          assert.equal(streamed.chunks, Math.ceil(n / (chunkRows ?? n)));
+        }
+      });
+    }
+  }
+
+  it('equals it bit for bit with the parallel pool evaluating each chunk', async () => {
+    const pool = await ready(new ParallelPool(2));
+    try {
+      const files = writeExport('parallel-32', 1500, 7, '<f4', 9);
+      const losses = parallelLosses(pool, { minElements: 0, blockElements: 4 });
+      for (const chunkRows of [40, 333, 1500]) {
+        const streamed = runQflStream(files, { chunkRows, precision: 'float32', qualityFocalLoss: losses.qualityFocalLoss });
+        const want = inMemory32(loadStored(files.pred), files, 'mean');
+        assert.equal(streamed.loss, want.flat);
+        assert.equal(streamed.loss, want.core);
+      }
+      assert.ok(pool.sharedTasks > 0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands the kernel float32 chunks of a float32 file, never a float64 decode', () => {
+    const files = writeExport('no-decode', 30, 4, '<f4');
+    const seen: string[] = [];
+    const spy: typeof qualityFocalLoss = (pred, target, options) => {
+      seen.push(`${pred.data.constructor.name} ${options?.precision}`);
+      return qualityFocalLoss(pred, target, options);
+    };
+    runQflStream(files, { chunkRows: 16, precision: 'float32', qualityFocalLoss: spy });
+    assert.deepEqual(seen, ['Float32Array float32', 'Float32Array float32']);
+  });
+
+  it('defaults to twice the float64 mode\'s rows per chunk (16 MB of float32 pred)', () => {
+    const files = writeExport('default-chunk', 3, 80, '<f4');
+    const rows = (precision: 'float64' | 'float32'): number => {
+      const stream = new QflStream(files, { precision });
+      stream.close();
+      return stream.chunkRows;
+    };
+    assert.equal(rows('float64'), Math.floor(2 ** 24 / (8 * 80)));
+    assert.equal(rows('float32'), Math.floor(2 ** 24 / (4 * 80)));
+  });
+
+  it('rounds a float64 pred file to float32 once, as the core does with float64 logits', () => {
+    const files = writeExport('f64-in-32', 700, 13, '<f8', 4);
+    const pred = loadStored(files.pred);
+    const rounded = { shape: pred.shape, data: Float32Array.from(pred.data) };
+    for (const chunkRows of [1, 100, 700]) {
+      const streamed = runQflStream(files, { chunkRows, precision: 'float32' });
+      assert.equal(streamed.loss, inMemory32(pred, files, 'mean').flat);
+      assert.equal(streamed.loss, inMemory32(rounded, files, 'mean').flat);
+    }
+    // Finite in float64, infinite in float32: an infinite loss, not an error, exactly as qfl's float32 mode.
+    writeNpy(files.pred, '<f8', [2, 13], Array.from({ length: 26 }, (_, i) => (i === 17 ? -1e39 : 0.5)));
+    writeNpy(files.label, '<f8', [2], [13, 4]);
+    writeNpy(files.score, '<f8', [2], [0, 0.5]);
+    assert.equal(runQflStream(files, { chunkRows: 1, precision: 'float32' }).loss, inMemory32(loadStored(files.pred), files, 'mean').core);
+    assert.equal(runQflStream(files, { chunkRows: 1, precision: 'float32' }).loss, Infinity);
+  });
+
+  for (const bad of [NaN, Infinity]) {
+    it(`names a non-finite logit (${bad}) with its row in the whole file`, () => {
+      const files = writeExport(`bad-32-${bad}`, 20, 3, '<f4');
+      writeNpy(files.pred, '<f4', [20, 3], Array.from({ length: 60 }, (_, i) => (i === 13 * 3 + 1 ? bad : (i % 7) - 3)));
+      for (const chunkRows of [1, 5, 6, 20]) {
+        assert.throws(() => runQflStream(files, { chunkRows, precision: 'float32' }), (error: unknown) => {
+          assert.ok(error instanceof InputError);
+          assert.equal(error.argument, 'pred');
+          assert.deepEqual(error.index, [13, 1]);
+          return true;
+        });
+      }
+    });
+  }
+
+  it('rejects an unknown precision', () => {
+    const files = writeExport('bad-precision', 4, 2, '<f4');
+    assert.throws(
+      () => runQflStream(files, { precision: 'float16' as 'float32' }),
+      (error: unknown) => error instanceof InputError && error.argument === 'options.precision',
+    );
   });
 });

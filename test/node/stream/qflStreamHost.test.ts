@@ -73,6 +73,27 @@ describe('qfl_stream', () => {
     assert.equal(s.chunks, 10);
   });
 
+  it('passes {precision: "float32"} through: the in-memory float32 qfl bit for bit, near PyTorch', () => {
+    const session = new Session({ stream: createQflStreamHost({ resolvePath: samples }) });
+    const f32 = (path: string) => {
+      const array = loadNpy(new Uint8Array(readFileSync(samples(path))), path);
+      return { shape: [...array.shape], data: Float32Array.from(array.data as ArrayLike<number>, Number) };
+    };
+    // The sample's 64 × 4 logits are one kernel block: the core's total is the stream's row-by-row sum.
+    const want = qualityFocalLoss(f32('data/stream-pred.npy'), { label: f32('data/stream-label.npy'), score: f32('data/stream-score.npy') }, { precision: 'float32' });
+    for (const chunk of [1, 5, 64]) {
+      const s = valueOf(session, `s = qfl_stream(${SAMPLE}, {chunk_rows: ${chunk}, precision: "float32"})`, 's');
+      assert.equal(s.loss, want.loss.data[0]);
+      assert.equal(s.chunks, Math.ceil(64 / chunk));
+    }
+    // PyTorch's value above (float64 on the same data), within the float32 mode's bound (a few 2⁻²⁴ per element).
+    const torch = 1.8827627196720982;
+    const s = valueOf(session, `s = qfl_stream(${SAMPLE}, {precision: "float32"})`, 's');
+    assert.ok(Math.abs((s.loss as number) - torch) <= 1e-6 * torch, `${s.loss}`);
+    assert.notEqual(s.loss, valueOf(session, `t = qfl_stream(${SAMPLE})`, 't').loss);
+    assert.match(errorOf(session, `qfl_stream(${SAMPLE}, {precision: "float16"})`), /options\.precision should be one of "float64", "float32"/);
+  });
+
   it('reports progress in bytes of the three files, ending at the total', () => {
     const progress: StreamBytesProgress[] = [];
     const host = createQflStreamHost({ resolvePath: samples, onProgress: (p) => progress.push(p) });

@@ -1,4 +1,5 @@
-import { arcFaceLoss, type ArcFaceForm } from '../../../src/core/losses/arcface';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import type { ArcFaceForm } from '../../../src/core/losses/arcface';
 import { toNested } from '../../../src/core/tensor';
 import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 
@@ -6,7 +7,7 @@ import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type Refe
  * `arcface` cases: x (B,d), W (d,C), labels (B); params s, m, easy_margin, form. Expected keys:
  * loss (B, reduction none), logits (B,C), grad_x, grad_W (gradients of the sum of loss).
  */
-export function runArcfaceCase(c: ReferenceCase): ReferenceOutput {
+export function runArcfaceCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
   const fn = 'arcface';
   // JSON `[]` loses trailing extents: W's row count is d, so an empty x is (0, d); W itself is
   // rectangular whenever d > 0, and an empty W can only be (0, C) with C unknown, taken as 0.
@@ -14,7 +15,7 @@ export function runArcfaceCase(c: ReferenceCase): ReferenceOutput {
   const x = fixtureTensor(fn, 'x', c.inputs.x, [W.shape[0] ?? 0]);
   const labels = fixtureTensor(fn, 'labels', c.inputs.labels);
   const form = c.params.form;
-  const result = arcFaceLoss(x, W, labels, {
+  const result = kernels.arcFaceLoss(x, W, labels, {
     s: numberParam(c.params, 's', 64),
     m: numberParam(c.params, 'm', 0.5),
     easyMargin: booleanParam(c.params, 'easy_margin', false),

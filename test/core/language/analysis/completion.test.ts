@@ -89,12 +89,12 @@ describe('completion: functions and variables', () => {
 describe('completion: option objects', () => {
   it('offers only the function’s options inside its option object', () => {
     const { labels } = complete('qfl(pred, {be|})');
-    assert.deepEqual(labels, ['beta', 'activated', 'background', 'reduction', 'weight', 'avg_factor']);
+    assert.deepEqual(labels, ['beta', 'activated', 'background', 'precision', 'reduction', 'weight', 'avg_factor']);
   });
 
   it('leaves out keys already present, before or after the cursor, but not the one being typed', () => {
-    assert.deepEqual(complete('qfl(p, l, s, {beta: 2, |})').labels, ['activated', 'background', 'reduction', 'weight', 'avg_factor']);
-    assert.deepEqual(complete('qfl(p, l, s, {|, reduction: "sum", beta: 1})').labels, ['activated', 'background', 'weight', 'avg_factor']);
+    assert.deepEqual(complete('qfl(p, l, s, {beta: 2, |})').labels, ['activated', 'background', 'precision', 'reduction', 'weight', 'avg_factor']);
+    assert.deepEqual(complete('qfl(p, l, s, {|, reduction: "sum", beta: 1})').labels, ['activated', 'background', 'precision', 'weight', 'avg_factor']);
     assert.ok(complete('qfl(p, l, s, {bet|a: 2})').labels.includes('beta'));
   });
 

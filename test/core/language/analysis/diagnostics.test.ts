@@ -88,7 +88,7 @@ describe('diagnostics: each kind, with its range and message', () => {
   it('unknown option keys, with the valid ones and a quick fix', () => {
     const text = 'r = qfl(p, l, s, {bta: 2})';
     const [d] = validateCell(text);
-    assert.deepEqual(shown(text, d), ['unknown-option', 'bta', "Unknown option 'bta' for qfl: did you mean 'beta'? Options: beta, activated, background, reduction, weight, avg_factor"]);
+    assert.deepEqual(shown(text, d), ['unknown-option', 'bta', "Unknown option 'bta' for qfl: did you mean 'beta'? Options: beta, activated, background, precision, reduction, weight, avg_factor"]);
     assert.equal(fixed(text, d), 'r = qfl(p, l, s, {beta: 2})');
     const quoted = "hist(v, {'binz': 3})";
     const [q] = validateCell(quoted);

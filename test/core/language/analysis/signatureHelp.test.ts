@@ -46,15 +46,15 @@ describe('call context', () => {
 
 describe('signature help', () => {
   it('highlights the argument being typed', () => {
-    assert.deepEqual(help('qfl(|'), { signature: 'qfl(pred, label, score, {beta, activated, background, reduction})', parameter: 'pred', activeParameter: 0 });
+    assert.deepEqual(help('qfl(|'), { signature: 'qfl(pred, label, score, {beta, activated, background, precision, reduction})', parameter: 'pred', activeParameter: 0 });
     assert.equal(help('qfl(a, |')?.parameter, 'label');
     assert.equal(help('qfl(a, b, [1, |')?.parameter, 'score');
-    assert.equal(help('focal(x,\n  y,\n  |)')?.parameter, '{alpha, gamma, reduction}');
+    assert.equal(help('focal(x,\n  y,\n  |)')?.parameter, '{alpha, gamma, precision, reduction}');
   });
 
   it('counts the option object as the last parameter and picks the form it belongs to', () => {
-    assert.deepEqual(help('qfl(p, l, s, {be|})'), { signature: 'qfl(pred, label, score, {beta, activated, background, reduction})', parameter: '{beta, activated, background, reduction}', activeParameter: 3 });
-    assert.deepEqual(help('qfl(p, t, {be|})'), { signature: 'qfl(pred, target, {beta})', parameter: '{beta}', activeParameter: 2 });
+    assert.deepEqual(help('qfl(p, l, s, {be|})'), { signature: 'qfl(pred, label, score, {beta, activated, background, precision, reduction})', parameter: '{beta, activated, background, precision, reduction}', activeParameter: 3 });
+    assert.deepEqual(help('qfl(p, t, {be|})'), { signature: 'qfl(pred, target, {beta, precision})', parameter: '{beta, precision}', activeParameter: 2 });
     assert.equal(help('plot(f(s), s, 0, 1, {over: {beta: [1, |]}})')?.parameter, '{points, grad, over, sliders, names, title, x_label, y_label}');
     assert.equal(help('heatmap(m, {|})')?.signature, 'heatmap(matrix, {title, z_label})');
   });
