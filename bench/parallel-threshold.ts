@@ -1,14 +1,16 @@
 /**
  * Measures where the 2-thread pool starts to beat one thread, for src/node/parallel/threshold.ts:
- * qfl and giou (the cheapest and a typical per-element cost) forward + backward at growing sizes,
- * median of 31 runs each. Prints one JSON line per size with both medians.
- * Run: node --import tsx bench/parallel-threshold.ts
+ * qfl, dfl and giou forward + backward at growing sizes (input elements), median of 31 runs each.
+ * Prints one JSON line per size with both medians. Run it as the kernel process runs, with its
+ * malloc settings: `GLIBC_TUNABLES=… node --import tsx bench/parallel-threshold.ts` (the value is
+ * src/node/mallocTunables.ts's).
  *
  * With the argument `embeddings`, the same for src/node/parallel/embeddings.ts's thresholds:
  * ArcFace (forward + backward) at growing B·d·C (PARALLEL_MIN_PRODUCT_WORK) and batch-hard at
  * growing B²·d/2 (PARALLEL_MIN_BATCH_HARD_WORK), both single-threaded and forced onto the pool.
  */
 import { arcFaceLoss } from '../src/core/losses/arcface';
+import { distributionFocalLoss } from '../src/core/losses/dfl';
 import { giouLoss } from '../src/core/losses/giou';
 import { batchHard } from '../src/core/mining';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'embeddings') return embeddings();
   const pool = await ready(new ParallelPool(2));
   const parallel = parallelLosses(pool, { minElements: 0 });
-  for (const elements of [2_000, 8_000, 16_000, 32_000, 64_000, 128_000, 512_000]) {
+  for (const elements of [8_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_000_000]) {
     const C = 80;
     const n = Math.max(1, Math.round(elements / C));
     const pred = { shape: [n, C], data: sharedFloat64(n * C).map((_, i) => Math.sin(i) * 4) };
@@ -65,11 +67,18 @@ async function main(): Promise<void> {
     const a = boxes(0);
     const b = boxes(3);
     const giou = (f: typeof giouLoss) => () => f(a, b, { grad: true });
+    const bins = 17;
+    const rows = Math.max(1, Math.round(elements / bins));
+    const logits = { shape: [rows, bins], data: sharedFloat64(rows * bins).map((_, i) => Math.sin(i) * 3) };
+    const targets = { shape: [rows], data: sharedFloat64(rows).map((_, i) => (i * 0.37) % (bins - 1)) };
+    const dfl = (f: typeof distributionFocalLoss) => () => f(logits, targets, { bins, grad: true });
     console.log(
       JSON.stringify({
         elements,
         qfl_1t_ms: median(qfl(qualityFocalLoss)),
         qfl_2t_ms: median(qfl(parallel.qualityFocalLoss)),
+        dfl_1t_ms: median(dfl(distributionFocalLoss)),
+        dfl_2t_ms: median(dfl(parallel.distributionFocalLoss)),
         giou_1t_ms: median(giou(giouLoss)),
         giou_2t_ms: median(giou(parallel.giouLoss)),
       }),

@@ -3,26 +3,27 @@
  * worker, waking it and allocating shared outputs cost more than the second core saves.
  *
  * Measured with `node --import tsx bench/parallel-threshold.ts` (forward + backward, median of 31,
- * 1 thread vs the 2-thread pool) on the 2-core dev VM, while other benches were running (load
- * average ≈ 3.5, so the second core was mostly busy): qfl 1t/2t ms at 64k elements 1.38/1.87,
- * 128k 3.12/3.83, 512k 12.4/15.0; giou 64k 0.72/1.54, 512k 5.9/12.5 — no crossover below 512k.
- * At the bench sizes (`npm run bench`, same conditions) qfl 1.6M: 45.4/47.2, dfl 544k: 16.9/10.8,
- * giou 128k: 2.61/2.48. Hence 1M. Re-run the script on an idle machine before lowering it.
+ * 1 thread vs the 2-thread pool, the SIMD kernels, the kernel process's malloc settings) on the
+ * idle 2-core dev VM, 1t/2t ms: at 32k elements qfl 0.49/0.75, dfl 0.43/0.55, giou 0.33/0.35; at
+ * 64k qfl 1.00/0.71, dfl 0.56/0.46, giou 0.57/0.45; at 128k qfl 2.01/1.25, dfl 1.09/0.81, giou
+ * 1.21/0.93; at 1M qfl 16.1/9.9, dfl 9.1/6.3, giou 10.6/8.2. The crossover lies between 32k and
+ * 64k for all three, hence 2¹⁶. (Measured earlier while other benches kept the second core busy,
+ * the pool lost up to 512k elements: a loaded machine gains nothing from it either way.)
  */
-export const PARALLEL_MIN_ELEMENTS = 1_000_000;
+export const PARALLEL_MIN_ELEMENTS = 1 << 16;
 
 /**
  * ArcFace on the pool (its three products, row and column passes) from this many multiply-adds per
  * product, B·d·C. Measured with `node --import tsx bench/parallel-threshold.ts embeddings` (forward
- * + backward, median of 11, 1 thread vs the 2-thread pool, load average ≈ 2.9 from other benches):
- * (B, d, C) = (32, 64, 512) 1.71/2.22 ms, (64, 128, 512) 3.19/3.36, (64, 128, 1024) 6.35/6.03,
- * (128, 128, 2048) 21.9/16.3, (256, 512, 4096) 220/167. Hence 2²³ ≈ 8.4M.
+ * + backward, median of 11, 1 thread vs the 2-thread pool, idle machine, the kernel process's malloc
+ * settings), 1t/2t ms: (B, d, C) = (32, 64, 512) 1.42/1.68, (64, 128, 512) 2.68/3.16, (64, 128,
+ * 1024) 5.40/5.20, (128, 128, 2048) 15.3/11.4, (256, 512, 4096) 185/112. Hence 2²³ ≈ 8.4M.
  */
 export const PARALLEL_MIN_PRODUCT_WORK = 1 << 23;
 
 /**
  * Batch-hard mining on the pool from this many pair terms B²·d/2. Same run, d = 128: B = 256
- * 1.68/1.34 ms, 384 3.22/3.45, 512 5.31/5.87, 768 10.9/7.0, 1024 18.7/14.3; the noisy middle
- * (the second core was busy) puts the crossover between B = 512 and 768. Hence 2²⁵ ≈ 33.5M.
+ * 1.69/1.90 ms, 384 3.23/2.32, 512 5.28/3.43, 768 10.9/7.0, 1024 18.3/15.2. The crossover lies
+ * between B = 256 (4.2M) and 384 (9.4M), hence 2²³ ≈ 8.4M (B ≈ 362 at d = 128).
  */
-export const PARALLEL_MIN_BATCH_HARD_WORK = 1 << 25;
+export const PARALLEL_MIN_BATCH_HARD_WORK = 1 << 23;
