@@ -6,11 +6,14 @@
  * 1 thread vs the 2-thread pool, the SIMD kernels, the kernel process's malloc settings) on the
  * idle 2-core dev VM, 1t/2t ms: at 32k elements qfl 0.49/0.75, dfl 0.43/0.55, giou 0.33/0.35; at
  * 64k qfl 1.00/0.71, dfl 0.56/0.46, giou 0.57/0.45; at 128k qfl 2.01/1.25, dfl 1.09/0.81, giou
- * 1.21/0.93; at 1M qfl 16.1/9.9, dfl 9.1/6.3, giou 10.6/8.2. The crossover lies between 32k and
- * 64k for all three, hence 2¹⁶. (Measured earlier while other benches kept the second core busy,
- * the pool lost up to 512k elements: a loaded machine gains nothing from it either way.)
+ * 1.21/0.93; at 256k qfl 4.07/2.43, dfl 2.25/1.53, giou 2.54/1.90; at 1M qfl 16.1/9.9, dfl
+ * 9.1/6.3, giou 10.6/8.2. The crossover lies between 32k and 64k there, but right after a full
+ * collection (`npm run bench` collects before every call) V8 sweeps on background threads that
+ * take the second core: giou at 128k then ran 1.4–1.7 ms on one thread against 1.8–3.6 ms on two.
+ * Hence 2¹⁸, a margin of four over the idle crossover. (Measured while other benches kept the
+ * second core busy, the pool lost up to 512k elements: a loaded machine gains nothing from it.)
  */
-export const PARALLEL_MIN_ELEMENTS = 1 << 16;
+export const PARALLEL_MIN_ELEMENTS = 1 << 18;
 
 /**
  * ArcFace on the pool (its three products, row and column passes) from this many multiply-adds per
