@@ -1,14 +1,15 @@
 /**
- * A pool of worker threads that evaluates loss tasks synchronously: the calling thread posts each
- * worker a contiguous range of blocks, runs the first range itself, then blocks on a shared
- * counter (Atomics.wait) until every worker is done. Inputs and outputs live in SharedArrayBuffers,
+ * A pool of worker threads that evaluates loss tasks synchronously: the calling thread posts the
+ * task to the workers, and every thread, the caller included, claims blocks from a shared counter
+ * until none is left (so a worker that wakes late costs nothing but its share); the caller then
+ * blocks on a second shared counter (Atomics.wait) until every worker is done. Inputs and outputs live in SharedArrayBuffers,
  * so nothing is copied; cells stay synchronous (Session.runCell), which the kernel relies on.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { blockCount, runBlocks, type BlockedTask } from './tasks';
+import { blockCount, CONTROL_DONE, CONTROL_FAILED, runBlocks, runClaimedBlocks, type BlockedTask } from './tasks';
 import type { WorkerRequest, WorkerStart } from './worker';
 
 /** A worker that makes no progress for this long is taken for dead: the pool closes and the caller recomputes. */
@@ -86,24 +87,20 @@ export class ParallelPool {
       return true;
     }
     this.sharedTasks++;
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    control[0] = parts - 1;
-    const bound = (part: number): number => Math.round((blocks * part) / parts);
-    for (let part = 1; part < parts; part++) {
-      const request: WorkerRequest = { blocked, first: bound(part), last: bound(part + 1), control };
-      live[part - 1].postMessage(request);
-    }
-    runBlocks(blocked, 0, bound(1));
-    let pending = Atomics.load(control, 0);
-    while (pending !== 0) {
-      if (Atomics.wait(control, 0, pending, STALL_MS) === 'timed-out' && Atomics.load(control, 0) === pending) {
+    const control = new Int32Array(new SharedArrayBuffer(12));
+    const request: WorkerRequest = { blocked, control };
+    for (let part = 1; part < parts; part++) live[part - 1].postMessage(request);
+    runClaimedBlocks(blocked, control);
+    let done = Atomics.load(control, CONTROL_DONE);
+    while (done < blocks) {
+      if (Atomics.wait(control, CONTROL_DONE, done, STALL_MS) === 'timed-out' && Atomics.load(control, CONTROL_DONE) === done) {
         this.broken = true;
         void this.close();
         return false;
       }
-      pending = Atomics.load(control, 0);
+      done = Atomics.load(control, CONTROL_DONE);
     }
-    return control[1] === 0;
+    return control[CONTROL_FAILED] === 0;
   }
 
   /** Whether every worker is online, so that a task uses all the threads. */

@@ -80,6 +80,37 @@ export function taskShape(task: LossTask): { rows: number; rowLength: number } {
   }
 }
 
+/** The control words of a shared task: blocks finished, a failure flag, the next unclaimed block. */
+export const CONTROL_DONE = 0;
+export const CONTROL_FAILED = 1;
+export const CONTROL_NEXT_BLOCK = 2;
+
+/**
+ * Claims the task's blocks one at a time from the shared counter and runs them, until none is left,
+ * counting each one finished (and waking the caller, who waits for all of them). Every thread of a
+ * task does this, so a thread that starts late (a worker still waking up, or a core busy with the
+ * engine's background collection) simply runs fewer blocks, and the caller never waits for a worker
+ * that had nothing left to do; which thread ran a block never changes what it writes.
+ * With `flagErrors` (the workers) a failing block is flagged and counted, so that the caller stops
+ * waiting and recomputes; without (the caller) the error propagates.
+ */
+export function runClaimedBlocks(blocked: BlockedTask, control: Int32Array, flagErrors = false): void {
+  const blocks = blockCount(blocked);
+  for (let b = Atomics.add(control, CONTROL_NEXT_BLOCK, 1); b < blocks; b = Atomics.add(control, CONTROL_NEXT_BLOCK, 1)) {
+    if (!flagErrors) {
+      runBlocks(blocked, b, b + 1);
+    } else {
+      try {
+        runBlocks(blocked, b, b + 1);
+      } catch {
+        Atomics.store(control, CONTROL_FAILED, 1);
+      }
+    }
+    Atomics.add(control, CONTROL_DONE, 1);
+    Atomics.notify(control, CONTROL_DONE);
+  }
+}
+
 /** Runs blocks [first, last) of a task on the calling thread. */
 export function runBlocks(blocked: BlockedTask, first: number, last: number): void {
   const { task, rows, blockRows, partials } = blocked;

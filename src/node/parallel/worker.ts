@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { runBlocks, type BlockedTask } from './tasks';
+import { runClaimedBlocks, type BlockedTask } from './tasks';
 
 /**
  * A task's shared arrays reach this thread as new typed-array objects, and their memory (ArcFace
@@ -37,24 +37,17 @@ export interface WorkerStart {
   readonly index: number;
 }
 
-/** What the pool posts: blocks [first, last) of a task, and the control words (pending, failed). */
+/** What the pool posts: a task, whose blocks the threads claim from `control` (see tasks.ts's CONTROL_…). */
 export interface WorkerRequest {
   readonly blocked: BlockedTask;
-  readonly first: number;
-  readonly last: number;
   readonly control: Int32Array;
 }
 
 parentPort?.on('message', (request: WorkerRequest) => {
-  const { blocked, first, last, control } = request;
-  try {
-    runBlocks(blocked, first, last);
-  } catch {
-    // The caller reruns the whole task on its own thread, where the error surfaces with its message.
-    Atomics.store(control, 1, 1);
-  }
-  Atomics.sub(control, 0, 1);
-  Atomics.notify(control, 0);
+  const { blocked, control } = request;
+  // A failing block is flagged for the caller, which reruns the whole task on its own thread, where
+  // the error surfaces with its message.
+  runClaimedBlocks(blocked, control, true);
   seenBytes += sharedBytes(blocked.task);
   if (seenBytes >= RECLAIM_BYTES) {
     seenBytes = 0;
