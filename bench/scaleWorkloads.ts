@@ -23,14 +23,20 @@ export interface ScaleWorkload extends Workload {
   readonly ready?: Promise<unknown>;
   /** Runs after timing (deletes generated files). */
   readonly cleanup?: () => void;
+  /** Untimed calls before timing (default 3). */
+  readonly warmupCalls?: number;
 }
+
+const POOL_WARMUP_CALLS = 20;
 
 /** The same workload with its typed arrays moved into SharedArrayBuffers and the losses on a 2-thread pool. */
 export function onPool(make: (losses: ReturnType<typeof parallelLosses>, share: Share) => Workload): () => ScaleWorkload {
   return () => {
     const pool = new ParallelPool(2);
     const workload = make(parallelLosses(pool), toShared);
-    return { ...workload, threads: pool.threads, ready: ready(pool) };
+    // A worker runs only its share of each call, so its JIT (and the WebAssembly tier-up) needs more
+    // calls than the caller's: its first ~10 calls ran 2–3× slower (triplet_batch_hard_2t, dfl_2t).
+    return { ...workload, threads: pool.threads, ready: ready(pool), warmupCalls: POOL_WARMUP_CALLS };
   };
 }
 

@@ -178,12 +178,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   // The same ArcFace and batch-hard batches, shared, on the 2-thread pool (src/node/parallel/embeddings.ts).
   arcface_2t: onPool((losses, share) => arcfaceOnPool(losses, share, 'float64')),
   arcface_f32_2t: onPool((losses, share) => arcfaceOnPool(losses, share, 'float32')),
-  // Its calls are short, and the worker's first ~10 ran 2–3× slower (JIT warm-up on the worker
-  // thread), which the harness's 3 warm-up calls do not cover: warm it before timing.
-  triplet_batch_hard_2t: () => {
-    const workload = onPool(tripletOnPool)();
-    return { ...workload, ready: Promise.resolve(workload.ready).then(() => Array.from({ length: 12 }, () => workload.step())) };
-  },
+  triplet_batch_hard_2t: onPool(tripletOnPool),
   ...scaleWorkloads,
 };
 
