@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { matmulInto, matmulTransAInto, matmulTransBInto, productColumnsInto, productOnSimd, type ProductKind, type ProductRequest } from '../../src/core/matmul';
 import { setKernelPath, type KernelPath } from '../../src/core/simd/path';
 import { assertClose } from '../helpers/gradcheck';
+import { onPath } from '../helpers/kernelPath';
 
 /** The textbook triple loop, out(i,j) = Σₚ A(i,p)·B(p,j), with element readers for transposes. */
 function naive(m: number, k: number, n: number, a: (i: number, p: number) => number, b: (p: number, j: number) => number): Float64Array {
@@ -110,14 +111,7 @@ describe('matmul', () => {
 // threshold: the WebAssembly SIMD kernels (./simd/gemm) and the plain TypeScript ones.
 for (const path of ['simd', 'typescript'] as const satisfies readonly KernelPath[]) {
   describe(`matmul, kernel path '${path}'`, () => {
-    const forced = <T>(body: () => T): T => {
-      setKernelPath(path);
-      try {
-        return body();
-      } finally {
-        setKernelPath('auto');
-      }
-    };
+    const forced = <T>(body: () => T): T => onPath(path, body);
 
     it('all three layouts match the triple loop on random small shapes', () => {
       fc.assert(

@@ -3,18 +3,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { pairwiseDistances } from '../../../src/core/distances';
 import { batchHard } from '../../../src/core/mining';
-import { setKernelPath, type KernelPath } from '../../../src/core/simd/path';
 import type { Tensor } from '../../../src/core/tensor';
+import { onPath } from '../../helpers/kernelPath';
 import { seededRandom } from '../../helpers/random';
-
-function forced<T>(path: KernelPath, body: () => T): T {
-  setKernelPath(path);
-  try {
-    return body();
-  } finally {
-    setKernelPath('auto');
-  }
-}
 
 function embeddings(B: number, d: number, seed: number, scale = 1): Tensor {
   const random = seededRandom(seed);
@@ -40,7 +31,7 @@ describe('SIMD squared-distance tiles', () => {
         (B, d, seed, distance) => {
           const x = embeddings(B, d, seed);
           for (const path of ['simd', 'typescript'] as const) {
-            const got = forced(path, () => pairwiseDistances(x, { distance }));
+            const got = onPath(path, () => pairwiseDistances(x, { distance }));
             for (let i = 0; i < B; i++) {
               for (let j = 0; j < B; j++) {
                 const want = i === j ? 0 : definition(x, i, j, distance === 'squared-euclidean');
@@ -57,7 +48,7 @@ describe('SIMD squared-distance tiles', () => {
 
   it('identical rows are exactly 0 apart and huge coordinates do not overflow into ∞', () => {
     const x: Tensor = { shape: [5, 3], data: Float64Array.from([1, 2, 3, 1, 2, 3, 1e200, 0, 0, -1e200, 0, 0, 1, 2, 3]) };
-    const got = forced('simd', () => pairwiseDistances(x));
+    const got = onPath('simd', () => pairwiseDistances(x));
     assert.equal(got.data[0 * 5 + 1], 0);
     assert.equal(got.data[0 * 5 + 4], 0);
     assert.equal(got.data[2 * 5 + 3], 2e200);
@@ -67,8 +58,8 @@ describe('SIMD squared-distance tiles', () => {
     for (const [B, d, seed] of [[70, 5, 1], [130, 16, 2], [64, 1, 3]]) {
       const x = embeddings(B, d, seed);
       const labels: Tensor = { shape: [B], data: Float64Array.from({ length: B }, (_, i) => i % 7) };
-      const simd = forced('simd', () => batchHard(x, labels, { grad: true }));
-      const plain = forced('typescript', () => batchHard(x, labels, { grad: true }));
+      const simd = onPath('simd', () => batchHard(x, labels, { grad: true }));
+      const plain = onPath('typescript', () => batchHard(x, labels, { grad: true }));
       assert.deepEqual(simd.hardestPositive, plain.hardestPositive);
       assert.deepEqual(simd.hardestNegative, plain.hardestNegative);
       assert.ok(Math.abs(simd.loss.data[0] - plain.loss.data[0]) <= 1e-12 * Math.abs(plain.loss.data[0]));
@@ -85,8 +76,8 @@ describe('SIMD squared-distance tiles', () => {
     for (let i = 0; i < 64; i++) data.set(base.data.subarray((i % 8) * 4, (i % 8) * 4 + 4), i * 4);
     const labels: Tensor = { shape: [64], data: Float64Array.from({ length: 64 }, (_, i) => i % 2) };
     const x: Tensor = { shape: [64, 4], data };
-    const simd = forced('simd', () => batchHard(x, labels));
-    const plain = forced('typescript', () => batchHard(x, labels));
+    const simd = onPath('simd', () => batchHard(x, labels));
+    const plain = onPath('typescript', () => batchHard(x, labels));
     assert.deepEqual(simd.hardestPositive, plain.hardestPositive);
     assert.deepEqual(simd.hardestNegative, plain.hardestNegative);
   });

@@ -17,6 +17,7 @@ import { parallelLosses } from '../../../src/node/parallel/losses';
 import { ParallelPool, ready } from '../../../src/node/parallel/pool';
 import { runReferenceCase } from '../../parity/adapter';
 import { compare, loadCases } from '../../parity/compare';
+import { seededRandom } from '../../helpers/random';
 
 const EMBEDDING = new Set(['arcface', 'triplet_mining']);
 
@@ -52,18 +53,6 @@ for (const [path, kernels] of [
   });
 }
 
-/** A deterministic pseudo-random generator (mulberry32), so that failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function tensor(shape: number[], next: () => number, scale = 1): Tensor {
   const data = new Float64Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = (next() * 2 - 1) * scale;
@@ -97,7 +86,7 @@ for (const path of ['simd', 'typescript'] as KernelPath[]) {
   describe(`parallel == single-threaded, bit for bit (${path} kernels)`, () => {
     before(() => setKernelPath(path));
     after(() => setKernelPath('auto'));
-    const next = random(path === 'simd' ? 7 : 8);
+    const next = seededRandom(path === 'simd' ? 7 : 8);
     const arcfaceShapes: [number, number, number][] = [[1, 3, 2], [5, 7, 9], [13, 16, 37], [33, 20, 70]];
     for (const [B, d, C] of arcfaceShapes) {
       for (const options of [
@@ -163,7 +152,7 @@ describe('the embedding drop-ins when the pool fails', () => {
   // A pool whose every run fails, as when a worker dies: the drop-ins recompute on the caller.
   const failing = { threads: 2, sharedTasks: 0, run: () => false } as unknown as ParallelPool;
   const fallback = parallelEmbeddingLosses(failing, { minProductWork: 0, minBatchHardWork: 0, minElements: 0 });
-  const next = random(11);
+  const next = seededRandom(11);
   it('arcface recomputes on the calling thread', () => {
     const x = tensor([9, 8], next);
     const W = tensor([8, 30], next);
