@@ -76,6 +76,18 @@ export function coefficient(plan: ReductionPlan, i: number): number {
 }
 
 /**
+ * The coefficients of a plan over per-row losses, (n), in the form the row kernels take: `weight`
+ * (n) when each row has its own weight, else null with any single weight (a shape-() weight, whose
+ * stride covers every row) folded into `scale`. coefficient(plan, r) = scale · (weight?.[r] ?? 1),
+ * the same product.
+ */
+export function perRowCoefficients(plan: ReductionPlan): { readonly weight: Float64Array | null; readonly scale: number } {
+  if (plan.weight === null) return { weight: null, scale: plan.scale };
+  if (plan.weightStride === 1) return { weight: plan.weight, scale: plan.scale };
+  return { weight: null, scale: plan.scale * plan.weight[0] };
+}
+
+/**
  * Applies the plan to per-element losses: the weighted elements themselves for `none`, else a
  * scalar tensor.
  */

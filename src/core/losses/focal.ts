@@ -2,7 +2,6 @@ import { InputError, describeValue } from '../errors';
 import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp } from '../numerics';
 import { planReduction, reduce, type ReductionPlan } from '../reduction';
 import { focalSimd, focalUsesSimd } from '../simd/elementwise';
-import { focalSimd32 } from '../simd/elementwise32';
 import type { FloatArray, Precision } from '../simd/path';
 import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor, type TensorF32 } from '../tensor';
 import type { LossOptions, LossResult } from './types';
@@ -113,8 +112,7 @@ function checkFocalInputs(job: FocalJob): void {
 export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, perElement: Float64Array, grad: Float64Array | null): number {
   const { rowLength } = job;
   if (focalUsesSimd((end - start) * rowLength, job.gamma, job.plan)) {
-    const run = job.precision === 'float32' ? focalSimd32 : focalSimd;
-    return run(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
+    return focalSimd(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad, job.precision);
   }
   return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
 }

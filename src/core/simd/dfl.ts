@@ -8,6 +8,7 @@
  * float32 exponentials and logs, float64 targets, weights and outputs.
  */
 import type { DflJob, DflOutputs } from '../losses/dfl';
+import { perRowCoefficients } from '../reduction';
 import { simdMemory } from './memory';
 import { useSimd } from './path';
 
@@ -71,9 +72,7 @@ export function distributionFocalLossSimd(job: DflJob, start: number, end: numbe
   const [xAt, gradAt] = [0, logits];
   const [yAt, wAt, lossAt, expectAt, floorAt, excessAt] = [0, 1, 2, 3, 4, 5].map((k) => 2 * logits + k * perRow);
   const { kernels, f64 } = simdMemory((2 * logits + 6 * perRow) * 8);
-  // An (n) weight varies per row; a scalar one (shape (), stride n) folds into the scale, as coefficient() does.
-  const weight = plan.weight !== null && plan.weightStride === 1 ? plan.weight : null;
-  const scale = plan.weight !== null && weight === null ? plan.scale * plan.weight[0] : plan.scale;
+  const { weight, scale } = perRowCoefficients(plan);
   const { grad } = outputs;
   let clamped = 0;
   for (let r = start; r < end; r += rowsPerBlock) {
@@ -98,13 +97,27 @@ export function distributionFocalLossSimd(job: DflJob, start: number, end: numbe
     );
     if (count < 0) return -1;
     clamped += count;
-    outputs.perElement.set(f64.subarray(lossAt, lossAt + rows), r);
-    outputs.expectation.set(f64.subarray(expectAt, expectAt + rows), r);
-    outputs.floor.set(f64.subarray(floorAt, floorAt + rows), r);
-    outputs.excess.set(f64.subarray(excessAt, excessAt + rows), r);
-    if (grad !== null) grad.set(f64.subarray(gradAt, gradAt + rows * bins), r * bins);
+    copyRowsOut(f64, { loss: lossAt, expect: expectAt, floor: floorAt, excess: excessAt, grad: gradAt }, rows, bins, r, outputs);
   }
   return clamped;
+}
+
+/** Where a block's outputs sit in the kernel's memory, in float64 elements. */
+interface BlockOutputs {
+  readonly loss: number;
+  readonly expect: number;
+  readonly floor: number;
+  readonly excess: number;
+  readonly grad: number;
+}
+
+/** Copies a block of `rows` rows' outputs out of the kernel's memory into rows [r, r + rows) of `outputs`. */
+function copyRowsOut(f64: Float64Array, at: BlockOutputs, rows: number, bins: number, r: number, outputs: DflOutputs): void {
+  outputs.perElement.set(f64.subarray(at.loss, at.loss + rows), r);
+  outputs.expectation.set(f64.subarray(at.expect, at.expect + rows), r);
+  outputs.floor.set(f64.subarray(at.floor, at.floor + rows), r);
+  outputs.excess.set(f64.subarray(at.excess, at.excess + rows), r);
+  if (outputs.grad !== null) outputs.grad.set(f64.subarray(at.grad, at.grad + rows * bins), r * bins);
 }
 
 /** Logits per block of the float32 kernel: 64 KB of them and 128 KB of float64 gradient (fewer calls, still in L2). */
@@ -146,8 +159,7 @@ export function distributionFocalLossSimdF32(job: DflJob, start: number, end: nu
   const gradAt = scratchAt + scratchBytes;
   const [yAt, wAt, lossAt, expectAt, floorAt, excessAt] = [0, 1, 2, 3, 4, 5].map((k) => gradAt + gradBytes + k * perRowBytes);
   const { kernels, f64, f32 } = simdMemory(excessAt + perRowBytes);
-  const weight = plan.weight !== null && plan.weightStride === 1 ? plan.weight : null;
-  const scale = plan.weight !== null && weight === null ? plan.scale * plan.weight[0] : plan.scale;
+  const { weight, scale } = perRowCoefficients(plan);
   const { grad } = outputs;
   const [y8, w8, loss8, expect8, floor8, excess8, grad8] = [yAt, wAt, lossAt, expectAt, floorAt, excessAt, gradAt].map((at) => at / 8);
   let clamped = 0;
@@ -176,11 +188,7 @@ export function distributionFocalLossSimdF32(job: DflJob, start: number, end: nu
     );
     if (count < 0) return -1;
     clamped += count;
-    outputs.perElement.set(f64.subarray(loss8, loss8 + rows), r);
-    outputs.expectation.set(f64.subarray(expect8, expect8 + rows), r);
-    outputs.floor.set(f64.subarray(floor8, floor8 + rows), r);
-    outputs.excess.set(f64.subarray(excess8, excess8 + rows), r);
-    if (grad !== null) grad.set(f64.subarray(grad8, grad8 + rows * bins), r * bins);
+    copyRowsOut(f64, { loss: loss8, expect: expect8, floor: floor8, excess: excess8, grad: grad8 }, rows, bins, r, outputs);
   }
   return clamped;
 }

@@ -1,22 +1,34 @@
 /**
- * The elementwise sigmoid losses (focal, QFL label/score form) on the WebAssembly SIMD kernels of
- * kernels.wat. WebAssembly reads only its own memory, so the inputs pass through a fixed scratch
- * region in blocks of about 8192 elements (256 KB for four regions: the copies stay in L2) and the
- * outputs are copied back; each block costs two to four `TypedArray.set` memcpys, which the
- * vectorized exp/log1p repays many times over (docs/performance.md). The drivers mirror the
- * TypeScript kernels' contracts exactly: same outputs, same Σ cᵢ·lossᵢ, to a few ulp.
+ * The elementwise sigmoid losses (focal, QFL label/score form) on the WebAssembly SIMD kernels:
+ * float64 (`focal_f64`, `qfl_label_f64` in kernels.wat, two elements per vector) or the float32
+ * mode (`focal_f32`, `qfl_label_f32` in wat/elementwise_f32.wat, four per vector). WebAssembly
+ * reads only its own memory, so the inputs pass through a fixed scratch region in blocks of about
+ * 8192 elements (at most 256 KB for four regions: the copies stay in L2) and the outputs are copied
+ * back; each block costs two to four `TypedArray.set` memcpys, which the vectorized exp/log1p repays
+ * many times over (docs/performance.md). A float32 input is copied as is into a float32 region, or
+ * rounded there by the same `set`; outputs are float64 and every sum runs in float64. In float64
+ * the drivers mirror the TypeScript kernels' contracts exactly: same outputs, same Σ cᵢ·lossᵢ, to a
+ * few ulp; the float32 mode's bounds are in docs/performance.md.
  */
-import type { ReductionPlan } from '../reduction';
-import './elementwise32'; // declares the exports of wat/elementwise_f32.wat (outside_range_f64)
+import { perRowCoefficients, type ReductionPlan } from '../reduction';
 import { simdMemory } from './memory';
 import { useSimd, type FloatArray, type Precision } from './path';
 
+declare module './memory' {
+  interface KernelExports {
+    /** focal_f64 on float32 logits and targets (byte offsets of float32 regions), float64 outputs. */
+    focal_f32: KernelExports['focal_f64'];
+    /** qfl_label_f64 on float32 logits; labels, scores, weights and outputs float64. */
+    qfl_label_f32: KernelExports['qfl_label_f64'];
+    /** Whether any of `count` float64 values at `v` lies outside [lo, hi], NaN included (1) or not (0). */
+    outside_range_f64(v: number, count: number, lo: number, hi: number): number;
+  }
+}
+
 /** Elements per block: four float64 regions of this size fit in a 256 KB L2 share. */
 const BLOCK = 8192;
-/** Slack after each region: an odd count makes the kernels touch one element past its end. */
-const SLACK = 2;
-/** Slack after each QFL region: the float32 kernel reads and writes up to 3 elements past a count. */
-const QFL_SLACK = 4;
+/** Slack after each region: the float32 kernels read and write up to 3 elements past a count (float64 ones 1). */
+const SLACK = 4;
 /**
  * Under `auto`, every eligible range takes the SIMD kernels, however short: the kernels and the
  * TypeScript code agree only to about 1e-15, so a size threshold would make a loss depend on how
@@ -51,10 +63,11 @@ export function focalUsesSimd(count: number, gamma: number, plan: ReductionPlan)
 
 /**
  * Sigmoid focal loss over elements [first, last) of x, t (flattened, any shape): writes out[i]
- * (the loss) and, when `grad` is given, grad[i] = cᵢ·∂lossᵢ/∂xᵢ, and returns Σ cᵢ·lossᵢ, exactly
- * as focal.ts's TypeScript kernel, or NaN when a target lies outside [0, 1] (the caller then names
- * it). `alpha` −1 turns weighting off; `gamma` a small integer. `first` starts a weight group
- * (ranges start on rows, and groups are whole rows). Float32 inputs are widened on the copy.
+ * (the loss) and, when `grad` is given, grad[i] = cᵢ·∂lossᵢ/∂xᵢ, and returns Σ cᵢ·lossᵢ — in float64
+ * exactly as focal.ts's TypeScript kernel, in float32 to the bound of docs/performance.md — or NaN
+ * when a target lies outside [0, 1] (the caller then names it). `alpha` −1 turns weighting off;
+ * `gamma` a small integer. `first` starts a weight group (ranges start on rows, and groups are
+ * whole rows).
  */
 export function focalSimd(
   x: FloatArray,
@@ -66,11 +79,18 @@ export function focalSimd(
   plan: ReductionPlan,
   out: Float64Array,
   grad: Float64Array | null,
+  precision: Precision = 'float64',
 ): number {
+  const narrow = precision === 'float32';
   const region = BLOCK + SLACK;
-  const memory = simdMemory(4 * region * 8);
-  const { kernels, f64 } = memory;
-  const [xAt, tAt, outAt, gradAt] = [0, region, 2 * region, 3 * region];
+  // Offsets in float64 elements: the two inputs first (float32 ones take half the room), then the
+  // two outputs. `inputAt` converts an offset into the inputs' view.
+  const inputSlots = narrow ? region / 2 : region;
+  const [xAt, tAt, outAt, gradAt] = [0, inputSlots, 2 * inputSlots, 2 * inputSlots + region];
+  const { kernels, f32, f64 } = simdMemory((2 * inputSlots + 2 * region) * 8);
+  const inputs = narrow ? f32 : f64;
+  const inputAt = (at: number): number => (narrow ? 2 * at : at);
+  const kernel = narrow ? kernels.focal_f32 : kernels.focal_f64;
   const stride = plan.weight === null ? Math.max(last - first, 1) : plan.weightStride;
   let total = 0;
   let targetsInRange = true;
@@ -80,12 +100,13 @@ export function focalSimd(
     let groupSum = 0;
     for (let b = start; b < end; b += BLOCK) {
       const count = Math.min(BLOCK, end - b);
-      f64.set(x.subarray(b, b + count), xAt);
-      f64.set(t.subarray(b, b + count), tAt);
-      // The target check rides on the block just copied (in L2): the caller's naming check runs
-      // only when it fails. A non-finite logit already makes the kernel's sum non-finite.
-      if (kernels.outside_range_f64(tAt * 8, count, 0, 1) !== 0) targetsInRange = false;
-      groupSum += kernels.focal_f64(xAt * 8, tAt * 8, outAt * 8, gradAt * 8, count, c, alpha, gamma, grad === null ? 0 : 1);
+      inputs.set(x.subarray(b, b + count), inputAt(xAt));
+      inputs.set(t.subarray(b, b + count), inputAt(tAt));
+      // The float64 kernel's target check rides on the block just copied (in L2); the float32 one
+      // checks inside its pass. The caller's naming check runs only when one fails. A non-finite
+      // logit already makes the kernel's sum non-finite.
+      if (!narrow && kernels.outside_range_f64(tAt * 8, count, 0, 1) !== 0) targetsInRange = false;
+      groupSum += kernel(xAt * 8, tAt * 8, outAt * 8, gradAt * 8, count, c, alpha, gamma, grad === null ? 0 : 1);
       out.set(f64.subarray(outAt, outAt + count), b);
       if (grad !== null) grad.set(f64.subarray(gradAt, gradAt + count), b);
     }
@@ -127,17 +148,15 @@ export function qflLabelSimd(
   }
   const narrow = precision === 'float32';
   const rowsPerBlock = Math.max(1, Math.floor(BLOCK / C));
-  const logits = rowsPerBlock * C + QFL_SLACK;
-  const perRow = rowsPerBlock + QFL_SLACK;
+  const logits = rowsPerBlock * C + SLACK;
+  const perRow = rowsPerBlock + SLACK;
   // Offsets in float64 elements: the logits first (float32 ones take half the room), then the
   // gradient and the per-row regions.
   const gradAt = narrow ? Math.ceil(logits / 2) : logits;
   const [labelAt, scoreAt, weightAt, outAt] = [gradAt + logits, gradAt + logits + perRow, gradAt + logits + 2 * perRow, gradAt + logits + 3 * perRow];
   const { kernels, f32, f64 } = simdMemory((outAt + perRow) * 8);
   const kernel = narrow ? kernels.qfl_label_f32 : kernels.qfl_label_f64;
-  // An (n) weight varies per row; a scalar one (shape (), stride n) folds into the scale.
-  const weight = plan.weight !== null && plan.weightStride === 1 ? plan.weight : null;
-  const scale = plan.weight !== null && weight === null ? plan.scale * plan.weight[0] : plan.scale;
+  const { weight, scale } = perRowCoefficients(plan);
   let total = 0;
   for (let r = start; r < end; r += rowsPerBlock) {
     const rows = Math.min(rowsPerBlock, end - r);

@@ -224,7 +224,7 @@ describe('sigmoidFocalLoss on float32 exports', () => {
     assert.deepEqual(sigmoidFocalLoss({ shape: [2, 4], data: x }, t([2, 4], [...y]), { ...options, precision: 'float64' }), wide);
   });
 
-  it("'float32' stays within float32 rounding of the closed form (bound derived in test/core/simd/elementwise32.test.ts)", () => {
+  it("'float32' stays within float32 rounding of the closed form (bound derived in test/core/simd/elementwise.float32.test.ts)", () => {
     const x = [-5, -0.5, 0, 1.5, 6];
     const y = [0, 1, 0.5, 1, 0];
     const result = sigmoidFocalLoss({ shape: [5], data: Float32Array.from(x) }, { shape: [5], data: Float32Array.from(y) }, { reduction: 'none', precision: 'float32' });

@@ -280,7 +280,7 @@ describe('qualityFocalLoss on float32 exports', () => {
         return sum + bce * (sigma - y) ** 2;
       }, 0),
     );
-    // (9β + 16)·u·(1 + β·S/|d|) relative (elementwise32.test.ts) at the worst element, x = −0.5 with
+    // (9β + 16)·u·(1 + β·S/|d|) relative (elementwise.float32.test.ts) at the worst element, x = −0.5 with
     // y = 0.5 (d ≈ −0.12, S ≈ 1.4): below 600u.
     rows.forEach((want, r) => assert.ok(Math.abs(result.perElement.data[r] - want) <= 600 * 2 ** -24 * want, `row ${r}: ${result.perElement.data[r]} vs ${want}`));
   });
