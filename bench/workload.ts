@@ -27,7 +27,12 @@ const rssBefore = process.memoryUsage().rss;
 const buffersBefore = process.memoryUsage().arrayBuffers;
 step(); // also the warm-up that lets the JIT compile the kernels before timing
 const allocatedBytes = process.memoryUsage().arrayBuffers - buffersBefore;
-for (let i = 1; i < (workload.warmupCalls ?? 3); i++) step();
+// Collected between warm-up calls too: garbage piled up over many calls would stay mapped by the
+// allocator (the kernel process's malloc settings keep up to 256 MB) and count as peak memory.
+for (let i = 1; i < (workload.warmupCalls ?? 3); i++) {
+  gc?.();
+  step();
+}
 const times: number[] = [];
 // The previous call's result is garbage but not yet collected: without a collection between calls
 // two results would overlap (a 200 MB load would count twice). Collected outside the timed span.

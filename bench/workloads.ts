@@ -2,12 +2,7 @@
  * The fixed workloads of `npm run bench`: each builds its inputs once (seeded) and returns the
  * timed step, a forward plus backward pass through the public core API.
  */
-import { arcFaceLoss } from '../src/core/losses/arcface';
-import { distributionFocalLoss } from '../src/core/losses/dfl';
-import { sigmoidFocalLoss } from '../src/core/losses/focal';
-import { giouLoss } from '../src/core/losses/giou';
-import { qualityFocalLoss } from '../src/core/losses/qfl';
-import { batchHard } from '../src/core/mining';
+import { CORE_LOSS_KERNELS, type LossKernels } from '../src/core/language/hosts';
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
@@ -21,15 +16,10 @@ export interface Workload {
 
 const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
 
-/** The elementwise losses a workload calls: the core's, or the parallel pool's drop-ins. */
-interface ElementwiseLosses {
-  readonly qualityFocalLoss: typeof qualityFocalLoss;
-  readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
-  readonly distributionFocalLoss: typeof distributionFocalLoss;
-  readonly giouLoss: typeof giouLoss;
-}
+/** The losses a workload calls: the core's, or the parallel pool's drop-ins (the kernel's LossKernels). */
+type BenchLosses = Omit<LossKernels, 'gflHeadLoss'>;
 
-const CORE: ElementwiseLosses = { qualityFocalLoss, sigmoidFocalLoss, distributionFocalLoss, giouLoss };
+const CORE: BenchLosses = CORE_LOSS_KERNELS;
 /** Keeps arrays as they are; the parallel variants move them into SharedArrayBuffers instead. */
 const asIs: Share = (array) => array;
 
@@ -57,7 +47,7 @@ function bigInput(shape: number[], data: Float64Array, share: Share, float32: bo
   return float32 ? { shape, data: share(Float32Array.from(data)) } : tensor(shape, share(data));
 }
 
-function qflWorkload(losses: ElementwiseLosses, share: Share, float32 = false): Workload {
+function qflWorkload(losses: BenchLosses, share: Share, float32 = false): Workload {
   const random = seededRandom(1);
   const n = 20000;
   const classes = 80;
@@ -75,7 +65,7 @@ function qflWorkload(losses: ElementwiseLosses, share: Share, float32 = false): 
   return { gradBytes: n * classes * 8, step: () => losses.qualityFocalLoss(pred, target, options) };
 }
 
-function focalWorkload(losses: ElementwiseLosses, share: Share, float32 = false): Workload {
+function focalWorkload(losses: BenchLosses, share: Share, float32 = false): Workload {
   const random = seededRandom(2);
   const n = 20000;
   const classes = 80;
@@ -87,7 +77,7 @@ function focalWorkload(losses: ElementwiseLosses, share: Share, float32 = false)
   return { gradBytes: n * classes * 8, step: () => losses.sigmoidFocalLoss(pred, target, options) };
 }
 
-function dflWorkload(losses: ElementwiseLosses, share: Share, float32 = false): Workload {
+function dflWorkload(losses: BenchLosses, share: Share, float32 = false): Workload {
   const random = seededRandom(3);
   const n = 32000;
   const bins = 17;
@@ -99,7 +89,7 @@ function dflWorkload(losses: ElementwiseLosses, share: Share, float32 = false): 
   return { gradBytes: n * bins * 8, step: () => losses.distributionFocalLoss(pred, target, options) };
 }
 
-function giouWorkload(losses: ElementwiseLosses, share: Share): Workload {
+function giouWorkload(losses: BenchLosses, share: Share): Workload {
   const random = seededRandom(4);
   const n = 32000;
   const pred = tensor([n, 4], share(randomBoxes(random, n)));
@@ -122,37 +112,8 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   focal_f32_2t: onPool((losses, share) => focalWorkload(losses, share, true)),
   giou: () => giouWorkload(CORE, asIs),
   giou_2t: onPool(giouWorkload),
-  arcface() {
-    const random = seededRandom(5);
-    const batch = 512;
-    const dims = 512;
-    const classes = 10000;
-    const x = tensor([batch, dims], gaussian(random, batch * dims));
-    const W = tensor([dims, classes], gaussian(random, dims * classes));
-    const labels = new Float64Array(batch);
-    for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
-    const labelTensor = tensor([batch], labels);
-    return {
-      gradBytes: x.data.byteLength + W.data.byteLength,
-      step: () => arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true }),
-    };
-  },
-  // The same ArcFace batch exported as float32 and run in the opt-in float32 mode.
-  arcface_f32() {
-    const random = seededRandom(5);
-    const batch = 512;
-    const dims = 512;
-    const classes = 10000;
-    const x = { shape: [batch, dims], data: Float32Array.from(gaussian(random, batch * dims)) };
-    const W = { shape: [dims, classes], data: Float32Array.from(gaussian(random, dims * classes)) };
-    const labels = new Float64Array(batch);
-    for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
-    const labelTensor = tensor([batch], labels);
-    return {
-      gradBytes: 2 * (x.data.byteLength + W.data.byteLength),
-      step: () => arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true, precision: 'float32' }),
-    };
-  },
+  arcface: () => arcfaceWorkload(CORE, asIs),
+  arcface_f32: () => arcfaceWorkload(CORE, asIs, true),
   // The plain TypeScript kernels on the same inputs, to compare with the SIMD ones in one run.
   arcface_typescript() {
     setKernelPath('typescript');
@@ -162,60 +123,34 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
     setKernelPath('typescript');
     return workloads.triplet_batch_hard();
   },
-  triplet_batch_hard() {
-    const random = seededRandom(6);
-    const batch = 1024;
-    const dims = 128;
-    const embeddings = tensor([batch, dims], gaussian(random, batch * dims));
-    const labels = new Float64Array(batch);
-    for (let i = 0; i < batch; i++) labels[i] = i % 64;
-    const labelTensor = tensor([batch], labels);
-    return {
-      gradBytes: embeddings.data.byteLength,
-      step: () => batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }),
-    };
-  },
+  triplet_batch_hard: () => tripletWorkload(CORE, asIs),
   // The same ArcFace and batch-hard batches, shared, on the 2-thread pool (src/node/parallel/embeddings.ts).
-  arcface_2t: onPool((losses, share) => arcfaceOnPool(losses, share, 'float64')),
-  arcface_f32_2t: onPool((losses, share) => arcfaceOnPool(losses, share, 'float32')),
-  triplet_batch_hard_2t: onPool(tripletOnPool),
+  arcface_2t: onPool(arcfaceWorkload),
+  arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
+  triplet_batch_hard_2t: onPool(tripletWorkload),
   ...scaleWorkloads,
 };
 
-type PoolLosses = Parameters<Parameters<typeof onPool>[0]>[0];
-
-/** The `arcface` (or `arcface_f32`) batch, its inputs in SharedArrayBuffers, through the pool's drop-in. */
-function arcfaceOnPool(losses: PoolLosses, share: (a: Float64Array) => Float64Array, precision: 'float64' | 'float32'): Workload {
+/** ArcFace, s 64, m 0.5, over 512 embeddings of 512 dimensions and 10000 class centres. */
+function arcfaceWorkload(losses: BenchLosses, share: Share, float32 = false): Workload {
   const random = seededRandom(5);
   const [batch, dims, classes] = [512, 512, 10000];
-  const x64 = gaussian(random, batch * dims);
-  const W64 = gaussian(random, dims * classes);
-  const shareF32 = (a: Float64Array): Float32Array => {
-    const shared = new Float32Array(new SharedArrayBuffer(a.length * 4));
-    shared.set(a);
-    return shared;
-  };
-  const x = precision === 'float32' ? { shape: [batch, dims], data: shareF32(x64) } : tensor([batch, dims], share(x64));
-  const W = precision === 'float32' ? { shape: [dims, classes], data: shareF32(W64) } : tensor([dims, classes], share(W64));
+  const x = bigInput([batch, dims], gaussian(random, batch * dims), share, float32);
+  const W = bigInput([dims, classes], gaussian(random, dims * classes), share, float32);
   const labels = new Float64Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
   const labelTensor = tensor([batch], labels);
-  return {
-    gradBytes: (precision === 'float32' ? 2 : 1) * (x.data.byteLength + W.data.byteLength),
-    step: () => losses.arcFaceLoss(x, W, labelTensor, { s: 64, m: 0.5, grad: true, precision }),
-  };
+  const options = { s: 64, m: 0.5, grad: true, ...precisionFor(float32) };
+  return { gradBytes: (batch * dims + dims * classes) * 8, step: () => losses.arcFaceLoss(x, W, labelTensor, options) };
 }
 
-/** The `triplet_batch_hard` batch, shared, through the pool's drop-in. */
-function tripletOnPool(losses: PoolLosses, share: (a: Float64Array) => Float64Array): Workload {
+/** Batch-hard triplet mining, margin 0.3, over 1024 embeddings of 128 dimensions in 64 classes. */
+function tripletWorkload(losses: BenchLosses, share: Share): Workload {
   const random = seededRandom(6);
   const [batch, dims] = [1024, 128];
   const embeddings = tensor([batch, dims], share(gaussian(random, batch * dims)));
   const labels = new Float64Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = i % 64;
   const labelTensor = tensor([batch], labels);
-  return {
-    gradBytes: embeddings.data.byteLength,
-    step: () => losses.batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }),
-  };
+  return { gradBytes: embeddings.data.byteLength, step: () => losses.batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }) };
 }
