@@ -115,16 +115,17 @@ export class QflStream {
   step(): void {
     const start = this.done;
     const end = Math.min(this.rows, start + this.chunkRows);
-    // Each read returns fresh data or a view of its reader's buffer, consumed before that reader's next read.
-    const float32 = this.precision === 'float32';
-    const pred = float32 ? this.readers.pred.readStored(start, end) : this.readers.pred.read(start, end);
+    // Each read returns fresh data or a view of its reader's buffer, consumed before that reader's next
+    // read. pred stays in its stored width: float32 logits go to the kernel as read, in float64 mode
+    // too, which widens them exactly on its own copy (one pass over the chunk instead of two).
+    const pred = this.readers.pred.readStored(start, end);
     const label = this.readers.label.read(start, end);
     const score = this.readers.score.read(start, end);
     const qfl = this.options.qualityFocalLoss ?? qualityFocalLoss;
     let perRow: Float64Array;
     try {
       const { beta, labelConvention } = this.options;
-      const result = qfl(pred, { label, score }, { beta, labelConvention, reduction: 'none', ...(float32 ? { precision: 'float32' as const } : {}) });
+      const result = qfl(pred, { label, score }, { beta, labelConvention, reduction: 'none', precision: this.precision });
       perRow = result.perElement.data;
     } catch (error) {
       // Name the row in the whole file, not in the chunk.
