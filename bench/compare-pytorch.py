@@ -163,7 +163,7 @@ TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcfac
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],
     'focal': ['_f32', '_2t', '_f32_2t'],
-    'dfl': ['_f32', '_2t'],
+    'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
     'arcface': ['_f32', '_2t', '_f32_2t'],
     'triplet_batch_hard': ['_2t'],

@@ -110,6 +110,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   dfl_f32: () => dflWorkload(CORE, asIs, true),
   qfl_f32_2t: onPool((losses, share) => qflWorkload(losses, share, true)),
   focal_f32_2t: onPool((losses, share) => focalWorkload(losses, share, true)),
+  dfl_f32_2t: onPool((losses, share) => dflWorkload(losses, share, true)),
   giou: () => giouWorkload(CORE, asIs),
   giou_2t: onPool(giouWorkload),
   arcface: () => arcfaceWorkload(CORE, asIs),
