@@ -5,7 +5,7 @@
  * outputs are copied back. Same contract as losses/dfl.ts's TypeScript rows: same outputs to a few
  * ulp, the same clamp count, −1 for a non-finite logit (the caller then names it).
  * The `precision: 'float32'` mode runs `dfl_f32` (wat/dfl_f32.wat) instead: four rows per group,
- * float32 exponentials and logs, float64 targets, weights and outputs.
+ * one per lane, float32 exponentials and logs, float64 targets, weights and outputs.
  */
 import type { DflJob, DflOutputs } from '../losses/dfl';
 import { perRowCoefficients } from '../reduction';
@@ -123,7 +123,7 @@ function copyRowsOut(f64: Float64Array, at: BlockOutputs, rows: number, bins: nu
 /** Logits per block of the float32 kernel: 64 KB of them and 128 KB of float64 gradient (fewer calls, still in L2). */
 const F32_BLOCK = 16384;
 
-/** The float32 kernel's per-group slots (bytes), ahead of its per-vector limits and its exponentials. */
+/** The float32 kernel's per-group slots (bytes), ahead of the group's transposed logits and exponentials. */
 const F32_SLOTS = 224;
 
 /**
@@ -151,8 +151,8 @@ export function distributionFocalLossSimdF32(job: DflJob, start: number, end: nu
   // Byte layout, every region 16-aligned with the slack the kernel reads and writes past `rows`.
   const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
   const xBytes = align((rowsPerBlock + 4) * bins * 4 + 16);
-  const scratchBytes = align(F32_SLOTS + Math.ceil(bins / 4) * 16 + (4 * bins + 4) * 4 + 16);
-  const gradBytes = align((rowsPerBlock * bins + 4) * 8);
+  const scratchBytes = align(F32_SLOTS + 2 * bins * 16);
+  const gradBytes = align((rowsPerBlock + 4) * bins * 8);
   const perRowBytes = align((rowsPerBlock + 4) * 8);
   const xAt = 0;
   const scratchAt = xBytes;

@@ -1,11 +1,12 @@
-  ;; ---- Distribution Focal Loss in float32 (f32x4), the opt-in `precision: 'float32'` mode ----
+;; ---- Distribution Focal Loss in float32 (f32x4), the opt-in `precision: 'float32'` mode ----
   ;; src/core/simd/dfl.ts drives it; src/core/losses/dfl.ts's float64 rows are the reference.
-  ;; Rows go in groups of four. Each row's logits are read with contiguous v128 loads (a row of
-  ;; `bins` floats is ⌈bins/4⌉ vectors; lanes past the row are masked), its maximum m and then
-  ;; eᵢ = exp(xᵢ − m), Σeᵢ and Σi·eᵢ are reduced horizontally once per row. The per-row work
-  ;; (ln Σ, the interpolation weights, the entropy floor, the loss) then runs on the group's four
-  ;; rows at once, one row per lane. Every row's arithmetic is the same whatever its lane and
-  ;; group, so any split of the rows into ranges gives the same bits.
+  ;; Rows go in groups of four, one row per lane throughout: bin i of the group's four rows is
+  ;; gathered into one vector (and kept, transposed, in the scratch), so the maximum m, the
+  ;; exponentials eᵢ = exp(xᵢ − m), Σeᵢ and Σi·eᵢ take no lane masks and no horizontal sums, and
+  ;; every vector of every row is full whatever `bins` is. The per-row work (ln Σ, the
+  ;; interpolation weights, the entropy floor, the loss) then runs on the same four lanes. Every
+  ;; row's arithmetic is the same whatever its lane and group (Σ and Σi·e add the bins in order),
+  ;; so any split of the rows into ranges gives the same bits.
   ;;
   ;; Shifting by the row maximum always puts Σ in [1, bins], so float32's exp never overflows and
   ;; ln Σ is well conditioned even at ±1000 logits. Targets, weights and the interpolation weights
@@ -23,20 +24,20 @@
   ;; (hasWeight) or scale. Targets are finite (checked by the caller); y < 0 and y ≥ bins − 1 are
   ;; clamped as interpolationWeights does. Returns the number of clamped targets, or −1 if some
   ;; logit is not finite (the caller then names it).
-  ;; Slack the caller leaves: x and the per-row regions are read and written up to 3 rows past
-  ;; `rows` (y must hold 0 there); grad up to 3 float64 past rows·bins. `scratch` holds 224 bytes
-  ;; of per-group slots, the per-vector limits (⌈bins/4⌉ vectors), then the group's exponentials
-  ;; (4·bins + 4 floats).
+  ;; Slack the caller leaves: x, grad and the per-row regions are read and written up to 3 rows
+  ;; past `rows` (y must hold 0 there; what the slack lanes compute is discarded, and their
+  ;; logits are left out of the finiteness check). `scratch` holds 224 bytes of per-group slots,
+  ;; then the group's logits and exponentials, bin by bin (2·bins vectors).
   (func (export "dfl_f32")
     (param $x i32) (param $y i32) (param $w i32) (param $grad i32)
     (param $loss i32) (param $expect i32) (param $floor i32) (param $excess i32) (param $scratch i32)
     (param $rows i32) (param $bins i32) (param $scale f64) (param $hasWeight i32) (param $withGrad i32)
     (result i32)
-    (local $r i32) (local $k i32) (local $valid i32) (local $rowBytes i32) (local $vecBytes i32)
+    (local $r i32) (local $k i32) (local $valid i32) (local $rowBytes i32) (local $rowBytes8 i32) (local $binsBytes i32)
     (local $px i32) (local $pe i32) (local $pg i32) (local $i i32) (local $clamped i32) (local $at i32)
-    (local $o8 i32) (local $eBase i32) (local $limits i32) (local $fullBytes i32) (local $tailBytes i32) (local $tailMask v128)
+    (local $o8 i32) (local $eBase i32) (local $xt i32)
     (local $l0 i32) (local $l1 i32) (local $l2 i32) (local $l3 i32)
-    (local $check v128) (local $mx v128) (local $xv v128) (local $iv v128)
+    (local $check v128) (local $groupCheck v128) (local $mx v128) (local $xv v128) (local $iv v128)
     (local $t v128) (local $kf v128) (local $sc v128) (local $rr v128) (local $e v128)
     (local $sum v128) (local $mom v128)
     (local $sv v128) (local $lnS v128) (local $last v128) (local $lastLeft v128)
@@ -46,100 +47,77 @@
     (local $wl v128) (local $wr v128) (local $resL v128) (local $resR v128)
     (local $ln_x v128) (local $ln_k v128) (local $ln_f v128) (local $ln_z v128) (local $ln_p v128) (local $ln_kf v128)
     (local.set $rowBytes (i32.shl (local.get $bins) (i32.const 2)))
-    ;; ⌈bins/4⌉ vectors per row.
-    (local.set $vecBytes (i32.shl (i32.shr_u (i32.add (local.get $bins) (i32.const 3)) (i32.const 2)) (i32.const 4)))
-    (local.set $fullBytes (i32.shl (i32.shr_u (local.get $bins) (i32.const 2)) (i32.const 4)))
-    (local.set $tailBytes (i32.sub (local.get $vecBytes) (local.get $fullBytes)))
-    ;; Lanes of the last, partial vector that still belong to the row.
-    (local.set $tailMask (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (i32.and (local.get $bins) (i32.const 3)))))
+    ;; The group's transposed logits, then its exponentials: one vector per bin.
+    (local.set $xt (i32.add (local.get $scratch) (i32.const 224)))
+    (local.set $eBase (i32.add (local.get $xt) (i32.shl (local.get $bins) (i32.const 4))))
+    (local.set $binsBytes (i32.shl (local.get $bins) (i32.const 4)))
     (local.set $last (f64x2.splat (f64.convert_i32_s (i32.sub (local.get $bins) (i32.const 1)))))
     (local.set $lastLeft (f64x2.splat (f64.convert_i32_s (i32.sub (local.get $bins) (i32.const 2)))))
-    ;; Per vector of a row, the least t whose exponential is kept: −87, and NaN (nothing passes
-    ;; t ≥ NaN) in the lanes of the last vector that lie past the row.
-    (local.set $limits (i32.add (local.get $scratch) (i32.const 224)))
-    (local.set $eBase (i32.add (local.get $limits) (local.get $vecBytes)))
-    (local.set $i (i32.const 0))
-    (block $limitsDone (loop $limit
-      (br_if $limitsDone (i32.ge_u (local.get $i) (local.get $fullBytes)))
-      (v128.store (i32.add (local.get $limits) (local.get $i)) (v128.const f32x4 -87 -87 -87 -87))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $limit)))
-    (if (local.get $tailBytes) (then
-      (v128.store (i32.add (local.get $limits) (local.get $fullBytes))
-        (v128.bitselect (v128.const f32x4 -87 -87 -87 -87) (v128.const f32x4 nan nan nan nan) (local.get $tailMask)))))
     (block $groupsDone (loop $group
       (br_if $groupsDone (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $valid (i32.sub (local.get $rows) (local.get $r)))
       (if (i32.gt_u (local.get $valid) (i32.const 4)) (then (local.set $valid (i32.const 4))))
+      (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
 
-      ;; Per row: the maximum, then the exponentials and their two sums, into the group's slots.
-      (local.set $k (i32.const 0))
-      (block $rowsDone (loop $row
-        (br_if $rowsDone (i32.ge_u (local.get $k) (local.get $valid)))
-        (local.set $px (i32.add (local.get $x) (i32.mul (i32.add (local.get $r) (local.get $k)) (local.get $rowBytes))))
-        (local.set $pe (i32.add (local.get $eBase) (i32.mul (local.get $k) (local.get $rowBytes))))
-        (local.set $mx (v128.const f32x4 -inf -inf -inf -inf))
-        (local.set $i (i32.const 0))
-        (block $maxDone (loop $max
-          (br_if $maxDone (i32.ge_u (local.get $i) (local.get $fullBytes)))
-          (local.set $xv (v128.load (i32.add (local.get $px) (local.get $i))))
-          ;; x − x is 0 for a finite x, NaN otherwise.
-          (local.set $check (f32x4.add (local.get $check) (f32x4.sub (local.get $xv) (local.get $xv))))
-          (local.set $mx (f32x4.pmax (local.get $mx) (local.get $xv)))
-          (local.set $i (i32.add (local.get $i) (i32.const 16)))
-          (br $max)))
-        (if (local.get $tailBytes) (then
-          ;; The lanes past the row read the next row (or slack): 0 for the check, −∞ for the maximum.
-          (local.set $xv (v128.load (i32.add (local.get $px) (local.get $fullBytes))))
-          (local.set $xv (v128.and (local.get $xv) (local.get $tailMask)))
-          (local.set $check (f32x4.add (local.get $check) (f32x4.sub (local.get $xv) (local.get $xv))))
-          (local.set $mx (f32x4.pmax (local.get $mx) (v128.bitselect (local.get $xv) (v128.const f32x4 -inf -inf -inf -inf) (local.get $tailMask))))))
-        (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $mx) (local.get $mx))))
-        (local.set $mx (f32x4.pmax (local.get $mx) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $mx) (local.get $mx))))
-        (local.set $sum (v128.const i64x2 0 0))
-        (local.set $mom (v128.const i64x2 0 0))
-        (local.set $iv (v128.const f32x4 0 1 2 3))
-        (local.set $i (i32.const 0))
-        (block $expDone (loop $exp
-          (br_if $expDone (i32.ge_u (local.get $i) (local.get $vecBytes)))
-          (local.set $t (f32x4.sub (v128.load (i32.add (local.get $px) (local.get $i))) (local.get $mx)))
-          (local.set $kf (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
-          ;; 2^k: the shifter's low bits hold k; bits(1.5·2^23) = 0x4B400000, + 127 for the exponent bias.
-          (local.set $sc (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-          (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912 12582912 12582912 12582912)))
-          (local.set $rr (f32x4.add (f32x4.sub (local.get $t) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-            (f32x4.mul (local.get $kf) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
-          (local.set $e (f32x4.add (f32x4.mul (local.get $rr) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
-          (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
-          (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
-          (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-          (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
-          (local.set $e (f32x4.add (f32x4.add (f32x4.mul (local.get $e) (f32x4.mul (local.get $rr) (local.get $rr))) (local.get $rr)) (v128.const f32x4 1 1 1 1)))
-          (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $sc))
-            (f32x4.ge (local.get $t) (v128.load (i32.add (local.get $limits) (local.get $i))))))
-          (if (local.get $withGrad) (then (v128.store (i32.add (local.get $pe) (local.get $i)) (local.get $e))))
-          (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
-          (local.set $mom (f32x4.add (local.get $mom) (f32x4.mul (local.get $e) (local.get $iv))))
-          (local.set $iv (f32x4.add (local.get $iv) (v128.const f32x4 4 4 4 4)))
-          (local.set $i (i32.add (local.get $i) (i32.const 16)))
-          (br $exp)))
-        ;; [Σ, Σ, Σi·e, Σi·e] in two steps, the same order for every row.
-        (local.set $sum (f32x4.add
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $sum) (local.get $mom))
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $sum) (local.get $mom))))
-        (local.set $sum (f32x4.add (local.get $sum) (i8x16.shuffle 4 5 6 7 0 1 2 3 12 13 14 15 8 9 10 11 (local.get $sum) (local.get $sum))))
-        (local.set $at (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
-        (v128.store32_lane 0 (local.get $at) (local.get $sum))
-        (v128.store32_lane offset=16 2 (local.get $at) (local.get $sum))
-        (v128.store32_lane offset=32 0 (local.get $at) (local.get $mx))
-        (local.set $k (i32.add (local.get $k) (i32.const 1)))
-        (br $row)))
+      ;; Bin by bin, the four rows' logits gathered into one vector: the maximum and the check.
+      (local.set $mx (v128.const f32x4 -inf -inf -inf -inf))
+      (local.set $groupCheck (v128.const i64x2 0 0))
+      (local.set $at (local.get $px))
+      (local.set $i (i32.const 0))
+      (block $gatherDone (loop $gather
+        (br_if $gatherDone (i32.ge_u (local.get $i) (local.get $binsBytes)))
+        (local.set $xv (v128.load32_zero (local.get $at)))
+        (local.set $pe (i32.add (local.get $at) (local.get $rowBytes)))
+        (local.set $xv (v128.load32_lane 1 (local.get $pe) (local.get $xv)))
+        (local.set $pe (i32.add (local.get $pe) (local.get $rowBytes)))
+        (local.set $xv (v128.load32_lane 2 (local.get $pe) (local.get $xv)))
+        (local.set $pe (i32.add (local.get $pe) (local.get $rowBytes)))
+        (local.set $xv (v128.load32_lane 3 (local.get $pe) (local.get $xv)))
+        (v128.store (i32.add (local.get $xt) (local.get $i)) (local.get $xv))
+        ;; x − x is 0 for a finite x, NaN otherwise.
+        (local.set $groupCheck (f32x4.add (local.get $groupCheck) (f32x4.sub (local.get $xv) (local.get $xv))))
+        (local.set $mx (f32x4.pmax (local.get $mx) (local.get $xv)))
+        (local.set $at (i32.add (local.get $at) (i32.const 4)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $gather)))
+      ;; Only the valid rows' logits count (the slack rows hold whatever an earlier block left).
+      (local.set $check (f32x4.add (local.get $check) (v128.and (local.get $groupCheck)
+        (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $valid))))))
+
+      ;; The exponentials and their two sums, bins in order.
+      (local.set $sum (v128.const i64x2 0 0))
+      (local.set $mom (v128.const i64x2 0 0))
+      (local.set $iv (v128.const i64x2 0 0))
+      (local.set $i (i32.const 0))
+      (block $expDone (loop $exp
+        (br_if $expDone (i32.ge_u (local.get $i) (local.get $binsBytes)))
+        (local.set $t (f32x4.sub (v128.load (i32.add (local.get $xt) (local.get $i))) (local.get $mx)))
+        (local.set $kf (f32x4.add (f32x4.mul (local.get $t) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        ;; 2^k: the shifter's low bits hold k; bits(1.5·2^23) = 0x4B400000, + 127 for the exponent bias.
+        (local.set $sc (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
+        (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        (local.set $rr (f32x4.add (f32x4.sub (local.get $t) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+          (f32x4.mul (local.get $kf) (v128.const f32x4 2.12194440e-4 2.12194440e-4 2.12194440e-4 2.12194440e-4))))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $rr) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (local.set $e (f32x4.add (f32x4.mul (local.get $e) (local.get $rr)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+        (local.set $e (f32x4.add (f32x4.add (f32x4.mul (local.get $e) (f32x4.mul (local.get $rr) (local.get $rr))) (local.get $rr)) (v128.const f32x4 1 1 1 1)))
+        (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $sc))
+          (f32x4.ge (local.get $t) (v128.const f32x4 -87 -87 -87 -87))))
+        (v128.store (i32.add (local.get $eBase) (local.get $i)) (local.get $e))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $e)))
+        (local.set $mom (f32x4.add (local.get $mom) (f32x4.mul (local.get $e) (local.get $iv))))
+        (local.set $iv (f32x4.add (local.get $iv) (v128.const f32x4 1 1 1 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $exp)))
 
       ;; The group's rows, one per lane (lanes past `rows` compute garbage that lands in slack).
-      (local.set $sv (v128.load (local.get $scratch)))
-      (local.set $mv (v128.load offset=32 (local.get $scratch)))
+      (local.set $sv (local.get $sum))
+      (local.set $mv (local.get $mx))
       (local.set $o8 (i32.shl (local.get $r) (i32.const 3)))
-      (local.set $a (f32x4.div (v128.load offset=16 (local.get $scratch)) (local.get $sv)))
+      (local.set $a (f32x4.div (local.get $mom) (local.get $sv)))
       (v128.store (i32.add (local.get $expect) (local.get $o8)) (f64x2.promote_low_f32x4 (local.get $a)))
       (v128.store offset=16 (i32.add (local.get $expect) (local.get $o8))
         (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $a) (local.get $a))))
@@ -168,7 +146,6 @@
       (local.set $l1 (i32.shl (i32.trunc_sat_f64_s (f64x2.extract_lane 1 (local.get $left0))) (i32.const 2)))
       (local.set $l2 (i32.shl (i32.trunc_sat_f64_s (f64x2.extract_lane 0 (local.get $left1))) (i32.const 2)))
       (local.set $l3 (i32.shl (i32.trunc_sat_f64_s (f64x2.extract_lane 1 (local.get $left1))) (i32.const 2)))
-      (local.set $px (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $rowBytes))))
       (local.set $at (i32.add (local.get $px) (local.get $l0)))
       (local.set $xl (v128.load32_zero (local.get $at)))
       (local.set $xr (v128.load32_zero offset=4 (local.get $at)))
@@ -274,7 +251,6 @@
             (f32x4.demote_f64x2_zero (f64x2.mul (local.get $c0) (f64x2.add (local.get $wl0) (local.get $wr0))))
             (f32x4.demote_f64x2_zero (f64x2.mul (local.get $c1) (f64x2.add (local.get $wl1) (local.get $wr1)))))
           (local.get $sv)))
-        (v128.store offset=48 (local.get $scratch) (local.get $a))
         (v128.store offset=64 (local.get $scratch) (f64x2.mul (local.get $c0) (local.get $wl0)))
         (v128.store offset=80 (local.get $scratch) (f64x2.mul (local.get $c1) (local.get $wl1)))
         (v128.store offset=96 (local.get $scratch) (f64x2.mul (local.get $c0) (local.get $wr0)))
@@ -283,24 +259,58 @@
         (i32.store offset=132 (local.get $scratch) (local.get $l1))
         (i32.store offset=136 (local.get $scratch) (local.get $l2))
         (i32.store offset=140 (local.get $scratch) (local.get $l3))
+        ;; Four bins at a time, the four rows' scaled exponentials transposed back into rows (a 4×4
+        ;; shuffle) and stored as float64 pairs; the last bins % 4 lane by lane. Slack rows land in slack.
+        (local.set $pg (i32.add (local.get $grad) (i32.shl (i32.mul (local.get $r) (local.get $bins)) (i32.const 3))))
+        (local.set $rowBytes8 (i32.shl (local.get $bins) (i32.const 3)))
+        (local.set $i (i32.const 0))
+        (block $quadsDone (loop $quad
+          (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 64)) (local.get $binsBytes)))
+          (local.set $at (i32.add (local.get $eBase) (local.get $i)))
+          (local.set $xl (f32x4.mul (v128.load (local.get $at)) (local.get $a)))
+          (local.set $xr (f32x4.mul (v128.load offset=16 (local.get $at)) (local.get $a)))
+          (local.set $e (f32x4.mul (v128.load offset=32 (local.get $at)) (local.get $a)))
+          (local.set $t (f32x4.mul (v128.load offset=48 (local.get $at)) (local.get $a)))
+          ;; [row0 row1] of bins i, i+1 as [b0₀ b1₀ b0₁ b1₁], and of bins i+2, i+3; then rows 2, 3.
+          (local.set $kf (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $xl) (local.get $xr)))
+          (local.set $sc (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $e) (local.get $t)))
+          (local.set $rr (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $xl) (local.get $xr)))
+          (local.set $b (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $e) (local.get $t)))
+          (v128.store (local.get $pg) (f64x2.promote_low_f32x4 (local.get $kf)))
+          (v128.store offset=16 (local.get $pg) (f64x2.promote_low_f32x4 (local.get $sc)))
+          (local.set $o8 (i32.add (local.get $pg) (local.get $rowBytes8)))
+          (v128.store (local.get $o8) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $kf) (local.get $kf))))
+          (v128.store offset=16 (local.get $o8) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $sc) (local.get $sc))))
+          (local.set $o8 (i32.add (local.get $o8) (local.get $rowBytes8)))
+          (v128.store (local.get $o8) (f64x2.promote_low_f32x4 (local.get $rr)))
+          (v128.store offset=16 (local.get $o8) (f64x2.promote_low_f32x4 (local.get $b)))
+          (local.set $o8 (i32.add (local.get $o8) (local.get $rowBytes8)))
+          (v128.store (local.get $o8) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $rr) (local.get $rr))))
+          (v128.store offset=16 (local.get $o8) (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $b) (local.get $b))))
+          (local.set $pg (i32.add (local.get $pg) (i32.const 32)))
+          (local.set $i (i32.add (local.get $i) (i32.const 64)))
+          (br $quad)))
+        (block $scaled (loop $scaleBin
+          (br_if $scaled (i32.ge_u (local.get $i) (local.get $binsBytes)))
+          (local.set $e (f32x4.mul (v128.load (i32.add (local.get $eBase) (local.get $i))) (local.get $a)))
+          (local.set $b (f64x2.promote_low_f32x4 (local.get $e)))
+          (v128.store64_lane 0 (local.get $pg) (local.get $b))
+          (local.set $o8 (i32.add (local.get $pg) (local.get $rowBytes8)))
+          (v128.store64_lane 1 (local.get $o8) (local.get $b))
+          (local.set $b (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))))
+          (local.set $o8 (i32.add (local.get $o8) (local.get $rowBytes8)))
+          (v128.store64_lane 0 (local.get $o8) (local.get $b))
+          (local.set $o8 (i32.add (local.get $o8) (local.get $rowBytes8)))
+          (v128.store64_lane 1 (local.get $o8) (local.get $b))
+          (local.set $pg (i32.add (local.get $pg) (i32.const 8)))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $scaleBin)))
+        ;; The one-hot part, − c·wl and − c·wr at the two bins, in the valid rows.
         (local.set $k (i32.const 0))
         (block $gradsDone (loop $gradRow
           (br_if $gradsDone (i32.ge_u (local.get $k) (local.get $valid)))
-          (local.set $pe (i32.add (local.get $eBase) (i32.mul (local.get $k) (local.get $rowBytes))))
           (local.set $pg (i32.add (local.get $grad) (i32.shl (i32.mul (i32.add (local.get $r) (local.get $k)) (local.get $bins)) (i32.const 3))))
           (local.set $at (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 2))))
-          (local.set $a (v128.load32_splat offset=48 (local.get $at)))
-          (local.set $i (i32.const 0))
-          ;; Whole vectors: the last one spills up to 3 values into the next row, written after.
-          (block $scaled (loop $scaleRow
-            (br_if $scaled (i32.ge_u (local.get $i) (local.get $vecBytes)))
-            (local.set $e (f32x4.mul (v128.load (i32.add (local.get $pe) (local.get $i))) (local.get $a)))
-            (local.set $o8 (i32.add (local.get $pg) (i32.shl (local.get $i) (i32.const 1))))
-            (v128.store (local.get $o8) (f64x2.promote_low_f32x4 (local.get $e)))
-            (v128.store offset=16 (local.get $o8)
-              (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $e) (local.get $e))))
-            (local.set $i (i32.add (local.get $i) (i32.const 16)))
-            (br $scaleRow)))
           (local.set $o8 (i32.add (local.get $pg) (i32.shl (i32.load offset=128 (local.get $at)) (i32.const 1))))
           (local.set $at (i32.add (local.get $scratch) (i32.shl (local.get $k) (i32.const 3))))
           (f64.store (local.get $o8) (f64.sub (f64.load (local.get $o8)) (f64.load offset=64 (local.get $at))))
