@@ -12,7 +12,16 @@ if (make === undefined) {
   console.error(`bench/workload.ts: unknown workload '${name}'; known: ${Object.keys(workloads).join(', ')}`);
   process.exit(2);
 }
-const runs = Number(process.env.BENCH_RUNS ?? 9);
+/**
+ * Timed calls: at least MIN_RUNS, and more for a short workload until TIMED_MS of calls are timed
+ * (up to MAX_RUNS). This 2-core VM's speed drifts by up to 2× over a second or so (neighbours on
+ * the host), and a median of 9 calls of a 5 ms loss moved as much between two processes; of ~100
+ * it moves a few percent. BENCH_RUNS fixes the count instead.
+ */
+const MIN_RUNS = 9;
+const MAX_RUNS = 201;
+const TIMED_MS = 1000;
+const fixedRuns = process.env.BENCH_RUNS === undefined ? undefined : Number(process.env.BENCH_RUNS);
 /** Warm-up calls between two collections (as many as the default warm-up, which needs none). */
 const WARMUP_CALLS_PER_COLLECTION = 3;
 const workload: ScaleWorkload = make();
@@ -43,11 +52,14 @@ const times: number[] = [];
 gc?.();
 const hwmReset = resetPeakRss();
 let peakRss = process.memoryUsage().rss;
-for (let i = 0; i < runs; i++) {
+let timedMs = 0;
+while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedMs < TIMED_MS && times.length < MAX_RUNS)) {
   gc?.();
   const start = process.hrtime.bigint();
   step();
-  times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  times.push(ms);
+  timedMs += ms;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 // The kernel's high-water mark also catches transient allocations between samples; it was reset
@@ -60,6 +72,7 @@ console.log(
     workload: name,
     median_ms: Math.round(times[Math.floor(times.length / 2)] * 100) / 100,
     min_ms: Math.round(times[0] * 100) / 100,
+    runs: times.length,
     peak_rss_mb: mib(peakRss),
     peak_extra_mb: mib(peakRss - rssBefore),
     alloc_per_call_mb: mib(allocatedBytes),
