@@ -23,11 +23,12 @@ except ImportError:
 torch.set_num_threads(1)
 
 
-def median_ms(step, runs=9):
+def median_ms(step, min_runs=9, max_runs=201, timed_ms=1000):
+    """As bench/workload.ts: at least 9 calls, and more for a short workload until a second is timed."""
     for _ in range(3):
         step()
     times = []
-    for _ in range(runs):
+    while len(times) < min_runs or (sum(times) < timed_ms and len(times) < max_runs):
         t = time.perf_counter()
         step()
         times.append((time.perf_counter() - t) * 1e3)
