@@ -1,7 +1,8 @@
 /**
  * Measures where the 2-thread pool starts to beat one thread, for src/node/parallel/threshold.ts:
- * qfl, dfl and giou forward + backward at growing sizes (input elements), median of 31 runs each.
- * Prints one JSON line per size with both medians. Run it as the kernel process runs, with its
+ * qfl, focal, dfl (each in float64 and in the float32 mode) and giou, forward + backward, at
+ * growing sizes (input elements), 1 thread and the pool alternating (see `paired`). Prints one JSON
+ * line per size: per loss the two medians (ms) and the median ratio pool / 1 thread. Run it as the kernel process runs, with its
  * malloc settings: `GLIBC_TUNABLES=… node --import tsx bench/parallel-threshold.ts` (the value is
  * src/node/mallocTunables.ts's).
  *
@@ -14,6 +15,9 @@ import { distributionFocalLoss } from '../src/core/losses/dfl';
 import { giouLoss } from '../src/core/losses/giou';
 import { batchHard } from '../src/core/mining';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
+import { sigmoidFocalLoss } from '../src/core/losses/focal';
+import type { Precision } from '../src/core/simd/path';
+import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { sharedFloat64 } from '../src/node/parallel/shared';
@@ -51,17 +55,61 @@ async function embeddings(): Promise<void> {
   await pool.close();
 }
 
+/**
+ * 1 thread against the pool, alternating call by call, after a collection each (as `npm run bench`
+ * times): the median of each and the median of the per-pair ratios 2t/1t. This VM's speed drifts by
+ * up to 2× over a second, so two medians taken one after the other can disagree by more than the
+ * pool's gain; a pair's two calls see the same conditions.
+ */
+function paired(one: () => unknown, two: () => unknown, pairs = 61): { one: number; two: number; ratio: number } {
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  for (let i = 0; i < 10; i++) {
+    one();
+    two();
+  }
+  const ones: number[] = [];
+  const twos: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    gc();
+    let start = process.hrtime.bigint();
+    one();
+    const a = Number(process.hrtime.bigint() - start) / 1e6;
+    gc();
+    start = process.hrtime.bigint();
+    two();
+    const b = Number(process.hrtime.bigint() - start) / 1e6;
+    ones.push(a);
+    twos.push(b);
+    ratios.push(b / a);
+  }
+  const middle = (values: number[]): number => Math.round(values.sort((x, y) => x - y)[values.length >> 1] * 1000) / 1000;
+  return { one: middle(ones), two: middle(twos), ratio: middle(ratios) };
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'embeddings') return embeddings();
   const pool = await ready(new ParallelPool(2));
   const parallel = parallelLosses(pool, { minElements: 0 });
-  for (const elements of [8_000, 32_000, 64_000, 128_000, 256_000, 512_000, 1_000_000]) {
+  for (const elements of [32_000, 64_000, 128_000, 256_000, 512_000, 1_000_000, 2_000_000]) {
     const C = 80;
     const n = Math.max(1, Math.round(elements / C));
-    const pred = { shape: [n, C], data: sharedFloat64(n * C).map((_, i) => Math.sin(i) * 4) };
+    const logits = (length: number, scale: number): Float64Array => sharedFloat64(length).map((_, i) => Math.sin(i) * scale);
+    const narrow = (data: Float64Array): Float32Array => {
+      const copy = new Float32Array(new SharedArrayBuffer(data.length * 4));
+      copy.set(data);
+      return copy;
+    };
+    const qflData = logits(n * C, 4);
     const label = { shape: [n], data: sharedFloat64(n).map((_, i) => i % (C + 1)) };
     const score = { shape: [n], data: sharedFloat64(n).map((_, i) => (i % 7) / 7) };
-    const qfl = (f: typeof qualityFocalLoss) => () => f(pred, { label, score }, { grad: true });
+    const tensor = (shape: number[], data: Float64Array | Float32Array): Tensor | TensorF32 =>
+      data instanceof Float32Array ? { shape, data } : { shape, data };
+    const qfl = (data: Float64Array | Float32Array, precision: Precision) => (f: typeof qualityFocalLoss) => () =>
+      f(tensor([n, C], data), { label, score }, { grad: true, precision });
+    const focalTarget = sharedFloat64(n * C).map((_, i) => (i % 50 === 0 ? 1 : 0));
+    const focal = (data: Float64Array | Float32Array, target: Float64Array | Float32Array, precision: Precision) => (f: typeof sigmoidFocalLoss) => () =>
+      f(tensor([n, C], data), tensor([n, C], target), { grad: true, precision });
     const m = Math.max(1, Math.round(elements / 4));
     const boxes = (shift: number) => ({ shape: [m, 4], data: sharedFloat64(m * 4).map((_, i) => (i % 4 < 2 ? 10 * (i % 13) : 10 * (i % 13) + 20 + shift)) });
     const a = boxes(0);
@@ -69,18 +117,21 @@ async function main(): Promise<void> {
     const giou = (f: typeof giouLoss) => () => f(a, b, { grad: true });
     const bins = 17;
     const rows = Math.max(1, Math.round(elements / bins));
-    const logits = { shape: [rows, bins], data: sharedFloat64(rows * bins).map((_, i) => Math.sin(i) * 3) };
+    const dflData = logits(rows * bins, 3);
     const targets = { shape: [rows], data: sharedFloat64(rows).map((_, i) => (i * 0.37) % (bins - 1)) };
-    const dfl = (f: typeof distributionFocalLoss) => () => f(logits, targets, { bins, grad: true });
+    const dfl = (data: Float64Array | Float32Array, precision: Precision) => (f: typeof distributionFocalLoss) => () =>
+      f(tensor([rows, bins], data), targets, { bins, grad: true, precision });
+    const pair = <F>(make: (f: F) => () => unknown, core: F, pooled: F) => paired(make(core), make(pooled));
     console.log(
       JSON.stringify({
         elements,
-        qfl_1t_ms: median(qfl(qualityFocalLoss)),
-        qfl_2t_ms: median(qfl(parallel.qualityFocalLoss)),
-        dfl_1t_ms: median(dfl(distributionFocalLoss)),
-        dfl_2t_ms: median(dfl(parallel.distributionFocalLoss)),
-        giou_1t_ms: median(giou(giouLoss)),
-        giou_2t_ms: median(giou(parallel.giouLoss)),
+        qfl: pair(qfl(qflData, 'float64'), qualityFocalLoss, parallel.qualityFocalLoss),
+        qfl_f32: pair(qfl(narrow(qflData), 'float32'), qualityFocalLoss, parallel.qualityFocalLoss),
+        focal: pair(focal(qflData, focalTarget, 'float64'), sigmoidFocalLoss, parallel.sigmoidFocalLoss),
+        focal_f32: pair(focal(narrow(qflData), narrow(focalTarget), 'float32'), sigmoidFocalLoss, parallel.sigmoidFocalLoss),
+        dfl: pair(dfl(dflData, 'float64'), distributionFocalLoss, parallel.distributionFocalLoss),
+        dfl_f32: pair(dfl(narrow(dflData), 'float32'), distributionFocalLoss, parallel.distributionFocalLoss),
+        giou: pair(giou, giouLoss, parallel.giouLoss),
       }),
     );
   }

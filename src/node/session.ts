@@ -7,7 +7,8 @@ import { createQflStreamHost } from './stream/qflStreamHost';
 
 export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'stream' | 'losses'> {
   /**
-   * The worker pool that large losses are split across (inputs above PARALLEL_MIN_ELEMENTS; smaller
+   * The worker pool that large losses are split across (inputs above PARALLEL_MIN_ELEMENTS, or
+   * PARALLEL_MIN_ELEMENTS_FLOAT32 in the float32 mode; smaller
    * ones stay on the calling thread): by default one pool shared by every session of the process,
    * started on first use; `null` keeps every loss on the calling thread.
    */

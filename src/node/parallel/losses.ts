@@ -18,10 +18,11 @@ import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '..
 import { finishGiouLoss, giouLoss, prepareGiouLoss, type GiouOptions, type GiouOutputs, type GiouResult } from '../../core/losses/giou';
 import { finishQualityFocalLoss, prepareQualityFocalLoss, qualityFocalLoss } from '../../core/losses/qfl';
 import type { ReductionPlan } from '../../core/reduction';
+import type { Precision } from '../../core/simd/path';
 import type { ParallelPool } from './pool';
 import { sharedFloat64, toShared, toSharedOrNull } from './shared';
 import { BLOCK_ELEMENTS, blockCount, blockRowsFor, SLOTS, taskShape, type BlockedTask, type LossTask } from './tasks';
-import { PARALLEL_MIN_ELEMENTS } from './threshold';
+import { PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_ELEMENTS_FLOAT32 } from './threshold';
 import { parallelEmbeddingLosses, type EmbeddingTuning, type ParallelEmbeddingLosses } from './embeddings';
 
 export interface ParallelLosses extends ParallelEmbeddingLosses {
@@ -33,7 +34,10 @@ export interface ParallelLosses extends ParallelEmbeddingLosses {
 }
 
 export interface ParallelTuning extends EmbeddingTuning {
-  /** Inputs with fewer elements run on the calling thread (default: the measured PARALLEL_MIN_ELEMENTS). */
+  /**
+   * Inputs with fewer elements run on the calling thread (default: the measured PARALLEL_MIN_ELEMENTS,
+   * or PARALLEL_MIN_ELEMENTS_FLOAT32 in the float32 mode); when given, it applies to both precisions.
+   */
   readonly minElements?: number;
   /** Elements per block (default BLOCK_ELEMENTS); tests pass 1 so that every row is its own block. */
   readonly blockElements?: number;
@@ -45,12 +49,14 @@ export interface ParallelTuning extends EmbeddingTuning {
  */
 export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}): ParallelLosses {
   const minElements = tuning.minElements ?? PARALLEL_MIN_ELEMENTS;
+  const minElementsFloat32 = tuning.minElements ?? PARALLEL_MIN_ELEMENTS_FLOAT32;
   const blockElements = tuning.blockElements ?? BLOCK_ELEMENTS;
   const runTask = (task: LossTask): Float64Array | null => runBlocked(pool, task, blockElements);
-  const parallel = (elements: number): boolean => pool.threads > 1 && elements >= minElements && elements > 0;
+  const parallel = (elements: number, precision?: Precision): boolean =>
+    pool.threads > 1 && elements > 0 && elements >= (precision === 'float32' ? minElementsFloat32 : minElements);
 
   const qfl: typeof qualityFocalLoss = (pred, target, options = {}) => {
-    if (!parallel(pred.data.length)) return qualityFocalLoss(pred, target, options);
+    if (!parallel(pred.data.length, options.precision)) return qualityFocalLoss(pred, target, options);
     const prepared = prepareQualityFocalLoss(pred, target, options);
     const job = {
       ...prepared,
@@ -68,7 +74,7 @@ export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}):
   };
 
   const focal: typeof sigmoidFocalLoss = (pred, target, options: FocalOptions = {}) => {
-    if (!parallel(pred.data.length) || pred.shape.length === 0) return sigmoidFocalLoss(pred, target, options);
+    if (!parallel(pred.data.length, options.precision) || pred.shape.length === 0) return sigmoidFocalLoss(pred, target, options);
     const prepared = prepareSigmoidFocalLoss(pred, target, options);
     const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
     const perElement = sharedFloat64(pred.data.length);
@@ -79,7 +85,7 @@ export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}):
   };
 
   const dfl: typeof distributionFocalLoss = (pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult => {
-    if (!parallel(pred.data.length)) return distributionFocalLoss(pred, target, options);
+    if (!parallel(pred.data.length, options.precision)) return distributionFocalLoss(pred, target, options);
     const prepared = prepareDfl('distributionFocalLoss', pred, target, options);
     const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
     const { n, bins } = job;

@@ -16,6 +16,19 @@
 export const PARALLEL_MIN_ELEMENTS = 1 << 18;
 
 /**
+ * The same threshold for the float32 mode (`precision: 'float32'`), whose kernels do about half the
+ * work per element, so the fixed costs of a shared task (outputs allocated on the caller, the
+ * post, the worker's wake-up, the serial reduction) weigh twice as much. Measured on a second 2-core
+ * VM, whose speed drifts by up to 2× within a second, with 1 thread and the pool alternating call
+ * by call (`bench/parallel-threshold.ts`, median of 61 pairs, a collection before each call), median
+ * ratio pool / 1 thread: at 128k elements qfl 0.95, focal 0.99, dfl 1.14, giou 1.20 in float64 and
+ * qfl 1.12, focal 1.10, dfl 1.13 in float32; at 256k float64 0.90 / 0.76 / 0.91 / 0.93 and float32
+ * 1.01 / 0.97 / 1.10; at 512k float64 0.68 / 0.76 / 0.82 / 0.89 and float32 0.80 / 0.78 / 0.87; at
+ * 1M float32 0.63 / 0.72 / 0.75. So 2¹⁸ still holds in float64, and float32 gains from 2¹⁹ on.
+ */
+export const PARALLEL_MIN_ELEMENTS_FLOAT32 = 1 << 19;
+
+/**
  * ArcFace on the pool (its three products, row and column passes) from this many multiply-adds per
  * product, B·d·C. Measured with `node --import tsx bench/parallel-threshold.ts embeddings` (forward
  * + backward, median of 11, 1 thread vs the 2-thread pool, idle machine, the kernel process's malloc

@@ -2,7 +2,8 @@
  * DFL on float32 logits (TensorF32) through the worker pool, with the threshold forced to 0 and
  * small blocks so that the rows are split across threads: every output bit for bit equal to the
  * single-threaded core's, in both precisions (a row's result does not depend on its range), and a
- * non-finite logit named as the core names it.
+ * non-finite logit named as the core names it; and which batches the default thresholds send to
+ * the pool in each precision.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import { InputError } from '../../../src/core/errors';
 import type { Tensor, TensorF32 } from '../../../src/core/tensor';
 import { parallelLosses } from '../../../src/node/parallel/losses';
 import { ParallelPool, ready } from '../../../src/node/parallel/pool';
+import { PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_ELEMENTS_FLOAT32 } from '../../../src/node/parallel/threshold';
 import { gaussian, seededRandom } from '../../helpers/random';
 
 const pool = new ParallelPool(3);
@@ -65,5 +67,32 @@ describe('DFL with float32 logits on the worker pool', () => {
     x[31 * 5 + 3] = NaN;
     const run = (): unknown => losses.distributionFocalLoss({ shape: pred.shape, data: x }, target, { bins: 5, precision: 'float32', grad: true });
     assert.throws(run, (error: unknown) => error instanceof InputError && /pred/.test(error.message) && /31, 3/.test(error.message));
+  });
+});
+
+describe('the default thresholds', () => {
+  // Between the two defaults: large enough for the pool in float64, too small in float32.
+  const bins = 17;
+  const n = Math.ceil((PARALLEL_MIN_ELEMENTS + PARALLEL_MIN_ELEMENTS_FLOAT32) / 2 / bins);
+  const { pred, target } = batch(47, n, bins);
+  const defaults = parallelLosses(pool);
+
+  it('sends a float64-mode batch of more than PARALLEL_MIN_ELEMENTS elements to the pool', () => {
+    const before = pool.sharedTasks;
+    defaults.distributionFocalLoss(pred, target, { bins, grad: true });
+    assert.equal(pool.sharedTasks, before + 1);
+  });
+
+  it('keeps the same batch in the float32 mode on the calling thread, below PARALLEL_MIN_ELEMENTS_FLOAT32', () => {
+    const before = pool.sharedTasks;
+    defaults.distributionFocalLoss(pred, target, { bins, grad: true, precision: 'float32' });
+    assert.equal(pool.sharedTasks, before);
+  });
+
+  it('sends a float32-mode batch of PARALLEL_MIN_ELEMENTS_FLOAT32 elements to the pool', () => {
+    const big = batch(53, Math.ceil(PARALLEL_MIN_ELEMENTS_FLOAT32 / bins), bins);
+    const before = pool.sharedTasks;
+    defaults.distributionFocalLoss(big.pred, big.target, { bins, grad: true, precision: 'float32' });
+    assert.equal(pool.sharedTasks, before + 1);
   });
 });
