@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBytes } from '../src/core/io';
 import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
-import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { toShared } from '../src/node/parallel/shared';
 import { runQflStream, type QflStreamOptions } from '../src/node/stream/qflStream';
@@ -25,18 +24,25 @@ export interface ScaleWorkload extends Workload {
   readonly cleanup?: () => void;
   /** Untimed calls before timing (default 3). */
   readonly warmupCalls?: number;
+  /**
+   * The same call on one thread, on the same inputs: timed alternately with `step`, call by call, so
+   * that the two see the same conditions (this VM's speed drifts by up to 2× within a second).
+   */
+  readonly singleThreadStep?: () => unknown;
 }
 
 const POOL_WARMUP_CALLS = 20;
 
 /** The same workload with its typed arrays moved into SharedArrayBuffers and the losses on a 2-thread pool. */
-export function onPool(make: (losses: ReturnType<typeof parallelLosses>, share: Share) => Workload): () => ScaleWorkload {
+export function onPool<L>(make: (losses: L, share: Share) => Workload, core: L, pooled: (pool: ParallelPool) => L): () => ScaleWorkload {
   return () => {
     const pool = new ParallelPool(2);
-    const workload = make(parallelLosses(pool), toShared);
+    const workload = make(pooled(pool), toShared);
+    // Built separately: the inputs are the same numbers (seeded), and neither run sees the other's buffers.
+    const single = make(core, toShared);
     // A worker runs only its share of each call, so its JIT (and the WebAssembly tier-up) needs more
     // calls than the caller's: its first ~10 calls ran 2–3× slower (triplet_batch_hard_2t, dfl_2t).
-    return { ...workload, threads: pool.threads, ready: ready(pool), warmupCalls: POOL_WARMUP_CALLS };
+    return { ...workload, threads: pool.threads, ready: ready(pool), warmupCalls: POOL_WARMUP_CALLS, singleThreadStep: single.step };
   };
 }
 

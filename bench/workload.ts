@@ -42,9 +42,11 @@ const allocatedBytes = process.memoryUsage().arrayBuffers - buffersBefore;
 // the allocator (the kernel process's malloc settings keep up to 256 MB) and count as peak memory.
 // Not before every call: a collection between the first calls slowed the JIT's tier-up
 // (triplet_batch_hard's median 19.2 → 26.5 ms).
+const single = workload.singleThreadStep;
 for (let i = 1; i < (workload.warmupCalls ?? 3); i++) {
   if (i % WARMUP_CALLS_PER_COLLECTION === 0) gc?.();
   step();
+  single?.();
 }
 const times: number[] = [];
 // The previous call's result is garbage but not yet collected: without a collection between calls
@@ -52,20 +54,28 @@ const times: number[] = [];
 gc?.();
 const hwmReset = resetPeakRss();
 let peakRss = process.memoryUsage().rss;
+const singleTimes: number[] = [];
+const ratios: number[] = [];
 let timedMs = 0;
 while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedMs < TIMED_MS && times.length < MAX_RUNS)) {
   gc?.();
-  const start = process.hrtime.bigint();
-  step();
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const ms = timed(step);
   times.push(ms);
   timedMs += ms;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  if (single !== undefined) {
+    // The twin runs after the peak is read: its garbage must not count as this workload's memory.
+    gc?.();
+    const singleMs = timed(single);
+    singleTimes.push(singleMs);
+    ratios.push(ms / singleMs);
+  }
 }
 // The kernel's high-water mark also catches transient allocations between samples; it was reset
 // after the warm-up calls, whose overlapping garbage would otherwise count.
 if (hwmReset) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
 times.sort((a, b) => a - b);
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 console.log(
   JSON.stringify({
@@ -78,10 +88,20 @@ console.log(
     alloc_per_call_mb: mib(allocatedBytes),
     grad_mb: mib(gradBytes),
     threads: workload.threads ?? 1,
+    // The pooled workloads: the one-thread twin's median, and the median of pool / one thread per pair.
+    ...(single !== undefined
+      ? { one_thread_median_ms: Math.round(median(singleTimes) * 100) / 100, paired_ratio: Math.round(median(ratios) * 1000) / 1000 }
+      : {}),
   }),
 );
 workload.cleanup?.();
 process.exit(0);
+}
+
+function timed(call: () => unknown): number {
+  const start = process.hrtime.bigint();
+  call();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Resets the process's peak RSS (VmHWM) to its current RSS (Linux ≥ 4.0); false where that is unavailable. */
