@@ -196,7 +196,8 @@ def main():
             ours[row['workload']] = row
         except (ValueError, KeyError):
             pass
-    print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6}")
+    # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/workload.ts).
+    print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
     for name in names:
         torch32 = median_ms(TORCH[name](torch.float32))
         torch64 = median_ms(TORCH[name](torch.float64))
@@ -207,7 +208,8 @@ def main():
                 continue
             ms = row['median_ms']
             versus64 = '' if '_f32' in key else f"{ms / torch64:>6.2f}"
-            print(f"{key:<22} {row['threads']:>7} {ms:>11.2f} {torch32:>13.2f} {ms / torch32:>6.2f} {torch64:>13.2f} {versus64:>6}")
+            paired = f"{row['paired_ratio']:>6.2f}" if 'paired_ratio' in row else ''
+            print(f"{key:<22} {row['threads']:>7} {ms:>11.2f} {torch32:>13.2f} {ms / torch32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}")
 
 if __name__ == '__main__':
     main()
