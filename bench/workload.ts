@@ -21,6 +21,8 @@ if (make === undefined) {
 const MIN_RUNS = 9;
 const MAX_RUNS = 201;
 const TIMED_MS = 1000;
+/** Pairs (pooled call, one-thread call) timed after the pooled calls, for `paired_ratio`. */
+const MAX_PAIRS = 61;
 const fixedRuns = process.env.BENCH_RUNS === undefined ? undefined : Number(process.env.BENCH_RUNS);
 /** Warm-up calls between two collections (as many as the default warm-up, which needs none). */
 const WARMUP_CALLS_PER_COLLECTION = 3;
@@ -46,7 +48,6 @@ const single = workload.singleThreadStep;
 for (let i = 1; i < (workload.warmupCalls ?? 3); i++) {
   if (i % WARMUP_CALLS_PER_COLLECTION === 0) gc?.();
   step();
-  single?.();
 }
 const times: number[] = [];
 // The previous call's result is garbage but not yet collected: without a collection between calls
@@ -54,8 +55,6 @@ const times: number[] = [];
 gc?.();
 const hwmReset = resetPeakRss();
 let peakRss = process.memoryUsage().rss;
-const singleTimes: number[] = [];
-const ratios: number[] = [];
 let timedMs = 0;
 while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedMs < TIMED_MS && times.length < MAX_RUNS)) {
   gc?.();
@@ -63,17 +62,25 @@ while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_R
   times.push(ms);
   timedMs += ms;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  if (single !== undefined) {
-    // The twin runs after the peak is read: its garbage must not count as this workload's memory.
+}
+// Then, apart (the twin's buffers would cool the caches and count as memory), the pairs.
+const singleTimes: number[] = [];
+const ratios: number[] = [];
+if (single !== undefined) {
+  if (hwmReset) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
+  for (let i = 0; i < 3; i++) single();
+  for (let i = 0; i < Math.min(times.length, MAX_PAIRS); i++) {
+    gc?.();
+    const pooledMs = timed(step);
     gc?.();
     const singleMs = timed(single);
     singleTimes.push(singleMs);
-    ratios.push(ms / singleMs);
+    ratios.push(pooledMs / singleMs);
   }
 }
 // The kernel's high-water mark also catches transient allocations between samples; it was reset
 // after the warm-up calls, whose overlapping garbage would otherwise count.
-if (hwmReset) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
+if (hwmReset && single === undefined) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
 times.sort((a, b) => a - b);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
