@@ -223,8 +223,9 @@ export interface ArcFaceJob {
   /**
    * (B, C) after arcFaceRows: d(reported loss)/d cosᵢⱼ times 1/‖Wⱼ‖, the factor both gradient
    * products need (x̂ᵀ·G is then dL/dŴ over ‖Wⱼ‖, G·Wᵀ is dL/dx̂); null without gradients.
+   * Float32Array in the float32 mode when the row pass runs on SIMD (see arcFaceLoss).
    */
-  readonly G: Float64Array | null;
+  readonly G: FloatArray | null;
   /** (d, C) x̂ᵀ·G from the product, dL/dW after arcFaceColumns; null without gradients. */
   readonly gradW: Float64Array | null;
   /** (B) unweighted losses, angles, and Σⱼ (dL/d cosᵢⱼ)·cosᵢⱼ (= x̂ᵢ·dL/dx̂ᵢ). */
@@ -249,8 +250,13 @@ export interface ArcFaceKernels extends ProductProvider {
    * which the loss hands back with `release` once no result refers to it: a host may recycle it.
    */
   scratch?(length: number): Float64Array;
-  release?(buffer: Float64Array): void;
+  /** The same in float32, for G in the float32 mode; without it G stays float64 (same results). */
+  scratch32?(length: number): Float32Array;
+  release?(buffer: FloatArray): void;
 }
+
+/** The core's single-threaded kernels. */
+export const CORE_ARCFACE_KERNELS: ArcFaceKernels = { ...CORE_PRODUCTS, scratch32: (length) => new Float32Array(length) };
 
 /**
  * From this many (B, C) elements and ARCFACE_SIMD_MIN_CLASSES classes on (and always under
@@ -272,6 +278,8 @@ export function arcFaceRows(job: ArcFaceJob, i0: number, i1: number): number {
 /** arcFaceRows in TypeScript, one Math.exp per element. */
 function scalarRows(job: ArcFaceJob, i0: number, i1: number): number {
   const { C, s, labels, margin, plan, wInverse, cosines, logits, G, perElement, angles, rowDots } = job;
+  // This pass rescales G in place, which must happen in float64 (arcFaceLoss never narrows G here).
+  if (G instanceof Float32Array) throw new Error('arcFaceRows: a float32 G needs the SIMD row pass');
   const clamps: ClampCounter = { count: 0 };
   const target = { value: 0, derivative: 0 };
   for (let i = i0; i < i1; i++) {
@@ -391,7 +399,7 @@ export function arcFaceLoss(
   W: Tensor | TensorF32,
   labels: Tensor,
   options: ArcFaceOptions = {},
-  products: ArcFaceKernels = CORE_PRODUCTS,
+  products: ArcFaceKernels = CORE_ARCFACE_KERNELS,
 ): ArcFaceResult {
   const fn = 'arcFaceLoss';
   const dims = requireShape(fn, 'x', x, ['B', 'd']);
@@ -434,6 +442,11 @@ export function arcFaceLoss(
 
   const cosines = products.allocate(B * C);
   products.product({ kind: 'AB', a: xHat, b: W.data, out: cosines, m: B, k: d, n: C, precision });
+  const simd = useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS);
+  // In the float32 mode both gradient products round G to float32 as they pack it (per thread,
+  // per product): the SIMD row pass stores it rounded instead, once, the same values in half the
+  // bytes. The TypeScript row pass rescales G in place, so it keeps float64.
+  const narrowG = wantGrad && precision === 'float32' && simd;
   const job: ArcFaceJob = {
     B,
     d,
@@ -442,7 +455,7 @@ export function arcFaceLoss(
     labels: labels.data,
     margin,
     plan,
-    simd: useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS),
+    simd,
     W: W.data,
     wNorms,
     wInverse,
@@ -450,7 +463,7 @@ export function arcFaceLoss(
     logits: products.allocate(B * C),
     // G (B, C) and gradW (d, C): only allocated when gradients are wanted. The row pass writes
     // every element of G, and no result refers to it, so it may be a recycled buffer.
-    G: wantGrad ? (products.scratch?.(B * C) ?? products.allocate(B * C)) : null,
+    G: !wantGrad ? null : narrowG && products.scratch32 ? products.scratch32(B * C) : (products.scratch?.(B * C) ?? products.allocate(B * C)),
     gradW: wantGrad ? products.allocate(d * C) : null,
     perElement: products.allocate(B),
     angles: products.allocate(B),

@@ -10,6 +10,7 @@
  * the max), its exponential 0 (out of the sum), and its cosine is then reset to 0 (out of the dot).
  */
 import { simdMemory } from './memory';
+import type { FloatArray } from './path';
 
 declare module './memory' {
   interface KernelExports {
@@ -86,7 +87,7 @@ export class ArcFaceSimdRow {
   }
 
   /** Copies the row's cosines, logits and (if given) G to offset in each. */
-  store(offset: number, cosines: Float64Array, logits: Float64Array, G: Float64Array | null): void {
+  store(offset: number, cosines: Float64Array, logits: Float64Array, G: FloatArray | null): void {
     const { f64, C } = this;
     cosines.set(f64.subarray(this.cosAt, this.cosAt + C), offset);
     logits.set(f64.subarray(this.logitsAt, this.logitsAt + C), offset);

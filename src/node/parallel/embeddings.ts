@@ -105,6 +105,7 @@ export function poolArcFaceKernels(pool: ParallelPool, minWork: number, minEleme
   // The last released scratch buffer (ArcFace's G): a fresh 40 MB SharedArrayBuffer costs ~10k
   // page faults on first touch, more than the row pass's arithmetic on it.
   let spare: Float64Array | null = null;
+  let spare32: Float32Array | null = null;
   return {
     allocate: sharedFloat64,
     scratch(length: number): Float64Array {
@@ -112,8 +113,14 @@ export function poolArcFaceKernels(pool: ParallelPool, minWork: number, minEleme
       spare = null;
       return buffer;
     },
-    release(buffer: Float64Array): void {
-      spare = buffer;
+    scratch32(length: number): Float32Array {
+      const buffer = spare32 !== null && spare32.length === length ? spare32 : new Float32Array(new SharedArrayBuffer(length * 4));
+      spare32 = null;
+      return buffer;
+    },
+    release(buffer: FloatArray): void {
+      if (buffer instanceof Float32Array) spare32 = buffer;
+      else spare = buffer;
     },
     product(request: ProductRequest): void {
       const { m, k, n, out } = request;

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { InputError } from '../../../src/core/errors';
-import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceOptions } from '../../../src/core/losses/arcface';
+import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceKernels, type ArcFaceOptions } from '../../../src/core/losses/arcface';
+import { CORE_PRODUCTS } from '../../../src/core/matmul';
+import { onPath } from '../../helpers/kernelPath';
 import type { Tensor } from '../../../src/core/tensor';
 import { runArcfaceCase } from '../../parity/adapters/arcface';
 import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
@@ -160,7 +162,19 @@ describe('arcFaceLoss', () => {
         const cosFace = arcFaceLoss(p.x, p.W, p.labels, { form: 'combined', s: 16, margins: { m1: 1, m2: 0, m3: 0.35 }, reduction: 'none' });
         assertClose('CosFace', cosFace.loss.data, naiveLoss(p.x, p.W, p.labels, 16, (c) => c - 0.35), { atol: 1e-10, rtol: 1e-10 });
         const sphereFace = arcFaceLoss(p.x, p.W, p.labels, { form: 'combined', s: 16, margins: { m1: 1.7, m2: 0, m3: 0 }, reduction: 'none' });
-        assertClose('SphereFace', sphereFace.loss.data, naiveLoss(p.x, p.W, p.labels, 16, (_c, th) => Math.cos(1.7 * th)), { atol: 1e-10, rtol: 1e-10 });
+        // cos(m1·θ) goes through θ = acos c, whose slope 1/√(1 − c²) is unbounded at c = ±1: the
+        // two computations' cosines differ by rounding (≤ εc), which moves θ by up to εc/√(1 − c²),
+        // and by at most √(2εc) where c is ±1 itself. The loss moves by s·m1 per radian at most.
+        const want = naiveLoss(p.x, p.W, p.labels, 16, (_c, th) => Math.cos(1.7 * th));
+        const C = p.W.shape[1];
+        const epsCosine = 1e-14;
+        for (let i = 0; i < want.length; i++) {
+          const c = sphereFace.cosines.data[i * C + p.labels.data[i]];
+          const dTheta = Math.min(Math.sqrt(2 * epsCosine), epsCosine / Math.sqrt(Math.max(0, 1 - c * c)));
+          const bound = 1e-10 * (1 + Math.abs(want[i])) + 16 * 1.7 * dTheta + 2 * 16 * epsCosine;
+          const got = sphereFace.loss.data[i];
+          assert.ok(Math.abs(got - want[i]) <= bound, `SphereFace ${i}: got ${got}, want ${want[i]} (bound ${bound}, cos θ ${c})`);
+        }
         const arc = arcFaceLoss(p.x, p.W, p.labels, { form: 'combined', s: 16, m: 0.4, reduction: 'none' });
         const paper = arcFaceLoss(p.x, p.W, p.labels, { form: 'paper', s: 16, m: 0.4, reduction: 'none' });
         assertClose('ArcFace', arc.loss.data, paper.loss.data, { atol: 1e-12, rtol: 1e-12 });
@@ -372,6 +386,30 @@ describe("arcFaceLoss: float32 exports and precision 'float32'", () => {
         }
       }
     }
+  });
+
+  it('keeps G in float32 in float32 mode, with the very bits of a float64 G (the products round it anyway)', () => {
+    const { x, W, labels } = make(9, 40, 300, 7);
+    let narrowed = 0;
+    const narrowing: ArcFaceKernels = {
+      ...CORE_PRODUCTS,
+      scratch32: (length) => {
+        narrowed++;
+        return new Float32Array(length);
+      },
+    };
+    for (const options of [{ grad: true, precision: 'float32' }, { grad: true, precision: 'float32', reduction: 'sum', s: 30 }] as ArcFaceOptions[]) {
+      const got = onPath('simd', () => arcFaceLoss(x, W, labels, options, narrowing));
+      const want = onPath('simd', () => arcFaceLoss(x, W, labels, options, CORE_PRODUCTS));
+      assert.deepEqual(got.loss, want.loss);
+      assert.deepEqual(got.grad?.x, want.grad?.x);
+      assert.deepEqual(got.grad?.W, want.grad?.W);
+      assert.deepEqual(got.logits, want.logits);
+    }
+    assert.equal(narrowed, 2, 'G was float32 in both calls');
+    // The TypeScript row pass rescales G in place, so it never gets a float32 one.
+    onPath('typescript', () => arcFaceLoss(x, W, labels, { grad: true, precision: 'float32' }, narrowing));
+    assert.equal(narrowed, 2);
   });
 
   it('float32 mode stays finite at s = 1e4 and with one-hot embeddings (cos θ = ±1)', () => {

@@ -28,7 +28,7 @@ function capturedJob(x: Tensor, W: Tensor, labels: Tensor, options: ArcFaceOptio
 
 /** The same job on the scalar or SIMD row pass, on fresh output buffers. */
 function runRows(job: ArcFaceJob, simd: boolean): ArcFaceJob & { clamps: number } {
-  const fresh = (a: Float64Array | null) => (a === null ? null : new Float64Array(a.length));
+  const fresh = (a: ArrayLike<number> | null) => (a === null ? null : new Float64Array(a.length));
   const copy = {
     ...job,
     simd,
