@@ -32,8 +32,13 @@ export function toolPaths(cacheDir = defaultCacheDir()) {
 
 /** The environment every npm and code-server call runs in: Node 24 first on PATH, its headers for node-gyp. */
 function toolEnv(paths) {
+  // Under `npm test`, the outer npm (running on Node 20) exports its user agent, "… node/v20 …", as
+  // npm_config_user_agent; the inner npm takes that as its own config and hands it on to
+  // code-server's postinstall, whose Node version check reads it and fails. Without it, the inner
+  // npm reports the Node 24 it runs on.
+  const { npm_config_user_agent: _outerUserAgent, ...inherited } = process.env;
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${join(paths.nodeDir, 'bin')}:${process.env.PATH ?? ''}`,
     npm_config_nodedir: paths.nodeDir,
   };
