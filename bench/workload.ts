@@ -3,9 +3,12 @@
  * workload alone. Prints one JSON line.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { enableRelaxedSimd } from '../src/node/relaxedSimd';
 import type { ScaleWorkload } from './scaleWorkloads';
 import { workloads } from './workloads';
 
+// As the notebook kernel does at start-up (src/extension/notebook/kernelWorker.ts).
+enableRelaxedSimd();
 const name = process.argv[2];
 const make = name === undefined ? undefined : workloads[name];
 if (make === undefined) {

@@ -3,6 +3,7 @@ import { Session, type SessionOptions } from '../core/language/session';
 import { createFileLoader } from './loadFile';
 import { parallelLosses, type ParallelTuning } from './parallel/losses';
 import { ParallelPool } from './parallel/pool';
+import { enableRelaxedSimd } from './relaxedSimd';
 import { createQflStreamHost } from './stream/qflStreamHost';
 
 export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'stream' | 'losses'> {
@@ -34,6 +35,7 @@ export function sharedPool(): ParallelPool {
  * `qfl_stream(…)` streams .npy files relative to it, and the elementwise losses run on the pool.
  */
 export function createNodeSession(baseDir: string, options: NodeSessionOptions = {}): Session {
+  enableRelaxedSimd();
   const { pool: requested, tuning, ...sessionOptions } = options;
   const pool = requested === undefined ? sharedPool() : requested;
   const losses = pool === null ? undefined : parallelLosses(pool, tuning);

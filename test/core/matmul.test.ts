@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { matmulInto, matmulTransAInto, matmulTransBInto, productColumnsInto, productOnSimd, type ProductKind, type ProductRequest } from '../../src/core/matmul';
+import { allowRelaxedSimd, relaxedSimdInUse } from '../../src/core/simd/memory';
 import { setKernelPath, type KernelPath } from '../../src/core/simd/path';
 import { assertClose } from '../helpers/gradcheck';
 import { onPath } from '../helpers/kernelPath';
@@ -199,5 +200,42 @@ describe('productColumnsInto', () => {
         }
       });
     }
+  }
+});
+
+describe("precision 'float32' on both WebAssembly modules", () => {
+  // The relaxed module's gebp_f32 accumulates with fused multiply-adds (test/helpers/setup.mjs turns
+  // relaxed SIMD on, as the kernel does); the plain one with a multiply and an add. Both must keep
+  // the stated bound and split into column ranges bit for bit.
+  after(() => allowRelaxedSimd(true));
+  for (const relaxed of [true, false]) {
+    const label = relaxed ? 'relaxed (fused multiply-add)' : 'plain';
+    it(`${label}: within (k + 2)·2⁻²⁴·Σ|aᵢbᵢ| of the exact product, across block boundaries`, () => {
+      allowRelaxedSimd(relaxed);
+      assert.equal(relaxedSimdInUse(), relaxed);
+      const [m, k, n] = [67, 530, 1029];
+      const a = random(m * k, 41);
+      const b = random(k * n, 42);
+      const out = new Float64Array(m * n);
+      onPath('simd', () => matmulInto(a, b, out, m, k, n, 'float32'));
+      const want = naive(m, k, n, (i, p) => a[i * k + p], (p, j) => b[p * n + j]);
+      const magnitude = naive(m, k, n, (i, p) => Math.abs(a[i * k + p]), (p, j) => Math.abs(b[p * n + j]));
+      for (let i = 0; i < out.length; i++) {
+        const bound = (k + 2) * 2 ** -24 * magnitude[i];
+        if (!(Math.abs(out[i] - want[i]) <= bound)) throw new Error(`${label} [${i}]: ${out[i]} vs ${want[i]} beyond ${bound}`);
+      }
+    });
+
+    it(`${label}: column ranges make up the whole product bit for bit`, () => {
+      allowRelaxedSimd(relaxed);
+      for (const kind of ['AB', 'AtB', 'ABt'] as const) {
+        const [m, k, n] = [9, 300, 37];
+        const whole: ProductRequest = { kind, a: random(m * k, 51), b: random(k * n, 52), out: new Float64Array(m * n), m, k, n, precision: 'float32' };
+        productColumnsInto(whole, 0, n, true);
+        const split = { ...whole, out: new Float64Array(m * n).fill(NaN) };
+        for (const [c0, c1] of [[20, 37], [3, 20], [0, 3]]) productColumnsInto(split, c0, c1, true);
+        for (let i = 0; i < m * n; i++) assert.ok(Object.is(split.out[i], whole.out[i]), `${label} ${kind} [${i}]`);
+      }
+    });
   }
 });

@@ -1,10 +1,10 @@
 /**
- * The one instance of the SIMD kernel module and its linear memory. The module is ~2 KB, so it is
+ * The one instance of the SIMD kernel module and its linear memory. The module is ~20 KB, so it is
  * compiled and instantiated synchronously on first use (`new WebAssembly.Module` is allowed for
  * small modules on the main thread of browsers and everywhere in Node). Callers lay out their own
  * regions in the memory per call: nothing in it outlives a call except the bytes themselves.
  */
-import { KERNELS_WASM_BASE64 } from './kernelsWasm';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsWasm';
 
 /**
  * The kernels exported by kernels.wat (all pointers are byte offsets). Each wat/*.wat fragment's
@@ -61,14 +61,48 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Whether the relaxed-SIMD module may be used where the engine accepts it (tests turn it off). */
+let relaxedAllowed = true;
+let relaxedInUse = false;
+
 function compiledModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
+  relaxedInUse = false;
   if (typeof WebAssembly !== 'object') return null;
-  const bytes = decodeBase64(KERNELS_WASM_BASE64);
-  // An engine without SIMD rejects the module at validation: the TypeScript kernels then serve.
-  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+  // The relaxed module differs only in gebp_f32's fused multiply-add (the float32 mode's products):
+  // engines without relaxed SIMD (Node 20 unless flagged) reject it, as engines without SIMD reject
+  // both, and the next one in line serves, down to the TypeScript kernels.
+  const candidates = relaxedAllowed ? [KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64] : [KERNELS_WASM_BASE64];
+  for (const base64 of candidates) {
+    const bytes = decodeBase64(base64);
+    if (!WebAssembly.validate(bytes)) continue;
+    compiled = new WebAssembly.Module(bytes);
+    relaxedInUse = base64 === KERNELS_RELAXED_WASM_BASE64;
+    break;
+  }
   return compiled;
+}
+
+/**
+ * Whether the float32 products multiply-add with relaxed SIMD's `f32x4.relaxed_madd` (fused where
+ * the hardware has FMA, which only tightens the float32 mode's bounds).
+ */
+export function relaxedSimdInUse(): boolean {
+  compiledModule();
+  return relaxedInUse;
+}
+
+/**
+ * Allows or forbids the relaxed-SIMD module (default allowed), for tests that cover both modules;
+ * the next kernel call compiles the module anew.
+ */
+export function allowRelaxedSimd(allowed: boolean): void {
+  relaxedAllowed = allowed;
+  compiled = undefined;
+  instance = null;
+  views = null;
+  lastOwner = null;
 }
 
 /** Whether this engine runs the SIMD kernels. */

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Session, type CellOutput } from '../../core/language/session';
 import { parallelLosses } from '../../node/parallel/losses';
 import { ParallelPool } from '../../node/parallel/pool';
+import { enableRelaxedSimd } from '../../node/relaxedSimd';
 import { createQflStreamHost } from '../../node/stream/qflStreamHost';
 import { KERNEL_DATA_ENV } from './kernelChannel';
 import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernelLoad';
@@ -39,6 +40,8 @@ let currentId = -1;
 
 const post = (message: WorkerMessage): void => port.post(message);
 
+// Before any kernel compiles (and before the workers start): fused multiply-adds where the engine has them behind a flag.
+enableRelaxedSimd();
 // Large losses are split across the cores. The workers start now, while the kernel waits for its
 // first cell, so that they are online when a large loss arrives; small losses stay on this thread.
 const pool = new ParallelPool();

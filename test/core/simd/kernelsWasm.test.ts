@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { KERNELS_WASM_BASE64, KERNELS_WAT_SHA256 } from '../../../src/core/simd/kernelsWasm';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64, KERNELS_WAT_SHA256 } from '../../../src/core/simd/kernelsWasm';
 import { simdSupported } from '../../../src/core/simd/memory';
 
 // A variable specifier: the script is plain JavaScript without type declarations.
 const buildScript: string = '../../../scripts/build-wasm.mjs';
 interface BuildWasm {
   combinedSource(): string;
-  assemble(source: string): Promise<Uint8Array>;
+  relaxedSource(source: string): string;
+  assemble(source: string, options?: { relaxed: boolean }): Promise<Uint8Array>;
 }
 const loadBuild = async (): Promise<BuildWasm> => (await import(buildScript)) as BuildWasm;
 
@@ -28,6 +29,16 @@ describe('kernelsWasm.ts is up to date with kernels.wat and wat/*.wat', () => {
     const build = await loadBuild();
     const bytes = await build.assemble(build.combinedSource());
     assert.deepEqual(new Uint8Array(Buffer.from(KERNELS_WASM_BASE64, 'base64')), bytes);
+    const relaxed = await build.assemble(build.relaxedSource(build.combinedSource()), { relaxed: true });
+    assert.deepEqual(new Uint8Array(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64')), relaxed);
+  });
+
+  it('derives the relaxed module from the same source, with gebp_f32 fusing its 8 multiply-adds and nothing else changed', async () => {
+    const build = await loadBuild();
+    const plain = build.combinedSource();
+    const relaxed = build.relaxedSource(plain);
+    assert.equal(relaxed.split('relaxed_madd').length - 1, 8);
+    assert.equal(relaxed.replace(/\(f32x4\.relaxed_madd \(local\.get (\$a)\) \(local\.get (\$b\d)\) \(local\.get (\$c\d\d)\)\)/g, '(f32x4.add (local.get $3) (f32x4.mul (local.get $1) (local.get $2)))'), plain);
   });
 
   it('is a valid SIMD module that this Node runs', () => {
