@@ -5,10 +5,12 @@ in one run. A LossLab line in float32 mode (`_f32`) is compared with PyTorch flo
 float64 line with both.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
+COMPARE_ROUNDS=N times each workload N times, LossLab next to PyTorch, and prints median ratios.
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
 """
 import json
 import math
+import os
 import subprocess
 import sys
 import time
@@ -184,32 +186,54 @@ def blas_in_use():
     return 'OpenBLAS' if 'openblas' in text.lower() else 'reference BLAS (install libopenblas0-pthread for OpenBLAS)'
 
 
-def main():
-    names = sys.argv[1:] or list(TORCH)
-    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()}')
-    bench_names = [n + v for n in names for v in ['', *VARIANTS.get(n, [])]]
-    out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *bench_names], capture_output=True, text=True)
-    ours = {}
+def ours_for(keys):
+    """npm run bench's JSON lines for these workloads, by name."""
+    out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *keys], capture_output=True, text=True)
+    rows = {}
     for line in out.stdout.splitlines():
         try:
             row = json.loads(line)
-            ours[row['workload']] = row
+            rows[row['workload']] = row
         except (ValueError, KeyError):
             pass
+    return rows
+
+
+def main():
+    names = sys.argv[1:] or list(TORCH)
+    # This VM's speed drifts by up to 2x over minutes, and not equally for both sides (our 128-bit
+    # WebAssembly slows more than OpenBLAS's AVX2), so each workload's LossLab lines and PyTorch's
+    # are timed back to back, ROUNDS times, and the ratio printed is the median of the rounds'.
+    rounds = max(1, int(os.environ.get('COMPARE_ROUNDS', '1')))
+    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()}; {rounds} round(s), each workload timed next to PyTorch')
     # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/workload.ts).
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
+    middle = lambda values: sorted(values)[len(values) // 2]
     for name in names:
-        torch32 = median_ms(TORCH[name](torch.float32))
-        torch64 = median_ms(TORCH[name](torch.float64))
-        for key in [name + v for v in ['', *VARIANTS.get(name, [])]]:
-            row = ours.get(key)
-            if row is None:
+        keys = [name + v for v in ['', *VARIANTS.get(name, [])]]
+        seen = {key: [] for key in keys}
+        torch32s, torch64s = [], []
+        for _ in range(rounds):
+            ours = ours_for(keys)
+            torch32s.append(median_ms(TORCH[name](torch.float32)))
+            torch64s.append(median_ms(TORCH[name](torch.float64)))
+            for key in keys:
+                if key in ours:
+                    seen[key].append((ours[key], torch32s[-1], torch64s[-1]))
+        torch32, torch64 = middle(torch32s), middle(torch64s)
+        for key in keys:
+            if not seen[key]:
                 print(f"{key:<22} {'?':>7} {'missing':>11} {torch32:>13.2f} {'':>6} {torch64:>13.2f}")
                 continue
-            ms = row['median_ms']
-            versus64 = '' if '_f32' in key else f"{ms / torch64:>6.2f}"
-            paired = f"{row['paired_ratio']:>6.2f}" if 'paired_ratio' in row else ''
-            print(f"{key:<22} {row['threads']:>7} {ms:>11.2f} {torch32:>13.2f} {ms / torch32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}")
+            ms = middle([row['median_ms'] for row, _, _ in seen[key]])
+            ratio32 = middle([row['median_ms'] / t32 for row, t32, _ in seen[key]])
+            ratio64 = middle([row['median_ms'] / t64 for row, _, t64 in seen[key]])
+            versus64 = '' if '_f32' in key else f"{ratio64:>6.2f}"
+            pairs = [row['paired_ratio'] for row, _, _ in seen[key] if 'paired_ratio' in row]
+            paired = f"{middle(pairs):>6.2f}" if pairs else ''
+            threads = seen[key][0][0]['threads']
+            print(f"{key:<22} {threads:>7} {ms:>11.2f} {torch32:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
+
 
 if __name__ == '__main__':
     main()
