@@ -17,6 +17,8 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const LAZY_CHUNKS = [
   // MathJax (~1.6 MB minified) renders the hover formulas.
   { source: 'src/extension/language/texToSvg.ts', bundle: 'mathjax.js' },
+  // The cell analysis (diagnostics, quick fixes, completion, parameter hints) and its mathjs.
+  { source: 'src/extension/language/analysis.ts', bundle: 'analysis.js' },
 ];
 
 /** Marks each lazy chunk's source as an external `./<bundle>` so the importer's bundle requires it at run time. */

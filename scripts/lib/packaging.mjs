@@ -22,6 +22,7 @@ export const REQUIRED_FILES = [
   'media/icon.png',
   'dist/extension.js',
   'dist/mathjax.js',
+  'dist/analysis.js',
   'dist/kernelWorker.js',
   'dist/parallelWorker.js',
   'dist/renderer.js',

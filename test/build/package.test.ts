@@ -44,6 +44,16 @@ describe('production bundles', () => {
     assert.match(text, /require\("\.\/mathjax\.js"\)/, 'the hover formulas require the MathJax bundle on first use');
     assert.doesNotMatch(text, /AmsConfiguration|mathjax-full/i, 'no MathJax code in the extension-host bundle');
     assert.ok(statSync(join(dist, 'mathjax.js')).size > 500_000, 'dist/mathjax.js holds MathJax');
+    assert.match(text, /require\("\.\/analysis\.js"\)/, 'the cell analysis requires its bundle on first use');
+    assert.doesNotMatch(text, /typed-function|\[DecimalError\]/, 'no mathjs in the extension-host bundle');
+  });
+
+  it('the analysis bundle checks a cell when loaded the way the extension loads it', () => {
+    const load = createRequire(join(dist, 'extension.js'));
+    const analysis = load('./analysis.js') as { validateCell(text: string, earlier: string[]): { code: string }[] };
+    assert.ok(analysis.validateCell('y = qfl(0.3, 0.5, {beta: 2})\nz = undefined_thing(1)', []).length > 0, 'an unknown function is reported');
+    assert.deepEqual(analysis.validateCell('y = qfl(0.3, 0.5, {beta: 2})', []), []);
+    delete load.cache[load.resolve('./analysis.js')]; // so that the activation test sees whether activation loads it
   });
 
   it('are minified without source maps', () => {
@@ -87,7 +97,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('activation', () => {
-  it('requires the bundle and activates quickly, without loading MathJax', () => {
+  it('requires the bundle and activates quickly, without loading MathJax or the cell analysis', () => {
     // esbuild's ES-module interop copies the module's own keys: list the API names the sources use.
     const used = new Set(sourceFiles('src/extension').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bvscode\.([A-Za-z]+)/g)].map((m) => m[1])));
     const vscode = stubVscode([...used]);
@@ -107,6 +117,7 @@ describe('activation', () => {
       console.log(`# activation: require ${(required - started).toFixed(1)} ms, activate ${(activated - required).toFixed(1)} ms, ${subscriptions.length} subscriptions`);
       assert.ok(subscriptions.length > 5, 'activate registers its providers');
       assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('mathjax.js')), 'MathJax is loaded on the first hover, not at activation');
+      assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('analysis.js')), 'the cell analysis is loaded on first use, not at activation');
     } finally {
       loader._load = original;
     }

@@ -6,10 +6,10 @@ import { LOSSLAB_SELECTOR, rangeOf } from './cellContext';
 export class LossLabCodeActionProvider implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
     const actions: vscode.CodeAction[] = [];
     // Recomputed rather than looked up: diagnostics reach this provider as copies without the fixes.
-    for (const d of cellDiagnostics(document)) {
+    for (const d of await cellDiagnostics(document)) {
       if (d.fixes.length === 0 || rangeOf(document, d.start, d.end).intersection(range) === undefined) continue;
       d.fixes.forEach((fix, i) => {
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);

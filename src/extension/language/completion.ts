@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { completeAt, type CompletionEntry } from '../../core/language/analysis/completion';
+import type { CompletionEntry } from '../../core/language/analysis/completion';
+import { analysis } from './lazyAnalysis';
 import { earlierCellTexts, LOSSLAB_SELECTOR, rangeOf } from './cellContext';
 
 const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
@@ -11,7 +12,8 @@ const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>
 
 /** Completion in LossLab cells: functions with snippets, variables defined above, option keys and values. */
 export class LossLabCompletionProvider implements vscode.CompletionItemProvider {
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionItem[] {
+  async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
+    const { completeAt } = await analysis();
     const result = completeAt(document.getText(), document.offsetAt(position), earlierCellTexts(document));
     const range = rangeOf(document, result.start, result.end);
     return result.items.map((entry) => {

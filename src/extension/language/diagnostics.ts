@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
-import { validateCell, type CellDiagnostic } from '../../core/language/analysis/diagnostics';
+import type { CellDiagnostic } from '../../core/language/analysis/diagnostics';
+import { analysis } from './lazyAnalysis';
 import { earlierCellTexts, isLossLab, notebookOf, rangeOf } from './cellContext';
 
 /** How long typing must pause before a cell is checked again. */
 const DEBOUNCE_MS = 250;
 
 /** The checks of a LossLab cell or file, with the cells above it as context. */
-export function cellDiagnostics(document: vscode.TextDocument): CellDiagnostic[] {
+export async function cellDiagnostics(document: vscode.TextDocument): Promise<CellDiagnostic[]> {
+  const { validateCell } = await analysis();
   return validateCell(document.getText(), earlierCellTexts(document));
 }
 
@@ -28,7 +30,10 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
 
   const check = (document: vscode.TextDocument): void => {
     if (document.isClosed || !isLossLab(document)) return;
-    collection.set(document.uri, cellDiagnostics(document).map((d) => toDiagnostic(document, d)));
+    // The text is read now; a check that finishes after the document closed is dropped.
+    void cellDiagnostics(document).then((found) => {
+      if (!document.isClosed) collection.set(document.uri, found.map((d) => toDiagnostic(document, d)));
+    });
   };
   const checkNotebook = (notebook: vscode.NotebookDocument): void => {
     for (const cell of notebook.getCells()) check(cell.document);

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { signatureHelpAt } from '../../core/language/analysis/signatureHelp';
+import { analysis } from './lazyAnalysis';
 import { earlierCellTexts, LOSSLAB_SELECTOR } from './cellContext';
 
 /** Parameter hints while a call is typed; the option object is the last parameter. */
 export class LossLabSignatureHelpProvider implements vscode.SignatureHelpProvider {
-  provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position): vscode.SignatureHelp | undefined {
+  async provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.SignatureHelp | undefined> {
+    const { signatureHelpAt } = await analysis();
     const result = signatureHelpAt(document.getText(), document.offsetAt(position), earlierCellTexts(document));
     if (result === undefined) return undefined;
     const help = new vscode.SignatureHelp();
