@@ -37,20 +37,20 @@ export function combinedSource() {
 }
 
 /**
- * The relaxed-SIMD variant of the combined source: the same module, except that the float32
- * micro-kernel `gebp_f32` accumulates with `f32x4.relaxed_madd` (a fused multiply-add where the
- * hardware has one) instead of `f32x4.add` of an `f32x4.mul`. Derived here rather than kept as a
- * second copy of the kernel; engines without relaxed SIMD reject it and run the plain module.
+ * The relaxed-SIMD module: the float32 micro-kernel `gebp_f32` of the combined source, alone, with
+ * its accumulations `f32x4.add` of an `f32x4.mul` fused into `f32x4.relaxed_madd` (a fused
+ * multiply-add where the hardware has one). It imports the main instance's memory, so the main
+ * module's packing and the fused kernel share one linear memory; engines without relaxed SIMD
+ * reject it and keep the main module's own gebp_f32. Derived here rather than kept as a second copy.
  */
 export function relaxedSource(source = combinedSource()) {
   const start = source.indexOf('(func (export "gebp_f32")');
   const end = source.indexOf('(func ', start + 1);
   if (start < 0 || end < 0) throw new Error('kernels.wat: gebp_f32 not found');
   const accumulate = /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul \(local\.get (\$a)\) \(local\.get (\$b\d)\)\)\)/g;
-  const kernel = source.slice(start, end);
-  const fused = kernel.replace(accumulate, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
+  const fused = source.slice(start, end).trimEnd().replace(accumulate, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
   if (fused.split('relaxed_madd').length - 1 !== 8) throw new Error('gebp_f32: expected 8 accumulations to fuse');
-  return source.slice(0, start) + fused + source.slice(end);
+  return `(module\n  (import "kernels" "memory" (memory 0))\n  ${fused}\n)\n`;
 }
 
 /** The .wat's bytes → the wasm binary, with SIMD (and, for the relaxed variant, relaxed SIMD) enabled. */
@@ -80,7 +80,7 @@ export const KERNELS_WAT_SHA256 = '${digest}';
 export const KERNELS_WASM_BASE64 =
 ${base64Lines(bytes)};
 
-/** The same module with relaxed SIMD's fused multiply-add in gebp_f32, base64 (${relaxedBytes.length} bytes). */
+/** gebp_f32 alone with relaxed SIMD's fused multiply-add, on the main module's memory, base64 (${relaxedBytes.length} bytes). */
 export const KERNELS_RELAXED_WASM_BASE64 =
 ${base64Lines(relaxedBytes)};
 `;

@@ -61,27 +61,29 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Whether the relaxed-SIMD module may be used where the engine accepts it (tests turn it off). */
-let relaxedAllowed = true;
-let relaxedInUse = false;
-
 function compiledModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
-  relaxedInUse = false;
   if (typeof WebAssembly !== 'object') return null;
-  // The relaxed module differs only in gebp_f32's fused multiply-add (the float32 mode's products):
-  // engines without relaxed SIMD (Node 20 unless flagged) reject it, as engines without SIMD reject
-  // both, and the next one in line serves, down to the TypeScript kernels.
-  const candidates = relaxedAllowed ? [KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64] : [KERNELS_WASM_BASE64];
-  for (const base64 of candidates) {
-    const bytes = decodeBase64(base64);
-    if (!WebAssembly.validate(bytes)) continue;
-    compiled = new WebAssembly.Module(bytes);
-    relaxedInUse = base64 === KERNELS_RELAXED_WASM_BASE64;
-    break;
-  }
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
+  // An engine without SIMD rejects the module at validation: the TypeScript kernels then serve.
+  if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
   return compiled;
+}
+
+/** Whether the fused gebp_f32 may replace the main module's (tests turn it off). */
+let relaxedAllowed = true;
+let compiledRelaxed: WebAssembly.Module | null | undefined;
+
+/**
+ * The fused float32 micro-kernel (kernelsWasm.ts's KERNELS_RELAXED_WASM_BASE64), or null where the
+ * engine lacks relaxed SIMD (Node 20 unless flagged): the main module's gebp_f32 then serves.
+ */
+function relaxedModule(): WebAssembly.Module | null {
+  if (compiledRelaxed !== undefined) return compiledRelaxed;
+  const bytes = decodeBase64(KERNELS_RELAXED_WASM_BASE64);
+  compiledRelaxed = compiledModule() !== null && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  return compiledRelaxed;
 }
 
 /**
@@ -89,20 +91,27 @@ function compiledModule(): WebAssembly.Module | null {
  * the hardware has FMA, which only tightens the float32 mode's bounds).
  */
 export function relaxedSimdInUse(): boolean {
-  compiledModule();
-  return relaxedInUse;
+  return relaxedAllowed && relaxedModule() !== null;
 }
 
 /**
- * Allows or forbids the relaxed-SIMD module (default allowed), for tests that cover both modules;
- * the next kernel call compiles the module anew.
+ * Allows or forbids the fused kernel (default allowed) on this thread, for tests that cover both;
+ * the next kernel call instantiates the kernels anew.
  */
 export function allowRelaxedSimd(allowed: boolean): void {
   relaxedAllowed = allowed;
-  compiled = undefined;
   instance = null;
   views = null;
   lastOwner = null;
+}
+
+/** The main module's kernels, with gebp_f32 taken from the fused module where it may be. */
+function instantiate(module: WebAssembly.Module): KernelExports {
+  const kernels = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  const fused = relaxedSimdInUse() ? relaxedModule() : null;
+  if (fused === null) return kernels;
+  const { gebp_f32 } = new WebAssembly.Instance(fused, { kernels: { memory: kernels.memory } }).exports as unknown as Pick<KernelExports, 'gebp_f32'>;
+  return { ...kernels, gebp_f32 };
 }
 
 /** Whether this engine runs the SIMD kernels. */
@@ -121,7 +130,7 @@ export function simdMemory(bytes: number, owner: object | null = null): SimdMemo
     instance = null;
   }
   if (instance === null) {
-    instance = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    instance = instantiate(module);
     views = null;
     lastOwner = null;
   }
