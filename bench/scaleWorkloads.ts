@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBytes } from '../src/core/io';
 import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
+import { CORE_LOSS_KERNELS } from '../src/core/language/hosts';
+import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { toShared } from '../src/node/parallel/shared';
 import { runQflStream, type QflStreamOptions } from '../src/node/stream/qflStream';
 import { qualityFocalLoss } from '../src/core/losses/qfl';
 import { gaussian, seededRandom } from '../test/helpers/random';
-import type { Share, Workload } from './workloads';
+import type { BenchLosses, Share, Workload } from './workloads';
 
 export interface ScaleWorkload extends Workload {
   readonly threads?: number;
@@ -34,12 +36,12 @@ export interface ScaleWorkload extends Workload {
 const POOL_WARMUP_CALLS = 20;
 
 /** The same workload with its typed arrays moved into SharedArrayBuffers and the losses on a 2-thread pool. */
-export function onPool<L>(make: (losses: L, share: Share) => Workload, core: L, pooled: (pool: ParallelPool) => L): () => ScaleWorkload {
+export function onPool(make: (losses: BenchLosses, share: Share) => Workload): () => ScaleWorkload {
   return () => {
     const pool = new ParallelPool(2);
-    const workload = make(pooled(pool), toShared);
+    const workload = make(parallelLosses(pool), toShared);
     // Built separately: the inputs are the same numbers (seeded), and neither run sees the other's buffers.
-    const single = make(core, toShared);
+    const single = make(CORE_LOSS_KERNELS, toShared);
     // A worker runs only its share of each call, so its JIT (and the WebAssembly tier-up) needs more
     // calls than the caller's: its first ~10 calls ran 2–3× slower (triplet_batch_hard_2t, dfl_2t).
     return { ...workload, threads: pool.threads, ready: ready(pool), warmupCalls: POOL_WARMUP_CALLS, singleThreadStep: single.step };

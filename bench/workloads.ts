@@ -6,9 +6,7 @@ import { CORE_LOSS_KERNELS, type LossKernels } from '../src/core/language/hosts'
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
-import { parallelLosses } from '../src/node/parallel/losses';
-import type { ParallelPool } from '../src/node/parallel/pool';
-import { onPool as onPoolWith, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
+import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
 
 export interface Workload {
   /** Bytes of the gradient output, to relate the peak memory to it. */
@@ -19,13 +17,9 @@ export interface Workload {
 const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
 
 /** The losses a workload calls: the core's, or the parallel pool's drop-ins (the kernel's LossKernels). */
-type BenchLosses = Omit<LossKernels, 'gflHeadLoss'>;
+export type BenchLosses = Omit<LossKernels, 'gflHeadLoss'>;
 
 const CORE: BenchLosses = CORE_LOSS_KERNELS;
-
-/** A workload on the 2-thread pool, with its single-threaded twin (the core's losses) for the paired timing. */
-const onPool = (make: (losses: BenchLosses, share: Share) => Workload): (() => ScaleWorkload) =>
-  onPoolWith(make, CORE, (pool: ParallelPool): BenchLosses => parallelLosses(pool));
 /** Keeps arrays as they are; the parallel variants move them into SharedArrayBuffers instead. */
 const asIs: Share = (array) => array;
 
