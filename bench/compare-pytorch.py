@@ -15,6 +15,12 @@ import subprocess
 import sys
 import time
 
+# Before torch loads its BLAS: Debian's python3-torch calls the system libblas.so.3, OpenBLAS's
+# pthreads build, whose own thread pool torch.set_num_threads does not reach. Left alone, it ran
+# PyTorch's "one thread" matrix products on both cores (cpu/wall 1.99 for a 512x512x10000 sgemm).
+for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+    os.environ[variable] = '1'
+
 try:
     import torch
     import torch.nn.functional as F
@@ -186,6 +192,17 @@ def blas_in_use():
     return 'OpenBLAS' if 'openblas' in text.lower() else 'reference BLAS (install libopenblas0-pthread for OpenBLAS)'
 
 
+def cores_per_product():
+    """CPU time over wall time of PyTorch float32 matrix products: 1.0 when they run on one thread."""
+    a, b = torch.randn(512, 512), torch.randn(512, 4096)
+    for _ in range(3):
+        a @ b
+    wall, cpu = time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < 0.5:
+        a @ b
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def ours_for(keys):
     """npm run bench's JSON lines for these workloads, by name."""
     out = subprocess.run(['npm', 'run', '--silent', 'bench', '--', *keys], capture_output=True, text=True)
@@ -205,7 +222,10 @@ def main():
     # WebAssembly slows more than OpenBLAS's AVX2), so each workload's LossLab lines and PyTorch's
     # are timed back to back, ROUNDS times, and the ratio printed is the median of the rounds'.
     rounds = max(1, int(os.environ.get('COMPARE_ROUNDS', '1')))
-    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()}; {rounds} round(s), each workload timed next to PyTorch')
+    cores = cores_per_product()
+    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
+    if cores > 1.25:
+        print(f'WARNING: PyTorch\'s matrix products use {cores:.2f} cores, not one: the ratios below are not against one thread.')
     # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/workload.ts).
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
     middle = lambda values: sorted(values)[len(values) // 2]
