@@ -280,11 +280,143 @@
     (local $inv v128) (local $big v128) (local $f v128) (local $corr v128) (local $kk v128) (local $s v128)
     (local $hfsq v128) (local $z v128) (local $r2 v128) (local $r4 v128) (local $z2 v128) (local $lp v128) (local $nonneg v128) (local $ei v128)
     (local $p v128) (local $q v128)
+    (local $xv_b v128) (local $tv_b v128) (local $omt_b v128) (local $bce_b v128) (local $m_b v128) (local $pm1_b v128) (local $mg_b v128) (local $dmg_b v128) (local $at_b v128) (local $li_b v128) (local $a_b v128) (local $kf_b v128) (local $scale_b v128) (local $r_b v128) (local $e_b v128) (local $w_b v128)
+    (local $inv_b v128) (local $big_b v128) (local $f_b v128) (local $corr_b v128) (local $kk_b v128) (local $s_b v128) (local $hfsq_b v128) (local $z_b v128) (local $r2_b v128) (local $r4_b v128) (local $z2_b v128) (local $lp_b v128) (local $nonneg_b v128) (local $ei_b v128) (local $p_b v128) (local $q_b v128)
     (local.set $mask (v128.const i64x2 -1 -1))
     (local.set $cv (f64x2.splat (local.get $c)))
     (local.set $alv (f64x2.splat (local.get $alpha)))
     (local.set $omal (f64x2.splat (f64.sub (f64.const 1) (local.get $alpha))))
     (local.set $gv (f64x2.splat (f64.convert_i32_u (local.get $gamma))))
+    ;; The common case (γ = 2, α ≥ 0), two vectors per iteration with their statements interleaved,
+    ;; as focal_f32's pair loop: one vector's chain (exp, two divisions, log1p) is latency-bound.
+    ;; Vector b is vector a on the next two elements (locals suffixed _b); γ = 2 and α ≥ 0 take the
+    ;; generic loop's own products (1·m = m), and the sum adds a's term then b's, so results are
+    ;; bit-identical. The generic loop below finishes the rest with the same running sum.
+    (if (i32.and (i32.eq (local.get $gamma) (i32.const 2)) (f64.ge (local.get $alpha) (f64.const 0))) (then
+      (block $pairsDone (loop $pair
+        (br_if $pairsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
+        (local.set $off (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+        (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
+        (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
+        (local.set $tv_b (v128.load offset=16 (i32.add (local.get $t) (local.get $off))))
+        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
+        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
+        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
+        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $kf_b (f64x2.add (f64x2.mul (local.get $a_b) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $scale_b (i64x2.shl (i64x2.add (local.get $kf_b) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $kf_b (f64x2.sub (local.get $kf_b) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r_b (f64x2.sub (f64x2.sub (local.get $a_b) (f64x2.mul (local.get $kf_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r2_b (f64x2.mul (local.get $r_b) (local.get $r_b)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $r4_b (f64x2.mul (local.get $r2_b) (local.get $r2_b)))
+        (local.set $e (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
+        (local.set $e_b (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2_b))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2_b))) (local.get $r4_b)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
+        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+        (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
+        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
+        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
+        (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
+        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
+        (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
+        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
+        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
+        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
+        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
+        (local.set $f_b (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w_b) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e_b) (local.get $big_b)))
+        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
+        (local.set $corr_b (v128.and (f64x2.mul (f64x2.sub (local.get $e_b) (f64x2.sub (local.get $w_b) (v128.const f64x2 1.0 1.0))) (local.get $inv_b)) (local.get $big_b)))
+        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
+        (local.set $kk_b (v128.and (v128.const f64x2 1.0 1.0) (local.get $big_b)))
+        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
+        (local.set $s_b (f64x2.div (local.get $f_b) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f_b))))
+        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+        (local.set $hfsq_b (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f_b)) (local.get $f_b)))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $z_b (f64x2.mul (local.get $s_b) (local.get $s_b)))
+        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+        (local.set $z2_b (f64x2.mul (local.get $z_b) (local.get $z_b)))
+        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
+        (local.set $lp_b (f64x2.mul (local.get $z_b) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2_b)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2_b))) (f64x2.mul (local.get $z2_b) (local.get $z2_b))))))
+        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq)
+            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
+              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
+            (local.get $f))))
+        (local.set $lp_b (f64x2.sub (f64x2.mul (local.get $kk_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq_b)
+            (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
+              (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
+            (local.get $f_b))))
+        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
+        (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
+        (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
+        (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
+        (local.set $ei_b (f64x2.mul (local.get $e_b) (local.get $inv_b)))
+        (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
+        (local.set $p_b (v128.bitselect (local.get $inv_b) (local.get $ei_b) (local.get $nonneg_b)))
+        (local.set $q (v128.bitselect (local.get $ei) (local.get $inv) (local.get $nonneg)))
+        (local.set $q_b (v128.bitselect (local.get $ei_b) (local.get $inv_b) (local.get $nonneg_b)))
+        (local.set $omt (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $tv)))
+        (local.set $omt_b (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $tv_b)))
+        (local.set $bce (f64x2.add (local.get $lp) (v128.bitselect (f64x2.mul (local.get $omt) (local.get $xv))
+          (f64x2.neg (f64x2.mul (local.get $tv) (local.get $xv))) (local.get $nonneg))))
+        (local.set $bce_b (f64x2.add (local.get $lp_b) (v128.bitselect (f64x2.mul (local.get $omt_b) (local.get $xv_b))
+          (f64x2.neg (f64x2.mul (local.get $tv_b) (local.get $xv_b))) (local.get $nonneg_b))))
+        ;; m = 1 − p_t from p and q without cancellation.
+        (local.set $m (f64x2.add (f64x2.mul (local.get $p) (local.get $omt)) (f64x2.mul (local.get $q) (local.get $tv))))
+        (local.set $m_b (f64x2.add (f64x2.mul (local.get $p_b) (local.get $omt_b)) (f64x2.mul (local.get $q_b) (local.get $tv_b))))
+        (local.set $at (f64x2.add (f64x2.mul (local.get $alv) (local.get $tv)) (f64x2.mul (local.get $omal) (local.get $omt))))
+        (local.set $at_b (f64x2.add (f64x2.mul (local.get $alv) (local.get $tv_b)) (f64x2.mul (local.get $omal) (local.get $omt_b))))
+        ;; γ = 2: pm1 = 1·m = m exactly, as the power loop would leave it.
+        (local.set $pm1 (local.get $m))
+        (local.set $pm1_b (local.get $m_b))
+        (local.set $mg (f64x2.mul (local.get $pm1) (local.get $m)))
+        (local.set $mg_b (f64x2.mul (local.get $pm1_b) (local.get $m_b)))
+        (local.set $dmg (f64x2.mul (local.get $gv) (local.get $pm1)))
+        (local.set $dmg_b (f64x2.mul (local.get $gv) (local.get $pm1_b)))
+        (local.set $li (f64x2.mul (f64x2.mul (local.get $at) (local.get $bce)) (local.get $mg)))
+        (local.set $li_b (f64x2.mul (f64x2.mul (local.get $at_b) (local.get $bce_b)) (local.get $mg_b)))
+        (v128.store (i32.add (local.get $out) (local.get $off)) (local.get $li))
+        (v128.store offset=16 (i32.add (local.get $out) (local.get $off)) (local.get $li_b))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li_b) (local.get $mask))))
+        (if (local.get $withGrad) (then
+          (v128.store (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (f64x2.mul (local.get $cv) (local.get $at))
+              (f64x2.add
+                (f64x2.mul (f64x2.sub (f64x2.mul (local.get $p) (local.get $omt)) (f64x2.mul (local.get $q) (local.get $tv))) (local.get $mg))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bce) (local.get $dmg)) (local.get $p)) (local.get $q))
+                  (f64x2.sub (v128.const f64x2 1.0 1.0) (f64x2.mul (v128.const f64x2 2.0 2.0) (local.get $tv)))))))
+          (v128.store offset=16 (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (f64x2.mul (local.get $cv) (local.get $at_b))
+              (f64x2.add
+                (f64x2.mul (f64x2.sub (f64x2.mul (local.get $p_b) (local.get $omt_b)) (f64x2.mul (local.get $q_b) (local.get $tv_b))) (local.get $mg_b))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bce_b) (local.get $dmg_b)) (local.get $p_b)) (local.get $q_b))
+                  (f64x2.sub (v128.const f64x2 1.0 1.0) (f64x2.mul (v128.const f64x2 2.0 2.0) (local.get $tv_b)))))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $pair)))))
     (block $done (loop $next
       (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
       (if (i32.eq (i32.add (local.get $i) (i32.const 1)) (local.get $count))
@@ -390,6 +522,8 @@
     (local $inv v128) (local $big v128) (local $f v128) (local $corr v128) (local $kk v128) (local $s v128)
     (local $hfsq v128) (local $z v128) (local $r2 v128) (local $r4 v128) (local $z2 v128) (local $lp v128) (local $nonneg v128) (local $ei v128)
     (local $p v128) (local $q v128)
+    (local $xv_b v128) (local $y_b v128) (local $bce_b v128) (local $d_b v128) (local $m_b v128) (local $pm1_b v128) (local $mb_b v128) (local $sd_b v128) (local $li_b v128) (local $a_b v128) (local $kf_b v128) (local $scale_b v128) (local $r_b v128) (local $e_b v128) (local $w_b v128) (local $inv_b v128)
+    (local $big_b v128) (local $f_b v128) (local $corr_b v128) (local $kk_b v128) (local $s_b v128) (local $hfsq_b v128) (local $z_b v128) (local $r2_b v128) (local $r4_b v128) (local $z2_b v128) (local $lp_b v128) (local $nonneg_b v128) (local $ei_b v128) (local $p_b v128) (local $q_b v128) (local $col_b v128)
     (local.set $bv (f64x2.splat (f64.convert_i32_u (local.get $beta))))
     (block $rowsDone (loop $nextRow
       (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $rows)))
@@ -403,6 +537,139 @@
       (local.set $mask (v128.const i64x2 -1 -1))
       (local.set $col (v128.const f64x2 0 1))
       (local.set $j (i32.const 0))
+      ;; β = 2 (the default), two vectors per iteration while four columns remain, their statements
+      ;; interleaved as focal_f64's pair loop (latency, not throughput, bounds one vector). Vector b
+      ;; is vector a on the next two columns; the row sum adds a's term then b's, the order of the
+      ;; loop below, which finishes the row, so results are bit-identical.
+      (block $pairsDone (loop $pair
+        (br_if $pairsDone (i32.or (i32.ne (local.get $beta) (i32.const 2)) (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $C))))
+        (local.set $col_b (f64x2.add (local.get $col) (v128.const f64x2 2.0 2.0)))
+        (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+        (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
+        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
+        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
+        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
+        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $kf_b (f64x2.add (f64x2.mul (local.get $a_b) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $scale_b (i64x2.shl (i64x2.add (local.get $kf_b) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $kf_b (f64x2.sub (local.get $kf_b) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r_b (f64x2.sub (f64x2.sub (local.get $a_b) (f64x2.mul (local.get $kf_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+          (f64x2.mul (local.get $kf_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+        (local.set $r2_b (f64x2.mul (local.get $r_b) (local.get $r_b)))
+        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+        (local.set $r4_b (f64x2.mul (local.get $r2_b) (local.get $r2_b)))
+        (local.set $e (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
+        (local.set $e_b (f64x2.add
+          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2_b))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2_b))) (local.get $r4_b)))
+          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
+        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+        (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
+        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
+        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
+        (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
+        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
+        (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
+        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
+        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
+        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
+        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
+        (local.set $f_b (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w_b) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e_b) (local.get $big_b)))
+        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
+        (local.set $corr_b (v128.and (f64x2.mul (f64x2.sub (local.get $e_b) (f64x2.sub (local.get $w_b) (v128.const f64x2 1.0 1.0))) (local.get $inv_b)) (local.get $big_b)))
+        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
+        (local.set $kk_b (v128.and (v128.const f64x2 1.0 1.0) (local.get $big_b)))
+        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
+        (local.set $s_b (f64x2.div (local.get $f_b) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f_b))))
+        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+        (local.set $hfsq_b (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f_b)) (local.get $f_b)))
+        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+        (local.set $z_b (f64x2.mul (local.get $s_b) (local.get $s_b)))
+        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+        (local.set $z2_b (f64x2.mul (local.get $z_b) (local.get $z_b)))
+        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
+        (local.set $lp_b (f64x2.mul (local.get $z_b) (f64x2.add
+          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2_b)))
+          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2_b))) (f64x2.mul (local.get $z2_b) (local.get $z2_b))))))
+        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq)
+            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
+              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
+            (local.get $f))))
+        (local.set $lp_b (f64x2.sub (f64x2.mul (local.get $kk_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+          (f64x2.sub (f64x2.sub (local.get $hfsq_b)
+            (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
+              (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
+            (local.get $f_b))))
+        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
+        (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
+        (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
+        (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
+        (local.set $ei_b (f64x2.mul (local.get $e_b) (local.get $inv_b)))
+        (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
+        (local.set $p_b (v128.bitselect (local.get $inv_b) (local.get $ei_b) (local.get $nonneg_b)))
+        (local.set $q (v128.bitselect (local.get $ei) (local.get $inv) (local.get $nonneg)))
+        (local.set $q_b (v128.bitselect (local.get $ei_b) (local.get $inv_b) (local.get $nonneg_b)))
+        (local.set $y (v128.and (local.get $scorev) (f64x2.eq (local.get $col) (local.get $posv))))
+        (local.set $y_b (v128.and (local.get $scorev) (f64x2.eq (local.get $col_b) (local.get $posv))))
+        (local.set $bce (f64x2.add (local.get $lp) (v128.bitselect (f64x2.mul (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y)) (local.get $xv))
+          (f64x2.neg (f64x2.mul (local.get $y) (local.get $xv))) (local.get $nonneg))))
+        (local.set $bce_b (f64x2.add (local.get $lp_b) (v128.bitselect (f64x2.mul (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y_b)) (local.get $xv_b))
+          (f64x2.neg (f64x2.mul (local.get $y_b) (local.get $xv_b))) (local.get $nonneg_b))))
+        ;; σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
+        (local.set $d (v128.bitselect
+          (f64x2.sub (local.get $p) (local.get $y))
+          (f64x2.sub (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y)) (local.get $q))
+          (f64x2.lt (local.get $p) (v128.const f64x2 0.5 0.5))))
+        (local.set $d_b (v128.bitselect
+          (f64x2.sub (local.get $p_b) (local.get $y_b))
+          (f64x2.sub (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y_b)) (local.get $q_b))
+          (f64x2.lt (local.get $p_b) (v128.const f64x2 0.5 0.5))))
+        (local.set $m (f64x2.abs (local.get $d)))
+        (local.set $m_b (f64x2.abs (local.get $d_b)))
+        ;; |d|^β, and sd = sign(d)·|d|^(β−1) (0 where d = 0): d·|d|^β + β·BCE·σ(1 − σ)·sd is the gradient.
+        ;; β = 2 (this loop's condition): pm1 = 1·m = m exactly, as the power loop would leave it.
+        (local.set $pm1 (local.get $m))
+        (local.set $pm1_b (local.get $m_b))
+        (local.set $mb (f64x2.mul (local.get $pm1) (local.get $m)))
+        (local.set $mb_b (f64x2.mul (local.get $pm1_b) (local.get $m_b)))
+        (local.set $sd (v128.and
+          (v128.or (local.get $pm1) (v128.and (local.get $d) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+          (f64x2.ne (local.get $m) (v128.const f64x2 0.0 0.0))))
+        (local.set $sd_b (v128.and
+          (v128.or (local.get $pm1_b) (v128.and (local.get $d_b) (v128.const i64x2 0x8000000000000000 0x8000000000000000)))
+          (f64x2.ne (local.get $m_b) (v128.const f64x2 0.0 0.0))))
+        (local.set $li (f64x2.mul (local.get $bce) (local.get $mb)))
+        (local.set $li_b (f64x2.mul (local.get $bce_b) (local.get $mb_b)))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
+        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li_b) (local.get $mask))))
+        (if (local.get $withGrad) (then
+          (v128.store (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (local.get $cv)
+              (f64x2.add (f64x2.mul (local.get $d) (local.get $mb))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bv) (local.get $bce)) (local.get $p)) (local.get $q)) (local.get $sd)))))
+          (v128.store offset=16 (i32.add (local.get $grad) (local.get $off))
+            (f64x2.mul (local.get $cv)
+              (f64x2.add (f64x2.mul (local.get $d_b) (local.get $mb_b))
+                (f64x2.mul (f64x2.mul (f64x2.mul (f64x2.mul (local.get $bv) (local.get $bce_b)) (local.get $p_b)) (local.get $q_b)) (local.get $sd_b)))))))
+        (local.set $col (f64x2.add (local.get $col) (v128.const f64x2 4.0 4.0)))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br $pair)))
       (block $colsDone (loop $nextCol
         (br_if $colsDone (i32.ge_u (local.get $j) (local.get $C)))
         (if (i32.eq (i32.add (local.get $j) (i32.const 1)) (local.get $C))

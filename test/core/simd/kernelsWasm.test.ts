@@ -8,6 +8,7 @@ import { simdSupported } from '../../../src/core/simd/memory';
 const buildScript: string = '../../../scripts/build-wasm.mjs';
 interface BuildWasm {
   combinedSource(): string;
+  hoistConstants(source: string): string;
   relaxedSource(source: string): string;
   assemble(source: string, options?: { relaxed: boolean }): Promise<Uint8Array>;
 }
@@ -27,7 +28,7 @@ describe('kernelsWasm.ts is up to date with kernels.wat and wat/*.wat', () => {
       return;
     }
     const build = await loadBuild();
-    const bytes = await build.assemble(build.combinedSource());
+    const bytes = await build.assemble(build.hoistConstants(build.combinedSource()));
     assert.deepEqual(new Uint8Array(Buffer.from(KERNELS_WASM_BASE64, 'base64')), bytes);
     const relaxed = await build.assemble(build.relaxedSource(build.combinedSource()), { relaxed: true });
     assert.deepEqual(new Uint8Array(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64')), relaxed);
@@ -42,6 +43,48 @@ describe('kernelsWasm.ts is up to date with kernels.wat and wat/*.wat', () => {
     const unfused = relaxed.replace(/\(f32x4\.relaxed_madd \(local\.get (\$a)\) \(local\.get (\$b\d)\) \(local\.get (\$c\d\d)\)\)/g, '(f32x4.add (local.get $3) (f32x4.mul (local.get $1) (local.get $2)))');
     const kernel = unfused.slice(unfused.indexOf('(func '), unfused.lastIndexOf('\n)'));
     assert.ok(plain.includes(kernel), 'the unfused kernel is, character for character, the main module\'s gebp_f32');
+  });
+
+  it('reads the v128 constants V8 would rebuild at every use from globals, once per call, and leaves the rest alone', async () => {
+    const { hoistConstants } = await loadBuild();
+    const source = [
+      '(module',
+      '  (memory (export "memory") 1)',
+      '  (func (export "k") (param $x i32) (result f64)',
+      '    (local $v v128) (local $z v128)',
+      '    (local.set $z (v128.const i64x2 0 0))',
+      '    (loop $next',
+      '      (local.set $v (f64x2.mul (local.get $v) (v128.const f64x2 0.5 0.5)))',
+      '      (local.set $v (f64x2.add (local.get $v) (v128.const  f64x2 0.5   0.5)))',
+      '      (local.set $z (v128.or (local.get $z) (v128.const i32x4 -1 -1 -1 -1)))',
+      '      (local.set $v (i64x2.add (local.get $v) (v128.const i64x2 1 2)))',
+      '      (br_if $next (local.get $x)))',
+      '    (f64x2.extract_lane 0 (local.get $v)))',
+      ')',
+    ].join('\n');
+    const hoisted = hoistConstants(source);
+    assert.equal(
+      hoisted,
+      [
+        '(module',
+        '  (memory (export "memory") 1)',
+        '  (global $const0 (mut v128) (v128.const f64x2 0.5 0.5))',
+        '  (global $const1 (mut v128) (v128.const i64x2 1 2))',
+        '  (func (export "k") (param $x i32) (result f64)',
+        '    (local $v v128) (local $z v128)',
+        '    (local $const0 v128) (local $const1 v128)',
+        '    (local.set $const0 (global.get $const0)) (local.set $const1 (global.get $const1))',
+        '    (local.set $z (v128.const i64x2 0 0))',
+        '    (loop $next',
+        '      (local.set $v (f64x2.mul (local.get $v) (local.get $const0)))',
+        '      (local.set $v (f64x2.add (local.get $v) (local.get $const0)))',
+        '      (local.set $z (v128.or (local.get $z) (v128.const i32x4 -1 -1 -1 -1)))',
+        '      (local.set $v (i64x2.add (local.get $v) (local.get $const1)))',
+        '      (br_if $next (local.get $x)))',
+        '    (f64x2.extract_lane 0 (local.get $v)))',
+        ')',
+      ].join('\n'),
+    );
   });
 
   it('is a valid SIMD module that this Node runs', () => {
