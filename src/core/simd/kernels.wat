@@ -291,7 +291,8 @@
     ;; as focal_f32's pair loop: one vector's chain (exp, two divisions, log1p) is latency-bound.
     ;; Vector b is vector a on the next two elements (locals suffixed _b); γ = 2 and α ≥ 0 take the
     ;; generic loop's own products (1·m = m), and the sum adds a's term then b's, so results are
-    ;; bit-identical. The generic loop below finishes the rest with the same running sum.
+    ;; bit-identical. The generic loop below finishes the rest with the same running sum; its
+    ;; comments explain the steps.
     (if (i32.and (i32.eq (local.get $gamma) (i32.const 2)) (f64.ge (local.get $alpha) (f64.const 0))) (then
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
@@ -300,11 +301,6 @@
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
         (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
         (local.set $tv_b (v128.load offset=16 (i32.add (local.get $t) (local.get $off))))
-        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
-        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
-        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
-        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
         (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
         (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
         (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
@@ -329,14 +325,10 @@
           (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
         (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
         (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
         (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
         (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
         (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
         (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
-        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
-        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
-        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
         (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
         (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
         (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
@@ -369,7 +361,6 @@
             (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
               (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
             (local.get $f_b))))
-        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
@@ -384,7 +375,6 @@
           (f64x2.neg (f64x2.mul (local.get $tv) (local.get $xv))) (local.get $nonneg))))
         (local.set $bce_b (f64x2.add (local.get $lp_b) (v128.bitselect (f64x2.mul (local.get $omt_b) (local.get $xv_b))
           (f64x2.neg (f64x2.mul (local.get $tv_b) (local.get $xv_b))) (local.get $nonneg_b))))
-        ;; m = 1 − p_t from p and q without cancellation.
         (local.set $m (f64x2.add (f64x2.mul (local.get $p) (local.get $omt)) (f64x2.mul (local.get $q) (local.get $tv))))
         (local.set $m_b (f64x2.add (f64x2.mul (local.get $p_b) (local.get $omt_b)) (f64x2.mul (local.get $q_b) (local.get $tv_b))))
         (local.set $at (f64x2.add (f64x2.mul (local.get $alv) (local.get $tv)) (f64x2.mul (local.get $omal) (local.get $omt))))
@@ -540,18 +530,14 @@
       ;; β = 2 (the default), two vectors per iteration while four columns remain, their statements
       ;; interleaved as focal_f64's pair loop (latency, not throughput, bounds one vector). Vector b
       ;; is vector a on the next two columns; the row sum adds a's term then b's, the order of the
-      ;; loop below, which finishes the row, so results are bit-identical.
+      ;; loop below, which finishes the row (and whose comments explain the steps), so results are
+      ;; bit-identical.
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.or (i32.ne (local.get $beta) (i32.const 2)) (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $C))))
         (local.set $col_b (f64x2.add (local.get $col) (v128.const f64x2 2.0 2.0)))
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
-        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
-        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
-        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
-        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
         (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
         (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
         (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
@@ -576,14 +562,10 @@
           (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
         (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
         (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
         (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
         (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
         (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
         (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
-        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
-        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
-        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
         (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
         (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
         (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
@@ -616,7 +598,6 @@
             (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
               (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
             (local.get $f_b))))
-        ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
@@ -631,7 +612,6 @@
           (f64x2.neg (f64x2.mul (local.get $y) (local.get $xv))) (local.get $nonneg))))
         (local.set $bce_b (f64x2.add (local.get $lp_b) (v128.bitselect (f64x2.mul (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y_b)) (local.get $xv_b))
           (f64x2.neg (f64x2.mul (local.get $y_b) (local.get $xv_b))) (local.get $nonneg_b))))
-        ;; σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
         (local.set $d (v128.bitselect
           (f64x2.sub (local.get $p) (local.get $y))
           (f64x2.sub (f64x2.sub (v128.const f64x2 1.0 1.0) (local.get $y)) (local.get $q))
@@ -642,7 +622,6 @@
           (f64x2.lt (local.get $p_b) (v128.const f64x2 0.5 0.5))))
         (local.set $m (f64x2.abs (local.get $d)))
         (local.set $m_b (f64x2.abs (local.get $d_b)))
-        ;; |d|^β, and sd = sign(d)·|d|^(β−1) (0 where d = 0): d·|d|^β + β·BCE·σ(1 − σ)·sd is the gradient.
         ;; β = 2 (this loop's condition): pm1 = 1·m = m exactly, as the power loop would leave it.
         (local.set $pm1 (local.get $m))
         (local.set $pm1_b (local.get $m_b))

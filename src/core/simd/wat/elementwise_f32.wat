@@ -56,7 +56,8 @@
       ;; two divisions, log1p, the loss) is ~100 cycles of latency and the loop body ~250
       ;; instructions, so the out-of-order window held about one vector at a time. Vector b's
       ;; statements are vector a's on the next four elements (locals suffixed _b); the sum takes
-      ;; a's terms then b's, the single-vector order, so results stay bit-identical.
+      ;; a's terms then b's, the single-vector order, so results stay bit-identical. The steps are
+      ;; the loop below's; its comments explain them.
       (local.set $pairs (i32.and (local.get $count) (i32.const -8)))
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.ge_u (local.get $i) (local.get $pairs)))
@@ -70,7 +71,6 @@
         (local.set $omt_b (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $tv_b)))
         (local.set $good (v128.and (local.get $good) (f32x4.ge (f32x4.mul (local.get $tv) (local.get $omt)) (v128.const f32x4 0 0 0 0))))
         (local.set $good (v128.and (local.get $good) (f32x4.ge (f32x4.mul (local.get $tv_b) (local.get $omt_b)) (v128.const f32x4 0 0 0 0))))
-        ;; e = exp(−|x|)
         (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
         (local.set $a_b (f32x4.neg (f32x4.abs (local.get $xv_b))))
         (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
@@ -97,7 +97,6 @@
             (f32x4.mul (f32x4.mul (local.get $r2_b) (local.get $r2_b)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
         (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
         (local.set $e_b (v128.and (f32x4.mul (local.get $e_b) (local.get $scale_b)) (f32x4.ge (local.get $a_b) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w; log1p(e).
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
         (local.set $inv_b (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e_b))))
         (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
@@ -345,9 +344,10 @@
       (local.set $sum (v128.const f64x2 0 0))
       (local.set $col (v128.const i32x4 0 1 2 3))
       (local.set $j (i32.const 0))
-      ;; Two vectors per iteration while eight columns remain, interleaved as focal_f32's pair
-      ;; loop (latency, not throughput, bounds one vector); b is a on the next four columns, the
-      ;; row sum takes a's terms then b's, so results stay bit-identical.
+      ;; β = 2 (the default): two vectors per iteration while eight columns remain, interleaved as
+      ;; focal_f32's pair loop (latency, not throughput, bounds one vector); b is a on the next four
+      ;; columns, the row sum takes a's terms then b's, so results stay bit-identical. The steps
+      ;; are the loop below's, which finishes the row; its comments explain them.
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.or (i32.ne (local.get $beta) (i32.const 2)) (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $C))))
         (local.set $col_b (i32x4.add (local.get $col) (v128.const i32x4 4 4 4 4)))
@@ -355,9 +355,7 @@
         (local.set $mask_b (i32x4.gt_s (i32x4.splat (local.get $C)) (local.get $col_b)))
         (local.set $el (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)))
         (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
-      ;; e = exp(−|x|)
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
-      ;; e = exp(−|x|)
         (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
         (local.set $a_b (f32x4.neg (f32x4.abs (local.get $xv_b))))
         (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
@@ -384,7 +382,6 @@
             (f32x4.mul (f32x4.mul (local.get $r2_b) (local.get $r2_b)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
         (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
         (local.set $e_b (v128.and (f32x4.mul (local.get $e_b) (local.get $scale_b)) (f32x4.ge (local.get $a_b) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w; log1p(e).
         (local.set $w (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
         (local.set $w_b (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e_b)))
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $w)))
@@ -415,7 +412,6 @@
         (local.set $p_b (v128.bitselect (local.get $inv_b) (local.get $ei_b) (local.get $nonneg_b)))
         (local.set $q (v128.bitselect (local.get $ei) (local.get $inv) (local.get $nonneg)))
         (local.set $q_b (v128.bitselect (local.get $ei_b) (local.get $inv_b) (local.get $nonneg_b)))
-        ;; The QFL proper, as qfl_label_f64: σ − y from whichever of σ, 1 − σ is small.
         (local.set $y (v128.and (local.get $scorev) (i32x4.eq (local.get $col) (local.get $posv))))
         (local.set $y_b (v128.and (local.get $scorev) (i32x4.eq (local.get $col_b) (local.get $posv))))
         (local.set $bce (f32x4.add (local.get $lp) (v128.bitselect (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $y)) (local.get $xv))
@@ -438,7 +434,6 @@
         (local.set $sd (v128.and
           (v128.or (local.get $pm1) (v128.and (local.get $d) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
           (f32x4.ne (local.get $m) (v128.const f32x4 0 0 0 0))))
-        ;; β = 2 (this loop's condition): pm1 = 1·m = m exactly, as the power loop would leave it.
         (local.set $pm1_b (local.get $m_b))
         (local.set $mb_b (f32x4.mul (local.get $pm1_b) (local.get $m_b)))
         (local.set $sd_b (v128.and
