@@ -63,7 +63,7 @@ export function hoistConstants(source) {
     const body = lines.slice(header).join('\n').replace(constant, (whole, value) => {
       const key = value.trim().replace(/\s+/g, ' ');
       if (CHEAP_CONSTANT.test(key)) return whole;
-      if (!globals.has(key)) globals.set(key, `$const${globals.size}`);
+      if (!globals.has(key)) globals.set(key, `$global_const${globals.size}`);
       if (!locals.has(key)) locals.set(key, `$const${locals.size}`);
       return `(local.get ${locals.get(key)})`;
     });
