@@ -40,8 +40,8 @@ export function combinedSource() {
 const CHEAP_CONSTANT = /^(?:(?:i64x2|i32x4|i16x8|i8x16|f32x4|f64x2) (?:0(?:\.0)?(?:\s+|$))+|(?:i64x2|i32x4|i16x8|i8x16) (?:-1(?:\s+|$))+)$/;
 
 /**
- * The source with every other `v128.const` of a function read from a module global into a local
- * at the function's entry. Why: V8 (Node 20's and Chrome's TurboFan) never keeps a v128 constant
+ * The source with each `v128.const` of a function, except the cheap ones, read from a module
+ * global into a local at the function's entry. Why: V8 (Node 20's and Chrome's TurboFan) never keeps a v128 constant
  * in a register across a loop; it rebuilds it from an immediate at each use inside the loop (three
  * instructions: a 64-bit move, a move to xmm, a shuffle), even when the .wat sets a local to it
  * before the loop, since the local is the constant node itself. A global's value is a load, not a

@@ -291,8 +291,8 @@
     ;; as focal_f32's pair loop: one vector's chain (exp, two divisions, log1p) is latency-bound.
     ;; Vector b is vector a on the next two elements (locals suffixed _b); γ = 2 and α ≥ 0 take the
     ;; generic loop's own products (1·m = m), and the sum adds a's term then b's, so results are
-    ;; bit-identical. The generic loop below finishes the rest with the same running sum; its
-    ;; comments explain the steps.
+    ;; bit-identical. Its vectors are whole, so the sum takes no mask. The generic loop below
+    ;; finishes the rest with the same running sum; its comments explain the steps.
     (if (i32.and (i32.eq (local.get $gamma) (i32.const 2)) (f64.ge (local.get $alpha) (f64.const 0))) (then
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
@@ -390,8 +390,8 @@
         (local.set $li_b (f64x2.mul (f64x2.mul (local.get $at_b) (local.get $bce_b)) (local.get $mg_b)))
         (v128.store (i32.add (local.get $out) (local.get $off)) (local.get $li))
         (v128.store offset=16 (i32.add (local.get $out) (local.get $off)) (local.get $li_b))
-        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
-        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li_b) (local.get $mask))))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $li)))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $li_b)))
         (if (local.get $withGrad) (then
           (v128.store (i32.add (local.get $grad) (local.get $off))
             (f64x2.mul (f64x2.mul (local.get $cv) (local.get $at))
@@ -531,7 +531,7 @@
       ;; interleaved as focal_f64's pair loop (latency, not throughput, bounds one vector). Vector b
       ;; is vector a on the next two columns; the row sum adds a's term then b's, the order of the
       ;; loop below, which finishes the row (and whose comments explain the steps), so results are
-      ;; bit-identical.
+      ;; bit-identical. Its vectors are whole, so the sum takes no mask.
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.or (i32.ne (local.get $beta) (i32.const 2)) (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $C))))
         (local.set $col_b (f64x2.add (local.get $col) (v128.const f64x2 2.0 2.0)))
@@ -635,8 +635,8 @@
           (f64x2.ne (local.get $m_b) (v128.const f64x2 0.0 0.0))))
         (local.set $li (f64x2.mul (local.get $bce) (local.get $mb)))
         (local.set $li_b (f64x2.mul (local.get $bce_b) (local.get $mb_b)))
-        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li) (local.get $mask))))
-        (local.set $sum (f64x2.add (local.get $sum) (v128.and (local.get $li_b) (local.get $mask))))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $li)))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $li_b)))
         (if (local.get $withGrad) (then
           (v128.store (i32.add (local.get $grad) (local.get $off))
             (f64x2.mul (local.get $cv)

@@ -328,7 +328,7 @@
     (local $w v128) (local $inv v128)
     (local $s v128) (local $z v128) (local $z2 v128) (local $lp v128)
     (local $nonneg v128) (local $ei v128) (local $p v128) (local $q v128)
-    (local $mask_b v128) (local $xv_b v128) (local $a_b v128) (local $kf_b v128) (local $scale_b v128) (local $r_b v128) (local $r2_b v128) (local $e_b v128) (local $w_b v128) (local $inv_b v128) (local $s_b v128) (local $z_b v128) (local $z2_b v128) (local $lp_b v128)
+    (local $xv_b v128) (local $a_b v128) (local $kf_b v128) (local $scale_b v128) (local $r_b v128) (local $r2_b v128) (local $e_b v128) (local $w_b v128) (local $inv_b v128) (local $s_b v128) (local $z_b v128) (local $z2_b v128) (local $lp_b v128)
     (local $nonneg_b v128) (local $ei_b v128) (local $p_b v128) (local $q_b v128) (local $y_b v128) (local $bce_b v128) (local $d_b v128) (local $m_b v128) (local $pm1_b v128) (local $mb_b v128) (local $sd_b v128) (local $li_b v128) (local $gr_b v128) (local $col_b v128)
     (local.set $bv (f32x4.splat (f32.convert_i32_u (local.get $beta))))
     (block $rowsDone (loop $nextRow
@@ -346,13 +346,12 @@
       (local.set $j (i32.const 0))
       ;; β = 2 (the default): two vectors per iteration while eight columns remain, interleaved as
       ;; focal_f32's pair loop (latency, not throughput, bounds one vector); b is a on the next four
-      ;; columns, the row sum takes a's terms then b's, so results stay bit-identical. The steps
-      ;; are the loop below's, which finishes the row; its comments explain them.
+      ;; columns, the row sum takes a's terms then b's, so results stay bit-identical; its vectors
+      ;; are whole, so no lane is masked. The steps are the loop below's, which finishes the row;
+      ;; its comments explain them.
       (block $pairsDone (loop $pair
         (br_if $pairsDone (i32.or (i32.ne (local.get $beta) (i32.const 2)) (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $C))))
         (local.set $col_b (i32x4.add (local.get $col) (v128.const i32x4 4 4 4 4)))
-        (local.set $mask (i32x4.gt_s (i32x4.splat (local.get $C)) (local.get $col)))
-        (local.set $mask_b (i32x4.gt_s (i32x4.splat (local.get $C)) (local.get $col_b)))
         (local.set $el (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)))
         (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
@@ -439,8 +438,8 @@
         (local.set $sd_b (v128.and
           (v128.or (local.get $pm1_b) (v128.and (local.get $d_b) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
           (f32x4.ne (local.get $m_b) (v128.const f32x4 0 0 0 0))))
-        (local.set $li (v128.and (f32x4.mul (local.get $bce) (local.get $mb)) (local.get $mask)))
-        (local.set $li_b (v128.and (f32x4.mul (local.get $bce_b) (local.get $mb_b)) (local.get $mask_b)))
+        (local.set $li (f32x4.mul (local.get $bce) (local.get $mb)))
+        (local.set $li_b (f32x4.mul (local.get $bce_b) (local.get $mb_b)))
         (local.set $sum (f64x2.add (f64x2.add (local.get $sum) (f64x2.promote_low_f32x4 (local.get $li)))
           (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $li) (local.get $li)))))
         (local.set $sum (f64x2.add (f64x2.add (local.get $sum) (f64x2.promote_low_f32x4 (local.get $li_b)))
