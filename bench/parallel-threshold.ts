@@ -21,17 +21,14 @@ import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { sharedFloat64 } from '../src/node/parallel/shared';
+import { medianOf, timedMs } from './timing';
 
 function median(run: () => unknown, runs = 31): number {
   if (process.argv[2] === 'embeddings') runs = 11;
   for (let i = 0; i < 5; i++) run();
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    run();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[runs >> 1];
+  for (let i = 0; i < runs; i++) times.push(timedMs(run));
+  return medianOf(times);
 }
 
 async function embeddings(): Promise<void> {
@@ -72,18 +69,14 @@ function paired(one: () => unknown, two: () => unknown, pairs = 61): { one: numb
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) {
     gc();
-    let start = process.hrtime.bigint();
-    one();
-    const a = Number(process.hrtime.bigint() - start) / 1e6;
+    const a = timedMs(one);
     gc();
-    start = process.hrtime.bigint();
-    two();
-    const b = Number(process.hrtime.bigint() - start) / 1e6;
+    const b = timedMs(two);
     ones.push(a);
     twos.push(b);
     ratios.push(b / a);
   }
-  const middle = (values: number[]): number => Math.round(values.sort((x, y) => x - y)[values.length >> 1] * 1000) / 1000;
+  const middle = (values: number[]): number => Math.round(medianOf(values) * 1000) / 1000;
   return { one: middle(ones), two: middle(twos), ratio: middle(ratios) };
 }
 
@@ -103,8 +96,7 @@ async function main(): Promise<void> {
     const qflData = logits(n * C, 4);
     const label = { shape: [n], data: sharedFloat64(n).map((_, i) => i % (C + 1)) };
     const score = { shape: [n], data: sharedFloat64(n).map((_, i) => (i % 7) / 7) };
-    const tensor = (shape: number[], data: Float64Array | Float32Array): Tensor | TensorF32 =>
-      data instanceof Float32Array ? { shape, data } : { shape, data };
+    const tensor = (shape: number[], data: Float64Array | Float32Array): Tensor | TensorF32 => ({ shape, data }) as Tensor | TensorF32;
     const qfl = (data: Float64Array | Float32Array, precision: Precision) => (f: typeof qualityFocalLoss) => () =>
       f(tensor([n, C], data), { label, score }, { grad: true, precision });
     const focalTarget = sharedFloat64(n * C).map((_, i) => (i % 50 === 0 ? 1 : 0));

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { enableRelaxedSimd } from '../src/node/relaxedSimd';
 import type { ScaleWorkload } from './scaleWorkloads';
+import { medianOf, timedMs } from './timing';
 import { workloads } from './workloads';
 
 // As the notebook kernel does at start-up (src/extension/notebook/kernelWorker.ts).
@@ -58,12 +59,12 @@ const times: number[] = [];
 gc?.();
 const hwmReset = resetPeakRss();
 let peakRss = process.memoryUsage().rss;
-let timedMs = 0;
-while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedMs < TIMED_MS && times.length < MAX_RUNS)) {
+let timedTotalMs = 0;
+while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedTotalMs < TIMED_MS && times.length < MAX_RUNS)) {
   gc?.();
-  const ms = timed(step);
+  const ms = timedMs(step);
   times.push(ms);
-  timedMs += ms;
+  timedTotalMs += ms;
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }
 // Then, apart (the twin's buffers would cool the caches and count as memory), the pairs.
@@ -74,9 +75,9 @@ if (single !== undefined) {
   for (let i = 0; i < 3; i++) single();
   for (let i = 0; i < Math.min(times.length, MAX_PAIRS); i++) {
     gc?.();
-    const pooledMs = timed(step);
+    const pooledMs = timedMs(step);
     gc?.();
-    const singleMs = timed(single);
+    const singleMs = timedMs(single);
     singleTimes.push(singleMs);
     ratios.push(pooledMs / singleMs);
   }
@@ -85,7 +86,6 @@ if (single !== undefined) {
 // after the warm-up calls, whose overlapping garbage would otherwise count.
 if (hwmReset && single === undefined) peakRss = Math.max(peakRss, highWaterRss() ?? 0);
 times.sort((a, b) => a - b);
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 console.log(
   JSON.stringify({
@@ -100,18 +100,12 @@ console.log(
     threads: workload.threads ?? 1,
     // The pooled workloads: the one-thread twin's median, and the median of pool / one thread per pair.
     ...(single !== undefined
-      ? { one_thread_median_ms: Math.round(median(singleTimes) * 100) / 100, paired_ratio: Math.round(median(ratios) * 1000) / 1000 }
+      ? { one_thread_median_ms: Math.round(medianOf(singleTimes) * 100) / 100, paired_ratio: Math.round(medianOf(ratios) * 1000) / 1000 }
       : {}),
   }),
 );
 workload.cleanup?.();
 process.exit(0);
-}
-
-function timed(call: () => unknown): number {
-  const start = process.hrtime.bigint();
-  call();
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Resets the process's peak RSS (VmHWM) to its current RSS (Linux ≥ 4.0); false where that is unavailable. */
