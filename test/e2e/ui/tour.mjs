@@ -68,10 +68,24 @@ async function waitUntil(what, probe, ms, interval = 250) {
   }
 }
 
-async function palette(page, command) {
-  await page.keyboard.press('F1');
+/**
+ * Presses `key` (F1, Ctrl+P) until the quick input opens. A key pressed while an output's webview
+ * has the focus (after dragging its slider, say) may never reach the workbench, so a failed try
+ * clicks the active editor's tab, which takes the focus back, before the next.
+ */
+async function openQuickInput(page, key) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return input;
+    if (attempt === 3) throw new Error(`${key} did not open the quick input in ${attempt} tries`);
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs-container .tab.active').first().click({ timeout: 3_000 }).catch(() => undefined);
+  }
+}
+
+async function palette(page, command) {
+  const input = await openQuickInput(page, 'F1');
   await input.fill(`>${command}`);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
@@ -85,9 +99,7 @@ async function openNotebook(page, name) {
   await waitUntil(
     `${name} to open as a notebook`,
     async () => {
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget .quick-input-box input');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      const input = await openQuickInput(page, 'Control+P');
       await input.fill(name);
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
       await page.keyboard.press('Enter');
@@ -162,7 +174,9 @@ async function reveal(page, locator) {
  */
 async function pickTheme(page, label) {
   await page.keyboard.press('Escape');
-  await page.locator('.notebook-editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  // Best effort, to take the focus out of the figure's webview: when an overlay takes the click,
+  // waiting the page's default 20 s for it changes nothing but the check's time.
+  await page.locator('.notebook-editor').first().click({ position: { x: 5, y: 5 }, timeout: 3_000 }).catch(() => undefined);
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+T');
   const input = page.locator('.quick-input-widget .quick-input-box input');
