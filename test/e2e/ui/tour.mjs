@@ -113,6 +113,16 @@ async function openNotebook(page, name) {
   );
 }
 
+/**
+ * Scrolls by `dy` pixels' worth of wheel notches under the mouse. Each wheel event moves the
+ * notebook's list by one fixed step (50 px here) whatever its deltaY, so a single event of 1200
+ * scrolled 50 px and drawing the GFL tour's figures took a minute of scrolling.
+ */
+async function wheel(page, dy) {
+  const notches = Math.max(1, Math.round(Math.abs(dy) / 120));
+  for (let i = 0; i < notches; i++) await page.mouse.wheel(0, Math.sign(dy) * 120);
+}
+
 /** Run All, then scroll through the notebook until every figure drew; returns what each shows. */
 async function runAllAndCollect(page, expected) {
   await palette(page, 'Notebook: Run All');
@@ -138,7 +148,7 @@ async function runAllAndCollect(page, expected) {
       const box = await list.boundingBox();
       if (box) {
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await page.mouse.wheel(0, 1200);
+        await wheel(page, 1440);
       }
       return { ok: false, seen: [...seen.keys()] };
     },
@@ -161,7 +171,7 @@ async function reveal(page, locator) {
     if (view) {
       await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
       const delta = box ? Math.max(-800, Math.min(800, box.y - (view.y + view.height / 2))) : 600;
-      await page.mouse.wheel(0, delta);
+      await wheel(page, delta);
     }
     await new Promise((r) => setTimeout(r, 300));
   }
