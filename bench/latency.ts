@@ -9,6 +9,9 @@
  *   their exact gradients, until its outputs are back on the host (target < 100 ms).
  * - activation: require('dist/extension.js') and activate() with a stand-in `vscode`, in a fresh
  *   process each time (target < 50 ms).
+ * - rerun_qfl_cell_20000x80: re-running, in that kernel, `r = qfl(pred, label, score)` on a loaded
+ *   (20000, 80) float32 export (the core workloads' QFL shape), until its outputs are back: the
+ *   language's cost (reading the arguments, making the result's matrices) on top of the loss's.
  *
  * Prints one JSON line per workload: {"workload", "median_ms", "min_ms", "peak_rss_mb", "threads"}.
  * `node --import tsx bench/latency.ts [workload …]`
@@ -90,24 +93,57 @@ function runAllCli(dist: string): void {
   line('run_all_gfl_tour_cli', times, peak, availableParallelism());
 }
 
+/**
+ * Runs `cell` three times (the first compiles it and lets the JIT see its loops), then times `count`
+ * re-runs until their outputs are back, checking each outcome.
+ */
+async function timeReruns(kernel: KernelProcess, cell: string, count: number, what: string, check: (outcome: RunOutcome) => void = () => undefined): Promise<number[]> {
+  for (let i = 0; i < 3; i++) assertClean(await kernel.run(cell, DEFAULT_LIMITS), what);
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const outcome = await kernel.run(cell, DEFAULT_LIMITS);
+    times.push(performance.now() - started);
+    assertClean(outcome, what);
+    check(outcome);
+  }
+  return times;
+}
+
 async function rerunPlotCell(dist: string): Promise<void> {
   const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder: resolve('samples'), trusted: true });
   try {
     for (const cell of tourCells()) assertClean(await kernel.run(cell), 'rerun_plot_cell_1000 (setup)');
-    // Warm-up: the first run compiles the expression and lets the JIT see the curve loop.
-    for (let i = 0; i < 3; i++) assertClean(await kernel.run(PLOT_CELL, DEFAULT_LIMITS), 'rerun_plot_cell_1000');
-    const times: number[] = [];
-    for (let i = 0; i < Math.max(runs, 15); i++) {
-      const started = performance.now();
-      const outcome = await kernel.run(PLOT_CELL, DEFAULT_LIMITS);
-      times.push(performance.now() - started);
-      assertClean(outcome, 'rerun_plot_cell_1000');
+    const times = await timeReruns(kernel, PLOT_CELL, Math.max(runs, 15), 'rerun_plot_cell_1000', (outcome) => {
       const figure = outcome.kind === 'completed' ? outcome.outputs[0] : undefined;
       if (figure?.kind !== 'figure' || figure.spec.kind !== 'curves' || figure.spec.x.length !== 1000) throw new Error('rerun_plot_cell_1000: no 1000-point figure');
-    }
+    });
     line('rerun_plot_cell_1000', times, kernelPeakRss(newestChildPid()), 1);
   } finally {
     await kernel.dispose();
+  }
+}
+
+const QFL_ROWS = 20_000;
+const QFL_CLASSES = 80;
+
+async function rerunQflCell(dist: string): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'losslab-qfl-cell-'));
+  try {
+    // A child writes the export, as for the scale workloads (bench/generateExport.ts).
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generateExport.ts', 'qfl', folder, String(QFL_ROWS), String(QFL_CLASSES), '7'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`rerun_qfl_cell: writing the export failed: ${made.stderr}`);
+    const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder, trusted: true });
+    try {
+      const setup = 'pred = load("pred.npy").pred\nlabel = load("label.npy").label\nscore = load("score.npy").score\n1';
+      assertClean(await kernel.run(setup, DEFAULT_LIMITS), 'rerun_qfl_cell (setup)');
+      const times = await timeReruns(kernel, 'r = qfl(pred, label, score)\nr.loss', Math.max(runs, 9), 'rerun_qfl_cell');
+      line(`rerun_qfl_cell_${QFL_ROWS}x${QFL_CLASSES}`, times, kernelPeakRss(newestChildPid()), availableParallelism());
+    } finally {
+      await kernel.dispose();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -166,6 +202,7 @@ async function main(): Promise<void> {
       else if (name === 'run_all_gfl_tour_cli') runAllCli(dist);
       else if (name === 'rerun_plot_cell_1000') await rerunPlotCell(dist);
       else if (name === 'activation') activation(dist);
+      else if (name === 'rerun_qfl_cell_20000x80') await rerunQflCell(dist);
       else throw new Error(`bench/latency.ts: unknown workload '${name}'; known: ${LATENCY_WORKLOADS.join(', ')}`);
     }
   } finally {

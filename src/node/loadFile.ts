@@ -2,25 +2,25 @@ import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../core/errors';
 import { loadBytes, toFloat64Tensor, type LoadedFile } from '../core/io';
-import { toNested, type NestedArray } from '../core/tensor';
+import type { Tensor } from '../core/tensor';
 
 /**
  * `load(path)` for a notebook on disk: the Node side of the language's `load`, shared by the
  * headless runner and (so that a cell means the same in both) the VS Code kernel.
  */
 
-/** Turns one array's nested numbers into the language's value (the session passes `math.matrix`). */
-export type WrapArray = (nested: NestedArray) => unknown;
+/** Turns one array into the language's value (the session passes a mathjs matrix maker). */
+export type WrapArray = (tensor: Tensor) => unknown;
 
 /**
  * The arrays of a loaded file as language values, by name: a 0-d array becomes a number, any other
- * a float64 `wrap(nested)` (int64 beyond 2^53 throws rather than round). Pure: no file access.
+ * a float64 `wrap(tensor)` (int64 beyond 2^53 throws rather than round). Pure: no file access.
  */
 export function loadedFileToValues(file: LoadedFile, wrap: WrapArray): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const name of Object.keys(file.arrays)) {
     const tensor = toFloat64Tensor(file.arrays[name], name);
-    const value = tensor.shape.length === 0 ? tensor.data[0] : wrap(toNested(tensor));
+    const value = tensor.shape.length === 0 ? tensor.data[0] : wrap(tensor);
     // defineProperty: an entry named `__proto__` must stay an entry.
     Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Session, type SessionOptions } from '../core/language/session';
+import { tensorToMatrix } from '../core/language/values';
 import { createFileLoader } from './loadFile';
 import { parallelLosses, type ParallelTuning } from './parallel/losses';
 import { ParallelPool } from './parallel/pool';
@@ -41,7 +42,7 @@ export function createNodeSession(baseDir: string, options: NodeSessionOptions =
   const losses = pool === null ? undefined : parallelLosses(pool, tuning);
   const session: Session = new Session({
     ...sessionOptions,
-    load: createFileLoader(baseDir, (nested) => session.math.matrix(nested as number[])),
+    load: createFileLoader(baseDir, (tensor) => tensorToMatrix(session.math, tensor)),
     stream: createQflStreamHost({
       resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
       ...(losses !== undefined ? { qualityFocalLoss: losses.qualityFocalLoss } : {}),

@@ -31,6 +31,24 @@ describe('toTensor / toNested', () => {
   it('names the index of a non-number', () => {
     assert.throws(() => toTensor('dfl', 'label', [1, 'x', 3]), /dfl: label at index \[1\] should be a number, but is "x"/);
   });
+
+  it('names the full index of a bad element or row deep in a rank-3 array', () => {
+    assert.throws(() => toTensor('f', 'x', [[[1], [2]], [[3], ['y']]]), /f: x at index \[1, 1, 0\] should be a number, but is "y"/);
+    assert.throws(() => toTensor('f', 'x', [[[1], [2]], [[3], [[4]]]]), /index \[1, 1, 0\] should be a number/);
+    assert.throws(
+      () => toTensor('f', 'x', [[[1, 2], [3, 4]], [[5, 6], [7]]]),
+      (error: unknown) => error instanceof InputError && error.index?.join(',') === '1,1' && /row of length 2/.test(error.message),
+    );
+    assert.throws(
+      () => toTensor('f', 'x', [[[1, 2], [3, 4]], 5]),
+      (error: unknown) => error instanceof InputError && error.index?.join(',') === '1' && /row of length 2/.test(error.message),
+    );
+  });
+
+  it('reads booleans as 0 and 1, and an empty array as shape (0)', () => {
+    assert.deepEqual(toTensor('f', 'x', [[true, false]]), { shape: [1, 2], data: Float64Array.of(1, 0) });
+    assert.deepEqual(toTensor('f', 'x', []), { shape: [0], data: new Float64Array(0) });
+  });
 });
 
 describe('checks', () => {

@@ -10,11 +10,11 @@ import type { DistanceKind } from '../distances';
 import { logSumExp, sigmoid, softplus } from '../numerics';
 import type { Reduction } from '../reduction';
 import type { Precision } from '../simd/path';
-import { toNested, type Tensor } from '../tensor';
+import type { Tensor } from '../tensor';
 import type { LossKernels, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
 import { SCALAR_FUNCTIONS_BY_NAME } from './scalars';
-import { isMatrixLike, valueToTensor } from './values';
+import { isMatrixLike, tensorToMatrix, valueToTensor } from './values';
 
 /** What a language function may use from the session that runs it. */
 export interface LanguageContext {
@@ -66,9 +66,7 @@ function tensorArg(fn: string, name: string, value: unknown): Tensor {
 const isScalar = (value: unknown): value is number => typeof value === 'number';
 
 /** A core tensor as a language value: a number for a scalar, else a mathjs matrix. */
-function out(math: MathJsInstance, tensor: Tensor): unknown {
-  return tensor.shape.length === 0 ? tensor.data[0] : math.matrix(toNested(tensor) as number[]);
-}
+const out = tensorToMatrix;
 
 function reductionOf(options: OptionValues): { reduction?: Reduction; avgFactor?: number; weight?: Tensor } {
   const result: { reduction?: Reduction; avgFactor?: number; weight?: Tensor } = {};

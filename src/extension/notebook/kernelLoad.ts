@@ -3,7 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
 import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
-import { toNested } from '../../core/tensor';
+import { tensorToMatrix } from '../../core/language/values';
 import type { LoadProgress } from './kernelProtocol';
 
 /**
@@ -80,7 +80,7 @@ export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLim
     const count = tensor.data.length;
     let value: unknown = tensor;
     if (tensor.shape.length === 0) value = tensor.data[0];
-    else if (count > 0 && count <= matrixLimit) value = math.matrix(toNested(tensor) as number[]);
+    else if (count > 0 && count <= matrixLimit) value = tensorToMatrix(math, tensor);
     // Names come from files: `__proto__` must stay an ordinary entry.
     Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }

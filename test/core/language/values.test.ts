@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { create, all } from 'mathjs';
+import { create, all, type Matrix } from 'mathjs';
 import { InputError } from '../../../src/core/errors';
-import { isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToValue, valueToTensor } from '../../../src/core/language/values';
+import { isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
 
 const math = create(all);
 
@@ -19,6 +19,34 @@ describe('valueToTensor / tensorToValue', () => {
 
   it('rejects ragged input with an InputError naming the function and argument', () => {
     assert.throws(() => valueToTensor('qfl', 'pred', [[1, 2], [3]]), (e: unknown) => e instanceof InputError && e.fn === 'qfl' && e.argument === 'pred');
+  });
+
+  it('makes the same matrix as math.matrix of the nested arrays, for every rank', () => {
+    const cases = [
+      { shape: [3], data: Float64Array.of(1, -2, 3.5) },
+      { shape: [2, 3], data: Float64Array.of(1, 2, 3, 4, 5, 6) },
+      { shape: [2, 1, 2], data: Float64Array.of(1, 2, 3, 4) },
+      { shape: [0, 4], data: new Float64Array(0) },
+    ];
+    for (const tensor of cases) {
+      const made = tensorToMatrix(math, tensor) as Matrix<number>;
+      const reference = math.matrix(tensorToValue(tensor) as number[]) as Matrix<number>;
+      assert.equal(math.isDenseMatrix(made), true);
+      assert.deepEqual(made.size(), reference.size());
+      assert.deepEqual(made.toArray(), reference.toArray());
+      assert.deepEqual((math.multiply(made, 2) as typeof made).toArray(), (math.multiply(reference, 2) as typeof reference).toArray());
+    }
+    assert.equal(tensorToMatrix(math, { shape: [], data: Float64Array.of(7) }), 7);
+  });
+
+  it('reads a matrix without changing it, and the tensor does not alias it', () => {
+    const matrix = math.matrix([[1, 2], [3, 4]]);
+    const tensor = valueToTensor('f', 'x', matrix);
+    tensor.data[0] = 99;
+    assert.deepEqual(matrix.toArray(), [[1, 2], [3, 4]]);
+    const made = tensorToMatrix(math, tensor) as typeof matrix;
+    tensor.data[1] = 98;
+    assert.deepEqual(made.toArray(), [[99, 2], [3, 4]]);
   });
 
   it('round-trips a tensor to nested arrays', () => {
