@@ -1,0 +1,186 @@
+// The workbench helpers of the UI checks (test/e2e/ui/tour.mjs and the modules in checks/): opening
+// notebooks and commands the way a user does (Quick Open, the command palette), scrolling the
+// notebook, reaching into output webviews, screenshots.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS } from '../workbench.mjs';
+
+export const SHOTS = join(ARTIFACTS, 'ui');
+
+/** Cells that call a figure function at the start of a statement draw a figure. */
+export const FIGURE_CALL = /^\s*(plot|heatmap|dist|hist|scatter)\s*\(/m;
+
+/** Figure cells of a notebook file: the number of figures a run-all must draw. */
+export function expectedFigures(file) {
+  const notebook = JSON.parse(readFileSync(file, 'utf8'));
+  return notebook.cells.filter((cell) => cell.kind === 'code' && FIGURE_CALL.test(Array.isArray(cell.source) ? cell.source.join('') : cell.source)).length;
+}
+
+export const output = (page) => page.frameLocator('.notebook-editor iframe.webview').frameLocator('#active-frame');
+
+/** Relative luminance of a CSS rgb()/rgba() colour, 0 (black) … 1 (white). */
+export function luminance(css) {
+  const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)/.exec(css ?? '');
+  if (m === null) return undefined;
+  const [r, g, b] = m.slice(1, 4).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+export async function waitUntil(what, probe, ms, interval = 250) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await probe().catch((error) => ({ error: String(error) }));
+    if (last === true || (last && last.ok === true)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 400)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/**
+ * Presses `key` (F1, Ctrl+P) until the quick input opens. A key pressed while an output's webview
+ * has the focus (after dragging its slider, say) may never reach the workbench, so a failed try
+ * clicks the active editor's tab, which takes the focus back, before the next.
+ */
+export async function openQuickInput(page, key) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(key);
+    if (await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return input;
+    if (attempt === 3) throw new Error(`${key} did not open the quick input in ${attempt} tries`);
+    await page.keyboard.press('Escape');
+    await page.locator('.tabs-container .tab.active').first().click({ timeout: 3_000 }).catch(() => undefined);
+  }
+}
+
+export async function palette(page, command) {
+  const input = await openQuickInput(page, 'F1');
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Opens a notebook by Quick Open. Until the extension host has scanned the extension, the file
+ * opens as plain text (the readiness race of the recipe): then it is closed and opened again.
+ */
+export async function openNotebook(page, name) {
+  await waitUntil(
+    `${name} to open as a notebook`,
+    async () => {
+      const input = await openQuickInput(page, 'Control+P');
+      await input.fill(name);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const notebook = page.locator('.notebook-editor .cell-list-container .code-cell-row').first();
+      const opened = await notebook.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
+      if (!opened) await palette(page, 'View: Close All Editors');
+      return opened;
+    },
+    90_000,
+    1_000,
+  );
+}
+
+/**
+ * Scrolls by `dy` pixels' worth of wheel notches under the mouse. Each wheel event moves the
+ * notebook's list by one fixed step (50 px here) whatever its deltaY, so a single event of 1200
+ * scrolled 50 px and drawing the GFL tour's figures took a minute of scrolling.
+ */
+export async function wheel(page, dy) {
+  const notches = Math.max(1, Math.round(Math.abs(dy) / 120));
+  for (let i = 0; i < notches; i++) await page.mouse.wheel(0, Math.sign(dy) * 120);
+}
+
+/** Run All, then scroll through the notebook until every figure drew; returns what each shows. */
+export async function runAllAndCollect(page, expected) {
+  await palette(page, 'Notebook: Run All');
+  const seen = new Map();
+  const list = page.locator('.notebook-editor .cell-list-container').first();
+  await waitUntil(
+    `${expected} figures to draw`,
+    async () => {
+      const figures = await output(page)
+        .locator('.losslab-figure')
+        .evaluateAll((nodes) =>
+          nodes.map((node) => ({
+            kind: node.getAttribute('data-kind'),
+            title: node.querySelector('.gtitle')?.textContent ?? '',
+            traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length,
+            bars: node.querySelectorAll('.barlayer .point path').length,
+          })),
+        )
+        .catch(() => []);
+      for (const [i, figure] of figures.entries()) seen.set(`${figure.kind}#${i}:${figure.title}`, figure);
+      if (seen.size >= expected && [...seen.values()].every((f) => f.traces > 0 || f.kind === 'table')) return { ok: true };
+      // Outputs below the fold render when scrolled to.
+      const box = await list.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await wheel(page, 1440);
+      }
+      return { ok: false, seen: [...seen.keys()] };
+    },
+    120_000,
+    500,
+  );
+  return [...seen.values()];
+}
+
+/**
+ * Scrolls the notebook until `locator` (inside an output webview) is fully on screen: the webview
+ * follows the notebook's scroll, so scrolling inside the iframe would not move it into view.
+ */
+export async function reveal(page, locator) {
+  const list = page.locator('.notebook-editor .cell-list-container').first();
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const view = await list.boundingBox();
+    const box = await locator.boundingBox().catch(() => null);
+    if (view && box && box.y >= view.y && box.y + box.height <= view.y + view.height) return box;
+    if (view) {
+      await page.mouse.move(view.x + view.width / 2, view.y + view.height / 2);
+      const delta = box ? Math.max(-800, Math.min(800, box.y - (view.y + view.height / 2))) : 600;
+      await wheel(page, delta);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('could not scroll the element into view');
+}
+
+/**
+ * Picks a colour theme in VS Code's theme picker (Ctrl+K Ctrl+T). Typing its name in the command
+ * palette would match "Browse Color Themes in Marketplace" first, which is offline here.
+ */
+export async function pickTheme(page, label) {
+  await page.keyboard.press('Escape');
+  // Best effort, to take the focus out of the figure's webview: when an overlay takes the click,
+  // waiting the page's default 20 s for it changes nothing but the check's time.
+  await page.locator('.notebook-editor').first().click({ position: { x: 5, y: 5 }, timeout: 3_000 }).catch(() => undefined);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+T');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(label);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+export async function shoot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export async function figureColours(page) {
+  return output(page)
+    .locator('.losslab-figure .main-svg')
+    .first()
+    .evaluate((svg) => ({
+      background: getComputedStyle(svg).backgroundColor,
+      text: getComputedStyle(svg.parentElement.querySelector('.xtick text, .gtitle, text')).fill,
+    }));
+}
