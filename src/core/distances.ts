@@ -9,6 +9,7 @@
  * apart. Where a distance is 0 its gradient (undefined for a norm) is the subgradient 0, and the
  * number of such pairs is reported as `zeroDistance`.
  */
+import { checkInterrupt } from './interrupt';
 import { InputError, describeValue } from './errors';
 import { simdMemory } from './simd/memory';
 import { useSimd } from './simd/path';
@@ -425,7 +426,10 @@ export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0:
 export function pairwiseDistanceMatrixInto(metric: Metric, x: Float64Array, B: number, d: number, out: Float64Array): void {
   const kernel = tileKernel(metric, x, B, d);
   for (let i0 = 0; i0 < B; i0 += TILE) {
-    for (let j0 = i0; j0 < B; j0 += TILE) distanceTileInto(kernel, i0, Math.min(B, i0 + TILE), j0, Math.min(B, j0 + TILE), out, i0 * B + j0, B);
+    for (let j0 = i0; j0 < B; j0 += TILE) {
+      checkInterrupt();
+      distanceTileInto(kernel, i0, Math.min(B, i0 + TILE), j0, Math.min(B, j0 + TILE), out, i0 * B + j0, B);
+    }
   }
   for (let i = 0; i < B; i++) {
     out[i * B + i] = selfDistance(kernel, i);

@@ -14,6 +14,7 @@
  * operands to float32 and multiplies in float32 SIMD; it falls back to these float64 kernels where
  * SIMD is unavailable or forced off, which is only more accurate.
  */
+import { inCheckedRanges } from './interrupt';
 import { simdProductColumnsInto } from './simd/gemm';
 import { useSimd, type FloatArray, type Precision } from './simd/path';
 
@@ -61,7 +62,10 @@ export interface ProductProvider {
 
 export const CORE_PRODUCTS: ProductProvider = {
   allocate: (length) => new Float64Array(length),
-  product: (request) => productColumnsInto(request, 0, request.n, productOnSimd(request)),
+  product: (request) => {
+    const simd = productOnSimd(request);
+    inCheckedRanges(request.n, request.m * request.k, (c0, c1) => productColumnsInto(request, c0, c1, simd));
+  },
 };
 
 /**

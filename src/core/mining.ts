@@ -9,6 +9,7 @@
  * exact): batch-hard streams the upper triangle through a tile buffer, the O(B³) miners keep the
  * (B, B) matrix. Backward passes touch only the selected pairs.
  */
+import { checkInterrupt } from './interrupt';
 import {
   addDenseMatrixGradient,
   addPairGradient,
@@ -220,6 +221,8 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
   for (let i0 = t0 * TILE; i0 < Math.min(B, t1 * TILE); i0 += TILE) {
     const i1 = Math.min(B, i0 + TILE);
     for (let j0 = i0; j0 < B; j0 += TILE) {
+      // A tile is TILE²·d multiply-adds; a large batch is billions of them.
+      checkInterrupt();
       const j1 = Math.min(B, j0 + TILE);
       distanceTileInto(kernel, i0, i1, j0, j1, tile, 0, TILE);
       for (let i = i0; i < i1; i++) {
@@ -392,6 +395,8 @@ export function batchAll(embeddings: Tensor, labels: Tensor, options: MiningOpti
   let count = 0;
   let validTriplets = 0;
   for (let a = 0; a < B; a++) {
+    // An anchor meets up to B² (positive, negative) pairs.
+    checkInterrupt();
     const { np, nn } = splitByLabel(batch.labels, a, positives, negatives);
     validTriplets += np * nn;
     const row = a * B;
@@ -474,6 +479,7 @@ export function semiHardTriplets(embeddings: Tensor, labels: Tensor, options: Mi
   const semiList: number[] = [];
   let droppedPairs = 0;
   for (let a = 0; a < B; a++) {
+    checkInterrupt();
     const { np, nn } = splitByLabel(batch.labels, a, positives, negatives);
     const row = a * B;
     if (nn === 0) {
@@ -580,6 +586,7 @@ export function tripletCensus(
   let semihard = 0;
   let positive = 0;
   for (let a = 0; a < B; a++) {
+    checkInterrupt();
     const { np, nn } = splitByLabel(batch.labels, a, positives, negatives);
     valid += np * nn;
     const row = a * B;

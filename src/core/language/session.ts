@@ -1,12 +1,14 @@
 import type { MathJsInstance, MathNode } from 'mathjs';
 import type { BinConvention } from '../distributions';
 import { InputError } from '../errors';
+import { checkInterrupt, interruptRequested, KeyboardInterrupt } from '../interrupt';
 import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { compiled } from './compiled';
 import { createFigureFunctions } from './figureFunctions';
-import { LANGUAGE_FUNCTIONS, lossName, type LanguageContext } from './functions';
+import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, type LanguageContext } from './functions';
 import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
+import { checkHabits, explainError, type HabitContext } from './habits';
 import { assertAllowed, createSandbox } from './sandbox';
 import { SCALAR_FUNCTIONS } from './scalars';
 import { LayeredScope } from './scope';
@@ -121,27 +123,69 @@ export class Session {
     importFunctions(imports);
   }
 
-  /** Runs one cell's text against the shared scope and returns its outputs. */
+  /**
+   * Runs one cell's text against the shared scope and returns its outputs. An interrupt (see
+   * core/interrupt.ts) ends the cell with a KeyboardInterrupt error after the outputs shown so far
+   * and puts the scope and the user functions back as they were before the cell, whatever its
+   * earlier statements assigned: the cell then left nothing half done behind.
+   */
   runCell(source: string): CellOutput[] {
     const outputs: CellOutput[] = [];
     const statements = splitStatements(source);
-    statements.forEach((statement, index) => {
+    const scopeBefore = new Map(this.scope);
+    const functionsBefore = new Map(this.userFunctions);
+    for (const [index, statement] of statements.entries()) {
       try {
+        checkInterrupt();
         const result = this.runStatement(statement);
         const isLast = index === statements.length - 1;
         const output = this.outputFor(statement, result, isLast);
         if (output !== undefined) outputs.push(output);
       } catch (error) {
+        // mathjs rethrows an error from a callback (map, filter) as a TypeError of its own: a stop
+        // that was asked for is an interrupt whatever the error looks like when it arrives.
+        if (error instanceof KeyboardInterrupt || interruptRequested()) {
+          this.restore(scopeBefore, functionsBefore);
+          outputs.push(this.errorOutput(source, statement, new KeyboardInterrupt()));
+          break;
+        }
         outputs.push(this.errorOutput(source, statement, error));
       }
-    });
+    }
     return outputs;
+  }
+
+  private restore(scope: ReadonlyMap<string, unknown>, functions: ReadonlyMap<string, UserFunction>): void {
+    this.scope.clear();
+    for (const [name, item] of scope) this.scope.set(name, item);
+    this.userFunctions.clear();
+    for (const [name, fn] of functions) this.userFunctions.set(name, fn);
+  }
+
+  /**
+   * The function a definition bound, with an interrupt checkpoint at each call: the body finds its
+   * own name in the scope at every call, so a recursion and a `map` callback stop too. Same
+   * signatures, so mathjs passes callbacks the same arguments.
+   */
+  private interruptible(fn: unknown): unknown {
+    const typed = this.math.typed as unknown as { isTypedFunction(value: unknown): boolean } & ((name: string, signatures: Record<string, (...args: unknown[]) => unknown>) => unknown);
+    if (typeof fn !== 'function' || !typed.isTypedFunction(fn)) return fn;
+    const original = fn as unknown as { name: string; signatures: Record<string, (...args: unknown[]) => unknown>; syntax?: string; expr?: string };
+    const signatures: Record<string, (...args: unknown[]) => unknown> = {};
+    for (const [signature, body] of Object.entries(original.signatures)) {
+      signatures[signature] = (...args: unknown[]) => {
+        checkInterrupt();
+        return body(...args);
+      };
+    }
+    return Object.assign(typed(original.name, signatures) as object, { syntax: original.syntax, expr: original.expr });
   }
 
   /** Runs a statement; the node is kept so that `plot` can record how to recompute itself. */
   private runStatement(statement: Statement): { node: MathNode; value: unknown } {
     const node = this.parse(statement.text);
     assertAllowed(node);
+    checkHabits(node, statement.text, this.habits);
     this.currentStatement = statement.text;
     // mathjs binds an assignment's value before the cap sees it: a statement that fails leaves
     // the scope as it was, so an over-cap value never stays bound.
@@ -153,6 +197,7 @@ export class Session {
       }
       if (node.type === 'FunctionAssignmentNode') {
         const { name, params, expr } = node as MathNode & { name: string; params: string[]; expr: MathNode };
+        this.scope.set(name, this.interruptible(this.scope.get(name)));
         this.userFunctions.set(name, { params, body: expr, source: statement.text });
       } else if (node.type === 'AssignmentNode') {
         const name = ((node as MathNode & { object: MathNode & { name?: string } }).object.name ?? '') as string;
@@ -187,8 +232,20 @@ export class Session {
     return { kind: 'value', line: statement.line, markdown, summary };
   }
 
+  /** What the PyTorch-habit checks need to know about this session's names. */
+  private readonly habits: HabitContext = {
+    isDefined: (name) => this.scope.has(name),
+    isFunction: (name) => typeof (this.math as unknown as Record<string, unknown>)[name] === 'function',
+    takesOptions: (name) => (LANGUAGE_FUNCTIONS_BY_NAME.get(name)?.options.length ?? 0) > 0 || this.figureFunctionNames.includes(name),
+  };
+
   private errorOutput(source: string, statement: Statement, error: unknown): CellOutput {
-    const err = error instanceof Error ? error : new Error(String(error));
+    let err = error instanceof Error ? error : new Error(String(error));
+    // The core counts from 0; a cell's positions count from 1, so that an error's index can be
+    // pasted into x[i, j].
+    if (err instanceof InputError && err.index !== undefined) {
+      err = new InputError(err.fn, err.argument, err.expected, err.found, err.index.map((i) => i + 1));
+    }
     let offset = statement.offset;
     const char = (err as { char?: unknown }).char;
     if (typeof char === 'number') {
@@ -210,6 +267,11 @@ export class Session {
       const known = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), ...this.figureFunctionNames];
       const suggestions = suggestNames(undefinedName, known);
       message = `${err.message}${suggestions.length > 0 ? `: did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?` : ''}`;
+    }
+    const explained = explainError(err, statement.text, this.habits.isFunction);
+    if (explained !== undefined) {
+      message = explained.message;
+      if (explained.at !== undefined) offset = statement.offset + explained.at;
     }
     const { line, column } = positionAt(source, offset);
     return { kind: 'error', line, column, name: err.name, message };
@@ -261,7 +323,9 @@ export class Session {
       range: wrap('range', (args) => {
         if (typeof args[0] === 'string') return 0;
         const [start, end, step] = args.map((a) => Number((a as { valueOf?: () => unknown })?.valueOf?.() ?? a));
-        return Math.abs((end - start) / (Number.isFinite(step) && step !== 0 ? step : 1));
+        // A cell's range includes its end: 1:5 holds 5 elements, 5:1 none.
+        const span = (end - start) / (Number.isFinite(step) && step !== 0 ? step : 1);
+        return span >= 0 ? Math.floor(span + 1e-9) + 1 : 0;
       }),
       // A size written in a cell, random([2, 3]), arrives as a mathjs matrix, not an array.
       random: wrap('random', (args) => (isSize(args[0]) ? sizeOfArgs([args[0]]) : 1)),
@@ -298,6 +362,8 @@ export class Session {
 
   /** Value and exact derivative of an expression with respect to a scalar variable at a point. */
   differentiate(node: MathNode, variable: string, at: number, scope: ReadonlyMap<string, unknown>): { v: number; d: number } {
+    // A curve differentiates at each of its points: each is a step of the cell's loop.
+    checkInterrupt();
     let env = this.diffEnvironments.get(scope);
     if (env === undefined) {
       env = this.diffEnvironment(scope);

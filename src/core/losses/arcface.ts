@@ -1,3 +1,4 @@
+import { inCheckedRanges } from '../interrupt';
 import { InputError, describeValue } from '../errors';
 import { CORE_PRODUCTS, type ProductProvider } from '../matmul';
 import { clampedNorm, columnNormsInto, normalizeRowsBackwardInto, normalizeRowsInto, normalizeScaledColumnsBackwardInto, rowNormsInto } from '../normalize';
@@ -469,7 +470,9 @@ export function arcFaceLoss(
     angles: products.allocate(B),
     rowDots: products.allocate(B),
   };
-  const clampedCosines = products.rows === undefined ? arcFaceRows(job, 0, B) : products.rows(job);
+  let clampedCosines = 0;
+  if (products.rows === undefined) inCheckedRanges(B, C, (i0, i1) => (clampedCosines += arcFaceRows(job, i0, i1)));
+  else clampedCosines = products.rows(job);
   const { logits, G, gradW, perElement, angles } = job;
   const lossShape = [B];
   const perElementTensor: Tensor = { shape: lossShape, data: perElement };
@@ -485,7 +488,7 @@ export function arcFaceLoss(
 
   // G already carries 1/‖Wⱼ‖: x̂ᵀ·G = dL/dŴ·diag(1/‖Wⱼ‖), and dL/dx̂ = G·Wᵀ.
   products.product({ kind: 'AtB', a: xHat, b: G, out: gradW, m: d, k: B, n: C, precision });
-  if (products.columns === undefined) arcFaceColumns(job, 0, C);
+  if (products.columns === undefined) inCheckedRanges(C, d, (c0, c1) => arcFaceColumns(job, c0, c1));
   else products.columns(job);
   const gradX = products.allocate(B * d);
   products.product({ kind: 'ABt', a: G, b: W.data, out: gradX, m: B, k: C, n: d, precision });

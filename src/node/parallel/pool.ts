@@ -9,11 +9,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { blockCount, CONTROL_DONE, CONTROL_FAILED, runBlocks, runClaimedBlocks, type BlockedTask } from './tasks';
+import { checkInterrupt } from '../../core/interrupt';
+import { blockCount, CONTROL_DONE, CONTROL_FAILED, CONTROL_NEXT_BLOCK, runBlocks, runClaimedBlocks, type BlockedTask } from './tasks';
 import type { WorkerRequest, WorkerStart } from './worker';
 
 /** A worker that makes no progress for this long is taken for dead: the pool closes and the caller recomputes. */
 const STALL_MS = 30_000;
+/** How often a caller waiting for the workers polls for an interrupt. */
+const POLL_MS = 20;
 
 /**
  * The worker script: the bundle next to this one (dist/parallelWorker.js), or the source under
@@ -90,15 +93,27 @@ export class ParallelPool {
     const control = new Int32Array(new SharedArrayBuffer(12));
     const request: WorkerRequest = { blocked, control };
     for (let part = 1; part < parts; part++) live[part - 1].postMessage(request);
-    runClaimedBlocks(blocked, control);
-    let done = Atomics.load(control, CONTROL_DONE);
-    while (done < blocks) {
-      if (Atomics.wait(control, CONTROL_DONE, done, STALL_MS) === 'timed-out' && Atomics.load(control, CONTROL_DONE) === done) {
-        this.broken = true;
-        void this.close();
-        return false;
+    try {
+      runClaimedBlocks(blocked, control);
+      let done = Atomics.load(control, CONTROL_DONE);
+      let progressAt = Date.now();
+      while (done < blocks) {
+        // Short waits, so that an interrupt is heard while the workers finish the last blocks.
+        if (Atomics.wait(control, CONTROL_DONE, done, POLL_MS) === 'timed-out' && Atomics.load(control, CONTROL_DONE) === done) {
+          checkInterrupt();
+          if (Date.now() - progressAt < STALL_MS) continue;
+          this.broken = true;
+          void this.close();
+          return false;
+        }
+        done = Atomics.load(control, CONTROL_DONE);
+        progressAt = Date.now();
       }
-      done = Atomics.load(control, CONTROL_DONE);
+    } catch (error) {
+      // Interrupted: no thread claims another block, and each worker finishes the one it holds and
+      // turns to the next task; the abandoned outputs are never read.
+      Atomics.store(control, CONTROL_NEXT_BLOCK, blocks);
+      throw error;
     }
     return control[CONTROL_FAILED] === 0;
   }

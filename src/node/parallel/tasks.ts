@@ -4,6 +4,7 @@
  * fixed blocks whose partial sums land in `partials`, one slot group per block, so that the
  * combined total is the same whatever the number of threads (see combine.ts).
  */
+import { checkInterrupt } from '../../core/interrupt';
 import { distributionFocalLossRows, type DflJob, type DflOutputs } from '../../core/losses/dfl';
 import { sigmoidFocalLossRows, type FocalJob } from '../../core/losses/focal';
 import { giouLossRows, type GiouCounts, type GiouJob, type GiouOutputs } from '../../core/losses/giou';
@@ -98,6 +99,9 @@ export function runClaimedBlocks(blocked: BlockedTask, control: Int32Array, flag
   const blocks = blockCount(blocked);
   for (let b = Atomics.add(control, CONTROL_NEXT_BLOCK, 1); b < blocks; b = Atomics.add(control, CONTROL_NEXT_BLOCK, 1)) {
     if (!flagErrors) {
+      // The caller's thread is the one an interrupt reaches (the workers have no poll): pool.run
+      // then stops the task's other threads.
+      checkInterrupt();
       runBlocks(blocked, b, b + 1);
     } else {
       try {
@@ -115,6 +119,7 @@ export function runClaimedBlocks(blocked: BlockedTask, control: Int32Array, flag
 export function runBlocks(blocked: BlockedTask, first: number, last: number): void {
   const { task, rows, blockRows, partials } = blocked;
   for (let b = first; b < last; b++) {
+    if (last - first > 1) checkInterrupt();
     const start = b * blockRows;
     const end = Math.min(rows, start + blockRows);
     const o = b * SLOTS;
