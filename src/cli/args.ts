@@ -1,6 +1,9 @@
+import { SAVE_OUTPUTS, type SaveOutputs } from '../core/notebook/savePolicy';
+
 /**
  * The command line of `losslab`: `losslab run PATH [--out PATH] [--html PATH] [--check]
- * [--keep-going]`, parsed without side effects so that usage errors are testable.
+ * [--keep-going] [--save-outputs MODE] [--timings]`, parsed without side effects so that usage
+ * errors are testable.
  */
 
 export interface RunCommand {
@@ -15,6 +18,10 @@ export interface RunCommand {
   readonly check: boolean;
   /** Run the cells after a failing one too. */
   readonly keepGoing: boolean;
+  /** Which outputs the written notebook keeps (as the setting losslab.notebook.saveOutputs); default all. */
+  readonly saveOutputs?: SaveOutputs;
+  /** Keep each cell's start and end time in the written notebook (as losslab.notebook.saveTimings). */
+  readonly timings?: true;
 }
 
 export type ParsedArgs = RunCommand | { readonly command: 'help' } | { readonly command: 'version' } | { readonly command: 'usage-error'; readonly message: string };
@@ -30,6 +37,10 @@ Options:
   --html PATH     also write a standalone HTML report (a folder when running a folder)
   --check         run and report only; write no notebook
   --keep-going    run the cells after a failing cell too
+  --save-outputs all|figures-only|none
+                  which outputs the written notebook keeps (default all)
+  --timings       keep each cell's start and end time in the written notebook
+                  (left out by default, so that an unchanged notebook diffs clean)
   -h, --help      show this help
   --version       show the version
 
@@ -44,17 +55,23 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command !== 'run') return usageError(`unknown command '${command}'`);
   const paths: string[] = [];
-  const options: { out?: string; html?: string } = {};
+  const options: { out?: string; html?: string; saveOutputs?: SaveOutputs; timings?: true } = {};
   let check = false;
   let keepGoing = false;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag === '-h' || flag === '--help') return { command: 'help' };
-    if (flag === '--check' || flag === '--keep-going') {
+    if (flag === '--check' || flag === '--keep-going' || flag === '--timings') {
       if (inline !== undefined) return usageError(`${flag} takes no value`);
       if (flag === '--check') check = true;
-      else keepGoing = true;
+      else if (flag === '--keep-going') keepGoing = true;
+      else options.timings = true;
+    } else if (flag === '--save-outputs') {
+      const value = inline ?? rest[++i];
+      if (!SAVE_OUTPUTS.includes(value as SaveOutputs)) return usageError(`--save-outputs needs one of ${SAVE_OUTPUTS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
+      if (options.saveOutputs !== undefined) return usageError('--save-outputs given twice');
+      options.saveOutputs = value as SaveOutputs;
     } else if (flag === '--out' || flag === '--html') {
       const value = inline ?? rest[++i];
       if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return usageError(`${flag} needs a path`);

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import packageJson from '../../package.json';
 import { parseNotebook, serializeNotebook, type NotebookModel } from '../core/notebook/format';
+import { applySavePolicy, DEFAULT_SAVE_POLICY } from '../core/notebook/savePolicy';
 import { createNodeSession } from '../node/session';
 import { parseArgs, USAGE, type RunCommand } from './args';
 import { renderReport } from './report';
@@ -136,7 +137,8 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
   const written: string[] = [];
   try {
     if (job.output !== undefined) {
-      writeText(job.output, serializeNotebook(result.model));
+      const policy = { outputs: args.saveOutputs ?? DEFAULT_SAVE_POLICY.outputs, timings: args.timings ?? DEFAULT_SAVE_POLICY.timings };
+      writeText(job.output, serializeNotebook(applySavePolicy(result.model, policy)));
       written.push(job.output);
     }
     if (job.html !== undefined) {

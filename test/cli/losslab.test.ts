@@ -74,7 +74,7 @@ describe('losslab run on the samples', () => {
       code.forEach((c, i) => {
         assert.equal(c.execution?.executionOrder, i + 1);
         assert.equal(c.execution?.success, true);
-        assert.ok(c.execution?.timing !== undefined && c.execution.timing.endTime >= c.execution.timing.startTime);
+        assert.equal(c.execution?.timing, undefined, 'the run times are left out unless --timings');
         assert.ok(c.outputs.length > 0, `code cell ${i + 1} has outputs`);
         for (const output of c.outputs) assert.ok(!output.items.some((item) => item.mime === ERROR_MIME), `no error in: ${c.source}`);
       });
@@ -109,6 +109,48 @@ describe('losslab run on the samples', () => {
     const clamped = Number(/dflTargetsClamped (\d+)/.exec(gfl)?.[1]);
     assert.ok(clamped > 0);
     assert.ok(markdown.includes(`\`${clamped}\``));
+  });
+});
+
+describe('clean diffs', () => {
+  const cells = () => [cell('markdown', '# Sweep'), cell('code', 'y = qfl(0.3, 0.5)'), cell('code', 'plot(qfl(s, 0.5), s, 0.01, 0.99)'), cell('code', 'nope + 1')];
+
+  it('running an unchanged notebook again writes the same bytes, its figure one field per line', () => {
+    const path = writeNotebook('clean/again.lossnb', cells());
+    assert.equal(inProcess('run', path, '--keep-going').status, 1);
+    const once = readFileSync(path, 'utf8');
+    assert.equal(inProcess('run', path, '--keep-going').status, 1);
+    assert.equal(readFileSync(path, 'utf8'), once);
+    const figure = readNotebook(path).cells[2].outputs[0].items[0];
+    assert.equal(figure.mime, FIGURE_MIME);
+    assert.match(text(figure.data), /^\{\n {2}"version": 1,\n {2}"kind": "curves",\n/);
+    assert.ok(isFigureSpec(JSON.parse(text(figure.data))));
+  });
+
+  it('--timings keeps the run times; --save-outputs keeps all, the figures only, or nothing of the run', () => {
+    const path = writeNotebook('clean/modes.lossnb', cells());
+    const run = (...flags: string[]): NotebookModel => {
+      const out = join(work, 'clean', `${flags.join('')}.lossnb`);
+      assert.equal(inProcess('run', path, '--keep-going', '--out', out, ...flags).status, 1);
+      return readNotebook(out);
+    };
+    const timed = run('--timings').cells[1].execution?.timing;
+    assert.ok(timed !== undefined && timed.endTime >= timed.startTime);
+    const mimes = (model: NotebookModel): string[][] => model.cells.map((c) => c.outputs.map((o) => o.items[0].mime));
+    assert.deepEqual(mimes(run('--save-outputs', 'all')), [[], [MARKDOWN_MIME], [FIGURE_MIME], [ERROR_MIME]]);
+    assert.deepEqual(mimes(run('--save-outputs=figures-only')), [[], [], [FIGURE_MIME], []]);
+    const none = run('--save-outputs', 'none');
+    assert.deepEqual(mimes(none), [[], [], [], []]);
+    assert.deepEqual(none.cells.map((c) => c.execution), [undefined, undefined, undefined, undefined]);
+    assert.deepEqual(none.cells.map((c) => c.source), cells().map((c) => c.source));
+  });
+
+  it('--save-outputs takes one of the three modes, once', () => {
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs', 'none', '--timings']), { command: 'run', path: 'n.lossnb', check: false, keepGoing: false, saveOutputs: 'none', timings: true });
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs', 'some']), { command: 'usage-error', message: "--save-outputs needs one of all, figures-only, none, got 'some'" });
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs']), { command: 'usage-error', message: '--save-outputs needs one of all, figures-only, none, got nothing' });
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs=all', '--save-outputs=none']), { command: 'usage-error', message: '--save-outputs given twice' });
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--timings=yes']), { command: 'usage-error', message: '--timings takes no value' });
   });
 });
 

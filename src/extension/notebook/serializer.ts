@@ -12,6 +12,7 @@ import {
   type NotebookModel,
   type OutputModel,
 } from '../../core/notebook/format';
+import { applySavePolicy, type SavePolicy } from '../../core/notebook/savePolicy';
 
 /**
  * The VS Code side of the `.lossnb` format: maps the pure model of src/core/notebook/format.ts
@@ -62,7 +63,14 @@ interface OutputPreserved {
  * only an empty file opens as a new, empty notebook.
  */
 export class LossLabNotebookSerializer implements vscode.NotebookSerializer {
-  constructor(private readonly api: VscodeNotebookApi) {}
+  /**
+   * `savePolicy`, read at each save, says what the file keeps of the runs (the extension reads it
+   * from the settings); without one, every field is written as the editor holds it.
+   */
+  constructor(
+    private readonly api: VscodeNotebookApi,
+    private readonly savePolicy?: () => SavePolicy,
+  ) {}
 
   deserializeNotebook(content: Uint8Array, _token?: vscode.CancellationToken): vscode.NotebookData {
     let text: string;
@@ -75,7 +83,8 @@ export class LossLabNotebookSerializer implements vscode.NotebookSerializer {
   }
 
   serializeNotebook(data: vscode.NotebookData, _token?: vscode.CancellationToken): Uint8Array {
-    return new TextEncoder().encode(serializeNotebook(this.toModel(data)));
+    const model = this.toModel(data);
+    return new TextEncoder().encode(serializeNotebook(this.savePolicy === undefined ? model : applySavePolicy(model, this.savePolicy())));
   }
 
   /** Pure model → VS Code, stashing unknown fields in metadata. */
