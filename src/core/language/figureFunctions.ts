@@ -244,8 +244,9 @@ function heatmap(session: Session, args: MathNode[], scope: Map<string, unknown>
       {
         version: FIGURE_SPEC_VERSION,
         kind: 'heatmap',
-        x: Array.from({ length: cols }, (_, i) => i),
-        y: Array.from({ length: rows }, (_, i) => i),
+        // Positions, 1-based as in cells: the cell at (x, y) is z[y, x].
+        x: Array.from({ length: cols }, (_, i) => i + 1),
+        y: Array.from({ length: rows }, (_, i) => i + 1),
         z: toNested(matrix) as number[][],
         xLabel: (options.x_label as string | undefined) ?? 'column',
         yLabel: (options.y_label as string | undefined) ?? 'row',
@@ -452,7 +453,8 @@ function table(args: unknown[]): TableFigure {
     order.sort((a, b) => sign * (values[byIndex][a] - values[byIndex][b]) || a - b);
   }
   const k = options.k === undefined ? 10 : Math.max(0, Math.round(finiteNumber(fn, 'options.k', options.k)));
-  const rows = order.slice(0, k).map((i) => [i, ...values.map((column) => column[i])]);
+  // The index is the row's 1-based position, so that it can be pasted into x[i, :].
+  const rows = order.slice(0, k).map((i) => [i + 1, ...values.map((column) => column[i])]);
   const spec: TableFigure = { version: FIGURE_SPEC_VERSION, kind: 'table', columns: ['index', ...columns], rows };
   return options.title === undefined ? spec : { ...spec, title: options.title as string };
 }
@@ -676,7 +678,7 @@ function anchorMap(args: unknown[]): AnchorMapFigure {
   for (let i = 0; i < n; i++) {
     const cell = cellOf(i);
     z[cell] = (z[cell] ?? 0) + values[i];
-    if (anchors[cell] === null) anchors[cell] = i;
+    if (anchors[cell] === null) anchors[cell] = i + 1;
   }
   const toRows = <T>(flat: T[]): T[][] => Array.from({ length: rows }, (_, r) => flat.slice(r * cols, (r + 1) * cols));
   const zLabel = (options.z_label as string | undefined) ?? (fromResult ? (component === 'total' ? 'GFL loss (cls + bbox + dfl)' : component === 'score' || component === 'weight' ? component : `loss_${component}`) : 'value');
@@ -717,7 +719,7 @@ function worstAnchors(args: unknown[]): TableFigure {
     version: FIGURE_SPEC_VERSION,
     kind: 'table',
     columns: ['anchor', ...GFL_COMPONENTS],
-    rows: order.slice(0, k).map((i) => [i, ...columns.map((column) => column[i])]),
+    rows: order.slice(0, k).map((i) => [i + 1, ...columns.map((column) => column[i])]),
     title: (options.title as string | undefined) ?? `Top ${Math.min(k, n)} anchors by ${by}`,
   };
 }
@@ -737,6 +739,7 @@ function classColumn(label: number, C: number, background: unknown): number {
 
 /**
  * sides(data, anchor, {stride, reg_max}): the four side distributions (l, t, r, b) of one anchor
+ * (its 1-based position, as in worst_anchors and data.reg[anchor, :])
  * in a 2×2 grid. For a positive anchor (its label a class; needs cls, labels, points, gt_boxes and
  * the stride) each side shows its ground-truth distance bbox2distance(point, gt_box) / stride,
  * clamped into [0, reg_max − 0.1] as GFL trains it, with its two bins, weights, DFL and floor.
@@ -755,8 +758,11 @@ function sides(args: unknown[]): DistributionGridFigure {
   if (options.reg_max !== undefined && options.reg_max !== bins - 1) {
     throw new InputError(fn, 'options.reg_max', `${bins - 1}, as data.reg has ${bins} bins per side`, describeValue(options.reg_max));
   }
-  const anchor = finiteNumber(fn, 'anchor', args[1]);
-  if (!Number.isInteger(anchor) || anchor < 0 || anchor >= n) throw new InputError(fn, 'anchor', `an integer in [0, ${n})`, String(anchor));
+  const position = finiteNumber(fn, 'anchor', args[1]);
+  if (!Number.isInteger(position) || position < 1 || position > n) {
+    throw new InputError(fn, 'anchor', `a position from 1 to ${n} (positions start at 1, as in data.reg[${n}, :])`, String(position));
+  }
+  const anchor = position - 1;
   const row = reg.data.subarray(anchor * width, (anchor + 1) * width);
   for (let i = 0; i < width; i++) {
     if (!Number.isFinite(row[i])) throw new InputError(fn, 'data.reg', 'finite numbers', describeValue(row[i]), [anchor, i]);
@@ -781,14 +787,15 @@ function sides(args: unknown[]): DistributionGridFigure {
       entropyFloor: point.entropyFloor,
     };
   });
-  const label = target === undefined ? 'negative' : `class ${target.column}`;
+  // The label as the exporter wrote it: class ids are data, not positions.
+  const label = target === undefined ? 'negative' : `label ${target.label}`;
   return {
     version: FIGURE_SPEC_VERSION,
     kind: 'distribution-grid',
     panels,
     columns: 2,
     xLabel: 'bin (stride units)',
-    title: (options.title as string | undefined) ?? `Anchor ${anchor} (${label}): side distributions`,
+    title: (options.title as string | undefined) ?? `Anchor ${position} (${label}): side distributions`,
   };
 }
 
@@ -799,12 +806,12 @@ function groundTruthDistances(
   anchor: number,
   bins: number,
   options: OptionValues,
-): { raw: Float64Array; clamped: Float64Array; column: number } | undefined {
+): { raw: Float64Array; clamped: Float64Array; column: number; label: number } | undefined {
   const record = data as Record<string, unknown>;
   if (record.labels === undefined || record.cls === undefined) return undefined;
   const labels = finiteVector(fn, 'data.labels', record.labels);
   const cls = valueToTensor(fn, 'data.cls', record.cls);
-  if (anchor >= labels.length) throw new InputError(fn, 'data.labels', `a label for anchor ${anchor}`, `${labels.length} labels`);
+  if (anchor >= labels.length) throw new InputError(fn, 'data.labels', `a label for anchor ${anchor + 1}`, `${labels.length} labels`);
   const column = classColumn(labels[anchor], cls.shape[1] ?? 0, options.background);
   if (column < 0) return undefined;
   if (options.stride === undefined) throw new InputError(fn, 'options.stride', "given for a positive anchor: the level's stride, to put its ground truth in bins", 'missing');
@@ -816,7 +823,7 @@ function groundTruthDistances(
   const box: Tensor = { shape: [1, 4], data: Float64Array.from(boxes.data.subarray(4 * anchor, 4 * anchor + 4), (v) => v / stride) };
   const raw = bbox2distance(point, box).distance.data;
   const clamped = bbox2distance(point, box, bins - 1, 0.1).distance.data;
-  return { raw, clamped, column };
+  return { raw, clamped, column, label: labels[anchor] };
 }
 
 export const CALIBRATION_OPTIONS: readonly OptionSpec[] = [
@@ -853,7 +860,7 @@ function calibration(args: unknown[]): CalibrationFigure {
     if (!Number.isFinite(logit)) throw new InputError(fn, 'data.cls', 'finite numbers', describeValue(logit), [i, column]);
     x.push(score[i]);
     y.push(sigmoid(logit));
-    anchors.push(i);
+    anchors.push(i + 1);
   }
   const spec: CalibrationFigure = {
     version: FIGURE_SPEC_VERSION,

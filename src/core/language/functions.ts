@@ -241,6 +241,14 @@ function miningOptions(options: OptionValues): { margin?: number; soft?: boolean
   };
 }
 
+/**
+ * The core's 0-based indices as the 1-based positions cells index with (emb[h.hardest_positive[1], :]);
+ * the core's −1 for "none" becomes 0, which no position is.
+ */
+function positions(math: MathJsInstance, indices: ArrayLike<number>): unknown {
+  return math.matrix(Array.from(indices, (i) => i + 1));
+}
+
 function field(fn: string, record: unknown, ...keys: string[]): unknown {
   if (typeof record !== 'object' || record === null) throw new InputError(fn, 'data', 'an object of arrays', describeValue(record));
   for (const key of keys) {
@@ -485,8 +493,8 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
         loss: r.loss.data[0],
         per_anchor: out(math, r.perAnchor),
         valid_anchor: math.matrix(r.validAnchor.map(Number)),
-        hardest_positive: math.matrix(Array.from(r.hardestPositive)),
-        hardest_negative: math.matrix(Array.from(r.hardestNegative)),
+        hardest_positive: positions(math, r.hardestPositive),
+        hardest_negative: positions(math, r.hardestNegative),
         dropped: { ...r.dropped },
         collapsed: r.collapsed,
         grad: r.grad ? { embeddings: out(math, r.grad.embeddings) } : {},
@@ -531,9 +539,9 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
       const r = semiHardTriplets(tensorArg('semi_hard', 'embeddings', positional[0]), tensorArg('semi_hard', 'labels', positional[1]), miningOptions(o));
       return {
         loss: r.loss.data[0],
-        anchors: math.matrix(Array.from(r.anchors)),
-        positives: math.matrix(Array.from(r.positives)),
-        negatives: math.matrix(Array.from(r.negatives)),
+        anchors: positions(math, r.anchors),
+        positives: positions(math, r.positives),
+        negatives: positions(math, r.negatives),
         semi_hard: math.matrix(Array.from(r.semiHard)),
         per_triplet: out(math, r.perTriplet),
         dropped_pairs: r.droppedPairs,

@@ -43,7 +43,7 @@ describe('anchor_map', () => {
       const map = figureOf(session, `anchor_map(g, ${points}, {stride: 8})`) as AnchorMapFigure;
       assert.equal(map.kind, 'anchor-map');
       assert.deepEqual(map.z, [[1.5, 2], [3.25, 4]]);
-      assert.deepEqual(map.anchors, [[0, 1], [2, 3]]);
+      assert.deepEqual(map.anchors, [[1, 2], [3, 4]]);
       assert.equal(map.stride, 8);
     }
     const cls = figureOf(session, 'anchor_map(g, [[4, 4], [12, 4], [4, 12], [12, 12]], {stride: 8, component: "cls"})') as AnchorMapFigure;
@@ -63,7 +63,7 @@ describe('anchor_map', () => {
     const session = new Session();
     const map = figureOf(session, 'anchor_map([1, 2, 3, 4, 5, 6], [2, 3])') as AnchorMapFigure;
     assert.deepEqual(map.z, [[1, 2, 3], [4, 5, 6]]);
-    assert.deepEqual(map.anchors, [[0, 1, 2], [3, 4, 5]]);
+    assert.deepEqual(map.anchors, [[1, 2, 3], [4, 5, 6]]);
     assert.equal(map.stride, undefined);
   });
 
@@ -71,7 +71,7 @@ describe('anchor_map', () => {
     const session = new Session();
     const map = figureOf(session, 'anchor_map([1, 2, 3, 10], [[0, 0], [16, 0], [0, 8], [1, 1]], {stride: 8})') as AnchorMapFigure;
     assert.deepEqual(map.z, [[11, null, 2], [3, null, null]]);
-    assert.deepEqual(map.anchors, [[0, null, 1], [2, null, null]]);
+    assert.deepEqual(map.anchors, [[1, null, 2], [3, null, null]]);
     // JSON keeps the gaps.
     assert.deepEqual(JSON.parse(JSON.stringify(map)).z, [[11, null, 2], [3, null, null]]);
   });
@@ -101,14 +101,14 @@ describe('worst_anchors', () => {
     const table = figureOf(handSession(), 'worst_anchors(g, {k: 2})') as TableFigure;
     assert.deepEqual(table.columns, ['anchor', 'total', 'cls', 'bbox', 'dfl', 'score', 'weight']);
     assert.deepEqual(table.rows, [
-      [3, 4, 4, 0, 0, 0, 0],
-      [2, 3.25, 3, 0, 0.25, 0.4, 0.6],
+      [4, 4, 4, 0, 0, 0, 0],
+      [3, 3.25, 3, 0, 0.25, 0.4, 0.6],
     ]);
   });
 
   it('ranks by any component, ties by anchor index, k capped by n', () => {
     const table = figureOf(handSession(), 'worst_anchors(g, {by: "bbox", k: 10})') as TableFigure;
-    assert.deepEqual(table.rows.map((r) => r[0]), [0, 1, 2, 3]);
+    assert.deepEqual(table.rows.map((r) => r[0]), [1, 2, 3, 4]);
     assert.match(table.title ?? '', /Top 4 anchors by bbox/);
     const session = handSession();
     assert.match(errorOf(session, 'worst_anchors([1, 2])'), /gfl/);
@@ -133,7 +133,7 @@ function sidesSession(): Session {
 
 describe('sides', () => {
   it("draws the four sides of a positive with the ground truth in stride units, clamped as GFL trains it", () => {
-    const grid = figureOf(sidesSession(), 'sides(data, 0, {stride: 8})') as DistributionGridFigure;
+    const grid = figureOf(sidesSession(), 'sides(data, 1, {stride: 8})') as DistributionGridFigure;
     assert.equal(grid.kind, 'distribution-grid');
     assert.equal(grid.columns, 2);
     // Centre (2, 2), box (0.5, 0, 6, 2.5) in stride units: l 1.5, t 2, r 4 → 2.9 (reg_max − 0.1), b 0.5.
@@ -158,31 +158,32 @@ describe('sides', () => {
       const h = (w: number): number => (w > 0 ? -w * Math.log(w) : 0);
       close(panel.entropyFloor ?? NaN, h(want[s].wl) + h(want[s].wr), 1e-12);
     });
-    assert.match(grid.title ?? '', /Anchor 0 \(class 0\)/);
+    assert.match(grid.title ?? '', /Anchor 1 \(label 0\)/);
   });
 
   it('a negative anchor shows its distributions without targets, and needs no stride', () => {
-    const grid = figureOf(sidesSession(), 'sides(data, 1)') as DistributionGridFigure;
+    const grid = figureOf(sidesSession(), 'sides(data, 2)') as DistributionGridFigure;
     assert.deepEqual(grid.panels.map((p) => p.name), ['l', 't', 'r', 'b']);
     assert.ok(grid.panels.every((p) => p.target === undefined && p.loss === undefined));
     assert.match(grid.title ?? '', /negative/);
   });
 
   it("follows the background-first convention", () => {
-    // With background first, label 0 (anchor 0) is background and label 2 (anchor 1) is class 1.
+    // With background first, label 0 (anchor 1) is background and label 2 (anchor 2) a class.
     const session = sidesSession();
-    assert.ok((figureOf(session, 'sides(data, 0, {background: "first"})') as DistributionGridFigure).panels[0].target === undefined);
-    assert.match((figureOf(session, 'sides(data, 1, {stride: 8, background: "first"})') as DistributionGridFigure).title ?? '', /class 1/);
+    assert.ok((figureOf(session, 'sides(data, 1, {background: "first"})') as DistributionGridFigure).panels[0].target === undefined);
+    assert.match((figureOf(session, 'sides(data, 2, {stride: 8, background: "first"})') as DistributionGridFigure).title ?? '', /Anchor 2 \(label 2\)/);
   });
 
   it('names what is wrong', () => {
     const session = sidesSession();
-    assert.match(errorOf(session, 'sides(data, 0)'), /options\.stride/);
-    assert.match(errorOf(session, 'sides(data, 3, {stride: 8})'), /anchor.*\[0, 3\)/);
-    assert.match(errorOf(session, 'sides(data, 0.5, {stride: 8})'), /anchor/);
-    assert.match(errorOf(session, 'sides(data, 0, {stride: 8, reg_max: 16})'), /reg_max.*3/);
+    assert.match(errorOf(session, 'sides(data, 1)'), /options\.stride/);
+    assert.match(errorOf(session, 'sides(data, 4, {stride: 8})'), /anchor should be a position from 1 to 3/);
+    assert.match(errorOf(session, 'sides(data, 0, {stride: 8})'), /positions start at 1.*but is 0/);
+    assert.match(errorOf(session, 'sides(data, 1.5, {stride: 8})'), /anchor/);
+    assert.match(errorOf(session, 'sides(data, 1, {stride: 8, reg_max: 16})'), /reg_max.*3/);
     session.scope.set('bad', { reg: [[1, 2, 3]] });
-    assert.match(errorOf(session, 'sides(bad, 0)'), /4·bins/);
+    assert.match(errorOf(session, 'sides(bad, 1)'), /4·bins/);
   });
 });
 
@@ -192,7 +193,7 @@ describe('calibration', () => {
     session.scope.set('g', { score: [0.8, 0, 0.3] });
     const figure = figureOf(session, 'calibration(g, data, {bins: 2})') as CalibrationFigure;
     assert.equal(figure.kind, 'calibration');
-    assert.deepEqual(figure.anchors, [0, 2]);
+    assert.deepEqual(figure.anchors, [1, 3]);
     assert.deepEqual(figure.x, [0.8, 0.3]);
     close(figure.y[0], 0.5);
     close(figure.y[1], sigma(5));
@@ -206,7 +207,7 @@ describe('calibration', () => {
     const session = sidesSession();
     session.scope.set('g', { score: [0.8, 0.6, 0.3] });
     const figure = figureOf(session, 'calibration(g, data, {background: "first", bins: 0})') as CalibrationFigure;
-    assert.deepEqual(figure.anchors, [1, 2]);
+    assert.deepEqual(figure.anchors, [2, 3]);
     close(figure.y[0], sigma(1));
     close(figure.y[1], sigma(5));
     assert.equal(figure.reliability, undefined);
@@ -233,7 +234,7 @@ describe('detector views on a real gfl(…) result', () => {
     const table = figureOf(session, 'worst_anchors(r, {k: 1})') as TableFigure;
     assert.equal(table.rows[0][1], Math.max(...cells));
     const calibration = figureOf(session, 'calibration(r, data)') as CalibrationFigure;
-    assert.deepEqual(calibration.anchors, [0, 2]);
+    assert.deepEqual(calibration.anchors, [1, 3]);
     close(calibration.y[0], 0.5);
   });
 });
@@ -275,5 +276,38 @@ describe('margins_plot', () => {
     assert.match(errorOf(session, 'margins_plot({m_arc: NaN})'), /m_arc/);
     assert.match(errorOf(session, 'margins_plot({points: 1})'), /points/);
     assert.match(errorOf(session, 'margins_plot({margin: 1})'), /options\.margin/);
+  });
+});
+
+describe('one indexing rule: a position a view shows is the one a cell indexes with', () => {
+  it("worst_anchors' anchor, pasted into r.per_anchor.x[i] and sides(data, i), is that anchor", () => {
+    const session = sidesSession();
+    session.runCell('r = gfl(data, {stride: 8, reg_max: 3})');
+    for (const by of ['cls', 'bbox', 'dfl', 'total']) {
+      const table = figureOf(session, `worst_anchors(r, {by: "${by}", k: 3})`) as TableFigure;
+      for (const row of table.rows) {
+        const i = row[0] as number;
+        session.runCell(`picked = [r.per_anchor.cls[${i}], r.per_anchor.bbox[${i}], r.per_anchor.dfl[${i}]];`);
+        const picked = (session.scope.get('picked') as { valueOf(): number[] }).valueOf();
+        assert.deepEqual(picked, [row[2], row[3], row[4]]);
+        close(picked[0] + picked[1] + picked[2], row[1] as number);
+        assert.match((figureOf(session, `sides(data, ${i}, {stride: 8})`) as DistributionGridFigure).title ?? '', new RegExp(`^Anchor ${i} `));
+      }
+    }
+  });
+
+  it("a table's index column and a matrix heatmap's axes are 1-based positions", () => {
+    const session = new Session();
+    session.runCell('m = [5, 1; 7, 3; 6, 9]');
+    const table = figureOf(session, 'table(m, {by: "c0", k: 3})') as TableFigure;
+    // Column c0 is 5, 7, 6: largest first are rows 2, 3, 1, and m[i, 1] gives each back.
+    assert.deepEqual(table.rows.map((r) => r[0]), [2, 3, 1]);
+    for (const row of table.rows) {
+      session.runCell(`picked = m[${row[0] as number}, 1];`);
+      assert.equal(session.scope.get('picked'), row[1]);
+    }
+    const heatmap = figureOf(session, 'heatmap(m)') as FigureSpec & { x: number[]; y: number[]; z: number[][] };
+    assert.deepEqual(heatmap.x, [1, 2]);
+    assert.deepEqual(heatmap.y, [1, 2, 3]);
   });
 });

@@ -115,7 +115,8 @@ describe('heatmap', () => {
   it('draws a matrix as is', () => {
     const spec = figure<HeatmapFigure>(new Session(), 'heatmap([[1, 2, 3], [4, 5, 6]])');
     assert.deepEqual(spec.z, [[1, 2, 3], [4, 5, 6]]);
-    assert.deepEqual([spec.x, spec.y], [[0, 1, 2], [0, 1]]);
+    // The axes are positions, 1-based as in cells: the cell at (x, y) is z[y, x].
+    assert.deepEqual([spec.x, spec.y], [[1, 2, 3], [1, 2]]);
   });
 
   it('refuses sliders when it reads a large value, like plot', () => {
@@ -171,9 +172,10 @@ describe('hist, scatter, table', () => {
     const session = new Session();
     const spec = figure<TableFigure>(session, 'table({loss: [0.1, 0.5, 0.3, 0.5], iou: [0.9, 0.2, 0.4, 0.1]}, {k: 3, by: "loss"})');
     assert.deepEqual(spec.columns, ['index', 'loss', 'iou']);
-    assert.deepEqual(spec.rows, [[1, 0.5, 0.2], [3, 0.5, 0.1], [2, 0.3, 0.4]]);
+    // The index is each row's 1-based position, as cells index: loss[2] is 0.5.
+    assert.deepEqual(spec.rows, [[2, 0.5, 0.2], [4, 0.5, 0.1], [3, 0.3, 0.4]]);
     const asc = figure<TableFigure>(session, 'table([[5, 1], [2, 2], [9, 3]], {by: "a", ascending: true, columns: ["a", "b"], k: 2})');
-    assert.deepEqual(asc.rows, [[1, 2, 2], [0, 5, 1]]);
+    assert.deepEqual(asc.rows, [[2, 2, 2], [1, 5, 1]]);
     assert.match(errorOf(session, 'table({a: [1]}, {by: "b"})'), /one of the columns \(a\)/);
     assert.match(errorOf(session, 'table({a: [1], b: [1, 2]})'), /data.b should be of length 1/);
   });

@@ -273,7 +273,10 @@ describe('mining: a language call equals the core call', () => {
     sameAs('batch_hard loss', h.loss, wantH.loss);
     sameAs('batch_hard per_anchor', h.per_anchor, wantH.perAnchor);
     sameAs('batch_hard grad', (h.grad as Record_).embeddings, wantH.grad!.embeddings);
-    assert.deepEqual(Array.from(flat(h.hardest_positive)), Array.from(wantH.hardestPositive));
+    // The core's 0-based indices are 1-based positions in cells (0 where an anchor has none).
+    const positions = (indices: ArrayLike<number>): number[] => Array.from(indices, (i) => i + 1);
+    assert.deepEqual(Array.from(flat(h.hardest_positive)), positions(wantH.hardestPositive));
+    assert.deepEqual(Array.from(flat(h.hardest_negative)), positions(wantH.hardestNegative));
     const all = evalCell(session, `r = batch_all(${args})`) as Record_;
     const wantA = batchAll(t(emb), t(labels), { margin: 0.4, grad: true });
     sameAs('batch_all loss', all.loss, wantA.loss);
@@ -282,7 +285,9 @@ describe('mining: a language call equals the core call', () => {
     const semi = evalCell(session, `r = semi_hard(${args})`) as Record_;
     const wantS = semiHardTriplets(t(emb), t(labels), { margin: 0.4 });
     sameAs('semi_hard loss', semi.loss, wantS.loss);
-    assert.deepEqual(Array.from(flat(semi.negatives)), Array.from(wantS.negatives));
+    assert.deepEqual(Array.from(flat(semi.anchors)), positions(wantS.anchors));
+    assert.deepEqual(Array.from(flat(semi.positives)), positions(wantS.positives));
+    assert.deepEqual(Array.from(flat(semi.negatives)), positions(wantS.negatives));
   });
 
   it('census counts triplets like a brute-force loop', () => {
@@ -323,7 +328,7 @@ describe('helpers against hand-computed values', () => {
     assertClose('softplus(0)', Float64Array.of(evalCell(session, 'r = softplus(0)') as number), Float64Array.of(Math.LN2));
     assertClose('entropy', Float64Array.of(evalCell(session, 'r = entropy([0.5, 0.5])') as number), Float64Array.of(Math.LN2));
     assertClose('entropy rows', flat(evalCell(session, 'r = entropy([[1, 0], [0.25, 0.75]])')), Float64Array.of(0, -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75))));
-    assert.match(errorOf(session, 'entropy([0.5, -0.1])').message, /entropy: p at index \[0, 1\] should be probabilities ≥ 0/);
+    assert.match(errorOf(session, 'entropy([0.5, -0.1])').message, /entropy: p at index \[1, 2\] should be probabilities ≥ 0/);
   });
 
   it('integral, iou, distance2bbox, bbox2distance, bins', () => {

@@ -89,7 +89,8 @@ describe('Session: error positions', () => {
     const error = onlyError(new Session(), 'x = 1\n\n  y = 2 + qfl([[1, 2]], [5], [0.5])');
     assert.equal(error.name, 'InputError');
     assert.deepEqual([error.line, error.column], [3, 11]);
-    assert.match(error.message, /label at index \[0\] should be integers in \[0, 2\], but is 5/);
+    // The index is the cell's 1-based position (label[1]); the class ids stay data, 0 to C − 1.
+    assert.match(error.message, /label at index \[1\] should be integers in \[0, 2\], but is 5/);
     const nonFinite = onlyError(new Session(), 'focal([[NaN]], [[1]])');
     assert.match(nonFinite.message, /finite/);
   });
