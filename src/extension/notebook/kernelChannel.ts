@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { withMallocTunables } from '../../node/mallocTunables';
+import { createInterruptWords, interruptLine, requestInterrupt } from './interruptFlag';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
 
 /**
@@ -26,6 +27,11 @@ export interface KernelExit {
 
 export interface KernelChannel {
   send(message: HostMessage): void;
+  /**
+   * Asks run `id` to stop at its next checkpoint (interruptFlag.ts); heard even while the kernel's
+   * main thread is busy with the cell, which a message is not.
+   */
+  interrupt(id: number): void;
   /** Stops it at once, even in the middle of a computation; resolves once it is gone. */
   terminate(): Promise<void>;
   onMessage(listener: (message: WorkerMessage) => void): void;
@@ -49,12 +55,15 @@ export function openChannel(options: ChannelOptions): KernelChannel {
 }
 
 function threadChannel({ entry, data, memoryLimitMb, execArgv }: ChannelOptions): KernelChannel {
-  const worker = new Worker(entry, { workerData: data, execArgv: execArgv === undefined ? undefined : [...execArgv], resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb } });
+  const words = createInterruptWords();
+  const workerData: KernelWorkerData = { ...data, interrupt: words };
+  const worker = new Worker(entry, { workerData, execArgv: execArgv === undefined ? undefined : [...execArgv], resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb } });
   let terminated = false;
   let error: Error | undefined;
   worker.on('error', (e: Error) => (error = e));
   return {
     send: (message) => worker.postMessage(message),
+    interrupt: (id) => requestInterrupt(words, id),
     terminate: async () => {
       terminated = true;
       await worker.terminate();
@@ -73,7 +82,8 @@ function processChannel({ entry, data, memoryLimitMb, execArgv }: ChannelOptions
     // The child computes the losses: let it reuse freed output memory (see mallocTunables.ts).
     env: { ...withMallocTunables(process.env), [KERNEL_DATA_ENV]: JSON.stringify(data) },
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    // stdin carries interrupts (interruptFlag.ts).
+    stdio: ['pipe', 'inherit', 'pipe', 'ipc'],
   });
   let terminated = false;
   let spawnError: Error | undefined;
@@ -84,10 +94,15 @@ function processChannel({ entry, data, memoryLimitMb, execArgv }: ChannelOptions
     stderrTail = (stderrTail + chunk).slice(-4096);
   });
   child.on('error', (e) => (spawnError = e));
+  // A write to a kernel that just died fails with EPIPE; its exit is reported by onExit.
+  child.stdin?.on('error', () => undefined);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     send: (message) => {
       if (child.connected) child.send(message);
+    },
+    interrupt: (id) => {
+      if (child.stdin?.writable === true) child.stdin.write(interruptLine(id));
     },
     terminate: async () => {
       terminated = true;

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { checkInterrupt } from '../../core/interrupt';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
@@ -61,6 +62,8 @@ export function readFileWithProgress(file: string, onProgress: (loadedBytes: num
     let loaded = 0;
     if (report) onProgress(0, total);
     while (loaded < total) {
+      // Cancelling the progress bar interrupts the cell: heard between chunks.
+      checkInterrupt();
       const read = readSync(fd, bytes, loaded, Math.min(CHUNK_BYTES, total - loaded), loaded);
       if (read === 0) break;
       loaded += read;

@@ -10,9 +10,13 @@ import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from 
  * from here, never running cells on the host's thread. It never imports `vscode`, so it is tested
  * in plain Node. Cells run one at a time in call order.
  *
- * Stopping a cell means terminating its kernel (SIGKILL, or `worker.terminate()`, stops
- * JavaScript even in the middle of a computation), so every stop resets the scope; a fresh kernel
- * is started at once.
+ * An interrupt is cooperative first: the cell hears it at its next checkpoint (every statement,
+ * user-function call and block of a long core loop; see core/interrupt.ts and interruptFlag.ts),
+ * ends with a KeyboardInterrupt error and leaves the scope as it was before the cell. Only a cell
+ * that does not stop within the grace period (a busy mathjs builtin such as `inv` of a large
+ * matrix has no checkpoint) is stopped by terminating its kernel, as are the time and memory
+ * limits: SIGKILL, or `worker.terminate()`, stops JavaScript even in the middle of a computation,
+ * so such a stop resets the scope; a fresh kernel is started at once.
  */
 
 /** The limits a cell runs under; the host reads them from the settings at execution time. */
@@ -25,9 +29,16 @@ export interface KernelLimits {
   readonly elementCap: number;
   /** What `reg_max` means without a convention (setting losslab.dfl.binConvention). */
   readonly binConvention?: BinConvention;
+  /**
+   * How long an interrupted cell may take to stop by itself before its kernel is terminated, in
+   * milliseconds (setting losslab.kernel.interruptGraceSeconds); 2000 when absent.
+   */
+  readonly interruptGraceMs?: number;
 }
 
-export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000, binConvention: 'mmdetection' };
+export const DEFAULT_INTERRUPT_GRACE_MS = 2000;
+
+export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000, binConvention: 'mmdetection', interruptGraceMs: DEFAULT_INTERRUPT_GRACE_MS };
 
 export interface KernelProcessOptions {
   /** The bundled worker entry: `path.join(__dirname, 'kernelWorker.js')` in dist/. */
@@ -42,7 +53,10 @@ export interface KernelProcessOptions {
   readonly execArgv?: string[];
 }
 
-/** Why a cell did not finish: each of these terminated the worker and reset the scope. */
+/**
+ * Why a cell did not finish: each of these terminated the worker and reset the scope. An interrupt
+ * the cell heard is no stop: the run completes with a KeyboardInterrupt error output.
+ */
 export type StopReason = 'interrupted' | 'time-limit' | 'memory-limit' | 'crashed' | 'restarted' | 'disposed';
 
 export type RunOutcome =
@@ -62,6 +76,8 @@ interface Pending {
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly settle: (message: WorkerMessage | StopReason) => void;
   timer?: ReturnType<typeof setTimeout>;
+  /** Set once the request was asked to stop: terminates the kernel when the grace period ends. */
+  graceTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** One started kernel and what it was started with. */
@@ -82,8 +98,9 @@ const RESET = 'The kernel was restarted, so the scope was reset: variables and f
 /** The error output a stopped cell shows; line 0 means it concerns the whole cell, not a position. */
 export function stopOutput(reason: StopReason, limits: KernelLimits, detail?: string): CellOutput {
   const seconds = limits.timeLimitMs / 1000;
+  const grace = (limits.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS) / 1000;
   const what: Record<StopReason, [string, string]> = {
-    interrupted: ['KernelInterrupted', 'The cell was interrupted.'],
+    interrupted: ['KernelInterrupted', `The cell was interrupted and did not stop within ${grace} s (setting losslab.kernel.interruptGraceSeconds), so its kernel was stopped.`],
     'time-limit': ['TimeLimitExceeded', `The cell ran longer than the time limit of ${seconds} s (setting losslab.kernel.timeLimitSeconds) and was stopped.`],
     'memory-limit': ['MemoryLimitExceeded', `The cell needed more memory than the limit of ${limits.memoryLimitMb} MB (setting losslab.kernel.memoryLimitMb) and was stopped.`],
     crashed: ['KernelCrashed', `The kernel stopped unexpectedly${detail === undefined ? '' : ` (${detail})`}.`],
@@ -148,9 +165,22 @@ export class KernelProcess {
     });
   }
 
-  /** Stops the running cell, if any, by terminating the worker. Returns whether a cell was stopped. */
+  /**
+   * Asks the running cell, if any, to stop at its next checkpoint; it then completes with a
+   * KeyboardInterrupt error and the scope it had before. If it has not stopped when the grace
+   * period ends, the worker is terminated (reason 'interrupted', scope reset). Returns whether a
+   * cell was running.
+   */
   interrupt(): boolean {
-    return this.stop('interrupted');
+    const pending = this.pending;
+    if (pending === undefined) return false;
+    if (pending.graceTimer !== undefined) return true;
+    pending.channel.interrupt(pending.id);
+    const grace = this.lastLimits.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS;
+    pending.graceTimer = setTimeout(() => {
+      if (this.pending === pending) this.stop('interrupted');
+    }, Math.max(0, grace));
+    return true;
   }
 
   /** Terminates the worker (stopping any running cell) and starts a fresh one with an empty scope. */
@@ -199,6 +229,7 @@ export class KernelProcess {
     );
     const result = await answer;
     if (pending.timer !== undefined) clearTimeout(pending.timer);
+    if (pending.graceTimer !== undefined) clearTimeout(pending.graceTimer);
     if (this.pending === pending) this.pending = undefined;
     return result;
   }

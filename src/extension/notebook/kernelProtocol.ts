@@ -17,6 +17,11 @@ export interface KernelWorkerData {
   readonly elementCap: number;
   /** What `reg_max` means without a convention (setting losslab.dfl.binConvention). */
   readonly binConvention?: BinConvention;
+  /**
+   * The interrupt words shared with the host (interruptFlag.ts), for a kernel thread only: a kernel
+   * process makes its own and hears interrupts on its stdin.
+   */
+  readonly interrupt?: Int32Array;
 }
 
 export type HostMessage =

@@ -1,10 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { installInterrupt } from '../../core/interrupt';
 import { Session, type CellOutput } from '../../core/language/session';
 import { parallelLosses } from '../../node/parallel/losses';
 import { ParallelPool } from '../../node/parallel/pool';
 import { enableRelaxedSimd } from '../../node/relaxedSimd';
 import { createQflStreamHost } from '../../node/stream/qflStreamHost';
 import { KERNEL_DATA_ENV } from './kernelChannel';
+import { beginRun, createInterruptWords, isInterrupted, listenForInterrupts } from './interruptFlag';
 import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernelLoad';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
 
@@ -12,7 +14,9 @@ import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProto
  * The entry of one notebook's kernel (bundled as dist/kernelWorker.js), started by KernelProcess
  * as a child process (the default) or a worker thread (see kernelChannel.ts). It holds the
  * notebook's Session and runs cells one message at a time. It never imports `vscode`; the host
- * enforces time and memory limits by terminating it.
+ * enforces time and memory limits by terminating it. An interrupt reaches the running cell through
+ * shared memory (interruptFlag.ts) that the cell polls at its checkpoints (core/interrupt.ts); the
+ * host terminates the kernel only when the cell does not stop within the grace period.
  */
 
 interface Port {
@@ -35,6 +39,9 @@ function connect(): { port: Port; init: KernelWorkerData } {
 
 const { port, init } = connect();
 let trusted = init.trusted;
+const interruptWords = init.interrupt ?? createInterruptWords();
+if (init.interrupt === undefined) listenForInterrupts(interruptWords);
+installInterrupt(() => isInterrupted(interruptWords));
 /** The message being handled, so that load progress is attributed to its run. */
 let currentId = -1;
 
@@ -59,7 +66,7 @@ const session: Session = new Session({
   }),
   losses,
   // Streams report progress as a load does (the host shows the same cancellable bar); cancelling
-  // stops the kernel, since a cell runs synchronously and cannot hear a message until it ends.
+  // interrupts the cell, which the stream hears between its chunks.
   stream: createQflStreamHost({
     resolvePath: (request) => resolveLoadPath(request, init.folder, trusted),
     qualityFocalLoss: losses.qualityFocalLoss,
@@ -83,6 +90,7 @@ port.listen((message: HostMessage) => {
   switch (message.type) {
     case 'run':
       currentId = message.id;
+      beginRun(interruptWords, message.id);
       post({ type: 'result', id: message.id, outputs: runCell(message.source) });
       currentId = -1;
       return;

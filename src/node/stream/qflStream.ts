@@ -9,6 +9,7 @@
  * how the in-memory label/score form reduces its row losses too (finishQualityFocalLoss): a file
  * that fits in memory gives the identical number, whatever the chunk size or the pool.
  */
+import { checkInterrupt } from '../../core/interrupt';
 import { InputError, describeValue } from '../../core/errors';
 import { planReduction } from '../../core/reduction';
 import { qualityFocalLoss, type LabelConvention } from '../../core/losses/qfl';
@@ -166,6 +167,7 @@ export function runQflStream(files: QflStreamFiles, options: QflStreamOptions = 
   try {
     while (!stream.finished) {
       options.signal?.throwIfAborted();
+      checkInterrupt();
       stream.step();
     }
     return stream.result();

@@ -109,28 +109,7 @@ describe('KernelProcess: running cells', () => {
 });
 
 describe('KernelProcess: stopping runaway cells', () => {
-  it('an interrupt stops an endless computation promptly and the next cell sees a fresh scope', async () => {
-    const k = kernel();
-    let resets = 0;
-    k.onDidReset = () => resets++;
-    clean(await k.run('kept = 41'));
-    const running = k.run(ENDLESS, { ...DEFAULT_LIMITS, timeLimitMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 400));
-    assert.equal(k.busy, true);
-    const interruptedAt = Date.now();
-    assert.equal(k.interrupt(), true);
-    const outcome = await running;
-    // A bound far below the 60 s time limit: it was the interrupt that stopped the cell.
-    assert.ok(Date.now() - interruptedAt < 20_000, `took ${Date.now() - interruptedAt} ms after the interrupt`);
-    assert.equal(outcome.kind, 'stopped');
-    assert.equal(outcome.kind === 'stopped' && outcome.reason, 'interrupted');
-    const message = errorText(outcome.outputs);
-    assert.match(message, /interrupted/);
-    assert.match(message, /scope was reset/);
-    assert.equal(resets, 1);
-    assert.match(errorText(completed(await k.run('kept + 1'))), /Undefined symbol kept/);
-    assert.equal(k.interrupt(), false, 'nothing runs now');
-  });
+  // Interrupts (cooperative, then terminating after the grace period): kernelInterrupt.test.ts.
 
   it('the time limit stops an endless computation and the kernel keeps working', async () => {
     const k = kernel();
