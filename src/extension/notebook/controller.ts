@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ValueSummary } from '../../core/language/values';
 import { NOTEBOOK_TYPE } from './serializer';
-import { DEFAULT_LIMITS, KernelProcess, type KernelLimits } from './kernelProcess';
+import { DEFAULT_INTERRUPT_GRACE_MS, DEFAULT_LIMITS, KernelProcess, type KernelLimits } from './kernelProcess';
 import type { LoadProgress } from './kernelProtocol';
 import { itemsToNotebookOutput, settingsRestartItems, toNotebookOutput, untrustedOutput } from './outputs';
 
@@ -31,8 +31,17 @@ export function readLimits(): KernelLimits {
     memoryLimitMb: Math.max(64, Math.round(positive('memoryLimitMb', DEFAULT_LIMITS.memoryLimitMb))),
     elementCap: Math.round(positive('elementCap', DEFAULT_LIMITS.elementCap)),
     binConvention: vscode.workspace.getConfiguration('losslab.dfl').get<string>('binConvention') === 'ultralytics' ? 'ultralytics' : 'mmdetection',
+    interruptGraceMs: nonNegative(config.get<number>('interruptGraceSeconds'), DEFAULT_INTERRUPT_GRACE_MS / 1000) * 1000,
   };
 }
+
+/** A setting where 0 is meaningful (no grace: an interrupt terminates the kernel at once). */
+function nonNegative(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** The button of the notification that follows a memory-limit stop. */
+export const RERUN_ABOVE = 'Re-run Cells Above';
 
 /** The folder `load("x.npz")` resolves against: the notebook's own, else the first workspace folder. */
 function notebookFolder(notebook: vscode.NotebookDocument): string | undefined {
@@ -192,7 +201,10 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
       const outcome = await kernel.run(execution.cell.document.getText(), readLimits(), (p) => progress.update(p));
       // A restart to apply new settings reset the count before this cell ran.
       if (outcome.kind === 'completed' && outcome.restartedForSettings) execution.executionOrder = ++entry.executionOrder;
-      const outputs = outcome.outputs.map((output) => toNotebookOutput(vscode, output));
+      const memoryStop = outcome.kind === 'stopped' && outcome.reason === 'memory-limit' && execution.cell.index > 0;
+      const shown = memoryStop ? outcome.outputs.map((output) => (output.kind === 'error' ? { ...output, message: `${output.message} The notification's “${RERUN_ABOVE}” does that in one click.` } : output)) : outcome.outputs;
+      const outputs = shown.map((output) => toNotebookOutput(vscode, output));
+      if (memoryStop) void this.offerRerunAbove(execution.cell);
       if (outcome.kind === 'completed' && outcome.restartedForSettings) outputs.unshift(itemsToNotebookOutput(vscode, settingsRestartItems()));
       await execution.replaceOutput(outputs);
       const success = outcome.kind === 'completed' && outcome.outputs.every((output) => output.kind !== 'error');
@@ -202,6 +214,19 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
       progress.close();
       cancel.dispose();
     }
+  }
+
+  /**
+   * A memory-limit stop reset the scope, and the cells above are what rebuilt it: one click runs
+   * them again (a batch, so the first error stops it, as Run All does).
+   */
+  private async offerRerunAbove(cell: vscode.NotebookCell): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(
+      `LossLab: cell ${cell.index + 1} needed more memory than the kernel's limit (losslab.kernel.memoryLimitMb); the kernel was restarted and the scope is empty.`,
+      RERUN_ABOVE,
+    );
+    if (choice !== RERUN_ABOVE || cell.notebook.isClosed) return;
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: cell.index }], document: cell.notebook.uri });
   }
 
   private async refuseUntrusted(cells: vscode.NotebookCell[]): Promise<void> {
