@@ -19,6 +19,8 @@ const LAZY_CHUNKS = [
   { source: 'src/extension/language/texToSvg.ts', bundle: 'mathjax.js' },
   // The cell analysis (diagnostics, quick fixes, completion, parameter hints) and its mathjs.
   { source: 'src/extension/language/analysis.ts', bundle: 'analysis.js' },
+  // The HTML export's page builder and its markdown-it.
+  { source: 'src/extension/commands/htmlReport.ts', bundle: 'htmlReport.js' },
 ];
 
 /** Marks each lazy chunk's source as an external `./<bundle>` so the importer's bundle requires it at run time. */
@@ -96,7 +98,7 @@ const renderer = {
   splitting: true,
   chunkNames: 'renderer-chunks/[name]-[hash]',
 };
-// The HTML report of `losslab run --html` inlines this self-contained script to draw its figures.
+// The HTML report (`losslab run --html`, the editor's export) inlines this self-contained script to draw its figures.
 targets.push({
   ...common,
   sourcemap: false,

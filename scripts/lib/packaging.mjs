@@ -26,6 +26,8 @@ export const REQUIRED_FILES = [
   'dist/kernelWorker.js',
   'dist/parallelWorker.js',
   'dist/renderer.js',
+  'dist/htmlReport.js',
+  'dist/report.js',
   'samples/gfl-tour.lossnb',
   'samples/arcface-tour.lossnb',
   'samples/triplet-tour.lossnb',

@@ -3,9 +3,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import packageJson from '../../package.json';
 import { parseNotebook, serializeNotebook, type NotebookModel } from '../core/notebook/format';
 import { applySavePolicy, DEFAULT_SAVE_POLICY } from '../core/notebook/savePolicy';
+import { readFigureScript } from '../node/report/figureScript';
+import { renderReport, reportTitle } from '../node/report/html';
 import { createNodeSession } from '../node/session';
 import { parseArgs, USAGE, type RunCommand } from './args';
-import { renderReport } from './report';
 import { runNotebook, type CellFailure } from './runNotebook';
 
 /**
@@ -20,21 +21,6 @@ export interface CliIo {
 }
 
 export const NOTEBOOK_EXTENSION = '.lossnb';
-
-/**
- * The renderer's report bundle, which draws the figures of an HTML report offline: next to the
- * bundled CLI in dist/, or in dist/ when the CLI runs from its sources.
- */
-function reportBundle(): string | undefined {
-  for (const candidate of [join(__dirname, 'report.js'), resolve(__dirname, '../../dist/report.js')]) {
-    try {
-      return readFileSync(candidate, 'utf8');
-    } catch {
-      // Try the next place.
-    }
-  }
-  return undefined;
-}
 
 export function main(argv: readonly string[], io: CliIo): number {
   const args = parseArgs(argv);
@@ -142,8 +128,8 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
       written.push(job.output);
     }
     if (job.html !== undefined) {
-      const title = typeof model.metadata.title === 'string' ? model.metadata.title : basename(job.input, NOTEBOOK_EXTENSION);
-      const figureScript = reportBundle();
+      const title = reportTitle(model, basename(job.input));
+      const figureScript = readFigureScript();
       if (figureScript === undefined) io.stderr(`note: ${job.html} shows figures as text: dist/report.js is missing (run npm run build)\n`);
       writeText(job.html, renderReport(result.model, title, figureScript));
       written.push(job.html);

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { registerExportHtml } from './commands/exportHtml';
 import { registerOpenInLossLab } from './commands/openInLossLab';
 import { registerCodeActions } from './language/codeActions';
 import { registerCompletion } from './language/completion';
@@ -8,6 +9,7 @@ import { registerSignatureHelp } from './language/signatureHelp';
 import { registerNotebookKernel } from './notebook/controller';
 import { registerNotebookSerializer } from './notebook/registerSerializer';
 import { registerRendererMessaging } from './renderer/messaging';
+import { registerVariablesView } from './variables/variablesView';
 
 export function activate(context: vscode.ExtensionContext): void {
   registerNotebookSerializer(context);
@@ -19,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSignatureHelp(context);
   registerDiagnostics(context);
   registerCodeActions(context);
+  registerVariablesView(context, kernels);
+  registerExportHtml(context);
 }
 
 export function deactivate(): void {}

@@ -56,6 +56,19 @@ describe('production bundles', () => {
     delete load.cache[load.resolve('./analysis.js')]; // so that the activation test sees whether activation loads it
   });
 
+  it('the HTML export bundle writes a page with the figure script inlined, loaded the way the extension loads it', () => {
+    const text = readFileSync(join(dist, 'extension.js'), 'utf8');
+    assert.match(text, /require\("\.\/htmlReport\.js"\)/, 'the export requires its bundle on first use');
+    assert.doesNotMatch(text, /markdown-it|linkify/i, 'no markdown-it in the extension-host bundle');
+    const load = createRequire(join(dist, 'extension.js'));
+    const report = load('./htmlReport.js') as { notebookReport(model: object, fileName: string): { html: string; figuresDrawn: boolean } };
+    const { html, figuresDrawn } = report.notebookReport({ metadata: {}, cells: [], extra: {} }, 'notes.lossnb');
+    assert.equal(figuresDrawn, true, 'dist/report.js is found next to the bundle');
+    assert.match(html, /<title>notes<\/title>/);
+    assert.ok(html.length > statSync(join(dist, 'report.js')).size, 'the figure script is inlined');
+    delete load.cache[load.resolve('./htmlReport.js')]; // so that the activation test sees whether activation loads it
+  });
+
   it('are minified without source maps', () => {
     const files = packaging.filesWithSizes(dist).map((f) => f.file);
     assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
@@ -118,6 +131,7 @@ describe('activation', () => {
       assert.ok(subscriptions.length > 5, 'activate registers its providers');
       assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('mathjax.js')), 'MathJax is loaded on the first hover, not at activation');
       assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('analysis.js')), 'the cell analysis is loaded on first use, not at activation');
+      assert.ok(!Object.keys(load.cache).some((file) => file.endsWith('htmlReport.js')), 'the HTML export is loaded on first use, not at activation');
     } finally {
       loader._load = original;
     }
@@ -142,7 +156,7 @@ describe('vsce ls', () => {
     for (const file of packaging.REQUIRED_FILES) assert.ok(listed.includes(file), `${file} should be packaged`);
     for (const file of listed) assert.equal(packaging.forbiddenReason(file), undefined, `${file} is packaged`);
     for (const decoy of decoys) assert.ok(!listed.includes(decoy), `${decoy} is packaged`);
-    assert.ok(!listed.includes('dist/cli.js') && !listed.includes('dist/report.js'), 'the CLI and its report script are not part of the extension');
+    assert.ok(!listed.includes('dist/cli.js'), 'the CLI is not part of the extension');
 
     // A .vsix is a zip: deflate each file to estimate its size without packaging.
     const estimate = listed.reduce((sum, file) => sum + deflateRawSync(readFileSync(join(stage, file)), { level: 9 }).length + 100, 0);

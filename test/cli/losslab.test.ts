@@ -9,8 +9,8 @@ import { parseNotebook, serializeNotebook, type CellModel, type NotebookModel } 
 import { ERROR_MIME, MARKDOWN_MIME, cellOutputToModel } from '../../src/core/notebook/outputs';
 import { main } from '../../src/cli/main';
 import { parseArgs } from '../../src/cli/args';
-import { escapeHtml, renderMarkdown } from '../../src/cli/markdown';
-import { scriptSafeJson } from '../../src/cli/report';
+import { escapeHtml, renderMarkdown } from '../../src/node/report/markdown';
+import { scriptSafeJson } from '../../src/node/report/html';
 
 /**
  * The headless runner: the real CLI in a child process for the samples and the exit codes, and

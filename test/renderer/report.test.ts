@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { renderReport } from '../../src/cli/report';
+import { renderReport } from '../../src/node/report/html';
 import { cellOutputsToModels } from '../../src/core/notebook/outputs';
 import type { NotebookModel } from '../../src/core/notebook/format';
 import { Session } from '../../src/core/language/session';

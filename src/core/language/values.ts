@@ -70,6 +70,8 @@ const format = (x: number): string => {
   if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(4);
   return String(Number(x.toPrecision(6)));
 };
+/** How summaries print a number (6 significant digits, exponent form beyond [1e-4, 1e6), ∞, NaN), for views that list them. */
+export { format as formatSummaryNumber };
 
 function previewTensor(tensor: Tensor, limit = 6): string {
   const { shape, data } = tensor;

@@ -102,6 +102,8 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
   private readonly controller: vscode.NotebookController;
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly variablesChanged = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChangeVariables = this.variablesChanged.event;
 
   variables(notebookUri: string): Promise<{ name: string; summary: ValueSummary }[]> | undefined {
     return this.kernels.get(notebookUri)?.kernel.variables();
@@ -117,6 +119,7 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
     this.controller.interruptHandler = (notebook) => this.interrupt(notebook);
     this.disposables.push(
       this.controller,
+      this.variablesChanged,
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.updateTrustDetail();
         for (const { kernel } of this.kernels.values()) kernel.setTrusted(true);
@@ -151,7 +154,10 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
       const kernel = new KernelProcess({ workerFile: this.workerFile, folder: notebookFolder(notebook), trusted: vscode.workspace.isTrusted });
       const created: NotebookKernel = { kernel, executionOrder: 0, queue: Promise.resolve(), generation: 0 };
       // A reset scope starts counting again, as Jupyter does after a restart.
-      kernel.onDidReset = () => (created.executionOrder = 0);
+      kernel.onDidReset = () => {
+        created.executionOrder = 0;
+        this.variablesChanged.fire(notebook.uri);
+      };
       this.kernels.set(key, created);
       entry = created;
     }
@@ -213,6 +219,7 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
     } finally {
       progress.close();
       cancel.dispose();
+      this.variablesChanged.fire(execution.cell.notebook.uri);
     }
   }
 
@@ -268,8 +275,10 @@ export function registerNotebookKernel(context: vscode.ExtensionContext): Kernel
   return controller;
 }
 
-/** What other features (the variable hover) may ask of the running kernels. */
+/** What other features (the variable hover, the Variables view) may ask of the running kernels. */
 export interface KernelVariables {
   /** The scope's variables of a notebook's kernel; undefined when that notebook has none yet. */
   variables(notebookUri: string): Promise<{ name: string; summary: ValueSummary }[]> | undefined;
+  /** Fires with a notebook's uri after each of its cells ends and after its scope is reset. */
+  readonly onDidChangeVariables: vscode.Event<vscode.Uri>;
 }

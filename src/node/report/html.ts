@@ -1,15 +1,20 @@
-import { FIGURE_MIME } from '../core/figures/spec';
-import { decodeUtf8, encodeBase64 } from '../core/notebook/bytes';
-import type { CellModel, NotebookModel, OutputItemModel, OutputModel } from '../core/notebook/format';
-import { ERROR_MIME, MARKDOWN_MIME } from '../core/notebook/outputs';
+import { FIGURE_MIME } from '../../core/figures/spec';
+import { decodeUtf8, encodeBase64 } from '../../core/notebook/bytes';
+import type { CellModel, NotebookModel, OutputItemModel, OutputModel } from '../../core/notebook/format';
+import { ERROR_MIME, MARKDOWN_MIME } from '../../core/notebook/outputs';
 import { escapeHtml, renderMarkdown } from './markdown';
 
+/** The report's title: the notebook's `metadata.title` when it is a string, else the file's name without `.lossnb`. */
+export function reportTitle(model: NotebookModel, fileName: string): string {
+  return typeof model.metadata.title === 'string' ? model.metadata.title : fileName.replace(/\.lossnb$/i, '');
+}
+
 /**
- * The standalone HTML report of a notebook: markdown cells rendered, code cells with their source
- * and outputs. A figure is embedded as its JSON spec in
- * `<script type="application/json" class="losslab-figure">`, for the renderer bundle to draw, next
- * to its markdown fallback, which shows until then. The page loads nothing from the network and its
- * content security policy runs no script.
+ * The standalone HTML report of a notebook (`losslab run --html`, and the editor's "Export as HTML
+ * Report"): markdown cells rendered, code cells with their source and outputs. A figure is
+ * embedded as its JSON spec in `<script type="application/json" class="losslab-figure">`, for the
+ * renderer bundle to draw, next to its markdown fallback, which shows until then. The page loads
+ * nothing from the network and its content security policy runs no script but that bundle.
  */
 export function renderReport(model: NotebookModel, title: string, figureScript?: string): string {
   const cells = model.cells.map((cell, index) => renderCell(cell, index)).join('\n');
@@ -23,7 +28,7 @@ export function renderReport(model: NotebookModel, title: string, figureScript?:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;${scriptPolicy}">
-<meta name="generator" content="losslab run">
+<meta name="generator" content="LossLab">
 <title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
