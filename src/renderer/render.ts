@@ -75,7 +75,10 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   container.replaceChildren(root);
 
   const draw = async (mode: 'full' | 'drag' = 'full'): Promise<void> => {
-    const figure = toPlotly(spec, theme);
+    const figure = toPlotly(spec, theme, { width: graph.clientWidth || container.clientWidth });
+    // A figure that sets its own height (tables, distributions, square maps) is exactly that tall:
+    // the usual minimum would leave a blank band under it.
+    graph.style.minHeight = figure.layout.height === undefined ? '' : '0';
     // Dragging a curve's slider changes only its y values: restyling them skips the layout pass
     // that dominates a full redraw. Everything else, and the redraw on release, goes through react.
     if (mode === 'drag' && spec.kind === 'curves' && sameTraces(graph, figure.data)) {
@@ -178,7 +181,10 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
     resizeFrame = requestAnimationFrame(() => {
       resizeFrame = undefined;
       lastWidth = container.clientWidth;
-      if (!disposed) void plotly.Plots.resize(graph);
+      if (disposed) return;
+      // The square kinds' height follows the width, which only a redraw recomputes.
+      if (spec.kind === 'anchor-map' || spec.kind === 'calibration') void draw();
+      else void plotly.Plots.resize(graph);
     });
   });
   resizer.observe(container);

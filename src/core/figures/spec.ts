@@ -49,6 +49,8 @@ export interface CurvesFigure extends FigureBase {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly CurveSeries[];
+  /** Title of the gradient axis, e.g. `∂/∂s` (the plotted variable); `∂/∂` + xLabel when absent. */
+  readonly gradLabel?: string;
 }
 
 /** A distribution over bins (DFL): probabilities, expectation and, for a target, its two bins. */

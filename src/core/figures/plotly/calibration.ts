@@ -1,14 +1,19 @@
 import type { CalibrationFigure } from '../spec';
 import type { FigureTheme } from '../theme';
-import { axis, baseConfig, baseLayout } from './layout';
-import type { PlotlyFigure, PlotlyTrace } from './types';
+import { axis, baseConfig, baseLayout, bottomLegend, heightForAspect } from './layout';
+import type { FigureSize, PlotlyFigure, PlotlyTrace } from './types';
 
 /**
  * QFL calibration: one marker per positive at (IoU target, σ of the labelled class), the diagonal
  * σ = IoU that QFL drives them to, and the binned mean σ per IoU bin as a line. Both axes span
- * [0, 1] at a 1:1 aspect, so distance from the diagonal reads the same either way.
+ * [0, 1] at a 1:1 aspect, so distance from the diagonal reads the same either way. Given the
+ * cell's width, the figure is as tall as that square needs to fill it (up to a screen's height),
+ * with the legend below the plot rather than beside it.
  */
-export function calibrationToPlotly(spec: CalibrationFigure, theme: FigureTheme): PlotlyFigure {
+export function calibrationToPlotly(spec: CalibrationFigure, theme: FigureTheme, size?: FigureSize): PlotlyFigure {
+  const margin = { l: 60, r: 30, t: spec.title === undefined ? 30 : 60, b: 50 };
+  // Below the plot: tick labels, the axis title and the legend's row.
+  const below = 3 * Math.ceil(theme.fontSize * 1.3);
   const data: PlotlyTrace[] = [
     {
       type: 'scatter',
@@ -44,6 +49,9 @@ export function calibrationToPlotly(spec: CalibrationFigure, theme: FigureTheme)
     });
   }
   const layout = baseLayout(theme, spec.title, {
+    margin,
+    ...(size !== undefined ? { height: heightForAspect(size.width - margin.l - margin.r, 1, margin.t + margin.b + below) } : {}),
+    legend: bottomLegend(theme),
     xaxis: axis(theme, spec.xLabel, { range: [-0.02, 1.02], constrain: 'domain' }),
     yaxis: axis(theme, spec.yLabel, { range: [-0.02, 1.02], scaleanchor: 'x', scaleratio: 1, constrain: 'domain' }),
     hovermode: 'closest',

@@ -1,6 +1,6 @@
 import type { CurvesFigure } from '../spec';
 import type { FigureTheme } from '../theme';
-import { axis, baseConfig, baseLayout, seriesColor } from './layout';
+import { axis, baseConfig, baseLayout, bottomLegend, seriesColor } from './layout';
 import type { PlotlyFigure, PlotlyTrace } from './types';
 
 /**
@@ -12,7 +12,7 @@ import type { PlotlyFigure, PlotlyTrace } from './types';
  */
 export function curvesToPlotly(spec: CurvesFigure, theme: FigureTheme): PlotlyFigure {
   const withGrad = spec.series.some((s) => s.grad !== undefined);
-  const gradLabel = `d(${spec.yLabel})/d${spec.xLabel}`;
+  const gradLabel = spec.gradLabel ?? `∂/∂${spec.xLabel}`;
   const data: PlotlyTrace[] = [];
   spec.series.forEach((series, i) => {
     const color = seriesColor(theme, i);
@@ -34,7 +34,7 @@ export function curvesToPlotly(spec: CurvesFigure, theme: FigureTheme): PlotlyFi
       data.push({
         type: 'scatter',
         mode: 'lines',
-        name: `d/d${spec.xLabel} ${series.name}`,
+        name: `${gradLabel} ${series.name}`,
         legendgroup: `series-${i}`,
         showlegend: false,
         x: spec.x,
@@ -49,8 +49,12 @@ export function curvesToPlotly(spec: CurvesFigure, theme: FigureTheme): PlotlyFi
     hovermode: 'x unified',
     xaxis: axis(theme, spec.xLabel),
     yaxis: axis(theme, spec.yLabel),
-    ...(withGrad ? { yaxis2: axis(theme, gradLabel, { overlaying: 'y', side: 'right', showgrid: false, zeroline: false }) } : {}),
-    legend: { font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground }, bgcolor: theme.background, orientation: 'h', y: -0.2 },
+    // Plotly syncs an overlaying axis's ticks to the first axis's grid by default, which puts them
+    // at values like −12.9 and 4.4; its own auto ticks are round numbers (its grid stays hidden).
+    ...(withGrad ? { yaxis2: axis(theme, gradLabel, { overlaying: 'y', side: 'right', showgrid: false, zeroline: false, tickmode: 'auto' }) } : {}),
+    // One curve is named by the y-axis title; a legend would only repeat it.
+    showlegend: spec.series.length > 1,
+    legend: bottomLegend(theme),
   });
   return { data, layout, config: baseConfig() };
 }

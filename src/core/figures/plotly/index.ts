@@ -9,17 +9,19 @@ import { heatmapToPlotly } from './heatmap';
 import { histogramToPlotly } from './histogram';
 import { scatterToPlotly } from './scatter';
 import { tableToPlotly } from './table';
-import type { PlotlyFigure } from './types';
+import type { FigureSize, PlotlyFigure } from './types';
 
-export type { PlotlyFigure, PlotlyObject, PlotlyTrace, PlotlyValue } from './types';
+export type { FigureSize, PlotlyFigure, PlotlyObject, PlotlyTrace, PlotlyValue } from './types';
 
 /**
  * A figure spec as plotly `{data, layout, config}` in the given theme. Pure and cheap: the spec's
  * arrays are passed through (never copied), nothing in the spec is modified, and every colour
  * comes from `theme`, so re-theming is calling this again with another theme. Every kind,
- * tables included, is drawn by plotly.
+ * tables included, is drawn by plotly. `size` (the cell's width) sets the height of the kinds
+ * drawn at a fixed aspect (anchor maps, calibration), so that they fill the width; without it
+ * they keep plotly's default height.
  */
-export function toPlotly(spec: FigureSpec, theme: FigureTheme): PlotlyFigure {
+export function toPlotly(spec: FigureSpec, theme: FigureTheme, size?: FigureSize): PlotlyFigure {
   switch (spec.kind) {
     case 'curves':
       return curvesToPlotly(spec, theme);
@@ -36,8 +38,8 @@ export function toPlotly(spec: FigureSpec, theme: FigureTheme): PlotlyFigure {
     case 'table':
       return tableToPlotly(spec, theme);
     case 'anchor-map':
-      return anchorMapToPlotly(spec, theme);
+      return anchorMapToPlotly(spec, theme, size);
     case 'calibration':
-      return calibrationToPlotly(spec, theme);
+      return calibrationToPlotly(spec, theme, size);
   }
 }

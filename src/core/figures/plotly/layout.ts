@@ -42,6 +42,15 @@ export function sceneAxis(theme: FigureTheme, title: string, extra: PlotlyObject
   };
 }
 
+/**
+ * A one-row legend along the bottom edge of the figure, below the x-axis title: anchored to the
+ * container rather than to the plot, so plotly reserves its height in the bottom margin and the
+ * axis titles (placed by automargin) never run into it, at any figure height.
+ */
+export function bottomLegend(theme: FigureTheme): PlotlyObject {
+  return { font: font(theme), bgcolor: theme.background, orientation: 'h', xref: 'paper', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom' };
+}
+
 /** The themed base layout; `rest` adds the figure's axes, shapes and annotations. */
 export function baseLayout(theme: FigureTheme, title: string | undefined, rest: PlotlyObject = {}): PlotlyObject {
   return {
@@ -55,6 +64,18 @@ export function baseLayout(theme: FigureTheme, title: string | undefined, rest: 
     margin: { l: 60, r: 30, t: title === undefined ? 30 : 60, b: 50 },
     ...rest,
   };
+}
+
+/** The tallest a figure whose height follows its width may grow, in px: about a screen's height. */
+export const MAX_SQUARE_HEIGHT = 720;
+
+/**
+ * The height, in px, at which a plot area `plotWidth` px wide shows `aspect` (height / width) with
+ * `vertical` px of margins around it: the figure then uses the cell's whole width, up to
+ * MAX_SQUARE_HEIGHT (never below 320 px, the renderer's usual height).
+ */
+export function heightForAspect(plotWidth: number, aspect: number, vertical: number): number {
+  return Math.round(Math.min(MAX_SQUARE_HEIGHT, Math.max(320, plotWidth * aspect + vertical)));
 }
 
 /** Plotly's config: responsive, no logo, PNG export at 2× for reports. */

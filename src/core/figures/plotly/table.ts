@@ -8,9 +8,15 @@ import type { PlotlyFigure } from './types';
  * path (themes, PNG export, resizing) and no separate HTML renderer; numbers are formatted to six
  * significant digits here because plotly's own cell format would also touch the string cells.
  */
+/** The tallest a table is drawn, in px; longer tables scroll. */
+const MAX_TABLE_HEIGHT = 600;
+
 export function tableToPlotly(spec: TableFigure, theme: FigureTheme): PlotlyFigure {
   const columns = spec.columns.map((_, c) => spec.rows.map((row) => cellText(row[c])));
-  const rowHeight = Math.round(theme.fontSize * 2);
+  // Plotly grows a row whose text has markup (the bold header) or may wrap to the text's height plus
+  // 8 px of padding above and below; rows declared that tall keep the table's height predictable.
+  const rowHeight = Math.round(theme.fontSize * 1.25) + 16;
+  const margin = { l: 10, r: 10, t: spec.title === undefined ? 10 : 50, b: 10 };
   return {
     data: [
       {
@@ -34,9 +40,10 @@ export function tableToPlotly(spec: TableFigure, theme: FigureTheme): PlotlyFigu
       },
     ],
     layout: baseLayout(theme, spec.title, {
-      // Tall enough for every row; plotly scrolls inside the trace beyond that.
-      height: Math.min(600, (spec.title === undefined ? 40 : 80) + rowHeight * (spec.rows.length + 1) + 20),
-      margin: { l: 10, r: 10, t: spec.title === undefined ? 10 : 50, b: 10 },
+      // Exactly the header and the rows (and their borders), so there is no blank band under the
+      // last row; beyond MAX_TABLE_HEIGHT plotly scrolls inside the trace.
+      height: Math.min(MAX_TABLE_HEIGHT, margin.t + margin.b + rowHeight * (spec.rows.length + 1) + 2),
+      margin,
     }),
     config: baseConfig(),
   };

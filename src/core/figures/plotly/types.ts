@@ -28,3 +28,8 @@ export interface PlotlyFigure {
   readonly layout: PlotlyObject;
   readonly config: PlotlyObject;
 }
+
+/** What the renderer knows of the place a figure is drawn in: the width of the notebook cell, in px. */
+export interface FigureSize {
+  readonly width: number;
+}

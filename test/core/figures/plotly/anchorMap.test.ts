@@ -42,6 +42,21 @@ describe('anchorMapToPlotly', () => {
     assert.equal(titleOf(y), 'row');
   });
 
+  it("given the cell's width, is as tall as the grid's aspect needs to fill it, within a screen's height", () => {
+    const height = (z: AnchorMapFigure['z'], width: number): unknown => anchorMapToPlotly({ ...spec, z }, theme, { width }).layout.height;
+    assert.equal(anchorMapToPlotly(spec, theme).layout.height, undefined);
+    const square = Array.from({ length: 40 }, () => new Array<number>(40).fill(1));
+    const wide = Array.from({ length: 20 }, () => new Array<number>(40).fill(1));
+    // Twice the width, twice the map's height (the margins stay); half the rows, half of it.
+    const [a, b, c] = [height(square, 500) as number, height(square, 700) as number, height(wide, 700) as number];
+    assert.ok(b > a);
+    assert.ok(Math.abs(b - a - 200) <= 1, `${b - a}`);
+    assert.ok(Math.abs(b - c - (b - 110) / 2) <= 1, `${b} ${c}`);
+    assert.equal(height(Array.from({ length: 400 }, () => [1]), 700), 720);
+    // Its title runs along the colour bar, so the bar takes little of the width.
+    assert.equal(obj(obj(anchorMapToPlotly(spec, theme).data[0].colorbar).title).side, 'right');
+  });
+
   it('without a stride the hover has no pixel position', () => {
     const { stride: _stride, ...rest } = spec;
     assert.doesNotMatch(anchorMapToPlotly(rest, theme).data[0].hovertemplate as string, /px/);

@@ -43,6 +43,15 @@ describe('calibrationToPlotly', () => {
     assert.equal(calibrationToPlotly(bare, theme).data.length, 2);
   });
 
+  it("given the cell's width, is as tall as its square plot needs to fill it, with the legend below", () => {
+    assert.equal(calibrationToPlotly(spec, theme).layout.height, undefined);
+    const height = (width: number): number => calibrationToPlotly(spec, theme, { width }).layout.height as number;
+    // 100 px more width, 100 px more height: the plot stays square.
+    assert.equal(height(600) - height(500), 100);
+    assert.equal(height(5000), 720);
+    assert.equal(obj(calibrationToPlotly(spec, theme).layout.legend).orientation, 'h');
+  });
+
   it('is themed and leaves the spec untouched', () => {
     const s = deepFreeze(structuredClone(spec));
     const before = JSON.stringify(s);

@@ -63,7 +63,22 @@ describe('curvesToPlotly', () => {
     const y2 = obj(figure.layout.yaxis2);
     assert.equal(y2.overlaying, 'y');
     assert.equal(y2.side, 'right');
-    assert.match(titleOf(y2), /QFL/);
+    // ∂/∂ of the x title by default, the spec's gradLabel when given.
+    assert.equal(titleOf(y2), '∂/∂σ');
+    assert.equal(titleOf(curvesToPlotly({ ...s, gradLabel: '∂/∂s' }, theme).layout.yaxis2), '∂/∂s');
+    // Plotly's default for an overlaying axis, 'sync', puts its ticks on the first axis's grid
+    // lines, at values like −12.9; 'auto' picks round ones.
+    assert.equal(y2.tickmode, 'auto');
+  });
+
+  it('names several curves in a legend below the plot, anchored to the figure, and one curve by its axis', () => {
+    const figure = curvesToPlotly(spec(true, 3), theme);
+    assert.equal(figure.layout.showlegend, true);
+    const legend = obj(figure.layout.legend);
+    // Anchored to the container, the legend gets its own band in the bottom margin, under the
+    // x-axis title wherever automargin puts that.
+    assert.deepEqual([legend.orientation, legend.yref, legend.y, legend.yanchor], ['h', 'container', 0, 'bottom']);
+    assert.equal(curvesToPlotly(spec(true, 1), theme).layout.showlegend, false);
   });
 
   it('has a unified hover whose template reads both value and gradient', () => {

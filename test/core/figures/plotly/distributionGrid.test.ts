@@ -44,11 +44,12 @@ describe('distributionGridToPlotly', () => {
     const figure = distributionGridToPlotly(spec, theme);
     const highlighted = figure.data.filter((t) => t.name === 'target bins');
     assert.deepEqual(highlighted.map((t) => t.x), [[0, 1], [1, 2], [2, 3], [2, 3]]);
-    assert.deepEqual(highlighted.map((t) => t.text), [
-      ['w = 0.5', 'w = 0.5'],
-      ['w = 0.75', 'w = 0.25'],
-      ['w = 1', 'w = 0'],
-      ['w = 0.1', 'w = 0.9'],
+    const weights = arr(figure.layout.annotations).map((a) => obj(a)).filter((a) => String(a.text).startsWith('w = '));
+    assert.deepEqual(weights.map((a) => [a.text, a.xref]), [
+      ['w = 0.5 | 0.5', 'x'],
+      ['w = 0.75 | 0.25', 'x2'],
+      ['w = 1 | 0', 'x3'],
+      ['w = 0.1 | 0.9', 'x4'],
     ]);
     // The legend lists softmax and target bins once.
     assert.equal(figure.data.filter((t) => t.showlegend === true).length, 2);

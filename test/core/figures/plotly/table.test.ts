@@ -38,6 +38,12 @@ describe('tableToPlotly', () => {
     const height = (rows: number): number => tableToPlotly({ ...spec, rows: Array.from({ length: rows }, (_, i) => [i, i, 'x']) }, theme).layout.height as number;
     assert.ok(height(5) > height(1));
     assert.equal(height(1000), 600);
+    // Exactly one row more per row, each row as tall as plotly makes a row of markup (the bold
+    // header): the text's line (about 1.2 em) plus 8 px above and below; so no blank band.
+    const row = obj(tableToPlotly(spec, theme).data[0].cells).height as number;
+    assert.equal(obj(tableToPlotly(spec, theme).data[0].header).height, row);
+    assert.ok(row >= theme.fontSize * 1.2 + 16, `${row}`);
+    assert.equal(height(6) - height(5), row);
     assert.deepEqual(obj(tableToPlotly({ ...spec, rows: [] }, theme).data[0].cells).values, [[], [], []]);
     assert.equal(arr(obj(tableToPlotly({ ...spec, rows: [] }, theme).data[0].header).values).length, 3);
   });
