@@ -209,7 +209,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'focal',
     title: 'Sigmoid focal loss',
     category: 'loss',
-    latex: String.raw`\mathrm{FL}(p_t) = -\alpha_t\,(1 - p_t)^{\gamma}\log p_t,\qquad p_t = \begin{cases} p & y = 1\\ 1 - p & y = 0\end{cases},\quad \alpha_t = \begin{cases} \alpha & y = 1\\ 1 - \alpha & y = 0\end{cases}`,
+    latex: String.raw`\begin{gathered}\mathrm{FL}(p_t) = -\alpha_t\,(1 - p_t)^{\gamma}\log p_t\\ p_t = \begin{cases} p & y = 1\\ 1 - p & y = 0\end{cases},\quad \alpha_t = \begin{cases} \alpha & y = 1\\ 1 - \alpha & y = 0\end{cases}\end{gathered}`,
     unicode: 'FL(p_t) = −α_t·(1 − p_t)^γ·log p_t, with p = σ(x); p_t = p, α_t = α where y = 1 and p_t = 1 − p, α_t = 1 − α where y = 0',
     parameters: [
       { symbol: 'α', key: 'alpha', meaning: 'weight of the positives (negatives get 1 − α); −1 turns the weighting off', default: 0.25 },
@@ -301,7 +301,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'dfl',
     title: 'Distribution Focal Loss (DFL)',
     category: 'loss',
-    latex: String.raw`\mathrm{DFL}(\mathcal{S}_i, \mathcal{S}_{i+1}) = -\big((y_{i+1} - y)\log\mathcal{S}_i + (y - y_i)\log\mathcal{S}_{i+1}\big),\qquad y_i = \lfloor y\rfloor,\ y_{i+1} = y_i + 1,\ \mathcal{S} = \operatorname{softmax}(z)`,
+    latex: String.raw`\begin{gathered}\mathrm{DFL}(\mathcal{S}_i, \mathcal{S}_{i+1}) = -\big((y_{i+1} - y)\log\mathcal{S}_i + (y - y_i)\log\mathcal{S}_{i+1}\big)\\ y_i = \lfloor y\rfloor,\quad y_{i+1} = y_i + 1,\quad \mathcal{S} = \operatorname{softmax}(z)\end{gathered}`,
     unicode: 'DFL = −((y_{i+1} − y)·log S_i + (y − y_i)·log S_{i+1}), y_i = ⌊y⌋, y_{i+1} = y_i + 1, S = softmax(z) over the bins',
     parameters: [
       { symbol: 'n', key: 'bins', meaning: 'number of bins (default: the width of pred)' },
@@ -444,7 +444,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'iou',
     title: 'IoU, GIoU, DIoU and CIoU overlaps',
     category: 'helper',
-    latex: String.raw`\begin{gathered}\mathrm{IoU} = \frac{\lvert A\cap B\rvert}{\lvert A\cup B\rvert},\qquad \mathrm{GIoU} = \mathrm{IoU} - \frac{\lvert C\setminus(A\cup B)\rvert}{\lvert C\rvert}\\ \mathrm{DIoU} = \mathrm{IoU} - \frac{\rho^2(b, b^{gt})}{c^2},\qquad \mathrm{CIoU} = \mathrm{DIoU} - \alpha v,\quad v = \frac{4}{\pi^2}\Big(\arctan\frac{w^{gt}}{h^{gt}} - \arctan\frac{w}{h}\Big)^2\end{gathered}`,
+    latex: String.raw`\begin{gathered}\mathrm{IoU} = \frac{\lvert A\cap B\rvert}{\lvert A\cup B\rvert},\qquad \mathrm{GIoU} = \mathrm{IoU} - \frac{\lvert C\setminus(A\cup B)\rvert}{\lvert C\rvert}\\ \mathrm{DIoU} = \mathrm{IoU} - \frac{\rho^2(b, b^{gt})}{c^2},\qquad \mathrm{CIoU} = \mathrm{DIoU} - \alpha v\\ v = \frac{4}{\pi^2}\Big(\arctan\frac{w^{gt}}{h^{gt}} - \arctan\frac{w}{h}\Big)^2\end{gathered}`,
     unicode: 'IoU = |A ∩ B| / |A ∪ B|; GIoU = IoU − |C \\ (A ∪ B)| / |C|; DIoU = IoU − ρ²(b, b_gt) / c²; CIoU = DIoU − α·v, v = (4/π²)·(atan(w_gt/h_gt) − atan(w/h))²',
     parameters: [
       { symbol: 'mode', key: 'mode', meaning: "'iou', 'giou', 'diou' or 'ciou'", default: 'iou' },
@@ -635,7 +635,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'sphereface',
     title: 'SphereFace (multiplicative angular margin)',
     category: 'loss',
-    latex: String.raw`\mathcal{L} = -\log\frac{e^{\lVert x\rVert\psi(\theta_{y})}}{e^{\lVert x\rVert\psi(\theta_{y})} + \sum_{j\neq y} e^{\lVert x\rVert\cos\theta_j}},\qquad \psi(\theta) = (-1)^k\cos(m\theta) - 2k,\ \theta\in\Big[\frac{k\pi}{m}, \frac{(k+1)\pi}{m}\Big]`,
+    latex: String.raw`\begin{gathered}\mathcal{L} = -\log\frac{e^{\lVert x\rVert\psi(\theta_{y})}}{e^{\lVert x\rVert\psi(\theta_{y})} + \sum_{j\neq y} e^{\lVert x\rVert\cos\theta_j}}\\ \psi(\theta) = (-1)^k\cos(m\theta) - 2k,\quad \theta\in\Big[\frac{k\pi}{m}, \frac{(k+1)\pi}{m}\Big]\end{gathered}`,
     unicode: 'L = −log( e^{‖x‖·ψ(θ_y)} / (e^{‖x‖·ψ(θ_y)} + Σ_{j≠y} e^{‖x‖·cos θ_j}) ), ψ(θ) = (−1)^k·cos(m·θ) − 2k for θ ∈ [kπ/m, (k+1)π/m]',
     parameters: [{ symbol: 'm', key: 'm1', meaning: "integer angular multiplier (the paper's m = 4); in LossLab arcface(..., {m1: m, m2: 0, m3: 0})" }],
     libraries: [
@@ -718,7 +718,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'triplet',
     title: 'Triplet margin loss',
     category: 'loss',
-    latex: String.raw`\mathcal{L}(a, p, n) = \max\big(d(a, p) - d(a, n) + \alpha,\ 0\big),\qquad d(x, y) = \lVert x - y + \epsilon\rVert_p`,
+    latex: String.raw`\begin{gathered}\mathcal{L}(a, p, n) = \max\big(d(a, p) - d(a, n) + \alpha,\ 0\big)\\ d(x, y) = \lVert x - y + \epsilon\rVert_p\end{gathered}`,
     unicode: 'L(a, p, n) = max(d(a, p) − d(a, n) + α, 0), d(x, y) = ‖x − y + ε‖_p',
     parameters: [
       { symbol: 'α', key: 'margin', meaning: 'margin between positive and negative distances', default: 1 },
@@ -809,7 +809,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'batch_all',
     title: 'Batch-all triplet loss',
     category: 'mining',
-    latex: String.raw`\mathcal{L}_{BA} = \frac{1}{\lvert\{(a, p, n) : \ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn},\qquad \ell_{apn} = \big[\alpha + d(a, p) - d(a, n)\big]_{+}`,
+    latex: String.raw`\begin{gathered}\mathcal{L}_{BA} = \frac{1}{\lvert\{(a, p, n) : \ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn}\\ \ell_{apn} = \big[\alpha + d(a, p) - d(a, n)\big]_{+}\end{gathered}`,
     unicode: 'L_BA = Σ_{a,p,n} ℓ_apn / #{ℓ_apn > 0}, ℓ_apn = [α + d(a, p) − d(a, n)]₊ over every valid triplet of the batch',
     parameters: [
       { symbol: 'α', key: 'margin', meaning: 'margin of the hinge', default: 0.3 },
@@ -998,7 +998,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     id: 'bbox2distance',
     title: 'bbox2distance (encode a box as distances)',
     category: 'helper',
-    latex: String.raw`(l, t, r, b) = \operatorname{clip}\big((p_x - x_1,\ p_y - y_1,\ x_2 - p_x,\ y_2 - p_y),\ 0,\ d_{max} - \epsilon\big)`,
+    latex: String.raw`\begin{gathered}(l, t, r, b) = \operatorname{clip}\big(\delta,\ 0,\ d_{max} - \epsilon\big)\\ \delta = (p_x - x_1,\ p_y - y_1,\ x_2 - p_x,\ y_2 - p_y)\end{gathered}`,
     unicode: '(l, t, r, b) = clip((px − x1, py − y1, x2 − px, y2 − py), 0, max_dis − eps)',
     parameters: [
       { symbol: 'max_dis', meaning: 'upper clamp (mmdetection passes reg_max)' },

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { callSiteArguments, callSiteRows } from '../../core/formulas/callSite';
+import { LIBRARY_TITLES } from '../../core/formulas/catalog';
 import { lookupAt, wordAt } from '../../core/formulas/lookup';
 import type { ValueSummary } from '../../core/language/values';
 import { entryHoverMarkdown, OPEN_IN_LOSSLAB_COMMAND, variableHoverMarkdown } from './hoverContent';
@@ -7,8 +9,9 @@ import { MathSvgRenderer } from './mathSvg';
 /**
  * Hovers over loss names: in LossLab cells (`qfl`, `arcface`…), in Python (`QualityFocalLoss`,
  * `F.triplet_margin_loss`, `type='DistributionFocalLoss'`) and in Markdown. The hover shows the
- * rendered formula, its Unicode form, the parameters, intuition, traps, paper and an
- * "Open in LossLab" link. In LossLab cells a variable of the kernel's scope shows its value.
+ * rendered formula, the literal arguments the hovered call gives beside their defaults, the
+ * parameters, intuition, traps, paper and an "Open in LossLab" link. In LossLab cells a variable
+ * of the kernel's scope shows its value.
  */
 
 /**
@@ -43,7 +46,10 @@ export class FormulaHoverProvider implements vscode.HoverProvider {
     if (found === undefined) return undefined;
     const image = await this.images.image(found.entry.latex);
     if (token.isCancellationRequested) return undefined;
-    const markdown = new vscode.MarkdownString(entryHoverMarkdown(found.entry, { image, conventions: found.conventions }));
+    const args = callSiteArguments(text, found.word, document.languageId) ?? [];
+    const callSite = callSiteRows(found.entry, found.conventions, args, document.languageId);
+    const library = document.languageId === 'losslab' ? 'losslab' : (found.conventions[0]?.library ?? 'losslab');
+    const markdown = new vscode.MarkdownString(entryHoverMarkdown(found.entry, { image, conventions: found.conventions, callSite, callSiteLibrary: LIBRARY_TITLES[library] }));
     markdown.isTrusted = { enabledCommands: [OPEN_IN_LOSSLAB_COMMAND] };
     const range = new vscode.Range(document.positionAt(found.word.start), document.positionAt(found.word.end));
     return new vscode.Hover(markdown, range);

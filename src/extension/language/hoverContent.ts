@@ -2,6 +2,7 @@
  * The Markdown of a formula hover, built from a catalog entry. Pure (no `vscode`): hover.ts wraps
  * it in a trusted MarkdownString, the tests read it directly.
  */
+import type { CallSiteRow } from '../../core/formulas/callSite';
 import { LIBRARY_TITLES, paperLink, type FormulaEntry, type LibraryConvention } from '../../core/formulas/catalog';
 import { summaryMarkdown, type ValueSummary } from '../../core/language/values';
 
@@ -38,18 +39,30 @@ export interface EntryHoverOptions {
   readonly image?: string;
   /** The conventions of the libraries whose name was hovered, shown in full, in this order. */
   readonly conventions?: readonly LibraryConvention[];
+  /** The literal arguments of the hovered call with the defaults they replace (callSiteRows). */
+  readonly callSite?: readonly CallSiteRow[];
+  /** Whose defaults `callSite` compares with, for its header (`mmdetection`, `LossLab`). */
+  readonly callSiteLibrary?: string;
+}
+
+/** A table of the hovered call's literal arguments beside the defaults they replace. */
+function callSiteTable(rows: readonly CallSiteRow[], library: string): string {
+  const cell = (text: string): string => `\`${text.replace(/\|/g, '\\|')}\``;
+  const lines = rows.map((row) => `| ${cell(row.name)} | ${cell(row.value)} | ${row.default === undefined ? '—' : cell(row.default)} |`);
+  return [`| argument | this call | ${escapeMarkdown(library)} default |`, '| --- | --- | --- |', ...lines].join('\n');
 }
 
 /**
- * The hover for a catalog entry: the formula image, its Unicode fallback, LossLab's parameters
+ * The hover for a catalog entry: the formula image (or, without one, its Unicode form), LossLab's parameters
  * with defaults, the hovered libraries' conventions (several when one name belongs to several
  * libraries), the reg_max conventions, the intuition, the traps, the paper and an
  * "Open in LossLab" command link. Meant for a MarkdownString trusted for that one command.
  */
 export function entryHoverMarkdown(entry: FormulaEntry, options: EntryHoverOptions = {}): string {
   const parts: string[] = [`**${escapeMarkdown(entry.title)}**`];
-  if (options.image !== undefined) parts.push(`![${escapeMarkdown(entry.title)}](${options.image})`);
-  parts.push(escapeMarkdown(entry.unicode));
+  // The Unicode form is the image's alt text: shown beneath the image it read as a raw TeX copy.
+  parts.push(options.image === undefined ? escapeMarkdown(entry.unicode) : `![${escapeMarkdown(entry.unicode)}](${options.image})`);
+  if (options.callSite !== undefined && options.callSite.length > 0) parts.push(callSiteTable(options.callSite, options.callSiteLibrary ?? 'LossLab'));
 
   const parameters = entry.parameters.map((p) => {
     const name = p.key === undefined ? p.symbol : p.key === p.symbol ? `\`${p.key}\`` : `\`${p.key}\` ${p.symbol}`;
@@ -73,7 +86,8 @@ export function entryHoverMarkdown(entry: FormulaEntry, options: EntryHoverOptio
   parts.push(`*Intuition:* ${escapeMarkdown(entry.intuition)}`);
   if (entry.traps.length > 0) parts.push(['**Traps**', ...entry.traps.map((trap) => `- ${trap}`)].join('\n'));
   for (const paper of entry.papers) {
-    parts.push(`📄 [${escapeMarkdown(paper.title)}](${paperLink(paper)}) — ${escapeMarkdown(paper.authors)}, ${paper.venue === undefined ? '' : `${paper.venue} `}${paper.year}`);
+    // No emoji: without an emoji font (common on Linux) it draws as an empty box.
+    parts.push(`*Paper:* [${escapeMarkdown(paper.title)}](${paperLink(paper)}) — ${escapeMarkdown(paper.authors)}, ${paper.venue === undefined ? '' : `${paper.venue} `}${paper.year}`);
   }
   parts.push(`[Open in LossLab](${openInLossLabUri(entry.id)} "Plot it in a LossLab notebook")`);
   return parts.join('\n\n');

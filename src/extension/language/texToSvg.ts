@@ -16,6 +16,14 @@ import { SVG } from 'mathjax-full/js/output/svg.js';
 /** Pixels per ex when the SVG's ex-based size is fixed for an `<img>` (MathJax's own default ex). */
 export const PIXELS_PER_EX = 8;
 
+/**
+ * The widest a formula image may be. VS Code's markdown hover is at most 500 px wide
+ * (`--vscode-hover-maxWidth`, default 500px) with 8 px of padding on each side, and it clips
+ * what is wider. Catalog formulas are written to fit at full size (long ones break into lines);
+ * wider TeX is scaled down to this width rather than cut.
+ */
+export const MAX_IMAGE_WIDTH_PX = 480;
+
 export class TexError extends Error {
   override readonly name = 'TexError';
   constructor(
@@ -50,14 +58,23 @@ function startMathJax(): Converter {
   return { adaptor, convert: (source) => document.convert(source, { display: true }) };
 }
 
-/** Fixes an `ex` length to pixels: an `<img>` has no surrounding font to resolve ex against. */
-function exToPixels(length: string): string {
-  return `${(Number.parseFloat(length) * PIXELS_PER_EX).toFixed(2)}px`;
+/** The pixel size an `<img>` gives an ex-sized SVG: an `<img>` has no surrounding font to resolve ex against. */
+function imageSize(widthEx: number, heightEx: number): { width: number; height: number } {
+  const scale = Math.min(PIXELS_PER_EX, MAX_IMAGE_WIDTH_PX / widthEx);
+  return { width: widthEx * scale, height: heightEx * scale };
+}
+
+/** The pixel width and height of an SVG made by texToSvg. */
+export function svgPixelSize(svg: string): { width: number; height: number } {
+  const match = /^<svg[^>]*? width="([\d.]+)px" height="([\d.]+)px"/.exec(svg);
+  if (match === null) throw new Error('not an SVG with a pixel size');
+  return { width: Number(match[1]), height: Number(match[2]) };
 }
 
 /**
  * Renders display-mode TeX (base and AMS macros) as a standalone SVG document whose strokes and
- * fills are `colour` (any CSS colour, e.g. `#cccccc`). Throws TexError for TeX that does not parse.
+ * fills are `colour` (any CSS colour, e.g. `#cccccc`), at most MAX_IMAGE_WIDTH_PX wide. Throws
+ * TexError for TeX that does not parse.
  */
 export function texToSvg(tex: string, colour: string): string {
   converter ??= startMathJax();
@@ -72,7 +89,8 @@ export function texToSvg(tex: string, colour: string): string {
   return markup
     .replace(/currentColor/g, colour)
     .replace(/^<svg([^>]*?) width="([\d.]+)ex" height="([\d.]+)ex"/, (_all, before: string, width: string, height: string) => {
-      return `<svg${before} width="${exToPixels(width)}" height="${exToPixels(height)}"`;
+      const size = imageSize(Number.parseFloat(width), Number.parseFloat(height));
+      return `<svg${before} width="${size.width.toFixed(2)}px" height="${size.height.toFixed(2)}px"`;
     });
 }
 

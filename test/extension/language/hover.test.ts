@@ -12,9 +12,11 @@ describe('entry hover markdown', () => {
     it(entry.id, () => {
       const markdown = entryHoverMarkdown(entry, { image: IMAGE, conventions: entry.libraries });
       assert.ok(markdown.includes(`](${IMAGE})`), 'the formula image');
-      assert.match(markdown, /!\[[^\]]*\]\(data:image\/svg\+xml;base64,/);
-      assert.ok(markdown.includes(escapeMarkdown(entry.unicode)), 'the Unicode fallback');
-      assert.ok(markdown.indexOf(IMAGE) < markdown.indexOf(escapeMarkdown(entry.unicode)), 'fallback beneath the image');
+      assert.match(markdown, /!\[(?:[^\]\\]|\\.)*\]\(data:image\/svg\+xml;base64,/);
+      const alt = `![${escapeMarkdown(entry.unicode)}](${IMAGE})`;
+      assert.ok(markdown.includes(alt), 'the Unicode form is the image’s alt text');
+      assert.equal(markdown.split(escapeMarkdown(entry.unicode)).length, 2, 'and is not repeated as text beneath the image');
+      assert.ok(entryHoverMarkdown(entry).includes(`\n\n${escapeMarkdown(entry.unicode)}\n\n`), 'without an image the Unicode form is the formula');
       for (const p of entry.parameters) {
         if (p.default !== undefined) assert.ok(markdown.includes(`default \`${typeof p.default === 'string' ? `'${p.default}'` : String(p.default)}\``), `${entry.id}.${p.key} default`);
       }
@@ -58,6 +60,63 @@ describe('entry hover markdown', () => {
     assert.equal(escapeMarkdown('p_t * |x| \\ [a]'), 'p\\_t \\* \\|x\\| \\\\ \\[a\\]');
     const giou = entryHoverMarkdown(FORMULA_BY_ID.get('giou')!);
     assert.ok(giou.includes('C \\\\ (A ∪ B)'));
+  });
+});
+
+/**
+ * The Unicode blocks the hover text may use: those that the UI fonts of Windows (Segoe UI), macOS
+ * (SF) and Linux (DejaVu Sans, Noto Sans) all cover. Emoji and pictographs are missing from many
+ * Linux installations and draw as empty boxes there.
+ */
+const COVERED_BLOCKS: readonly [number, number, string][] = [
+  [0x0020, 0x007e, 'Basic Latin'],
+  [0x00a0, 0x017f, 'Latin-1 and Latin Extended-A'],
+  [0x0370, 0x03ff, 'Greek'],
+  [0x2000, 0x206f, 'General Punctuation'],
+  [0x2070, 0x209f, 'Superscripts and Subscripts'],
+  [0x2100, 0x214f, 'Letterlike Symbols'],
+  [0x2190, 0x21ff, 'Arrows'],
+  [0x2200, 0x22ff, 'Mathematical Operators'],
+  [0x2300, 0x23ff, 'Miscellaneous Technical'],
+];
+
+function uncoveredCharacters(text: string): string[] {
+  return [...new Set(text)].filter((c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return c !== '\n' && !COVERED_BLOCKS.some(([from, to]) => code >= from && code <= to);
+  });
+}
+
+describe('entry hover glyphs', () => {
+  it('finds a character outside the covered blocks (the check can fail)', () => {
+    assert.deepEqual(uncoveredCharacters('📄 paper — α ≤ β'), ['📄']);
+  });
+  for (const entry of FORMULA_CATALOG) {
+    it(`${entry.id}: every character is in a block the UI fonts cover`, () => {
+      const markdown = entryHoverMarkdown(entry, { conventions: entry.libraries, callSite: [{ name: 'beta', value: '3.0', default: '2.0' }, { name: 'x', value: '1' }] });
+      assert.deepEqual(uncoveredCharacters(markdown), []);
+    });
+  }
+});
+
+describe('call-site table', () => {
+  it('puts the call’s values beside the defaults, under the formula, escaping pipes', () => {
+    const qfl = FORMULA_BY_ID.get('qfl')!;
+    const markdown = entryHoverMarkdown(qfl, {
+      image: IMAGE,
+      callSite: [
+        { name: 'beta', value: '3.0', default: '2.0' },
+        { name: 'avg_factor', value: '4' },
+        { name: 'reduction', value: "'a|b'", default: "'mean'" },
+      ],
+      callSiteLibrary: 'mmdetection',
+    });
+    const table = ['| argument | this call | mmdetection default |', '| --- | --- | --- |', '| `beta` | `3.0` | `2.0` |', '| `avg_factor` | `4` | — |', "| `reduction` | `'a\\|b'` | `'mean'` |"].join('\n');
+    assert.ok(markdown.includes(table), markdown);
+    assert.ok(markdown.indexOf(IMAGE) < markdown.indexOf(table) && markdown.indexOf(table) < markdown.indexOf('**Parameters**'));
+  });
+  it('has no table without call-site arguments', () => {
+    assert.ok(!entryHoverMarkdown(FORMULA_BY_ID.get('qfl')!, { callSite: [] }).includes('this call'));
   });
 });
 

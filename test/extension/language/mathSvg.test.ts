@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FORMULA_CATALOG } from '../../../src/core/formulas/catalog';
-import { FormulaImageCache, svgDataUri, TexError, texToSvg } from '../../../src/extension/language/texToSvg';
+import { FormulaImageCache, MAX_IMAGE_WIDTH_PX, svgDataUri, svgPixelSize, TexError, texToSvg } from '../../../src/extension/language/texToSvg';
+
+/** Pixels per MathJax unit (1/1000 em) of an SVG: the same for every formula drawn at full size. */
+function pixelsPerUnit(svg: string): number {
+  const viewBox = /viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"/.exec(svg);
+  assert.ok(viewBox !== null);
+  return svgPixelSize(svg).width / Number(viewBox[1]);
+}
 
 /**
  * Checks that markup is well-formed XML as far as an `<img>` needs: one root `<svg>` with the SVG
@@ -32,8 +39,29 @@ describe('texToSvg', () => {
       assert.ok(/<path[^>]* d="M/.test(svg) || /<use /.test(svg), 'draws glyphs');
       assert.ok(!svg.includes('merror') && !svg.includes('data-mjx-error'), 'no MathJax error node');
       assert.match(svg, /width="\d+(\.\d+)?px" height="\d+(\.\d+)?px"/, 'a pixel size for <img>');
+      assert.ok(!svg.includes('<text'), 'every glyph from MathJax’s font: a <text> fallback uses a system font that may lack it');
+    });
+    it(`${entry.id} fits the hover at full size`, () => {
+      const svg = texToSvg(entry.latex, '#cccccc');
+      assert.ok(svgPixelSize(svg).width <= MAX_IMAGE_WIDTH_PX, `${svgPixelSize(svg).width} px wide; break it into lines (gathered)`);
+      const reference = pixelsPerUnit(texToSvg('x', '#cccccc'));
+      assert.ok(Math.abs(pixelsPerUnit(svg) / reference - 1) < 1e-3, 'not scaled down');
     });
   }
+
+  it('scales a formula wider than the hover down to its width, keeping the aspect ratio', () => {
+    const tex = Array.from({ length: 60 }, (_, i) => `x_{${i}}`).join(' + ');
+    const svg = texToSvg(tex, '#000');
+    const { width, height } = svgPixelSize(svg);
+    assert.ok(Math.abs(width - MAX_IMAGE_WIDTH_PX) < 0.01);
+    const viewBox = /viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"/.exec(svg)!;
+    assert.ok(Math.abs(width / height - Number(viewBox[1]) / Number(viewBox[2])) / (width / height) < 0.01);
+    assert.ok(pixelsPerUnit(svg) < pixelsPerUnit(texToSvg('x', '#000')));
+  });
+
+  it('shows a character missing from MathJax’s font as <text> (the glyph check can fail)', () => {
+    assert.ok(texToSvg(String.raw`\text{ж}`, '#000').includes('<text'));
+  });
 
   it('paints in the given colour, not currentColor', () => {
     const svg = texToSvg(String.raw`\frac{a}{b}`, '#123456');

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+/**
+ * What the manifest promises a notebook user: the keys Jupyter users press stay VS Code's own, and
+ * every command, menu item and view LossLab contributes exists in the sources.
+ */
+
+interface Contributes {
+  keybindings?: { key: string; mac?: string; command: string; when?: string }[];
+  commands: { command: string; title: string }[];
+  menus: Record<string, { command: string; when?: string; group?: string }[]>;
+  views: Record<string, { id: string; name: string; when?: string }[]>;
+  viewsWelcome?: { view: string; contents: string }[];
+}
+const contributes = (JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: Contributes }).contributes;
+
+const sourceFiles = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+const sources = sourceFiles('src/extension').map((file) => readFileSync(file, 'utf8')).join('\n');
+
+describe('contributions', () => {
+  it('bind no key a notebook runs cells with: Ctrl+Enter and Shift+Enter (and Alt/Cmd+Enter) stay VS Code\'s', () => {
+    const runKeys = /^(ctrl|shift|alt|cmd|meta)\+enter$/i;
+    const taken = (contributes.keybindings ?? []).filter((binding) => [binding.key, binding.mac].some((key) => key !== undefined && runKeys.test(key.replace(/\s+/g, ''))));
+    assert.deepEqual(taken, []);
+  });
+
+  it('declare every command they place in a menu, and register each declared command in the sources', () => {
+    const declared = new Set(contributes.commands.map((c) => c.command));
+    for (const [menu, items] of Object.entries(contributes.menus)) {
+      for (const item of items) assert.ok(declared.has(item.command), `${menu} names ${item.command}, which is not declared`);
+    }
+    for (const command of declared) assert.ok(sources.includes(`'${command}'`), `${command} is declared but nothing in src/extension registers it`);
+  });
+
+  it('put Export as HTML Report and Variables on the LossLab notebook toolbar', () => {
+    const toolbar = contributes.menus['notebook/toolbar'] ?? [];
+    for (const command of ['losslab.exportHtml', 'losslab.variables.show']) {
+      const item = toolbar.find((i) => i.command === command);
+      assert.equal(item?.when, 'notebookType == losslab', command);
+    }
+  });
+
+  it('create the Variables view they declare, shown by a context key the sources set', () => {
+    const view = Object.values(contributes.views).flat().find((v) => v.id === 'losslab.variables');
+    assert.ok(view !== undefined);
+    assert.ok(sources.includes(`'${view.id}'`), 'the view id is created in the sources');
+    assert.equal(view.when, 'losslab.notebookOpen');
+    assert.ok(sources.includes(`'${view.when}'`), 'the context key is set in the sources');
+    assert.ok(contributes.viewsWelcome?.some((w) => w.view === view.id), 'the empty view says what to do');
+  });
+});
