@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor';
 import type { LossKernels, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
 import { SCALAR_FUNCTIONS_BY_NAME } from './scalars';
-import { isMatrixLike, tensorToMatrix, valueToTensor } from './values';
+import { isMatrixLike, summarizeValue, tensorToMatrix, valueToTensor } from './values';
 
 /** What a language function may use from the session that runs it. */
 export interface LanguageContext {
@@ -98,6 +98,13 @@ export function lossName(value: unknown): string | undefined {
   return typeof value === 'object' && value !== null ? ((value as Record<symbol, unknown>)[LOSS_MARK] as string | undefined) : undefined;
 }
 
+/** A scalar form's documented signature, from where it is defined (scalars.ts), under the name a cell calls. */
+function scalarSignature(name: string, calledAs = name): string {
+  const scalar = SCALAR_FUNCTIONS_BY_NAME.get(name);
+  if (scalar === undefined) throw new Error(`no scalar form of ${name}`);
+  return scalar.signature.replace(/^\w+/, calledAs);
+}
+
 function scalarForm(name: string, args: Args): number {
   const scalar = SCALAR_FUNCTIONS_BY_NAME.get(name);
   if (scalar === undefined) throw new Error(`no scalar form of ${name}`);
@@ -123,16 +130,46 @@ const elementwise = (math: MathJsInstance, value: unknown, f: (x: number) => num
   return math.map(value as never, (x: number) => f(x));
 };
 
-function softmaxVector(math: MathJsInstance, value: unknown): unknown {
+/**
+ * Softmax along one dimension, counted from 1 as mathjs's sum(x, dim) counts: along a vector, and
+ * along each row (dim 2, the default) or each column (dim 1) of a matrix.
+ */
+function softmaxAlong(math: MathJsInstance, value: unknown, dimension: unknown): unknown {
   const t = valueToTensor('softmax', 'z', value);
-  const rows = t.shape.length <= 1 ? 1 : t.shape[0];
-  const width = t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1];
+  const rank = Math.max(t.shape.length, 1);
+  const dim = dimension ?? rank;
+  if (!Number.isInteger(dim) || (dim as number) < 1 || (dim as number) > rank || rank > 2) {
+    const expected = rank > 2 ? 'given a vector or a matrix' : `a dimension from 1 to ${rank} (counted from 1: PyTorch's dim=${rank - 1} is ${rank})`;
+    throw new InputError('softmax', rank > 2 ? 'z' : 'options.dim', expected, rank > 2 ? `of shape (${t.shape.join(', ')})` : describeValue(dimension));
+  }
+  // Along dim 1 of a matrix the elements of a group are a column apart, else adjacent.
+  const [groups, length, step, next] =
+    rank === 2 && dim === 1 ? [t.shape[1], t.shape[0], t.shape[1], 1] : [t.shape.length <= 1 ? 1 : t.shape[0], t.shape.length === 0 ? 1 : t.shape[t.shape.length - 1], 1, -1];
   const data = new Float64Array(t.data.length);
-  for (let r = 0; r < rows; r++) {
-    const lse = logSumExp(t.data, r * width, width);
-    for (let i = r * width; i < (r + 1) * width; i++) data[i] = Math.exp(t.data[i] - lse);
+  const lane = new Float64Array(length);
+  for (let g = 0; g < groups; g++) {
+    const start = next === 1 ? g : g * length;
+    for (let i = 0; i < length; i++) lane[i] = t.data[start + i * step];
+    const lse = logSumExp(lane, 0, length);
+    for (let i = 0; i < length; i++) data[start + i * step] = Math.exp(lane[i] - lse);
   }
   return out(math, { shape: t.shape, data });
+}
+
+/** Marks what `print` returns, so that the cell shows it as an output wherever it stands. */
+export const PRINTED_MARK = Symbol.for('losslab.printed');
+
+/** The text of a `print` value, or undefined for any other value. */
+export function printedText(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? ((value as Record<symbol, unknown>)[PRINTED_MARK] as string | undefined) : undefined;
+}
+
+/** A value as `print` writes it: a string as is, a loss result as its loss, anything else as its summary's preview. */
+function printPiece(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const fn = lossName(value);
+  if (fn !== undefined) return `${fn} loss ${printPiece((value as { loss?: unknown }).loss)}`;
+  return summarizeValue(value).preview;
 }
 
 function entropyOf(math: MathJsInstance, value: unknown): unknown {
@@ -220,6 +257,10 @@ const GFL_OPTIONS: readonly OptionSpec[] = [
   { key: 'loss_weight', type: 'any', description: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
 ];
 
+const SOFTMAX_OPTIONS: readonly OptionSpec[] = [
+  { key: 'dim', type: 'number', description: "the dimension the probabilities sum to 1 along, counted from 1 (default: the last; PyTorch's dim=1 of a matrix is 2)" },
+];
+
 const QFL_STREAM_OPTIONS: readonly OptionSpec[] = [
   QFL_OPTIONS[0],
   QFL_OPTIONS[2],
@@ -262,7 +303,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'focal',
     category: 'loss',
-    signatures: ['focal(pred, target, {alpha, gamma, precision, reduction})', 'focal(p, y, alpha = 0.25, gamma = 2)'],
+    signatures: ['focal(pred, target, {alpha, gamma, precision, reduction})', scalarSignature('focal')],
     summary: 'Sigmoid focal loss (torchvision semantics) of logits against 0/1 targets; or of one probability p.',
     minArgs: 2,
     maxArgs: 4,
@@ -285,7 +326,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'qfl',
     category: 'loss',
-    signatures: ['qfl(pred, label, score, {beta, activated, background, precision, reduction})', 'qfl(pred, target, {beta, precision})', 'qfl(sigma, y, beta = 2)'],
+    signatures: ['qfl(pred, label, score, {beta, activated, background, precision, reduction})', 'qfl(pred, target, {beta, precision})', scalarSignature('qfl')],
     summary: 'Quality Focal Loss: BCE toward a soft IoU target, scaled by |y − σ|^β. Targets as (label, score), as a dense (n, C) matrix, or one probability σ.',
     minArgs: 2,
     maxArgs: 4,
@@ -314,7 +355,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'dfl',
     category: 'loss',
-    signatures: ['dfl(pred, target, {bins | reg_max, convention, precision, reduction})', 'dfl(z, y)'],
+    signatures: ['dfl(pred, target, {bins | reg_max, convention, precision, reduction})', scalarSignature('dfl')],
     summary: 'Distribution Focal Loss: cross-entropy toward the two bins around a continuous target, weighted by linear interpolation. Also returns the expectation, the entropy floor and the excess over it.',
     minArgs: 2,
     maxArgs: 3,
@@ -365,8 +406,9 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
     name: 'gfl',
     category: 'loss',
     signatures: ['gfl(data, {stride, reg_max, beta, background, loss_weight})'],
-    summary: 'One level of a GFL head: QFL + GIoU + DFL with positives assigned. data holds cls (n, C), reg (n, 4·bins), points (n, 2), labels (n), gt_boxes (n, 4).',
-    minArgs: 1,
+    summary: 'One level of a GFL head: QFL + GIoU + DFL with positives assigned. data holds cls (n, C), reg (n, 4·bins), points (n, 2), labels (n), gt_boxes (n, 4). The stride is required.',
+    // The options carry the stride, which has no default.
+    minArgs: 2,
     maxArgs: 2,
     options: GFL_OPTIONS,
     example: 'g = gfl(load("example-export.npz"), {stride: 8})',
@@ -448,7 +490,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'triplet',
     category: 'loss',
-    signatures: ['triplet(anchor, positive, negative, {margin, p, eps, swap, soft, distance, reduction})', 'triplet(d_ap, d_an, margin)'],
+    signatures: ['triplet(anchor, positive, negative, {margin, p, eps, swap, soft, distance, reduction})', scalarSignature('triplet_hinge', 'triplet')],
     summary: 'Triplet margin loss max(d(a, p) − d(a, n) + margin, 0) (torch.nn.functional.triplet_margin_loss); or of two distances.',
     minArgs: 2,
     maxArgs: 4,
@@ -577,13 +619,30 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'softmax',
     category: 'helper',
-    signatures: ['softmax(z)'],
-    summary: 'Softmax of a vector, or of each row of a matrix (log-sum-exp stabilised).',
+    signatures: ['softmax(z, {dim})'],
+    summary: 'Softmax of a vector, or of each row of a matrix ({dim: 1}: of each column; dimensions count from 1), log-sum-exp stabilised.',
     minArgs: 1,
-    maxArgs: 1,
-    options: [],
+    maxArgs: 2,
+    options: SOFTMAX_OPTIONS,
     example: 'p = softmax([1, 2, 3])',
-    call: (args, { math }) => softmaxVector(math, args[0]),
+    call: (args, { math }) => {
+      const { positional, options } = splitOptions('softmax', args, [1]);
+      return softmaxAlong(math, positional[0], readOptions('softmax', options, SOFTMAX_OPTIONS).dim);
+    },
+  },
+  {
+    name: 'print',
+    category: 'helper',
+    signatures: ['print(value, …)'],
+    summary: "Shows its values on one line as an output of the cell, wherever it stands (even after ;), as Python's print does.",
+    minArgs: 1,
+    maxArgs: 32,
+    options: [],
+    example: 'print("loss", focal(0.3, 1))',
+    call: (args) => {
+      const text = args.map(printPiece).join(' ');
+      return Object.defineProperty({ text }, PRINTED_MARK, { value: text, enumerable: false });
+    },
   },
   {
     name: 'sigmoid',
@@ -665,7 +724,7 @@ export const LANGUAGE_FUNCTIONS: readonly LanguageFunction[] = [
   {
     name: 'bbox2distance',
     category: 'helper',
-    signatures: ['bbox2distance(points, boxes, max_dis, eps = 0.1)'],
+    signatures: ['bbox2distance(points, boxes, max_dis = unclamped, eps = 0.1)'],
     summary: 'Distances (l, t, r, b) from points to box sides, clamped to [0, max_dis − eps] when max_dis is given (mmdetection).',
     minArgs: 2,
     maxArgs: 4,

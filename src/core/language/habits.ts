@@ -59,7 +59,7 @@ const RENAMED: ReadonlyMap<string, string> = entries({
   float: 'the value itself: cells compute in float64',
 });
 
-/** Known names for `np.exp` → `exp`: mathjs's functions and LossLab's, given by the session. */
+/** Known names for `np.exp` → `exp`: mathjs's functions and constants and LossLab's, given by the session. */
 export type IsFunction = (name: string) => boolean;
 
 const quote = (text: string): string => `'${text}'`;

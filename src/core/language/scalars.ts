@@ -11,9 +11,45 @@ import { logSigmoid, sigmoid, softplus } from '../numerics';
  */
 export interface ScalarFunction {
   readonly name: string;
+  /** The documented form, e.g. `triplet_hinge(d_ap, d_an, margin = 1)`: what the editor shows and checks. */
+  readonly signature: string;
+  readonly summary: string;
   readonly minArgs: number;
   readonly maxArgs: number;
+  /**
+   * The parameters, in order; from position `optionsFrom` on they may be given by name in an option
+   * object instead, as the batched form takes them: focal(p, y, {gamma: 2}).
+   */
+  readonly parameters: readonly string[];
+  readonly optionsFrom?: number;
   readonly evaluate: (args: readonly unknown[]) => { value: number; partials: (number | null)[] };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * The arguments with a trailing option object spread into the positions its keys name
+ * (focal(p, y, {gamma: 2}) → p, y, undefined, 2); the object's own position keeps it, so the
+ * partials still line up with what the cell wrote (a constant object has no derivative).
+ */
+function spreadOptions(fn: string, args: readonly unknown[], parameters: readonly string[], optionsFrom: number | undefined): unknown[] {
+  const last = args[args.length - 1];
+  if (optionsFrom === undefined || args.length <= optionsFrom || !isPlainObject(last)) return [...args];
+  const spread: unknown[] = args.slice(0, -1);
+  const named = parameters.slice(optionsFrom);
+  for (const [key, value] of Object.entries(last)) {
+    const at = parameters.indexOf(key);
+    if (at < optionsFrom) {
+      throw new TypeError(`${fn}: option '${key}' is not one of the scalar form's (${named.join(', ')}); the options of arrays (reduction, weight, precision, …) need pred and target arrays`);
+    }
+    if (spread[at] !== undefined) throw new TypeError(`${fn}: ${key} is given twice, as argument ${at + 1} and in the options`);
+    spread[at] = value;
+  }
+  return spread;
 }
 
 function numberAt(fn: string, args: readonly unknown[], index: number, name: string, fallback?: number): number {
@@ -32,11 +68,14 @@ function numericVector(fn: string, value: unknown, name: string): number[] {
   return flat as number[];
 }
 
-function unary(name: string, f: (x: number) => number, df: (x: number) => number): ScalarFunction {
+function unary(name: string, summary: string, f: (x: number) => number, df: (x: number) => number): ScalarFunction {
   return {
     name,
+    signature: `${name}(x)`,
+    summary,
     minArgs: 1,
     maxArgs: 1,
+    parameters: ['x'],
     evaluate: (args) => {
       const x = numberAt(name, args, 0, 'x');
       return { value: f(x), partials: [df(x)] };
@@ -60,15 +99,20 @@ function qflTargetPartial(sigma: number, y: number, beta: number): number {
  * curves; the same names called with matrices run the batched losses (`functions.ts`).
  */
 export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
-  unary('sigmoid', sigmoid, (x) => sigmoid(x) * sigmoid(-x)),
-  unary('softplus', softplus, sigmoid),
-  unary('logsigmoid', logSigmoid, (x) => sigmoid(-x)),
+  unary('sigmoid', '1 / (1 + e^−x) of a number, with its exact derivative.', sigmoid, (x) => sigmoid(x) * sigmoid(-x)),
+  unary('softplus', 'log(1 + e^x) of a number, with its exact derivative.', softplus, sigmoid),
+  unary('logsigmoid', 'log σ(x) of a number, with its exact derivative.', logSigmoid, (x) => sigmoid(-x)),
   {
     // qfl(σ, y, β = 2): QFL of a probability σ against a soft target y.
     name: 'qfl',
+    signature: 'qfl(sigma, y, beta = 2)',
+    summary: 'QFL of one probability σ against a soft target y; differentiable in σ, y and β.',
     minArgs: 2,
     maxArgs: 3,
-    evaluate: (args) => {
+    parameters: ['sigma', 'y', 'beta'],
+    optionsFrom: 2,
+    evaluate: (given) => {
+      const args = spreadOptions('qfl', given, ['sigma', 'y', 'beta'], 2);
       const sigma = numberAt('qfl', args, 0, 'sigma');
       const y = numberAt('qfl', args, 1, 'y');
       const beta = numberAt('qfl', args, 2, 'beta', 2);
@@ -81,9 +125,14 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   {
     // focal(p, y, α = 0.25, γ = 2): focal loss of a probability p against a target y.
     name: 'focal',
+    signature: 'focal(p, y, alpha = 0.25, gamma = 2)',
+    summary: 'The focal loss of one probability p against a target y; differentiable in p.',
     minArgs: 2,
     maxArgs: 4,
-    evaluate: (args) => {
+    parameters: ['p', 'y', 'alpha', 'gamma'],
+    optionsFrom: 2,
+    evaluate: (given) => {
+      const args = spreadOptions('focal', given, ['p', 'y', 'alpha', 'gamma'], 2);
       const p = numberAt('focal', args, 0, 'p');
       const y = numberAt('focal', args, 1, 'y');
       const alpha = numberAt('focal', args, 2, 'alpha', 0.25);
@@ -95,8 +144,11 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   {
     // dfl(z, y): DFL of one vector of bin logits z against a continuous target y.
     name: 'dfl',
+    signature: 'dfl(z, y)',
+    summary: 'DFL of one vector of bin logits z against a continuous target y; differentiable in y.',
     minArgs: 2,
     maxArgs: 2,
+    parameters: ['z', 'y'],
     evaluate: (args) => {
       const logits = numericVector('dfl', args[0], 'logits');
       const y = numberAt('dfl', args, 1, 'y');
@@ -110,8 +162,11 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   {
     // arcface_logit(θ, m): the ArcFace target logit cos(θ + m) before scaling (the paper form).
     name: 'arcface_logit',
+    signature: 'arcface_logit(theta, m)',
+    summary: 'The ArcFace target logit cos(θ + m) before scaling, with its exact derivative.',
     minArgs: 2,
     maxArgs: 2,
+    parameters: ['theta', 'm'],
     evaluate: (args) => {
       const theta = numberAt('arcface_logit', args, 0, 'theta');
       const m = numberAt('arcface_logit', args, 1, 'm');
@@ -122,9 +177,14 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   {
     // triplet_hinge(d_ap, d_an, margin = 1) = max(d_ap − d_an + margin, 0).
     name: 'triplet_hinge',
+    signature: 'triplet_hinge(d_ap, d_an, margin = 1)',
+    summary: 'max(d_ap − d_an + margin, 0) of two distances.',
     minArgs: 2,
     maxArgs: 3,
-    evaluate: (args) => {
+    parameters: ['d_ap', 'd_an', 'margin'],
+    optionsFrom: 2,
+    evaluate: (given) => {
+      const args = spreadOptions('triplet_hinge', given, ['d_ap', 'd_an', 'margin'], 2);
       const dap = numberAt('triplet_hinge', args, 0, 'd_ap');
       const dan = numberAt('triplet_hinge', args, 1, 'd_an');
       const margin = numberAt('triplet_hinge', args, 2, 'margin', 1);

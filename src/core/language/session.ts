@@ -6,7 +6,7 @@ import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figure
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { compiled } from './compiled';
 import { createFigureFunctions } from './figureFunctions';
-import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, type LanguageContext } from './functions';
+import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, printedText, type LanguageContext } from './functions';
 import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
 import { assertAllowed, createSandbox } from './sandbox';
@@ -224,6 +224,12 @@ export class Session {
     if (isFigureSpec(shown)) {
       return { kind: 'figure', line: statement.line, spec: shown, markdown: figureMarkdown(shown) };
     }
+    // print shows its line wherever it stands, as Python's does: after ;, in the middle of a cell.
+    const printed = printedText(shown);
+    if (printed !== undefined) {
+      const fence = printed.includes('`') ? '``' : '`';
+      return { kind: 'value', line: statement.line, markdown: `${fence}${printed}${fence}`, summary: { kind: 'string', preview: printed } };
+    }
     const isAssignment = node.type === 'AssignmentNode' || node.type === 'FunctionAssignmentNode';
     if (!statement.visible || (isAssignment && !isLast) || shown === undefined) return undefined;
     const name = isAssignment ? (node as MathNode & { name?: string; object?: { name?: string } }).name ?? (node as MathNode & { object?: { name?: string } }).object?.name : undefined;
@@ -235,7 +241,8 @@ export class Session {
   /** What the PyTorch-habit checks need to know about this session's names. */
   private readonly habits: HabitContext = {
     isDefined: (name) => this.scope.has(name),
-    isFunction: (name) => typeof (this.math as unknown as Record<string, unknown>)[name] === 'function',
+    // mathjs's constants (pi, e) count: np.pi is pi.
+    isFunction: (name) => Object.hasOwn(this.math, name) && (this.math as unknown as Record<string, unknown>)[name] !== undefined,
     takesOptions: (name) => (LANGUAGE_FUNCTIONS_BY_NAME.get(name)?.options.length ?? 0) > 0 || this.figureFunctionNames.includes(name),
   };
 

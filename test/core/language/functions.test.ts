@@ -220,7 +220,9 @@ describe('losses: a language call equals the core call', () => {
     assert.equal(g.num_positives, 1);
     sameAs('gfl grad cls', (g.grad as Record_).cls, want.grad!.cls);
     sameAs('gfl grad reg', (g.grad as Record_).reg, want.grad!.reg);
-    assert.match(errorOf(session, 'gfl(load("x.npz"))').message, /gfl: options.stride should be given/);
+    // The stride has no default, so the option object is not optional (the editor says so too).
+    assert.match(errorOf(session, 'gfl(load("x.npz"))').message, /gfl: arguments should be 2 arguments: gfl\(data, \{stride/);
+    assert.match(errorOf(session, 'gfl(load("x.npz"), {beta: 2})').message, /gfl: options.stride should be given/);
   });
 
   it('arcface, in each form', () => {

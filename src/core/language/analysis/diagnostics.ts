@@ -128,9 +128,9 @@ function optionDiagnostics(fn: KnownFunction, objectIndex: number, structure: Ce
 }
 
 function unknownFunction(name: Token, table: SymbolTable): CellDiagnostic {
+  // Only functions: a fix to a matrix variable would turn a typo into an indexing error.
   const defined = [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name);
-  const variables = table.definitions.map((d) => d.name);
-  let suggestions = suggestNames(name.text, [...defined, ...variables]);
+  let suggestions = suggestNames(name.text, defined);
   if (suggestions.length === 0) suggestions = suggestNames(name.text, mathjsFunctions().map((f) => f.name));
   const hint = suggestions.length > 0 ? `: did you mean ${quoted(suggestions)}?` : ': not a LossLab or mathjs function, nor one defined in an earlier cell';
   return { start: name.start, end: name.end, severity: 'error', message: `Unknown function '${name.text}'${hint}`, code: 'unknown-function', fixes: replacements(suggestions, name.start, name.end) };

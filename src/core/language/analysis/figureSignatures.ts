@@ -1,4 +1,16 @@
-import { DIST_OPTIONS, HEATMAP_OPTIONS, HIST_OPTIONS, PLOT_OPTIONS, SCATTER_OPTIONS, TABLE_OPTIONS } from '../figureFunctions';
+import {
+  ANCHOR_MAP_OPTIONS,
+  CALIBRATION_OPTIONS,
+  DIST_OPTIONS,
+  HEATMAP_OPTIONS,
+  HIST_OPTIONS,
+  MARGINS_OPTIONS,
+  PLOT_OPTIONS,
+  SCATTER_OPTIONS,
+  SIDES_OPTIONS,
+  TABLE_OPTIONS,
+  WORST_OPTIONS,
+} from '../figureFunctions';
 import type { OptionSpec } from '../options';
 
 /**
@@ -66,6 +78,46 @@ export const FIGURE_SIGNATURES: readonly FigureSignature[] = [
     arities: [[1, 2]],
     options: TABLE_OPTIONS,
     optionPositions: [1],
+  },
+  {
+    name: 'margins_plot',
+    signatures: ['margins_plot({m_arc, m_cos, m_sphere, points, grad, sliders, title})'],
+    summary: 'The target logits of softmax, ArcFace, CosFace and SphereFace against θ ∈ [0, π], with sliders for the three margins.',
+    arities: [[0, 1]],
+    options: MARGINS_OPTIONS,
+    optionPositions: [0],
+  },
+  {
+    name: 'anchor_map',
+    signatures: ['anchor_map(g_or_values, points_or_shape, {component, stride, title, z_label})'],
+    summary: "A per-anchor value (a gfl result's component, or any vector) on the feature grid of one level; the hover names each anchor's 1-based position.",
+    arities: [[2, 3]],
+    options: ANCHOR_MAP_OPTIONS,
+    optionPositions: [2],
+  },
+  {
+    name: 'worst_anchors',
+    signatures: ['worst_anchors(g, {k, by, title})'],
+    summary: "The k anchors of a gfl result with the largest loss (or component), with every per-anchor value; the anchor column is each one's 1-based position.",
+    arities: [[1, 2]],
+    options: WORST_OPTIONS,
+    optionPositions: [1],
+  },
+  {
+    name: 'sides',
+    signatures: ['sides(data, anchor, {stride, reg_max, background, title})'],
+    summary: 'The four side distributions (l, t, r, b) of one anchor, its 1-based position, with the ground-truth distances of a positive.',
+    arities: [[2, 3]],
+    options: SIDES_OPTIONS,
+    optionPositions: [2],
+  },
+  {
+    name: 'calibration',
+    signatures: ['calibration(g, data, {bins, background, title})'],
+    summary: "QFL's calibration: each positive's σ of its labelled class against its IoU target, with a reliability curve.",
+    arities: [[2, 3]],
+    options: CALIBRATION_OPTIONS,
+    optionPositions: [2],
   },
   {
     name: 'grad',

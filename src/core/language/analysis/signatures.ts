@@ -35,7 +35,8 @@ export function parseSignature(label: string): ParsedSignature {
     const text = raw.trim();
     if (text.length === 0) return;
     const at = start + raw.indexOf(text);
-    parameters.push({ label: text, start: at, end: at + text.length, isOptions: text.startsWith('{'), optional: text.includes('=') });
+    // `…` (print's further values) may be left out, like a parameter with a default.
+    parameters.push({ label: text, start: at, end: at + text.length, isOptions: text.startsWith('{'), optional: text.includes('=') || text === '…' });
   };
   for (let i = open + 1; i < close; i++) {
     const ch = label[i];

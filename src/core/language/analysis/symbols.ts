@@ -1,4 +1,5 @@
 import { LANGUAGE_FUNCTIONS } from '../functions';
+import { SCALAR_FUNCTIONS } from '../scalars';
 import type { OptionSpec } from '../options';
 import { BLOCKED_IDENTIFIERS, createSandbox, type Sandbox } from '../sandbox';
 import { Session } from '../session';
@@ -26,25 +27,10 @@ export interface KnownFunction {
   readonly source?: string;
 }
 
-/** The scalar forms that have no batched function of the same name (scalars.ts). */
-const SCALAR_ONLY: readonly KnownFunction[] = [
-  {
-    name: 'arcface_logit',
-    origin: 'scalar',
-    signatures: ['arcface_logit(theta, m)'],
-    summary: 'The ArcFace target logit cos(θ + m) before scaling, with its exact derivative.',
-    arities: [[2, 2]],
-    options: [],
-  },
-  {
-    name: 'triplet_hinge',
-    origin: 'scalar',
-    signatures: ['triplet_hinge(d_ap, d_an, margin = 1)'],
-    summary: 'max(d_ap − d_an + margin, 0) of two distances.',
-    arities: [[2, 3]],
-    options: [],
-  },
-];
+/** The scalar forms that have no batched function of the same name, documented where they are defined (scalars.ts). */
+const SCALAR_ONLY: readonly KnownFunction[] = SCALAR_FUNCTIONS.filter((f) => !LANGUAGE_FUNCTIONS.some((l) => l.name === f.name)).map(
+  (f): KnownFunction => ({ name: f.name, origin: 'scalar', signatures: [f.signature], summary: f.summary, arities: [[f.minArgs, f.maxArgs]], options: [] }),
+);
 
 export const LOSSLAB_FUNCTIONS: readonly KnownFunction[] = [
   ...LANGUAGE_FUNCTIONS.map((f): KnownFunction => ({

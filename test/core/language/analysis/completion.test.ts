@@ -32,7 +32,8 @@ describe('completion: functions and variables', () => {
     assert.equal(item('|', 'gfl')?.insertText, 'gfl(${1:data}, {stride: ${2:stride}})');
     assert.equal(item('|', 'iou')?.insertText, 'iou(${1:a}, ${2:b}, {mode: ${3|"iou","giou","diou","ciou"|}})');
     assert.equal(item('|', 'census')?.insertText, 'census(${1:embeddings}, ${2:labels})');
-    assert.equal(item('|', 'softmax')?.insertText, 'softmax(${1:z})');
+    assert.equal(item('|', 'integral')?.insertText, 'integral(${1:pred})');
+    assert.equal(item('|', 'softmax')?.insertText, 'softmax(${1:z}, {dim: ${2:dim}})');
     assert.equal(item('|', 'plot')?.insertText, 'plot(${1:expression}, ${2:variable}, ${3:from}, ${4:to}, {points: ${5:201}})');
     assert.equal(item('|', 'scatter')?.insertText, 'scatter(${1:points})');
     assert.equal(item('|', 'qfl')?.snippet, true);

@@ -73,7 +73,7 @@ describe('diagnostics: each kind, with its range and message', () => {
   it('too few arguments underline the name; too many underline the extra ones', () => {
     const signatures = LANGUAGE_FUNCTIONS.find((f) => f.name === 'arcface')?.signatures.join(' or ');
     assert.deepEqual(check('arcface(x, W)'), [['argument-count', 'arcface', `arcface takes 3 or 4 arguments, got 2: ${signatures}`]]);
-    assert.deepEqual(check('softmax([1], [2], 3)'), [['argument-count', '[2], 3', 'softmax takes 1 argument, got 3: softmax(z)']]);
+    assert.deepEqual(check('softmax([1], {dim: 1}, 3)'), [['argument-count', '3', 'softmax takes 1 or 2 arguments, got 3: softmax(z, {dim})']]);
     assert.deepEqual(check('integral()'), [['argument-count', 'integral', 'integral takes 1 argument, got 0: integral(pred)']]);
     assert.equal(check('heatmap(m, 1, 2)')[0][2].split(':')[0], 'heatmap takes 1, 2, 7 or 8 arguments, got 3');
     assert.equal(check('plot(s, s, 0)')[0][2].split(':')[0], 'plot takes 4 or 5 arguments, got 3');
@@ -128,7 +128,7 @@ describe('diagnostics agree with running the cell', () => {
     return error?.kind === 'error' ? error.message : undefined;
   };
 
-  for (const text of ['qlf(1, 2)', 'qfl(0.5)', 'softmax([1], [2])', 'qfl([[1, 2]], [1], [0.5], {bta: 2})', 'f(a, b) = a + b\nf(1)', 'x = (1']) {
+  for (const text of ['qlf(1, 2)', 'qfl(0.5)', 'softmax([1], [2], [3])', 'qfl([[1, 2]], [1], [0.5], {bta: 2})', 'f(a, b) = a + b\nf(1)', 'x = (1']) {
     it(`${JSON.stringify(text)} is flagged and fails when run`, () => {
       assert.ok(validateCell(text).length > 0);
       assert.ok(runError(text) !== undefined);
@@ -144,6 +144,11 @@ describe('diagnostics agree with running the cell', () => {
         hist: 'hist([1, 2], {OPT})',
         scatter: 'scatter([[1, 2]], {OPT})',
         table: 'table([[1, 2]], {OPT})',
+        margins_plot: 'margins_plot({OPT})',
+        anchor_map: 'anchor_map([1, 2], [1, 2], {OPT})',
+        worst_anchors: 'worst_anchors({per_anchor: {cls: [1], bbox: [1], dfl: [1]}, score: [1], weight: [1]}, {OPT})',
+        sides: 'sides(1, 1, {OPT})',
+        calibration: 'calibration(1, 1, {OPT})',
       };
       const message = runError(call[fn.name].replace('OPT', 'no_such_option: 1')) ?? '';
       const listed = /known options \(([^)]*)\)/.exec(message)?.[1];
