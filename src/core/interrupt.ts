@@ -18,7 +18,8 @@ export class KeyboardInterrupt extends Error {
   override readonly name = 'KeyboardInterrupt';
 
   constructor() {
-    super('The cell was interrupted. The scope is as it was before this cell: variables and functions defined by earlier cells are kept, assignments made by this cell are undone.');
+    // One short line: the notebook's error renderer does not wrap it.
+    super('The cell was interrupted; the scope is as it was before this cell.');
   }
 }
 

@@ -14,6 +14,7 @@ import { SCALAR_FUNCTIONS } from './scalars';
 import { LayeredScope } from './scope';
 import { positionAt, splitStatements, type Statement } from './statements';
 import { suggestNames } from './suggest';
+import { formatNumber } from './numberFormat';
 import { summarizeValue, summaryMarkdown, type ValueSummary } from './values';
 
 /** One output of a cell, before the host turns it into notebook output items. */
@@ -173,10 +174,14 @@ export class Session {
     const original = fn as unknown as { name: string; signatures: Record<string, (...args: unknown[]) => unknown>; syntax?: string; expr?: string };
     const signatures: Record<string, (...args: unknown[]) => unknown> = {};
     for (const [signature, body] of Object.entries(original.signatures)) {
-      signatures[signature] = (...args: unknown[]) => {
-        checkInterrupt();
-        return body(...args);
-      };
+      // Fixed arities for the common cases: V8 calls them without building an arguments array.
+      const arity = signature === '' ? 0 : signature.split(',').length;
+      signatures[signature] =
+        arity === 1
+          ? (a: unknown) => (checkInterrupt(), body(a))
+          : arity === 2
+            ? (a: unknown, b: unknown) => (checkInterrupt(), body(a, b))
+            : (...args: unknown[]) => (checkInterrupt(), body(...args));
     }
     return Object.assign(typed(original.name, signatures) as object, { syntax: original.syntax, expr: original.expr });
   }
@@ -392,9 +397,9 @@ function lossMarkdown(value: unknown, name?: string): string | undefined {
   const lines: string[] = [];
   const loss = record.loss;
   const label = name === undefined ? `**${fn}**` : `\`${name}\` = **${fn}**`;
-  lines.push(`${label} loss = ${typeof loss === 'number' ? `**${Number(loss.toPrecision(8))}**` : summaryMarkdown(summarizeValue(loss))}`);
+  lines.push(`${label} loss = ${typeof loss === 'number' ? `**${formatNumber(loss)}**` : summaryMarkdown(summarizeValue(loss))}`);
   for (const key of ['loss_cls', 'loss_bbox', 'loss_dfl', 'num_positives']) {
-    if (typeof record[key] === 'number') lines.push(`- ${key}: ${Number((record[key] as number).toPrecision(8))}`);
+    if (typeof record[key] === 'number') lines.push(`- ${key}: ${formatNumber(record[key] as number)}`);
   }
   const grads = Object.entries((record.grad ?? {}) as Record<string, unknown>);
   if (grads.length > 0) {
@@ -418,7 +423,7 @@ export function figureMarkdown(spec: FigureSpec): string {
     case 'curves':
       return `*Figure${title}*: ${spec.series.length} curve(s) of ${spec.yLabel} over ${spec.xLabel} ∈ [${spec.x[0]}, ${spec.x[spec.x.length - 1]}] (${spec.x.length} points)${spec.series.some((s) => s.grad) ? ', with exact gradients' : ''}`;
     case 'distribution':
-      return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${spec.expectation.toPrecision(6)}${spec.loss === undefined ? '' : `, DFL ${spec.loss.toPrecision(6)} (floor ${spec.entropyFloor?.toPrecision(6)})`}`;
+      return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${formatNumber(spec.expectation)}${spec.loss === undefined ? '' : `, DFL ${formatNumber(spec.loss)} (floor ${spec.entropyFloor === undefined ? '?' : formatNumber(spec.entropyFloor)})`}`;
     case 'heatmap':
       return `*Figure${title}*: heatmap of ${spec.zLabel} over ${spec.x.length}×${spec.y.length} points`;
     case 'histogram':
@@ -426,7 +431,7 @@ export function figureMarkdown(spec: FigureSpec): string {
     case 'scatter':
       return `*Figure${title}*: ${spec.dimensions}-D scatter of ${spec.points.length} points`;
     case 'table':
-      return `| ${spec.columns.join(' | ')} |\n| ${spec.columns.map(() => '---').join(' | ')} |\n${spec.rows.map((row) => `| ${row.map((cell) => (typeof cell === 'number' ? Number(cell.toPrecision(6)) : cell)).join(' | ')} |`).join('\n')}`;
+      return `| ${spec.columns.join(' | ')} |\n| ${spec.columns.map(() => '---').join(' | ')} |\n${spec.rows.map((row) => `| ${row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)).join(' | ')} |`).join('\n')}`;
     default:
       return detectorFigureMarkdown(spec);
   }
