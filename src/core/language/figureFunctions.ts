@@ -27,6 +27,8 @@ import { LayeredScope } from './scope';
 import type { Session } from './session';
 import { compiled } from './compiled';
 import { valueToTensor } from './values';
+import { expressionNames, parameterSuffix, symbolLabel } from './seriesNames';
+import { gridPoints } from '../figures/grid';
 
 /** The mathjs signature of a function that receives its arguments unevaluated. */
 type RawFunction = ((args: MathNode[], math: unknown, scope: Map<string, unknown>) => unknown) & { rawArgs: true };
@@ -67,10 +69,6 @@ function numberList(fn: string, argument: string, value: unknown): number[] {
   return Array.from(t.data);
 }
 
-function linspace(from: number, to: number, count: number): number[] {
-  if (count === 1) return [from];
-  return Array.from({ length: count }, (_, i) => from + ((to - from) * i) / (count - 1));
-}
 
 function symbolName(fn: string, node: MathNode | undefined, argument: string): string {
   if (node?.type !== 'SymbolNode') {
@@ -186,9 +184,10 @@ function plot(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   const sets = parameterSets(fn, options.over);
   const sliders = readSliders(fn, options.sliders, scope);
   const names = options.names === undefined ? undefined : (options.names as { valueOf(): unknown }).valueOf();
-  const x = linspace(from, to, points);
+  const x = gridPoints(from, to, points);
   const series: CurveSeries[] = [];
   const layered = new LayeredScope(scope);
+  const defaultNames = expressionNames(expressions);
   expressions.forEach((expression, e) => {
     for (const set of sets) {
       for (const [name, value] of Object.entries(set)) layered.set(name, value);
@@ -208,17 +207,24 @@ function plot(session: Session, args: MathNode[], scope: Map<string, unknown>): 
           }
         }
       }
-      const base = Array.isArray(names) && typeof names[e] === 'string' ? (names[e] as string) : expression.toString();
-      const suffix = Object.entries(set).map(([name, value]) => `${name} = ${value}`).join(', ');
-      series.push({ name: suffix === '' ? base : `${base} (${suffix})`, y, ...(grad !== undefined ? { grad } : {}) });
+      const base = Array.isArray(names) && typeof names[e] === 'string' ? (names[e] as string) : defaultNames[e];
+      series.push({ name: `${base}${parameterSuffix(set)}`, y, ...(grad !== undefined ? { grad } : {}) });
     }
   });
   const exclude = new Set([variable, ...sets.flatMap((set) => Object.keys(set))]);
   const source = recomputeSource(session, session.currentStatement, args, exclude);
   requirePortable(fn, sliders, source);
-  const yLabel = (options.y_label as string | undefined) ?? (expressions.length === 1 ? expressions[0].toString() : 'value');
+  const yLabel = (options.y_label as string | undefined) ?? (expressions.length === 1 ? defaultNames[0] : 'value');
   return withCommon(
-    { version: FIGURE_SPEC_VERSION, kind: 'curves', x, xLabel: (options.x_label as string | undefined) ?? variable, yLabel, series },
+    {
+      version: FIGURE_SPEC_VERSION,
+      kind: 'curves',
+      x,
+      xLabel: (options.x_label as string | undefined) ?? variable,
+      yLabel,
+      series,
+      ...(withGrad ? { gradLabel: `∂/∂${symbolLabel(variable)}` } : {}),
+    },
     options,
     sliders,
     source,
@@ -268,8 +274,8 @@ function heatmap(session: Session, args: MathNode[], scope: Map<string, unknown>
   const points = options.points === undefined ? 101 : Math.round(finiteNumber(fn, 'options.points', options.points));
   if (points < 2 || points > 1000) throw new InputError(fn, 'options.points', 'between 2 and 1000', String(points));
   const sliders = readSliders(fn, options.sliders, scope);
-  const xs = linspace(x0, x1, points);
-  const ys = linspace(y0, y1, points);
+  const xs = gridPoints(x0, x1, points);
+  const ys = gridPoints(y0, y1, points);
   const layered = new LayeredScope(scope);
   const z = ys.map((yValue) => {
     layered.set(yName, yValue);
@@ -358,7 +364,7 @@ function hist(args: unknown[]): HistogramFigure {
   if (values.length === 0 && range === undefined) [low, high] = [0, 1];
   if (high === low) high = low + 1;
   const width = (high - low) / count;
-  const binEdges = Array.from({ length: count + 1 }, (_, i) => low + i * width);
+  const binEdges = gridPoints(low, high, count + 1);
   const counts = new Array<number>(count).fill(0);
   for (const v of values) {
     if (v < low || v > high) continue;
@@ -519,7 +525,7 @@ function marginsPlot(args: unknown[]): CurvesFigure {
   const points = options.points === undefined ? 301 : Math.round(finiteNumber(fn, 'options.points', options.points));
   if (points < 2 || points > 100_000) throw new InputError(fn, 'options.points', 'between 2 and 100000', String(points));
   const withGrad = options.grad === true;
-  const x = linspace(0, Math.PI, points);
+  const x = gridPoints(0, Math.PI, points);
   const y = [new Array<number>(points), new Array<number>(points), new Array<number>(points), new Array<number>(points)];
   const d = withGrad ? [new Array<number>(points), new Array<number>(points), new Array<number>(points), new Array<number>(points)] : undefined;
   for (let i = 0; i < points; i++) {
@@ -545,6 +551,7 @@ function marginsPlot(args: unknown[]): CurvesFigure {
     xLabel: 'θ',
     yLabel: 'target logit / s',
     series,
+    ...(withGrad ? { gradLabel: '∂/∂θ' } : {}),
     title: (options.title as string | undefined) ?? 'Margin target logits',
   };
   if (options.sliders === false) return spec;

@@ -37,8 +37,9 @@ describe('plot', () => {
     const session = new Session();
     const spec = figure<CurvesFigure>(session, 'plot([qfl(s, 0.5, b), focal(s, 1)], s, 0.1, 0.9, {points: 3, over: {b: [1, 2, 3]}})');
     assert.equal(spec.series.length, 6);
+    // A formula with a paper name is called by it; others by their text.
     assert.deepEqual(spec.series.map((s) => s.name), [
-      'qfl(s, 0.5, b) (b = 1)', 'qfl(s, 0.5, b) (b = 2)', 'qfl(s, 0.5, b) (b = 3)',
+      'QFL (b = 1)', 'QFL (b = 2)', 'QFL (b = 3)',
       'focal(s, 1) (b = 1)', 'focal(s, 1) (b = 2)', 'focal(s, 1) (b = 3)',
     ]);
     // qfl(0.1, 0.5, β) by hand for each β.
@@ -50,6 +51,37 @@ describe('plot', () => {
     const named = figure<CurvesFigure>(session, 'plot([s, 2 s], s, 0, 1, {points: 2, names: ["one", "two"], title: "T", y_label: "Y", x_label: "X"})');
     assert.deepEqual(named.series.map((s) => s.name), ['one', 'two']);
     assert.deepEqual([named.title, named.xLabel, named.yLabel], ['T', 'X', 'Y']);
+  });
+
+  it('default names read as a person writes them: paper names, Greek letters, ∂/∂ of the variable', () => {
+    const session = new Session();
+    session.runCell('y = 0.6\nbeta = 2');
+    const over = figure<CurvesFigure>(session, 'plot(qfl(s, y, beta), s, 0.01, 0.99, {points: 3, grad: true, over: {beta: [0.5, 4]}})');
+    assert.deepEqual(over.series.map((s) => s.name), ['QFL (β = 0.5)', 'QFL (β = 4)']);
+    assert.equal(over.yLabel, 'QFL');
+    assert.equal(over.gradLabel, '∂/∂s');
+    // The x title is the user's; the gradient axis still names the variable.
+    const dfl = figure<CurvesFigure>(session, 'plot(dfl([1, 2, 0], t), t, 0, 2, {points: 3, grad: true, x_label: "target distance (bins)"})');
+    assert.deepEqual([dfl.series[0].name, dfl.yLabel, dfl.gradLabel], ['DFL', 'DFL', '∂/∂t']);
+    assert.equal(figure<CurvesFigure>(session, 'plot(theta ^ 2, theta, 0, 1, {points: 2, grad: true})').gradLabel, '∂/∂θ');
+    assert.equal(figure<CurvesFigure>(session, 'plot(s ^ 2, s, 0, 1, {points: 2})').gradLabel, undefined);
+    // Two calls of one formula would share its name: they keep their text.
+    const two = figure<CurvesFigure>(session, 'plot([qfl(s, 0.3), qfl(s, 0.9), giou([[0, 0, 1, 1]], [[0, 0, 1, s]]).loss], s, 0.1, 0.9, {points: 2})');
+    assert.deepEqual(two.series.map((s) => s.name), ['qfl(s, 0.3)', 'qfl(s, 0.9)', 'giou([[0, 0, 1, 1]], [[0, 0, 1, s]]).loss']);
+  });
+
+  it('grid points print as the short decimals they are: from + i·step, not its accumulated rounding', () => {
+    const session = new Session();
+    // 0.01 + 10 × 0.0049 accumulates to 0.059000000000000004 in binary.
+    const spec = figure<CurvesFigure>(session, 'plot(s, s, 0.01, 0.99, {points: 201})');
+    assert.equal(spec.x[10], 0.059);
+    assert.equal(spec.x[8], 0.0492);
+    assert.deepEqual([spec.x[0], spec.x[200]], [0.01, 0.99]);
+    // Every point has at most the step's 4 decimals.
+    for (const x of spec.x) assert.ok((String(x).split('.')[1] ?? '').length <= 4, String(x));
+    const map = figure<HeatmapFigure>(session, 'heatmap(s * t, s, 0, 2, t, 0.1, 0.7, {points: 61})');
+    for (const v of map.y) assert.ok((String(v).split('.')[1] ?? '').length <= 2, String(v));
+    assert.deepEqual(figure<HistogramFigure>(session, 'hist([0.5], {bins: 10, range: [0, 1]})').binEdges, [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
   });
 
   it('with grad, the derivatives equal finite differences of the plotted values', () => {
