@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { validateCell } from '../../../src/core/language/analysis/diagnostics';
 import { Session, type CellOutput } from '../../../src/core/language/session';
 
 /**
@@ -196,4 +197,17 @@ describe('messages that were wrong', () => {
     session.runCell('dp = grad(focal(q, 1, {gamma: 3}), q, 0.3)');
     assert.ok(Math.abs((session.scope.get('dp') as number) - want) < 1e-12, `${session.scope.get('dp')} vs ${want}`);
   });
+});
+
+describe('the editor says what the runtime says', () => {
+  for (const source of ['y = x ** 2', 'qfl(0.5 0.3)', 'p = softmax(x, dim=1)', 'sum(x, axis=0)', 'y = np.exp(x)', 'torch.nn.functional.softplus(x)']) {
+    it(JSON.stringify(source), () => {
+      const runtime = errorOf(source, withMatrix());
+      const editor = validateCell(source, ['x = [1, 2; 3, 4]']);
+      assert.equal(editor.length, 1, JSON.stringify(editor));
+      assert.equal(editor[0].message, runtime.message.replace(/\s*\(char \d+\)$/, ''));
+      // The diagnostic starts where the runtime's error points.
+      assert.deepEqual(positionOf(source, source.slice(editor[0].start, editor[0].end)), [runtime.line, runtime.column]);
+    });
+  }
 });

@@ -1,3 +1,5 @@
+import type { MathNode } from 'mathjs';
+import { checkHabits, explainError, HabitError, type HabitContext } from '../habits';
 import { BLOCKED_IDENTIFIERS, DISABLED_FUNCTIONS } from '../sandbox';
 import { splitStatements } from '../statements';
 import { suggestNames } from '../suggest';
@@ -11,7 +13,7 @@ import { analysisSandbox, mathjsFunctions, symbolTable, takesOptionsAt, type Kno
  * Parse errors come from mathjs's own parser; the rest from the tolerant structure, so they are
  * found even in a cell that does not parse yet.
  */
-export type DiagnosticCode = 'parse-error' | 'unknown-function' | 'argument-count' | 'unknown-option' | 'invalid-option-value' | 'blocked-name';
+export type DiagnosticCode = 'parse-error' | 'unknown-function' | 'argument-count' | 'unknown-option' | 'invalid-option-value' | 'blocked-name' | 'pytorch-habit';
 
 /** Replace [start, end) of the cell with `newText`. */
 export interface QuickFix {
@@ -38,22 +40,43 @@ function replacements(suggestions: readonly string[], start: number, end: number
   return suggestions.map((s) => ({ title: `Change to '${s}'`, start, end, newText: s }));
 }
 
-function parseErrors(text: string, tokens: readonly Token[]): { diagnostics: CellDiagnostic[]; broken: [number, number][] } {
+/** The token at an offset, or a one-character range there. */
+function rangeAt(tokens: readonly Token[], at: number, end: number): [number, number] {
+  const token = tokens.find((t) => t.start <= at && at < t.end && t.kind !== 'newline');
+  return token !== undefined ? [token.start, token.end] : at >= end ? [end - 1, end] : [at, at + 1];
+}
+
+/**
+ * Parse errors, said the way the runtime says them (x ** 2, a missing comma between arguments),
+ * and the PyTorch habits the runtime refuses before running (keyword arguments, np. prefixes).
+ */
+function parseErrors(text: string, tokens: readonly Token[], habits: HabitContext): { diagnostics: CellDiagnostic[]; broken: [number, number][] } {
   const diagnostics: CellDiagnostic[] = [];
   const broken: [number, number][] = [];
   const { parse } = analysisSandbox();
   for (const statement of splitStatements(text)) {
     const end = statement.offset + statement.text.length;
+    let node: MathNode;
     try {
-      parse(statement.text);
+      node = parse(statement.text);
     } catch (error) {
       broken.push([statement.offset, end]);
+      const err = error instanceof Error ? error : new Error(String(error));
+      const explained = explainError(err, statement.text, habits.isFunction);
       const char = (error as { char?: unknown }).char;
-      const at = statement.offset + (typeof char === 'number' ? Math.max(0, Math.min(char, statement.text.length)) : 0);
-      const token = tokens.find((t) => t.start <= at && at < t.end && t.kind !== 'newline');
-      const [start, stop] = token !== undefined ? [token.start, token.end] : at >= end ? [end - 1, end] : [at, at + 1];
-      const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\(char \d+\)$/, '');
+      const at =
+        statement.offset + (explained?.at ?? (typeof char === 'number' ? Math.max(0, Math.min(char, statement.text.length)) : 0));
+      const [start, stop] = rangeAt(tokens, at, end);
+      const message = (explained?.message ?? err.message).replace(/\s*\(char \d+\)$/, '');
       diagnostics.push({ start, end: stop, severity: 'error', message, code: 'parse-error', fixes: [] });
+      continue;
+    }
+    try {
+      checkHabits(node, statement.text, habits);
+    } catch (error) {
+      if (!(error instanceof HabitError)) throw error;
+      const [start, stop] = rangeAt(tokens, statement.offset + error.char - 1, end);
+      diagnostics.push({ start, end: stop, severity: 'error', message: error.message, code: 'pytorch-habit', fixes: [] });
     }
   }
   return { diagnostics, broken };
@@ -156,7 +179,13 @@ export function validateCell(text: string, earlierCells: readonly string[] = [])
   const table = symbolTable(earlierCells, text);
   const own = table.definitions.filter((d) => d.cell === table.currentCell);
   const variables = new Set(table.definitions.filter((d) => d.kind === 'variable').map((d) => d.name));
-  const { diagnostics, broken } = parseErrors(text, tokens);
+  const math = analysisSandbox().math as unknown as Record<string, unknown>;
+  const habits: HabitContext = {
+    isDefined: (name) => table.definitions.some((d) => d.name === name),
+    isFunction: (name) => table.functions.has(name) || (Object.hasOwn(math, name) && math[name] !== undefined),
+    takesOptions: (name) => (table.functions.get(name)?.options.length ?? 0) > 0,
+  };
+  const { diagnostics, broken } = parseErrors(text, tokens, habits);
   const keyStarts = new Set(structure.frames.flatMap((f) => f.keys.map((k) => k.start)));
   for (const token of tokens) {
     if (token.kind === 'name' && BLOCKED_IDENTIFIERS.has(token.text) && !keyStarts.has(token.start)) diagnostics.push(blockedName(token));
