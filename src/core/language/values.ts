@@ -1,5 +1,6 @@
 import type { MathJsInstance } from 'mathjs';
 import { isTensor, toNested, toTensor, type NestedArray, type Tensor } from '../tensor';
+import { formatNumber } from './numberFormat';
 
 /**
  * Conversions between the language's values (numbers, mathjs matrices, nested arrays, plain
@@ -64,16 +65,18 @@ export interface ValueSummary {
   readonly preview: string;
 }
 
-const format = (x: number): string => {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(4);
-  return String(Number(x.toPrecision(6)));
-};
-/** How summaries print a number (6 significant digits, exponent form beyond [1e-4, 1e6), ∞, NaN), for views that list them. */
+const format = formatNumber;
+/** How summaries print a number (formatNumber), for views that list them. */
 export { format as formatSummaryNumber };
 
-function previewTensor(tensor: Tensor, limit = 6): string {
+/**
+ * A tensor of at most this many elements (and at most 2 dimensions) prints as its values, like
+ * `[2, 3]` for `size(x)`: statistics of a handful of numbers say less than the numbers. It is also
+ * the preview's length, so such a preview is the whole tensor.
+ */
+export const PLAIN_TENSOR_LIMIT = 6;
+
+function previewTensor(tensor: Tensor, limit = PLAIN_TENSOR_LIMIT): string {
   const { shape, data } = tensor;
   if (shape.length <= 1) {
     const head = Array.from(data.subarray(0, limit), format).join(', ');
@@ -81,11 +84,13 @@ function previewTensor(tensor: Tensor, limit = 6): string {
   }
   const rowLength = data.length / shape[0];
   const rows: string[] = [];
-  for (let r = 0; r < Math.min(shape[0], 3); r++) {
+  // A tensor small enough to print plainly shows every row, a larger one its first three.
+  const shownRows = data.length <= limit ? shape[0] : Math.min(shape[0], 3);
+  for (let r = 0; r < shownRows; r++) {
     const row = data.subarray(r * rowLength, r * rowLength + Math.min(rowLength, limit));
     rows.push(`[${Array.from(row, format).join(', ')}${rowLength > limit ? ', …' : ''}]`);
   }
-  return `[${rows.join(', ')}${shape[0] > 3 ? ', …' : ''}]`;
+  return `[${rows.join(', ')}${shape[0] > shownRows ? ', …' : ''}]`;
 }
 
 export function summarizeTensor(tensor: Tensor, dtype = 'float64'): ValueSummary {
@@ -143,10 +148,17 @@ export function summarizeValue(value: unknown): ValueSummary {
   return { kind: 'object', preview: `{${fields.join(', ')}${entries.length > 10 ? ', …' : ''}}` };
 }
 
+/** Whether a tensor's summary prints as its values: small, non-empty, at most a matrix. */
+function isPlain(summary: ValueSummary): boolean {
+  const shape = summary.shape ?? [];
+  const count = shape.reduce((a, b) => a * b, 1);
+  return shape.length >= 1 && shape.length <= 2 && count >= 1 && count <= PLAIN_TENSOR_LIMIT;
+}
+
 /** One line of markdown for a summary, as cell outputs and hovers show it. */
 export function summaryMarkdown(summary: ValueSummary, name?: string): string {
   const label = name === undefined ? '' : `\`${name}\` = `;
-  if (summary.kind !== 'tensor') return `${label}\`${summary.preview}\``;
+  if (summary.kind !== 'tensor' || isPlain(summary)) return `${label}\`${summary.preview}\``;
   const shape = `(${(summary.shape ?? []).join(', ')})`;
   const stats =
     summary.min === undefined

@@ -66,7 +66,7 @@ describe('summaries', () => {
   it('summarises every kind of value', () => {
     assert.deepEqual(summarizeValue(undefined), { kind: 'empty', preview: '(nothing)' });
     assert.deepEqual(summarizeValue(0.5), { kind: 'number', preview: '0.5' });
-    assert.deepEqual(summarizeValue(1e-7), { kind: 'number', preview: '1.0000e-7' });
+    assert.deepEqual(summarizeValue(1e-7), { kind: 'number', preview: '1e-7' });
     assert.deepEqual(summarizeValue(true), { kind: 'boolean', preview: 'true' });
     assert.deepEqual(summarizeValue('a'), { kind: 'string', preview: '"a"' });
     assert.equal(summarizeValue(() => 1).kind, 'function');
@@ -83,9 +83,22 @@ describe('summaries', () => {
   it('renders one line of markdown per summary', () => {
     assert.equal(summaryMarkdown(summarizeValue(2), 'x'), '`x` = `2`');
     assert.equal(
-      summaryMarkdown(summarizeTensor({ shape: [2], data: Float64Array.of(1, NaN) })),
-      'tensor (2) float64 · min 1 · mean 1 · max 1 · **1 NaN**\n\n`[1, NaN]`',
+      summaryMarkdown(summarizeTensor({ shape: [7], data: Float64Array.of(1, NaN, 1, 1, 1, 1, 1) })),
+      'tensor (7) float64 · min 1 · mean 1 · max 1 · **1 NaN**\n\n`[1, NaN, 1, 1, 1, 1, …]`',
     );
     assert.equal(summaryMarkdown(summarizeTensor({ shape: [0, 3], data: new Float64Array(0) })), 'tensor (0, 3) float64 · empty · NaN 0\n\n`[]`');
+  });
+
+  it('prints a small tensor as its values: size(x), a short vector, a 2 × 3 matrix', () => {
+    assert.equal(summaryMarkdown(summarizeValue(math.size(math.zeros(2, 3)))), '`[2, 3]`');
+    assert.equal(summaryMarkdown(summarizeValue([0.25, NaN, -1]), 'v'), '`v` = `[0.25, NaN, -1]`');
+    assert.equal(summaryMarkdown(summarizeValue([[1, 2, 3], [4, 5, 6]])), '`[[1, 2, 3], [4, 5, 6]]`');
+    assert.equal(summaryMarkdown(summarizeValue([[1], [2], [3], [4], [5], [6]])), '`[[1], [2], [3], [4], [5], [6]]`', 'every row of a small column');
+  });
+
+  it('summarises a tensor past the plain limit, of 3 dimensions, or empty', () => {
+    assert.match(summaryMarkdown(summarizeValue([1, 2, 3, 4, 5, 6, 7])), /^tensor \(7\) float64 · min 1 · mean 4 · max 7/);
+    assert.match(summaryMarkdown(summarizeValue([[[1, 2]]])), /^tensor \(1, 1, 2\)/);
+    assert.match(summaryMarkdown(summarizeValue(math.zeros(0))), /^tensor \(0\) float64 · empty/);
   });
 });

@@ -122,9 +122,10 @@ describe('call-site table', () => {
 
 describe('variable hover markdown', () => {
   it('shows shape and statistics of a tensor', () => {
-    const markdown = variableHoverMarkdown('E', summarizeValue([[0, 1], [3, 4]]));
-    assert.match(markdown, /`E` = tensor \(2, 2\)/);
-    assert.match(markdown, /min 0 · mean 2 · max 4/);
+    const markdown = variableHoverMarkdown('E', summarizeValue([[0, 1, 2], [3, 4, 5], [6, 7, 8]]));
+    assert.match(markdown, /`E` = tensor \(3, 3\)/);
+    assert.match(markdown, /min 0 · mean 4 · max 8/);
+    assert.equal(variableHoverMarkdown('s', summarizeValue([2, 3])), '`s` = `[2, 3]`', 'a small vector as its values');
   });
   it('shows a number', () => {
     assert.equal(variableHoverMarkdown('beta', summarizeValue(2)), '`beta` = `2`');

@@ -30,9 +30,9 @@ describe('Variables view rows', () => {
 
   it('an empty tensor has no statistics, a float32 one names its dtype, and large or tiny numbers print in exponent form', () => {
     assert.equal(variableRow('e', { kind: 'tensor', shape: [0, 4], dtype: 'float64', nanCount: 0, preview: '[]' }).description, 'tensor (0, 4) float64 · empty');
-    const small = variableRow('g', { kind: 'tensor', shape: [3], dtype: 'float32', min: -2.5e-7, mean: 1e-5, max: 3_000_000, nanCount: 0, preview: '[…]' });
-    assert.equal(small.description, 'tensor (3) float32 · min -2.5000e-7 · mean 1.0000e-5 · max 3.0000e+6');
-    assert.match(small.tooltip, /^`g` = tensor \(3\) float32/);
+    const small = variableRow('g', { kind: 'tensor', shape: [30], dtype: 'float32', min: -2.5e-7, mean: 1e-5, max: 3_141_592.65, nanCount: 0, preview: '[…]' });
+    assert.equal(small.description, 'tensor (30) float32 · min -2.5e-7 · mean 1e-5 · max 3.14159e+6');
+    assert.match(small.tooltip, /^`g` = tensor \(30\) float32/);
   });
 
   it('the same scope gives the same rows whatever order the kernel lists it in', () => {
