@@ -15,7 +15,10 @@ export class InputError extends Error {
     readonly expected: string,
     /** What was found instead. */
     readonly found: string,
-    /** Where in the argument, e.g. `[3, 1]`; absent when the whole argument is at fault. */
+    /**
+     * Where in the argument, e.g. `[3, 1]`, counted from 0 as the core's arrays are; absent when the
+     * whole argument is at fault. A cell shows it counted from 1, as cells index (session.ts).
+     */
     readonly index?: readonly number[],
   ) {
     const where = index === undefined ? '' : ` at index [${index.join(', ')}]`;

@@ -124,11 +124,16 @@ export interface HabitContext {
  */
 export function checkHabits(node: MathNode, text: string, context: HabitContext): void {
   const tokens = scan(text);
+  // A function's parameter named F or nn is a value inside its body, not a module.
+  const params = new Set<string>();
+  node.traverse((child) => {
+    if (child.type === 'FunctionAssignmentNode') for (const param of (child as MathNode & { params: string[] }).params) params.add(param);
+  });
   // Prefixes first: in F.softmax(x, dim=1) the prefix comes first on the line.
   node.traverse((child) => {
     if (child.type !== 'AccessorNode') return;
     const path = dottedPath(child);
-    if (path === undefined || path.length < 2 || !MODULE_PREFIXES.has(path[0]) || context.isDefined(path[0])) return;
+    if (path === undefined || path.length < 2 || !MODULE_PREFIXES.has(path[0]) || context.isDefined(path[0]) || params.has(path[0])) return;
     const at = findName(tokens, path[0], '.') ?? 0;
     const last = path[path.length - 1];
     const called = /^\s*\(/.test(text.slice(text.indexOf(last, at) + last.length));

@@ -158,6 +158,8 @@ describe('PyTorch and NumPy habits', () => {
     session.runCell('np = {pi: 3}');
     session.runCell('a = np.pi');
     assert.equal(session.scope.get('a'), 3);
+    session.runCell('f(F) = F.w * 2; b = f({w: 4})');
+    assert.equal(session.scope.get('b'), 8);
   });
 });
 
