@@ -3,7 +3,9 @@
 //    ~/.cache/losslab — a few minutes once, instant afterwards;
 // 2. the development build and the suite, then the extension-host suite in code-server, trusted
 //    and untrusted (test/e2e/runCodeServer.mjs);
-// 3. `npm run package`, then the UI checks on the installed .vsix (test/e2e/ui/tour.mjs).
+// 3. `npm run demo` as a user starts it, the URL it prints opened in Chromium and Run All pressed
+//    (test/e2e/ui/demo.mjs);
+// 4. `npm run package`, then the UI checks on the installed .vsix (test/e2e/ui/tour.mjs).
 // Each part has a time limit; processes are killed as groups. Prints "N passed, N failed" last
 // and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
@@ -67,6 +69,8 @@ function part(name, args, limitMs) {
 const parts = [];
 // Installs the tools if needed (the long part on a fresh machine), then the two suite runs.
 parts.push(await part('extension-host suite in code-server', ['test/e2e/runCodeServer.mjs'], 25 * 60_000));
+// The README's first command as a user runs it: npm run demo, its printed URL, Run All.
+parts.push(await part('npm run demo, its URL opened, Run All', ['test/e2e/ui/demo.mjs'], 15 * 60_000));
 const packaged = await part('npm run package', ['scripts/package.mjs'], 5 * 60_000);
 if (packaged.status !== 0) parts.push({ ...packaged, tally: { passed: 0, failed: 1 } });
 else parts.push(await part('UI checks on the installed .vsix', ['test/e2e/ui/tour.mjs'], 10 * 60_000));

@@ -4,6 +4,8 @@
 //   code-server, starts code-server on 127.0.0.1 and prints the URL that opens the tour with the
 //   extension loaded. It runs until Ctrl-C, then stops code-server and its extension host.
 // Options: --code-server (use code-server even when `code` is on PATH), --port N, --no-build.
+// LOSSLAB_DEMO_DIR: where code-server keeps this demo's settings, state and log (default
+// <cache>/demo); the end-to-end check of this route gives it a fresh folder.
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, openSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -40,13 +42,15 @@ if (!argv.includes('--no-build')) {
 const code = argv.includes('--code-server') ? undefined : onPath('code');
 if (code !== undefined) {
   console.log(`opening ${tour} in VS Code (${code}) with LossLab in development mode`);
-  const child = spawn(code, [`--extensionDevelopmentPath=${repo}`, tour], { stdio: 'inherit' });
+  // The samples folder is opened as the workspace, as in the code-server route, so that the
+  // Explorer shows the other samples and the tour's data/ beside it.
+  const child = spawn(code, [`--extensionDevelopmentPath=${repo}`, samples, tour], { stdio: 'inherit' });
   child.on('exit', (status) => process.exit(status ?? 0));
 } else {
   const cacheDir = defaultCacheDir();
   console.log(`\`code\` is not on PATH: using a local code-server (tools in ${cacheDir})`);
   const tools = ensureCodeServer({ cacheDir, log: (line) => console.log(line) });
-  const runDir = join(cacheDir, 'demo');
+  const runDir = process.env.LOSSLAB_DEMO_DIR || join(cacheDir, 'demo');
   mkdirSync(runDir, { recursive: true });
   const logFile = join(runDir, 'code-server.log');
   const server = await startCodeServer({

@@ -112,6 +112,14 @@ export function freePort() {
 export const remoteUri = (absolutePath) => `vscode-remote://remote${absolutePath}`;
 
 /**
+ * `vscode-remote://127.0.0.1:<port>/<absolute path>`: how the workbench served at
+ * http://127.0.0.1:<port>/ names its workspace's files, in the browser and in the extension host.
+ * A file opened as `vscode-remote://remote/…` shows, but it is not the document the extension host
+ * knows: a notebook opened that way cannot run ("Notebook not found" in the host's log).
+ */
+export const workbenchFileUri = (port, absolutePath) => `vscode-remote://127.0.0.1:${port}${absolutePath}`;
+
+/**
  * The workbench URL of a started code-server: the folder to open, and a payload that loads an
  * extension in development mode (`extensionDevelopmentPath`), runs a test suite inside its
  * extension host (`extensionTestsPath`) and opens a file (`openFile`). The payload is honoured
@@ -121,7 +129,7 @@ export function workbenchUrl(port, { folder, extensionDevelopmentPath, extension
   const payload = [];
   if (extensionDevelopmentPath !== undefined) payload.push(['extensionDevelopmentPath', remoteUri(extensionDevelopmentPath)]);
   if (extensionTestsPath !== undefined) payload.push(['extensionTestsPath', remoteUri(extensionTestsPath)]);
-  if (openFile !== undefined) payload.push(['openFile', remoteUri(openFile)]);
+  if (openFile !== undefined) payload.push(['openFile', workbenchFileUri(port, openFile)]);
   const query = [];
   if (folder !== undefined) query.push(`folder=${encodeURIComponent(folder)}`);
   if (payload.length > 0) query.push(`payload=${encodeURIComponent(JSON.stringify(payload))}`);

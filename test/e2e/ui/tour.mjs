@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT, ensureTools, installVsix, launchBrowser, log, makeRunDir, makeWorkspace, startWorkbench, step } from '../workbench.mjs';
 import * as ui from './ui.mjs';
 
-const { SHOTS, expectedFigures, figureColours, luminance, openNotebook, output, palette, pickTheme, reveal, runAllAndCollect, shoot, waitUntil } = ui;
+const { SHOTS, checkRecorder, closeAllEditors, expectedFigures, figureColours, luminance, openNotebook, output, palette, pickTheme, reveal, runAllAndCollect, shoot, waitUntil } = ui;
 const MEDIA = join(ROOT, 'media');
 const CHECKS = join(fileURLToPath(new URL('.', import.meta.url)), 'checks');
 /** Which check modules run: all, unless LOSSLAB_UI_CHECKS (a regular expression) picks some. */
@@ -30,18 +30,7 @@ const UPDATE_MEDIA = process.env.LOSSLAB_UPDATE_SCREENSHOTS === '1';
 function publish(shot, name) {
   if (UPDATE_MEDIA) copyFileSync(join(SHOTS, shot), join(MEDIA, name));
 }
-const results = [];
-let currentPage;
-async function check(name, ms, action) {
-  try {
-    await step(name, ms, action);
-    results.push({ name, ok: true });
-  } catch (error) {
-    results.push({ name, ok: false, error: error instanceof Error ? error.message : String(error) });
-    await currentPage?.screenshot({ path: join(SHOTS, `failed-${name.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
-    log(`FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const { check, results, watch } = checkRecorder();
 
 /** The modules of checks/, in name order, each `export default async function (context)`. */
 function checkModules() {
@@ -71,7 +60,7 @@ async function main() {
     context = await launchBrowser(join(runDir, 'browser'));
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
-    currentPage = page;
+    watch(page);
     mkdirSync(SHOTS, { recursive: true });
     await step('workbench on screen', 60_000, async () => {
       await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`, { waitUntil: 'domcontentloaded' });
@@ -88,7 +77,7 @@ async function main() {
       await check('Run All draws every figure of the GFL tour (plotly traces, DFL bars)', 180_000, async () => {
         const expected = expectedFigures(tourFile);
         tourFigures = await runAllAndCollect(page, expected);
-        const failed = await page.locator('.notebook-editor .cell-statusbar-container .codicon-error').count();
+        const failed = await page.locator('.notebook-editor .codicon-notebook-state-error').count();
         if (failed > 0) throw new Error(`${failed} cell(s) show a failed run`);
         const dist = tourFigures.filter((f) => f.kind === 'distribution');
         if (dist.length === 0) throw new Error(`no DFL distribution figure among ${tourFigures.map((f) => f.kind).join(', ')}`);
@@ -166,7 +155,7 @@ async function main() {
       });
 
       await check('dragging a slider redraws the curve (ArcFace tour)', 150_000, async () => {
-        await palette(page, 'View: Close All Editors');
+        await closeAllEditors(page);
         await openNotebook(page, 'arcface-tour.lossnb');
         await runAllAndCollect(page, expectedFigures(join(workspace, 'samples', 'arcface-tour.lossnb')));
         const figure = output(page).locator('.losslab-figure', { has: page.locator('input[type=range]') }).first();
@@ -189,7 +178,7 @@ async function main() {
 
       // The tour screenshot for the README: the GFL tour with its figures, light theme.
       await check('README screenshot of the tour', 90_000, async () => {
-        await palette(page, 'View: Close All Editors');
+        await closeAllEditors(page);
         await openNotebook(page, 'gfl-tour.lossnb');
         await runAllAndCollect(page, 1);
         await shoot(page, '07-tour');
@@ -201,7 +190,7 @@ async function main() {
       const module = await import(pathToFileURL(join(CHECKS, name)).href);
       // Each module starts from a workbench without open editors or widgets.
       await page.keyboard.press('Escape').catch(() => undefined);
-      await palette(page, 'View: Close All Editors').catch(() => undefined);
+      await closeAllEditors(page).catch(() => undefined);
       await module.default({ page, check, workspace, server, ui, publish, log });
     }
   } finally {

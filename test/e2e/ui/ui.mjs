@@ -3,9 +3,30 @@
 // notebook, reaching into output webviews, screenshots.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS } from '../workbench.mjs';
+import { ARTIFACTS, log, step } from '../workbench.mjs';
 
 export const SHOTS = join(ARTIFACTS, 'ui');
+
+/**
+ * Named checks that go on after a failure: `check(name, ms, action)` runs one step within its time
+ * limit and records a pass, or a failure with a screenshot of the page set by `watch(page)`
+ * (failed-<prefix><name>.png). `results` holds `{name, ok, error}` in order.
+ */
+export function checkRecorder(prefix = '') {
+  const results = [];
+  let page;
+  async function check(name, ms, action) {
+    try {
+      await step(name, ms, action);
+      results.push({ name, ok: true });
+    } catch (error) {
+      results.push({ name, ok: false, error: error instanceof Error ? error.message : String(error) });
+      await page?.screenshot({ path: join(SHOTS, `failed-${prefix}${name.replace(/[^a-z0-9]+/gi, '-')}.png`) }).catch(() => undefined);
+      log(`FAILED ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { check, results, watch: (next) => (page = next) };
+}
 
 /** Cells that call a figure function at the start of a statement draw a figure. */
 export const FIGURE_CALL = /^\s*(plot|heatmap|dist|hist|scatter)\s*\(/m;
@@ -17,6 +38,43 @@ export function expectedFigures(file) {
 }
 
 export const output = (page) => page.frameLocator('.notebook-editor iframe.webview').frameLocator('#active-frame');
+
+/**
+ * The text of the active notebook's outputs webview (every cell's outputs render in it), shadow
+ * roots included: the markdown renderer draws values inside one, where body.innerText does not
+ * look. '' while the webview is not there.
+ */
+export const outputText = (page) =>
+  output(page)
+    .locator('body')
+    .evaluate((body) => {
+      const parts = [];
+      const walk = (node) => {
+        // The webview's own scripts and styles are text nodes too, and no output.
+        if (node.nodeType === 1 && /^(SCRIPT|STYLE|TEMPLATE)$/.test(node.tagName)) return;
+        if (node.nodeType === 3) parts.push(node.textContent);
+        if (node.shadowRoot) walk(node.shadowRoot);
+        for (const child of node.childNodes) walk(child);
+        if (node.nodeType === 1 && /^(P|DIV|PRE|LI|TR)$/.test(node.tagName)) parts.push('\n');
+      };
+      walk(body);
+      return parts.join('');
+    }, undefined, { timeout: 2_000 })
+    .catch(() => '');
+
+/**
+ * The notification whose text matches `text`: its toast, or, when no toast shows within a few
+ * seconds (toasts time out, and a headless workbench may not raise them), the same notification in
+ * the notification center, opened as a user does (Notifications: Show Notifications).
+ */
+export async function notification(page, text, toastMs = 8_000) {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  if (await toast.waitFor({ state: 'visible', timeout: toastMs }).then(() => true, () => false)) return toast;
+  await palette(page, 'Notifications: Show Notifications');
+  const item = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  await item.waitFor({ state: 'visible', timeout: 10_000 });
+  return item;
+}
 
 /** Relative luminance of a CSS rgb()/rgba() colour, 0 (black) … 1 (white). */
 export function luminance(css) {
@@ -64,8 +122,27 @@ export async function palette(page, command) {
 }
 
 /**
- * Opens a notebook by Quick Open. Until the extension host has scanned the extension, the file
- * opens as plain text (the readiness race of the recipe): then it is closed and opened again.
+ * Closes every editor without saving: a notebook that ran is dirty, and VS Code then asks whether
+ * to save it in a modal dialog that would swallow the next check's keys. The checks work on copies
+ * of the samples and never keep changes.
+ */
+export async function closeAllEditors(page) {
+  await palette(page, 'View: Close All Editors');
+  for (let asked = 0; asked < 10; asked++) {
+    const dontSave = page.locator('.monaco-dialog-box .monaco-button', { hasText: /Don.t Save/ }).first();
+    if (!(await dontSave.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false))) break;
+    await dontSave.click();
+  }
+}
+
+/** The label of the active editor tab ('' when none). */
+export const activeTab = async (page) => ((await page.locator('.tabs-container .tab.active').first().textContent({ timeout: 2_000 }).catch(() => '')) ?? '').trim();
+
+/**
+ * Opens a notebook by Quick Open, and makes sure that it is that notebook that shows. Until the
+ * extension host has scanned the extension, the file opens as plain text (the readiness race of
+ * the recipe); and Enter may pick a recently opened file before the list has filtered: either
+ * way every editor is closed and the notebook opened again.
  */
 export async function openNotebook(page, name) {
   await waitUntil(
@@ -73,12 +150,35 @@ export async function openNotebook(page, name) {
     async () => {
       const input = await openQuickInput(page, 'Control+P');
       await input.fill(name);
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-      await page.keyboard.press('Enter');
+      const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ timeout: 10_000 });
+      await row.click();
       const notebook = page.locator('.notebook-editor .cell-list-container .code-cell-row').first();
       const opened = await notebook.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
-      if (!opened) await palette(page, 'View: Close All Editors');
-      return opened;
+      const tab = await activeTab(page);
+      if (opened && tab.startsWith(name)) return true;
+      await closeAllEditors(page);
+      return { ok: false, opened, tab };
+    },
+    90_000,
+    1_000,
+  );
+}
+
+/**
+ * Opens a notebook by clicking it in the Explorer, as a user does with a file just written: Quick
+ * Open's file list is cached for the session and may not list it yet. Before the extension is
+ * active the file opens as text: then it is closed and opened again.
+ */
+export async function openFromExplorer(page, name) {
+  await waitUntil(
+    `${name} to open as a notebook from the Explorer`,
+    async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click({ timeout: 10_000 });
+      const opened = await page.locator('.notebook-editor .cell-list-container .code-cell-row').first().waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
+      if (opened && (await activeTab(page)).startsWith(name)) return true;
+      await closeAllEditors(page);
+      return { ok: false, opened };
     },
     90_000,
     1_000,
