@@ -71,6 +71,12 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   const status = doc.createElement('div');
   status.className = 'losslab-status';
   status.setAttribute('role', 'status');
+  if (spec.statement !== undefined) {
+    const caption = doc.createElement('div');
+    caption.className = 'losslab-statement';
+    caption.textContent = spec.statement;
+    root.append(caption);
+  }
   root.append(graph);
   container.replaceChildren(root);
 
@@ -265,6 +271,7 @@ const STYLE = `
   color: var(--vscode-button-secondaryForeground, inherit); background: var(--vscode-button-secondaryBackground, transparent);
   border: 1px solid var(--vscode-button-border, var(--vscode-panel-border, #8888)); }
 .losslab-button:hover { background: var(--vscode-button-secondaryHoverBackground, #8882); }
+.losslab-statement { font: italic 12px var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-descriptionForeground, inherit); margin: 2px 0; overflow-wrap: anywhere; }
 .losslab-status { font: 12px var(--vscode-font-family, system-ui, sans-serif); color: var(--vscode-descriptionForeground, inherit); min-height: 1em; }
 .losslab-status.losslab-error { color: var(--vscode-errorForeground, #e51400); }
 `;

@@ -202,6 +202,16 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
     assert.ok(d.titles.some((t) => t.includes('IoU')));
   });
 
+  it('shows the statement that drew a figure above it when the spec names one, and nothing otherwise', async () => {
+    const spec = { ...fixture('curves').spec, statement: 'line 3 · plot(qfl(s, 0.5), s, 0.01, 0.99)' };
+    await renderFigure(session.page, 'labelled', spec);
+    const captions = await session.page.evaluate(() => ({
+      labelled: Array.from(document.querySelectorAll('#output-labelled .losslab-statement')).map((e) => ({ text: e.textContent, above: e.nextElementSibling?.classList.contains('losslab-plot') ?? false })),
+      plain: document.querySelectorAll('#output-curves .losslab-statement').length,
+    }));
+    assert.deepEqual(captions, { labelled: [{ text: 'line 3 · plot(qfl(s, 0.5), s, 0.01, 0.99)', above: true }], plain: 0 });
+  });
+
   it('re-colours every figure when the theme changes, without reloading', async () => {
     const colours = (): Promise<{ paper: string; line: string }> =>
       session.page.evaluate(() => ({

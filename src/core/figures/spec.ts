@@ -31,6 +31,11 @@ export interface RecomputeSource {
 interface FigureBase {
   readonly version: typeof FIGURE_SPEC_VERSION;
   readonly title?: string;
+  /**
+   * In a cell with several outputs, the statement that drew the figure (`line 4 · plot(…)`), shown
+   * above it: the renderer draws only the spec, so the label travels in it.
+   */
+  readonly statement?: string;
   readonly sliders?: readonly SliderSpec[];
   readonly source?: RecomputeSource;
 }
@@ -163,7 +168,7 @@ export interface DistributionGridFigure extends FigureBase {
 export interface AnchorMapFigure extends FigureBase {
   readonly kind: 'anchor-map';
   readonly z: readonly (readonly (number | null)[])[];
-  /** anchors[row][col]: the index of the (first) anchor at that cell, null where there is none. */
+  /** anchors[row][col]: the 1-based position of the (first) anchor at that cell, null where there is none. */
   readonly anchors: readonly (readonly (number | null)[])[];
   /** The level's stride in pixels, when the grid came from the anchor points (for hovers). */
   readonly stride?: number;
@@ -181,7 +186,7 @@ export interface CalibrationFigure extends FigureBase {
   readonly x: readonly number[];
   /** Predicted σ of the labelled class, one per positive. */
   readonly y: readonly number[];
-  /** The anchor index of each point. */
+  /** The 1-based position of each point's anchor. */
   readonly anchors: readonly number[];
   readonly reliability?: { readonly x: readonly number[]; readonly y: readonly number[]; readonly counts: readonly number[] };
   readonly xLabel: string;

@@ -11,6 +11,7 @@ import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
 import { assertAllowed, createSandbox } from './sandbox';
 import { SCALAR_FUNCTIONS } from './scalars';
+import { labelOutputs } from './statementLabels';
 import { LayeredScope } from './scope';
 import { positionAt, splitStatements, type Statement } from './statements';
 import { suggestNames } from './suggest';
@@ -131,7 +132,7 @@ export class Session {
    * earlier statements assigned: the cell then left nothing half done behind.
    */
   runCell(source: string): CellOutput[] {
-    const outputs: CellOutput[] = [];
+    const outputs: { output: CellOutput; statement: Statement }[] = [];
     const statements = splitStatements(source);
     const scopeBefore = new Map(this.scope);
     const functionsBefore = new Map(this.userFunctions);
@@ -141,19 +142,19 @@ export class Session {
         const result = this.runStatement(statement);
         const isLast = index === statements.length - 1;
         const output = this.outputFor(statement, result, isLast);
-        if (output !== undefined) outputs.push(output);
+        if (output !== undefined) outputs.push({ output, statement });
       } catch (error) {
         // mathjs rethrows an error from a callback (map, filter) as a TypeError of its own: a stop
         // that was asked for is an interrupt whatever the error looks like when it arrives.
         if (error instanceof KeyboardInterrupt || interruptRequested()) {
           this.restore(scopeBefore, functionsBefore);
-          outputs.push(this.errorOutput(source, statement, new KeyboardInterrupt()));
+          outputs.push({ output: this.errorOutput(source, statement, new KeyboardInterrupt()), statement });
           break;
         }
-        outputs.push(this.errorOutput(source, statement, error));
+        outputs.push({ output: this.errorOutput(source, statement, error), statement });
       }
     }
-    return outputs;
+    return labelOutputs(outputs);
   }
 
   private restore(scope: ReadonlyMap<string, unknown>, functions: ReadonlyMap<string, UserFunction>): void {

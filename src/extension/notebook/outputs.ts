@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { FIGURE_MIME } from '../../core/figures/spec';
 import type { CellOutput } from '../../core/language/session';
+import { wrapText } from '../../core/notebook/wrapText';
 
 /**
  * How a cell's outputs become notebook outputs. Each CellOutput becomes one NotebookCellOutput:
@@ -33,12 +34,15 @@ const textItem = (mime: string, text: string): OutputItemData => ({ mime, data: 
 
 /**
  * The error as the notebook shows it. Line 0 marks an error about the whole cell (a stopped kernel,
- * an untrusted workspace), which has no position to name. The stack is the same one line: the
- * worker's JavaScript frames mean nothing to someone writing a cell.
+ * an untrusted workspace), which has no position to name. The stack holds no JavaScript frames
+ * (the worker's mean nothing to someone writing a cell): it is `name: message` broken into lines
+ * of at most ERROR_WRAP_COLUMNS, while `message` stays one line, for the API.
  */
 export function errorPayload(output: Extract<CellOutput, { kind: 'error' }>): ErrorPayload {
   const message = output.line >= 1 ? `line ${output.line}, column ${output.column}: ${output.message}` : output.message;
-  return { name: output.name, message, stack: `${output.name}: ${message}` };
+  // Wrapped here: VS Code's error renderer draws the stack unwrapped unless the user turned on
+  // notebook.output.wordWrap for every notebook.
+  return { name: output.name, message, stack: wrapText(`${output.name}: ${message}`) };
 }
 
 /** The items of the one notebook output a CellOutput becomes, richest first. */

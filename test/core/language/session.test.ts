@@ -18,7 +18,8 @@ describe('Session: outputs', () => {
     const session = new Session();
     const outputs = session.runCell('a = 1\nb = 2\n3 + 4\n5;\nc = a + b');
     assert.deepEqual(outputs.map((o) => [o.kind, o.line]), [['value', 3], ['value', 5]]);
-    assert.equal((outputs[1] as Extract<CellOutput, { kind: 'value' }>).markdown, '`c` = `3`');
+    // Two outputs: each names its statement (statementLabels.ts), an assignment by its line only.
+    assert.equal((outputs[1] as Extract<CellOutput, { kind: 'value' }>).markdown, '*line 5* · `c` = `3`');
     assert.deepEqual(session.runCell('d = 4;'), []);
     assert.deepEqual(session.runCell('# only a comment'), []);
   });

@@ -36,6 +36,16 @@ describe('outputItems', () => {
     });
   });
 
+  it('a long error keeps its message on one line and wraps its stack, which the notebook draws, at 80 columns', () => {
+    const message = `load: path should be a readable .npy, .npz, .safetensors, .json or .csv file, but is "data/example-export.npz", which does not exist`;
+    const payload = errorPayload({ kind: 'error', line: 1, column: 8, name: 'InputError', message });
+    assert.equal(payload.message, `line 1, column 8: ${message}`);
+    const lines = payload.stack.split('\n');
+    assert.ok(lines.length >= 2, payload.stack);
+    for (const line of lines) assert.ok(line.length <= 80, line);
+    assert.equal(lines.map((line) => line.trim()).join(' '), `InputError: ${payload.message}`);
+  });
+
   it('an error about the whole cell (line 0) names no position', () => {
     const payload = errorPayload({ kind: 'error', line: 0, column: 0, name: 'KernelInterrupted', message: 'The cell was interrupted.' });
     assert.equal(payload.message, 'The cell was interrupted.');
