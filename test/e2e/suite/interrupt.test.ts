@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { activateExtension, closeAllEditors, errorOutputs, showNotebook, waitFor, withTimeout } from './util';
+import { activateExtension, closeAllEditors, errorOutputs, outputTexts, showNotebook, waitFor, withTimeout } from './util';
 
 /**
  * A cell that never ends in practice: about 2.5·10¹² calls. (Without the base case the brief's
@@ -9,7 +9,10 @@ import { activateExtension, closeAllEditors, errorOutputs, showNotebook, waitFor
  * RangeError, so it would test nothing.)
  */
 const ENDLESS = 'f(n) = n < 2 ? 1 : f(n - 1) + f(n - 2) + 1\nf(60)';
-/** Well below the kernel's time limit (60 s by default), so only the interrupt can stop the cell. */
+/**
+ * Well below the kernel's time limit (60 s by default), so only the interrupt can stop the cell;
+ * the error's name tells the cooperative stop from the termination after the 2 s grace period.
+ */
 const STOP_WITHIN_MS = 10_000;
 
 const runCell = (notebook: vscode.NotebookDocument, index: number): Thenable<unknown> =>
@@ -20,16 +23,22 @@ suite('interrupting a cell', function () {
   suiteSetup(activateExtension);
   suiteTeardown(closeAllEditors);
 
-  test('the interrupt command stops an endless recursion, and the kernel runs the next cell', async () => {
+  test('the interrupt command stops an endless recursion, the scope keeps x, and the next cell reads it', async () => {
     const data = new vscode.NotebookData([
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, ENDLESS, 'losslab'),
-      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'after = 1 + 1', 'losslab'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'x = 42', 'losslab'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, `partial = 1\n${ENDLESS}`, 'losslab'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'x + 1', 'losslab'),
+      new vscode.NotebookCellData(vscode.NotebookCellKind.Code, 'partial', 'losslab'),
     ]);
     const notebook = await vscode.workspace.openNotebookDocument('losslab', data);
     await showNotebook(notebook);
-    const endless = notebook.cellAt(0);
+    const [define, endless, after, undone] = [0, 1, 2, 3].map((index) => notebook.cellAt(index));
 
-    const running = runCell(notebook, 0);
+    await withTimeout('running x = 42', runCell(notebook, 0), 30_000);
+    await waitFor('x = 42 to end', () => define.executionSummary?.success !== undefined, 30_000);
+    assert.equal(define.executionSummary?.success, true, errorOutputs(define).join('; '));
+
+    const running = runCell(notebook, 1);
     // Started (it has an execution order) and not finished (no success flag yet).
     await waitFor('the endless cell to start', () => endless.executionSummary?.executionOrder !== undefined, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -45,12 +54,18 @@ suite('interrupting a cell', function () {
     assert.equal(endless.executionSummary?.success, false);
     const errors = errorOutputs(endless);
     assert.equal(errors.length, 1, `expected one error output, got: ${errors.join('; ')}`);
-    assert.match(errors[0], /interrupt/i);
+    // The cooperative stop, not the kernel's termination (KernelInterrupted, which resets the scope).
+    assert.match(errors[0], /^KeyboardInterrupt: line 3, column 1: .*interrupted/);
 
-    const after = notebook.cellAt(1);
-    await withTimeout('running a cell after the interrupt', runCell(notebook, 1), 20_000);
+    await withTimeout('running a cell after the interrupt', runCell(notebook, 2), 20_000);
     await waitFor('the next cell to end', () => after.executionSummary?.success !== undefined, 20_000);
     assert.deepEqual(errorOutputs(after), []);
     assert.equal(after.executionSummary?.success, true);
+    assert.match(outputTexts(after, 'text/markdown').join('\n'), /`43`/, 'x is still 42');
+
+    // What the interrupted cell assigned before its endless statement was undone.
+    await withTimeout('reading partial', runCell(notebook, 3), 20_000);
+    await waitFor('the partial cell to end', () => undone.executionSummary?.success !== undefined, 20_000);
+    assert.match(errorOutputs(undone).join('; '), /Undefined symbol partial/);
   });
 });

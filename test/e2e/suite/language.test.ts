@@ -3,9 +3,12 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import { activateExtension, closeAllEditors, hoverMarkdown, scratchUri, waitFor, withTimeout } from './util';
 
-/** The first `data:image/svg+xml;base64,…` image of a hover, decoded; undefined without one. */
+/**
+ * The first `data:image/svg+xml;base64,…` image of a hover, decoded; undefined without one. The alt
+ * text is the formula in plain text, with Markdown's brackets escaped (`y ∈ \[0, 1\]`).
+ */
 function formulaImage(markdown: string): string | undefined {
-  const match = /!\[[^\]]*\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(markdown);
+  const match = /!\[(?:\\.|[^\]\\])*\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(markdown);
   return match === null ? undefined : Buffer.from(match[1], 'base64').toString('utf8');
 }
 
