@@ -8,7 +8,9 @@ import { prettyJson } from './prettyJson';
  * (settings `losslab.notebook.saveOutputs` and `losslab.notebook.saveTimings`) and `losslab run`
  * apply the same policy before writing. Running an unchanged notebook again then writes the same
  * bytes: the outputs are deterministic, the run's start and end times are left out unless asked
- * for, and figures are stored pretty-printed (`prettyJson`) rather than as one long line.
+ * for, execution counts are stored as the order the cells ran in (1, 2, …, whatever the kernel's
+ * count had reached), and figures are stored pretty-printed (`prettyJson`) rather than as one long
+ * line.
  */
 
 /** Which outputs a saved file keeps. */
@@ -31,24 +33,39 @@ export const DEFAULT_SAVE_POLICY: SavePolicy = { outputs: 'all', timings: false 
 
 /** The model as the file should store it under `policy`; fields this version does not know are kept. */
 export function applySavePolicy(model: NotebookModel, policy: SavePolicy): NotebookModel {
-  return { ...model, cells: model.cells.map((cell) => cellForSave(cell, policy)) };
+  const ranks = executionRanks(model.cells);
+  return { ...model, cells: model.cells.map((cell, index) => cellForSave(cell, policy, ranks.get(index))) };
 }
 
-function cellForSave(cell: CellModel, policy: SavePolicy): CellModel {
+/**
+ * Each run cell's execution count as its rank, 1, 2, …: the order in which the cells last ran,
+ * without the runs before. A kernel counts on across Run Alls (the second gives 15, 16, …), so
+ * the counts themselves would change the file at every re-run, where the order does not.
+ */
+export function executionRanks(cells: readonly CellModel[]): Map<number, number> {
+  const ran = cells.flatMap((cell, index) => {
+    const order = cell.execution?.executionOrder;
+    return order === undefined ? [] : [{ index, order }];
+  });
+  ran.sort((a, b) => a.order - b.order || a.index - b.index);
+  return new Map(ran.map(({ index }, rank) => [index, rank + 1]));
+}
+
+function cellForSave(cell: CellModel, policy: SavePolicy, rank: number | undefined): CellModel {
   const kept = policy.outputs === 'all' ? cell.outputs : policy.outputs === 'figures-only' ? cell.outputs.filter(holdsFigure) : [];
   const result: CellModel = { ...cell, outputs: kept.map(outputForSave) };
   delete result.execution;
-  const execution = cell.execution === undefined ? undefined : executionForSave(cell.execution, policy);
+  const execution = cell.execution === undefined ? undefined : executionForSave(cell.execution, policy, rank);
   if (execution !== undefined) result.execution = execution;
   return result;
 }
 
 /** Without outputs the summary would describe a run the file no longer shows; unknown fields stay. */
-function executionForSave(execution: ExecutionModel, policy: SavePolicy): ExecutionModel | undefined {
+function executionForSave(execution: ExecutionModel, policy: SavePolicy, rank: number | undefined): ExecutionModel | undefined {
   if (policy.outputs === 'none') return Object.keys(execution.extra).length === 0 ? undefined : { extra: execution.extra };
-  if (policy.timings || execution.timing === undefined) return execution;
   const result: ExecutionModel = { ...execution };
-  delete result.timing;
+  if (rank !== undefined) result.executionOrder = rank;
+  if (!policy.timings) delete result.timing;
   return result;
 }
 

@@ -86,6 +86,19 @@ describe('save policy: what the file keeps', () => {
     });
   }
 
+  it('stores execution counts as the order the cells ran in: a second Run All in the same kernel saves the same bytes', () => {
+    const runAt = (orders: (number | undefined)[]) =>
+      fileText({
+        version: 1,
+        cells: orders.map((order, i) => ({ kind: 'code', language: 'losslab', ...(order !== undefined && { execution: { executionOrder: order, success: true } }), source: [`c${i}`] })),
+      });
+    const once = save(runAt([1, 2, undefined, 3]), DEFAULT_SAVE_POLICY);
+    // The kernel counts on: 15, 16, 17 after the first Run All's 1 … 14.
+    assert.equal(save(runAt([15, 16, undefined, 17]), DEFAULT_SAVE_POLICY), once);
+    // Cells run out of order keep that order: the last cell ran first.
+    assert.equal(save(runAt([20, 31, undefined, 7]), DEFAULT_SAVE_POLICY), runAt([2, 3, undefined, 1]));
+  });
+
   it('the default keeps every output and leaves the timings out', () => {
     assert.deepEqual(DEFAULT_SAVE_POLICY, { outputs: 'all', timings: false });
   });
