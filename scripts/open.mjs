@@ -63,7 +63,10 @@ if (code !== undefined) {
     tools,
     // The tour is opened by the URL before the development extension has registered its notebook
     // type; the association makes the editor wait for it instead of showing the file as JSON.
-    settings: { 'workbench.editorAssociations': { '*.lossnb': 'losslab' } },
+    // VS Code in a browser saves edited files after a second by default (desktop VS Code does
+    // not): Run All would then write the outputs into this checkout's samples. Saving stays the
+    // user's choice, as on the desktop.
+    settings: { 'workbench.editorAssociations': { '*.lossnb': 'losslab' }, 'files.autoSave': 'off' },
     output: openSync(logFile, 'w'),
   });
   const url = workbenchUrl(server.port, { folder: samples, extensionDevelopmentPath: repo, openFile: tour });

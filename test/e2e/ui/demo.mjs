@@ -8,7 +8,7 @@
 //
 // Prints "demo route: N passed, N failed" last; exits non-zero on any failure.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launchBrowser, log, makeRunDir, step } from '../workbench.mjs';
 import { FIGURE_CALL, checkRecorder, output, palette, shoot, waitUntil, wheel } from './ui.mjs';
@@ -16,6 +16,9 @@ import { FIGURE_CALL, checkRecorder, output, palette, shoot, waitUntil, wheel } 
 const TOUR = join(ROOT, 'samples', 'gfl-tour.lossnb');
 /** The printed URL: the workbench on 127.0.0.1 with its query (folder and payload). */
 const URL_LINE = /http:\/\/127\.0\.0\.1:\d+\/\S*/;
+
+/** The sample notebooks of the checkout, which the demo opens in place. */
+const sampleFiles = () => readdirSync(join(ROOT, 'samples')).filter((name) => name.endsWith('.lossnb')).map((name) => join(ROOT, 'samples', name));
 
 /** Positions of the tour's code cells, and how many of them draw a figure. */
 function tourCells() {
@@ -72,6 +75,9 @@ async function stopDemo(demo) {
 const { check, results, watch } = checkRecorder('demo-');
 
 async function main() {
+  // The demo opens the checkout's own samples: the check leaves them as it found them, and fails
+  // if the demo saved into them (it turns VS Code in the browser's auto-save off).
+  const samplesBefore = new Map(sampleFiles().map((file) => [file, readFileSync(file)]));
   const runDir = makeRunDir('demo-route');
   const demo = startDemo(join(runDir, 'demo'));
   let context;
@@ -148,6 +154,11 @@ async function main() {
     await context?.close().catch(() => undefined);
     await stopDemo(demo);
   }
+  await check('the demo leaves the checkout\'s samples unchanged (nothing saved behind the user\'s back)', 10_000, async () => {
+    const changed = [...samplesBefore].filter(([file, bytes]) => !readFileSync(file).equals(bytes)).map(([file]) => file);
+    for (const file of changed) writeFileSync(file, samplesBefore.get(file));
+    if (changed.length > 0) throw new Error(`the demo changed ${changed.join(', ')} (restored)`);
+  });
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   console.log(`demo route: ${passed} passed, ${failed} failed`);
