@@ -62,6 +62,30 @@ suite('language features', function () {
     assert.match(formulaImage(markdown) ?? '', /^<svg[\s>]/, `no formula image in the Python hover:\n${markdown.slice(0, 400)}`);
   });
 
+  test('hover on a call with literal arguments shows them beside the defaults, in Python and in a cell', async () => {
+    const uri = await scratchUri('head_call.py');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('loss = QualityFocalLoss(use_sigmoid=True, beta=3.0)\n'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const python = hoverMarkdown(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, positionOf(document, 'QualityFocalLoss', 3)));
+    // mmdetection's QualityFocalLoss defaults to beta = 2.0.
+    assert.match(python, /\| `beta` \| `3\.0` \| `2\.0` \|/, python.slice(0, 1200));
+
+    const notebook = await notebookWith('p = 0.3\nqfl(p, 0.5, {beta: 3})');
+    const cell = notebook.cellAt(0).document;
+    const inCell = hoverMarkdown(
+      await waitFor(
+        'a hover on qfl',
+        async () => {
+          const result = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', cell.uri, positionOf(cell, 'qfl('));
+          return result.length > 0 ? result : undefined;
+        },
+        20_000,
+      ),
+    );
+    assert.match(inCell, /\| `beta` \| `3` \| `2` \|/, inCell.slice(0, 1200));
+  });
+
   test('a word that is no loss gets no formula hover', async () => {
     const notebook = await notebookWith('banana = 3');
     const cell = notebook.cellAt(0).document;
