@@ -25,8 +25,6 @@ export const FORMAT_VERSION = 1;
 export const CODE_LANGUAGE = 'losslab';
 /** The language id of markdown cells when the file does not name one. */
 export const MARKDOWN_LANGUAGE = 'markdown';
-/** The mime type of the kernel's plot specs. */
-export const FIGURE_MIME = 'application/vnd.losslab.figure+json';
 
 export type CellKind = 'markdown' | 'code';
 

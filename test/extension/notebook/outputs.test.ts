@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FIGURE_MIME, type FigureSpec } from '../../../src/core/figures/spec';
 import type { CellOutput } from '../../../src/core/language/session';
-import { ERROR_MIME, MARKDOWN_MIME, errorPayload, outputItems, settingsRestartItems, toNotebookOutput, untrustedOutput } from '../../../src/extension/notebook/outputs';
+import { ERROR_MIME, MARKDOWN_MIME, errorPayload, outputItems } from '../../../src/core/notebook/outputs';
+import { settingsRestartItems, toNotebookOutput, untrustedOutput } from '../../../src/extension/notebook/outputs';
 import { vscodeStub } from '../../helpers/vscode-stub';
 
 const decode = (data: Uint8Array): string => new TextDecoder().decode(data);
