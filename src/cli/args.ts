@@ -1,3 +1,4 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { SAVE_OUTPUTS, type SaveOutputs } from '../core/notebook/savePolicy';
 
 /**
@@ -47,6 +48,17 @@ Options:
 Exit status: 0 when every cell ran without error, 1 when a cell failed or a notebook
 could not be read or written, 2 for a usage error.`;
 
+/** The options of `losslab run`, for node:util's parser; the ones that take a value may repeat so that a repeat is reported. */
+const RUN_OPTIONS = {
+  out: { type: 'string', multiple: true },
+  html: { type: 'string', multiple: true },
+  'save-outputs': { type: 'string', multiple: true },
+  check: { type: 'boolean' },
+  'keep-going': { type: 'boolean' },
+  timings: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** Parses `argv` (without `node` and the script). */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (argv.length === 0) return usageError('no command given');
@@ -54,40 +66,60 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (command === '-h' || command === '--help' || command === 'help') return { command: 'help' };
   if (command === '--version' || command === '-v') return { command: 'version' };
   if (command !== 'run') return usageError(`unknown command '${command}'`);
-  const paths: string[] = [];
-  const options: { out?: string; html?: string; saveOutputs?: SaveOutputs; timings?: true } = {};
-  let check = false;
-  let keepGoing = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '-h' || flag === '--help') return { command: 'help' };
-    if (flag === '--check' || flag === '--keep-going' || flag === '--timings') {
-      if (inline !== undefined) return usageError(`${flag} takes no value`);
-      if (flag === '--check') check = true;
-      else if (flag === '--keep-going') keepGoing = true;
-      else options.timings = true;
-    } else if (flag === '--save-outputs') {
-      const value = inline ?? rest[++i];
-      if (!SAVE_OUTPUTS.includes(value as SaveOutputs)) return usageError(`--save-outputs needs one of ${SAVE_OUTPUTS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`);
-      if (options.saveOutputs !== undefined) return usageError('--save-outputs given twice');
-      options.saveOutputs = value as SaveOutputs;
-    } else if (flag === '--out' || flag === '--html') {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return usageError(`${flag} needs a path`);
-      const key = flag === '--out' ? 'out' : 'html';
-      if (options[key] !== undefined) return usageError(`${flag} given twice`);
-      options[key] = value;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return usageError(`unknown option '${arg}'`);
-    } else {
-      paths.push(arg);
-    }
+  let parsed: ReturnType<typeof parseRunArgs>;
+  try {
+    parsed = parseRunArgs(rest);
+  } catch (error) {
+    return usageError(parserMessage(error, rest));
   }
-  if (paths.length === 0) return usageError('run needs a notebook or a folder');
-  if (paths.length > 1) return usageError(`run takes one notebook or folder, got ${paths.length}: ${paths.join(' ')}`);
-  if (check && options.out !== undefined) return usageError('--check writes no notebook, so it cannot be combined with --out');
-  return { command: 'run', path: paths[0], check, keepGoing, ...options };
+  const { values, positionals } = parsed;
+  if (values.help === true) return { command: 'help' };
+  const once = (flag: 'out' | 'html' | 'save-outputs'): string | undefined | ParsedArgs => {
+    const given = values[flag] ?? [];
+    return given.length > 1 ? usageError(`--${flag} given twice`) : given[0];
+  };
+  const [out, html, saveOutputs] = [once('out'), once('html'), once('save-outputs')];
+  for (const value of [out, html, saveOutputs]) if (typeof value === 'object') return value;
+  for (const [flag, value] of [['--out', out], ['--html', html]] as const) {
+    if (value === '') return usageError(`${flag} needs a path`);
+  }
+  if (saveOutputs !== undefined && !SAVE_OUTPUTS.includes(saveOutputs as SaveOutputs)) return usageError(saveOutputsMessage(saveOutputs as string));
+  if (positionals.length === 0) return usageError('run needs a notebook or a folder');
+  if (positionals.length > 1) return usageError(`run takes one notebook or folder, got ${positionals.length}: ${positionals.join(' ')}`);
+  const check = values.check === true;
+  if (check && out !== undefined) return usageError('--check writes no notebook, so it cannot be combined with --out');
+  return {
+    command: 'run',
+    path: positionals[0],
+    check,
+    keepGoing: values['keep-going'] === true,
+    ...(out !== undefined && { out: out as string }),
+    ...(html !== undefined && { html: html as string }),
+    ...(saveOutputs !== undefined && { saveOutputs: saveOutputs as SaveOutputs }),
+    ...(values.timings === true && { timings: true as const }),
+  };
+}
+
+function parseRunArgs(args: readonly string[]) {
+  return parseNodeArgs({ args: [...args], options: RUN_OPTIONS, allowPositionals: true, strict: true });
+}
+
+const saveOutputsMessage = (value: string | undefined): string =>
+  `--save-outputs needs one of ${SAVE_OUTPUTS.join(', ')}, got ${value === undefined ? 'nothing' : `'${value}'`}`;
+
+/** node:util's errors, said in this command's words (the option, and what it needs). */
+function parserMessage(error: unknown, args: readonly string[]): string {
+  const code = (error as { code?: unknown }).code;
+  const text = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' =<]+)/.exec(text)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option ?? args.find((a) => a.startsWith('-')) ?? ''}'`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    const flag = option.startsWith('--') ? option : '--help';
+    if (flag === '--save-outputs') return saveOutputsMessage(undefined);
+    if (flag === '--out' || flag === '--html') return `${flag} needs a path`;
+    return `${flag} takes no value`;
+  }
+  return text;
 }
 
 function usageError(message: string): ParsedArgs {
