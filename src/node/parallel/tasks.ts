@@ -2,7 +2,8 @@
  * The row-range work the parallel pool shares out: a prepared core loss (validated on the calling
  * thread) plus the full-size output arrays that every thread writes its own rows of. Rows go in
  * fixed blocks whose partial sums land in `partials`, one slot group per block, so that the
- * combined total is the same whatever the number of threads (see combine.ts).
+ * combined total is the same whatever the number of threads (the blocks are summed in block order
+ * by the callers in losses.ts).
  */
 import { checkInterrupt } from '../../core/interrupt';
 import { distributionFocalLossRows, type DflJob, type DflOutputs } from '../../core/losses/dfl';
