@@ -32,7 +32,7 @@ torch.set_num_threads(1)
 
 
 def median_ms(step, min_runs=9, max_runs=201, timed_ms=1000):
-    """As bench/workload.ts: at least 9 calls, and more for a short workload until a second is timed."""
+    """As bench/timeOneWorkload.ts: at least 9 calls, and more for a short workload until a second is timed."""
     for _ in range(3):
         step()
     times = []
@@ -226,7 +226,7 @@ def main():
     print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
     if cores > 1.25:
         print(f'WARNING: PyTorch\'s matrix products use {cores:.2f} cores, not one: the ratios below are not against one thread.')
-    # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/workload.ts).
+    # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/timeOneWorkload.ts).
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
     middle = lambda values: sorted(values)[len(values) // 2]
     for name in names:

@@ -1,7 +1,7 @@
 /**
  * Renderer timings in headless Chromium (`node --import tsx bench/renderer.ts`): the first render
  * of each figure kind (plotly already loaded) and the slider redraw of a 1000-point curve with its
- * gradient (median over 100 updates). Prints one JSON line per measurement, like bench/workload.ts.
+ * gradient (median over 100 updates). Prints one JSON line per measurement, like bench/timeOneWorkload.ts.
  */
 import { openHarness, renderFigure } from '../test/browser/session';
 import { readFixtures } from '../test/browser/figureFixtures';

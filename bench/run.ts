@@ -15,7 +15,7 @@ const latency = requested.length > 0 ? requested.filter((name) => LATENCY_WORKLO
 let failed = false;
 for (const name of names) {
   // Workloads run with the notebook kernel process's malloc settings, as a cell's losses would.
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/workload.ts', name], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', 'bench/timeOneWorkload.ts', name], {
     env: withMallocTunables(process.env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });

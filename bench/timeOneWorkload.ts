@@ -13,7 +13,7 @@ enableRelaxedSimd();
 const name = process.argv[2];
 const make = name === undefined ? undefined : workloads[name];
 if (make === undefined) {
-  console.error(`bench/workload.ts: unknown workload '${name}'; known: ${Object.keys(workloads).join(', ')}`);
+  console.error(`bench/timeOneWorkload.ts: unknown workload '${name}'; known: ${Object.keys(workloads).join(', ')}`);
   process.exit(2);
 }
 /**
