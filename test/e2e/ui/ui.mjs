@@ -200,6 +200,10 @@ export async function runAllAndCollect(page, expected) {
   await palette(page, 'Notebook: Run All');
   const seen = new Map();
   const list = page.locator('.notebook-editor .cell-list-container').first();
+  // The notebook may open scrolled to where it was last left: scroll down, and back up once the
+  // list stops moving, so that outputs above the starting point render too.
+  let direction = 1;
+  let lastOffset = '';
   await waitUntil(
     `${expected} figures to draw`,
     async () => {
@@ -207,6 +211,8 @@ export async function runAllAndCollect(page, expected) {
         .locator('.losslab-figure')
         .evaluateAll((nodes) =>
           nodes.map((node) => ({
+            // The output's element id: stable while the list scrolls, unlike a position among the rendered ones.
+            owner: node.closest('[id]')?.id ?? '',
             kind: node.getAttribute('data-kind'),
             title: node.querySelector('.gtitle')?.textContent ?? '',
             traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length,
@@ -214,13 +220,16 @@ export async function runAllAndCollect(page, expected) {
           })),
         )
         .catch(() => []);
-      for (const [i, figure] of figures.entries()) seen.set(`${figure.kind}#${i}:${figure.title}`, figure);
+      for (const [i, figure] of figures.entries()) seen.set(`${figure.owner || `#${i}`}:${figure.kind}:${figure.title}`, figure);
       if (seen.size >= expected && [...seen.values()].every((f) => f.traces > 0 || f.kind === 'table')) return { ok: true };
-      // Outputs below the fold render when scrolled to.
+      // Outputs outside the viewport render when scrolled to.
+      const offset = await page.locator('.notebook-editor .cell-list-container .monaco-list-rows').first().evaluate((rows) => rows.style.top).catch(() => '');
+      if (offset === lastOffset) direction = -direction;
+      lastOffset = offset;
       const box = await list.boundingBox();
       if (box) {
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await wheel(page, 1440);
+        await wheel(page, direction * 1440);
       }
       return { ok: false, seen: [...seen.keys()] };
     },
