@@ -65,8 +65,9 @@ export function toTensor(fn: string, argument: string, value: unknown): Tensor {
   }
   const data = new Float64Array(sizeOf(shape));
   const last = shape.length - 1;
-  // The index of the row being read, kept in one array: an index per element cost a notebook cell
-  // 200 ms and most of its garbage on a (20000, 80) input. Errors copy the part they report.
+  // The index of the row being read, kept in one array: an index per element made most of a
+  // notebook cell's time and garbage on a large input (docs/performance.md, "Measurements behind
+  // the code"). Errors copy the part they report.
   const path: number[] = [];
   let cursor = 0;
   const walk = (node: unknown, depth: number): void => {

@@ -4,9 +4,8 @@
  *
  * Why: a loss call returns fresh full-size outputs (focal: two 12.8 MB arrays). By default glibc
  * serves blocks that large with mmap and unmaps them when they are freed, so the next call's outputs
- * are new pages, each faulted in and zeroed by the kernel on first touch. On the 2-core KVM
- * development machine that costs ~1.6 µs per 4 KB page: 10 ms of a 38 ms focal evaluation (28 ms
- * with these settings; the float32 mode 25 → 15 ms). With them, blocks up to 64 MB come from the
+ * are new pages, each faulted in and zeroed by the kernel on first touch, a quarter of a focal
+ * evaluation (measured in docs/performance.md, "Memory"). With these settings, blocks up to 64 MB come from the
  * heap and up to 256 MB of freed heap stays mapped for reuse; larger arrays (a loaded export, a
  * streamed chunk) are still mapped and returned as before, so the cost is at most 256 MB of
  * resident memory a finished computation leaves behind.

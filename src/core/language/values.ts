@@ -37,7 +37,8 @@ export function valueToTensor(fn: string, argument: string, value: unknown): Ten
 /**
  * A tensor as a mathjs matrix (a number for a scalar). The nested arrays are fresh, so the matrix
  * takes them as they are (mathjs's JSON form) instead of `math.matrix`'s deep copy and scan, which
- * cost a notebook cell ~100 ms per (20000, 80) result. An empty tensor goes through `math.matrix`,
+ * cost a notebook cell more than the loss on a large result (docs/performance.md, "Measurements
+ * behind the code"). An empty tensor goes through `math.matrix`,
  * which gives it the size mathjs gives an empty array.
  */
 export function tensorToMatrix(math: MathJsInstance, tensor: Tensor): unknown {

@@ -218,10 +218,11 @@ export function focalPoint(p: number, y: number, alpha: number, gamma: number): 
   };
 }
 
-// A table-driven log1p for the sigmoid-BCE kernels (softplus(−|x|) = log1p(fastExp(−|x|))): V8's
-// Math.log1p costs about 11 ns, this about 4 ns; its accuracy is checked against Math.log1p in
+// A table-driven log1p for the sigmoid-BCE kernels (softplus(−|x|) = log1p(fastExp(−|x|))), about
+// three times cheaper than V8's Math.log1p; its accuracy is checked against Math.log1p in
 // test/core/losses/focal.test.ts. It lives here rather than in numerics.ts because, under tsx, V8
-// compiled a loop calling both fastExp and this function from one other module 2–3× slower.
+// compiled a loop calling both fastExp and this function from one other module several times
+// slower (docs/performance.md, "Measurements behind the code").
 const LOG_TABLE_SIZE = 64;
 const LOG_TABLE_STEP = 1 / LOG_TABLE_SIZE;
 /** log(1 + j/64) and 1/(1 + j/64) for j in [0, 64]. */

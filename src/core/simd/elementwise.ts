@@ -33,13 +33,12 @@ const SLACK = 4;
  * Under `auto`, every eligible range takes the SIMD kernels, however short: the kernels and the
  * TypeScript code agree only to about 1e-15, so a size threshold would make a loss depend on how
  * its rows were split — streaming chunks, worker-pool blocks and one whole call must give the same
- * bits. Short ranges lose little (Node 20, one row of focal or QFL, forward + backward: 64 elements
- * 3.9 µs in TypeScript vs 4.9 µs in SIMD; 256 elements 9.2 vs 8.4–9.2 µs).
+ * bits. Short ranges lose little (docs/performance.md, "Measurements behind the code").
  */
 export const ELEMENTWISE_SIMD_THRESHOLD = 0;
 /**
  * Weight groups shorter than this keep the focal loss on TypeScript: each group is one call into
- * WebAssembly (about 1 µs), so a per-element weight would cost a call per element.
+ * WebAssembly with a fixed cost, so a per-element weight would cost a call per element.
  */
 export const WEIGHT_GROUP_SIMD_MIN = 512;
 /** Largest integer exponent (γ, β) the kernels take by repeated products; others stay on TypeScript. */
