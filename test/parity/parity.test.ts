@@ -1,4 +1,3 @@
-import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setKernelPath } from '../../src/core/simd/path';
 import { runReferenceCase } from './adapter';

@@ -82,7 +82,7 @@ export class Session {
   /** The figure and derivative functions (`plot`, `grad`, …), for "did you mean" suggestions. */
   readonly figureFunctionNames: readonly string[];
 
-  constructor(private readonly options: SessionOptions = {}) {
+  constructor(options: SessionOptions = {}) {
     this.elementCap = options.elementCap ?? 10_000_000;
     const { math, parse, importFunctions } = createSandbox();
     this.math = math;

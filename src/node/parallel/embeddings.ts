@@ -16,7 +16,7 @@
  * one-pass scan keeps, then finishes (roots, losses, gradient) as the core does.
  */
 import { arcFaceColumns, arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceKernels, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
-import { productColumnsInto, productOnSimd, type ProductProvider, type ProductRequest } from '../../core/matmul';
+import { productColumnsInto, productOnSimd, type ProductRequest } from '../../core/matmul';
 import {
   batchHard,
   emptyCandidates,

@@ -20,7 +20,6 @@ function errorOf(session: Session, source: string): string {
   assert.equal(last?.kind, 'error', source);
   return (last as Extract<CellOutput, { kind: 'error' }>).message;
 }
-const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 describe('plot', () => {
   it('samples the requested number of evenly spaced points, 201 by default', () => {
