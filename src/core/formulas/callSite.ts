@@ -8,6 +8,7 @@
  * Positional arguments are left out: which parameter a position means depends on the overload
  * (`qfl(s, y, β)` against `qfl(pred, label, score)`), and a wrong guess would mislead.
  */
+import { scan } from '../language/analysis/scanner';
 import type { FormulaEntry, LibraryConvention } from './catalog';
 import type { WordAt } from './lookup';
 
@@ -23,22 +24,59 @@ const LITERAL = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|'[^'\\\n]*'|"[^"\
 const OPENING: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
 /**
- * The index just past the bracket that closes the one at `open`, skipping strings and nested
- * brackets; undefined when the text ends first (a call still being typed).
+ * The text twice, at the same offsets: `clean` with comments blanked, and `structure` with strings
+ * blanked too, where brackets and commas can be read without minding quotes. A LossLab cell is
+ * lexed by the cell scanner (where `'` after a value is mathjs's transpose and elsewhere opens a
+ * string); Python by its quotes and `#` comments.
  */
-function closingIndex(text: string, open: number, quotes: string): number | undefined {
+interface Lexed {
+  readonly clean: string;
+  readonly structure: string;
+}
+
+function lex(text: string, language: string): Lexed {
+  const clean = text.split('');
+  const structure = text.split('');
+  const blank = (start: number, end: number, inStructureOnly: boolean): void => {
+    for (let i = start; i < end; i++) {
+      if (text[i] === '\n') continue;
+      structure[i] = '_';
+      if (!inStructureOnly) clean[i] = ' ';
+    }
+  };
+  if (language === 'losslab') {
+    for (const token of scan(text)) {
+      if (token.kind === 'string') blank(token.start, token.end, true);
+      else if (token.kind === 'comment') blank(token.start, token.end, false);
+    }
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        const close = text.indexOf(c, i + 1);
+        const end = close < 0 ? text.length : close + 1;
+        blank(i, end, true);
+        i = end - 1;
+      } else if (c === '#') {
+        const newline = text.indexOf('\n', i);
+        const end = newline < 0 ? text.length : newline;
+        blank(i, end, false);
+        i = end - 1;
+      }
+    }
+  }
+  return { clean: clean.join(''), structure: structure.join('') };
+}
+
+/**
+ * The index just past the bracket that closes the one at `open` (read in `structure`, where strings
+ * and comments are blanked); undefined when the text ends first (a call still being typed).
+ */
+function closingIndex(structure: string, open: number): number | undefined {
   const stack: string[] = [];
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (quotes.includes(c)) {
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) return undefined;
-      i = end;
-    } else if (c === '#') {
-      // A comment (Python's and LossLab's) inside a call spread over lines.
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? text.length : end;
-    } else if (OPENING[c] !== undefined) {
+  for (let i = open; i < structure.length; i++) {
+    const c = structure[i];
+    if (OPENING[c] !== undefined) {
       stack.push(OPENING[c]);
     } else if (c === ')' || c === ']' || c === '}') {
       if (stack.pop() !== c) return undefined;
@@ -48,28 +86,28 @@ function closingIndex(text: string, open: number, quotes: string): number | unde
   return undefined;
 }
 
-/** Splits an argument list (without its brackets) at the commas outside strings and brackets. */
-function splitTopLevel(inner: string, quotes: string): string[] {
-  const parts: string[] = [];
+/** The [start, end) ranges of an argument list between `from` and `to`, split at its top-level commas and trimmed; empty ones dropped. */
+function topLevelParts(lexed: Lexed, from: number, to: number): [number, number][] {
+  const ranges: [number, number][] = [];
   let depth = 0;
-  let start = 0;
-  for (let i = 0; i < inner.length; i++) {
-    const c = inner[i];
-    if (quotes.includes(c)) {
-      const end = inner.indexOf(c, i + 1);
-      i = end < 0 ? inner.length : end;
-    } else if (c === '#') {
-      const end = inner.indexOf('\n', i);
-      i = end < 0 ? inner.length : end;
-    } else if (OPENING[c] !== undefined) depth++;
+  let start = from;
+  const push = (end: number): void => {
+    let [a, b] = [start, end];
+    while (a < b && /\s/.test(lexed.clean[a])) a++;
+    while (b > a && /\s/.test(lexed.clean[b - 1])) b--;
+    if (a < b) ranges.push([a, b]);
+  };
+  for (let i = from; i < to; i++) {
+    const c = lexed.structure[i];
+    if (OPENING[c] !== undefined) depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 0) {
-      parts.push(inner.slice(start, i));
+      push(i);
       start = i + 1;
     }
   }
-  parts.push(inner.slice(start));
-  return parts.map((part) => part.replace(/#[^\n]*/g, '').trim()).filter((part) => part !== '');
+  push(to);
+  return ranges;
 }
 
 /** `name=value` (Python), or `name: value` / `'name': value` inside an option object. */
@@ -84,31 +122,27 @@ function namedLiteral(part: string, separator: '=' | ':'): CallArgument | undefi
 
 /** The named literal arguments of the argument list between `open` and its closing bracket. */
 function argumentsOf(text: string, open: number, language: string): CallArgument[] | undefined {
-  // In LossLab (mathjs) ' is the transpose operator; only " quotes a string.
-  const quotes = language === 'losslab' ? '"' : `"'`;
-  const close = closingIndex(text, open, quotes);
+  const lexed = lex(text, language);
+  const close = closingIndex(lexed.structure, open);
   if (close === undefined) return undefined;
   const found: CallArgument[] = [];
-  const parts = splitTopLevel(text.slice(open + 1, close - 1), quotes);
-  if (text[open] === '{') {
-    // A config written as a dict literal: `{'type': 'X', 'beta': 2.0}`.
-    for (const part of parts) {
-      const argument = namedLiteral(part, ':');
+  const named = (from: number, to: number, separator: '=' | ':'): void => {
+    for (const [a, b] of topLevelParts(lexed, from, to)) {
+      const argument = namedLiteral(lexed.clean.slice(a, b), separator);
       if (argument !== undefined) found.push(argument);
     }
+  };
+  // A config written as a dict literal: `{'type': 'X', 'beta': 2.0}`.
+  if (text[open] === '{') {
+    named(open + 1, close - 1, ':');
     return found;
   }
-  for (const part of parts) {
-    if (part.startsWith('{')) {
+  for (const [a, b] of topLevelParts(lexed, open + 1, close - 1)) {
+    if (lexed.structure[a] === '{') {
       // An option object (LossLab) or a dict literal (Python): its keys are the names.
-      const end = closingIndex(part, 0, quotes);
-      if (end !== part.length) continue;
-      for (const entry of splitTopLevel(part.slice(1, -1), quotes)) {
-        const argument = namedLiteral(entry, ':');
-        if (argument !== undefined) found.push(argument);
-      }
+      if (closingIndex(lexed.structure, a) === b) named(a + 1, b - 1, ':');
     } else if (language !== 'losslab') {
-      const argument = namedLiteral(part, '=');
+      const argument = namedLiteral(lexed.clean.slice(a, b), '=');
       if (argument !== undefined) found.push(argument);
     }
   }

@@ -57,6 +57,16 @@ describe('callSiteArguments', () => {
     ]);
   });
 
+  it('reads a LossLab call as the cell scanner does: a quote after a value is a transpose, elsewhere it opens a string', () => {
+    // mathjs quotes strings with ' too: the comma inside 'a, b' splits nothing.
+    const { args } = argsAt("q|fl(p', y, {title: 'a, b', beta: 3, reduction: 'sum'}) # a note, with a comma", 'losslab');
+    assert.deepEqual(args, [
+      { name: 'title', value: "'a, b'" },
+      { name: 'beta', value: '3' },
+      { name: 'reduction', value: "'sum'" },
+    ]);
+  });
+
   it('gives nothing for a name that is not called, and undefined for an unclosed call', () => {
     assert.equal(argsAt('from mmdet.models.losses import Quality|FocalLoss', 'python').args, undefined);
     assert.equal(argsAt('QualityFocal|Loss(beta=3.0', 'python').args, undefined);
