@@ -26,7 +26,7 @@ import {
   type Metric,
 } from './distances';
 import { InputError, describeValue } from './errors';
-import { sigmoid, softplus } from './numerics';
+import { tripletLoss, tripletLossSlope } from './losses/triplet';
 import { requireFinite, requireIntegers, requireShape, scalar, type Tensor } from './tensor';
 
 /** Options shared by the miners. */
@@ -81,22 +81,6 @@ function prepareBatch(fn: string, embeddings: Tensor, labels: Tensor, options: M
   const distances = new Float64Array(streamed ? 0 : B * B);
   if (!streamed) pairwiseDistanceMatrixInto(metric, embeddings.data, B, d, distances);
   return { B, d, x: embeddings.data, labels: labels.data, metric, margin, soft, distances };
-}
-
-/** The per-triplet loss given z = d_ap − d_an: softplus(z), or the hinge max(z + α, 0). */
-function tripletLoss(z: number, margin: number, soft: boolean): number {
-  if (soft) return softplus(z);
-  const hinge = z + margin;
-  return hinge > 0 ? hinge : 0;
-}
-
-/**
- * ∂loss/∂z: σ(z), or 1 where z + α ≥ 0 (PyTorch's clamp_min passes the gradient at the kink too,
- * as `triplet_margin_loss` does).
- */
-function tripletLossSlope(z: number, margin: number, soft: boolean): number {
-  if (soft) return sigmoid(z);
-  return z + margin >= 0 ? 1 : 0;
 }
 
 /**

@@ -5,6 +5,25 @@ import { coefficient, planReduction, reduce } from '../reduction';
 import { requireFinite, requireShape, type Tensor } from '../tensor';
 import type { LossOptions, LossResult } from './types';
 
+/**
+ * The per-triplet loss given z = d_ap − d_an: softplus(z) when `soft`, else the hinge
+ * max(z + α, 0). The one definition, shared by this loss and the miners (mining.ts).
+ */
+export function tripletLoss(z: number, margin: number, soft: boolean): number {
+  if (soft) return softplus(z);
+  const hinge = z + margin;
+  return hinge > 0 ? hinge : 0;
+}
+
+/**
+ * ∂loss/∂z: σ(z), or 1 where z + α ≥ 0 (PyTorch's clamp_min passes the gradient at the kink too,
+ * as `triplet_margin_loss` does).
+ */
+export function tripletLossSlope(z: number, margin: number, soft: boolean): number {
+  if (soft) return sigmoid(z);
+  return z + margin >= 0 ? 1 : 0;
+}
+
 /** Options of `tripletMarginLoss`; the defaults are PyTorch's. */
 export interface TripletOptions extends LossOptions {
   /** α in max(d_ap − d_an + α, 0); default 1. Any finite number. Not used when `soft`. */
@@ -80,10 +99,9 @@ export function tripletMarginLoss(
     const dpn = swap ? pairDistance(metric, p, o, n, o, d, report) : Infinity;
     const dneg = dpn < dan ? dpn : dan;
     const z = dap - dneg;
-    const hinge = z + margin;
-    perElement[i] = soft ? softplus(z) : hinge > 0 ? hinge : 0;
+    perElement[i] = tripletLoss(z, margin, soft);
     if (ga === null || gp === null || gn === null) continue;
-    const slope = soft ? sigmoid(z) : hinge >= 0 ? 1 : 0;
+    const slope = tripletLossSlope(z, margin, soft);
     const upstream = coefficient(plan, i) * slope;
     if (upstream === 0) continue;
     // PyTorch's minimum() backward: the smaller distance takes the gradient, a tie shares it.
