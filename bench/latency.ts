@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseNotebook } from '../src/core/notebook/format';
-import { DEFAULT_LIMITS, KernelProcess, type RunOutcome } from '../src/extension/notebook/kernelProcess';
+import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type RunOutcome } from '../src/extension/notebook/kernelProcess';
 import { isRunnable } from '../src/cli/runNotebook';
 
 import { LATENCY_WORKLOADS } from './latencyWorkloads';
@@ -98,11 +98,11 @@ function runAllCli(dist: string): void {
  * re-runs until their outputs are back, checking each outcome.
  */
 async function timeReruns(kernel: KernelProcess, cell: string, count: number, what: string, check: (outcome: RunOutcome) => void = () => undefined): Promise<number[]> {
-  for (let i = 0; i < 3; i++) assertClean(await kernel.run(cell, DEFAULT_LIMITS), what);
+  for (let i = 0; i < 3; i++) assertClean(await kernel.run(cell, DEFAULT_KERNEL_SETTINGS), what);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
-    const outcome = await kernel.run(cell, DEFAULT_LIMITS);
+    const outcome = await kernel.run(cell, DEFAULT_KERNEL_SETTINGS);
     times.push(performance.now() - started);
     assertClean(outcome, what);
     check(outcome);
@@ -136,7 +136,7 @@ async function rerunQflCell(dist: string): Promise<void> {
     const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder, trusted: true });
     try {
       const setup = 'pred = load("pred.npy").pred\nlabel = load("label.npy").label\nscore = load("score.npy").score\n1';
-      assertClean(await kernel.run(setup, DEFAULT_LIMITS), 'rerun_qfl_cell (setup)');
+      assertClean(await kernel.run(setup, DEFAULT_KERNEL_SETTINGS), 'rerun_qfl_cell (setup)');
       const times = await timeReruns(kernel, 'r = qfl(pred, label, score)\nr.loss', Math.max(runs, 9), 'rerun_qfl_cell');
       line(`rerun_qfl_cell_${QFL_ROWS}x${QFL_CLASSES}`, times, kernelPeakRss(newestChildPid()), availableParallelism());
     } finally {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ValueSummary } from '../../core/language/values';
 import { NOTEBOOK_TYPE } from './serializer';
-import { DEFAULT_INTERRUPT_GRACE_MS, DEFAULT_LIMITS, KernelProcess, type KernelLimits } from './kernelProcess';
+import { DEFAULT_INTERRUPT_GRACE_MS, DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings } from './kernelProcess';
 import type { LoadProgress } from './kernelProtocol';
 import { itemsToNotebookOutput, settingsRestartItems, toNotebookOutput, untrustedOutput } from './outputs';
 
@@ -20,16 +20,16 @@ export const RESTART_COMMAND = 'losslab.kernel.restart';
 export const INTERRUPT_COMMAND = 'losslab.kernel.interrupt';
 
 /** The kernel settings as they are now (losslab.kernel.*), with the documented defaults. */
-export function readLimits(): KernelLimits {
+export function readKernelSettings(): KernelSettings {
   const config = vscode.workspace.getConfiguration('losslab.kernel');
   const positive = (key: string, fallback: number): number => {
     const value = config.get<number>(key);
     return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
   };
   return {
-    timeLimitMs: positive('timeLimitSeconds', DEFAULT_LIMITS.timeLimitMs / 1000) * 1000,
-    memoryLimitMb: Math.max(64, Math.round(positive('memoryLimitMb', DEFAULT_LIMITS.memoryLimitMb))),
-    elementCap: Math.round(positive('elementCap', DEFAULT_LIMITS.elementCap)),
+    timeLimitMs: positive('timeLimitSeconds', DEFAULT_KERNEL_SETTINGS.timeLimitMs / 1000) * 1000,
+    memoryLimitMb: Math.max(64, Math.round(positive('memoryLimitMb', DEFAULT_KERNEL_SETTINGS.memoryLimitMb))),
+    elementCap: Math.round(positive('elementCap', DEFAULT_KERNEL_SETTINGS.elementCap)),
     binConvention: vscode.workspace.getConfiguration('losslab.dfl').get<string>('binConvention') === 'ultralytics' ? 'ultralytics' : 'mmdetection',
     interruptGraceMs: nonNegative(config.get<number>('interruptGraceSeconds'), DEFAULT_INTERRUPT_GRACE_MS / 1000) * 1000,
   };
@@ -204,7 +204,7 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
       kernel.interrupt();
     });
     try {
-      const outcome = await kernel.run(execution.cell.document.getText(), readLimits(), (p) => progress.update(p));
+      const outcome = await kernel.run(execution.cell.document.getText(), readKernelSettings(), (p) => progress.update(p));
       // A restart to apply new settings reset the count before this cell ran.
       if (outcome.kind === 'completed' && outcome.restartedForSettings) execution.executionOrder = ++entry.executionOrder;
       const memoryStop = outcome.kind === 'stopped' && outcome.reason === 'memory-limit' && execution.cell.index > 0;

@@ -19,8 +19,11 @@ import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from 
  * so such a stop resets the scope; a fresh kernel is started at once.
  */
 
-/** The limits a cell runs under; the host reads them from the settings at execution time. */
-export interface KernelLimits {
+/**
+ * The settings a cell runs under: its limits (time, memory, elements, the interrupt grace) and the
+ * DFL bin convention. The host reads them from the settings at execution time.
+ */
+export interface KernelSettings {
   /** Wall-clock limit of one cell in milliseconds (setting losslab.kernel.timeLimitSeconds); ≤ 0 or ∞ means none. */
   readonly timeLimitMs: number;
   /** The kernel's V8 heap limit (setting losslab.kernel.memoryLimitMb). */
@@ -38,7 +41,7 @@ export interface KernelLimits {
 
 export const DEFAULT_INTERRUPT_GRACE_MS = 2000;
 
-export const DEFAULT_LIMITS: KernelLimits = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000, binConvention: 'mmdetection', interruptGraceMs: DEFAULT_INTERRUPT_GRACE_MS };
+export const DEFAULT_KERNEL_SETTINGS: KernelSettings = { timeLimitMs: 60_000, memoryLimitMb: 2048, elementCap: 10_000_000, binConvention: 'mmdetection', interruptGraceMs: DEFAULT_INTERRUPT_GRACE_MS };
 
 export interface KernelProcessOptions {
   /** The bundled worker entry: `path.join(__dirname, 'kernelWorker.js')` in dist/. */
@@ -83,7 +86,7 @@ interface Pending {
 /** One started kernel and what it was started with. */
 interface Live {
   readonly channel: KernelChannel;
-  readonly limits: Pick<KernelLimits, 'memoryLimitMb' | 'elementCap' | 'binConvention'>;
+  readonly limits: Pick<KernelSettings, 'memoryLimitMb' | 'elementCap' | 'binConvention'>;
   readonly ready: Promise<void>;
   /** Whether a cell has run in it, i.e. whether a restart loses anything. */
   used: boolean;
@@ -96,7 +99,7 @@ interface Live {
 const RESET = 'The kernel was restarted, so the scope was reset: variables and functions defined by earlier cells are gone; re-run those cells.';
 
 /** The error output a stopped cell shows; line 0 means it concerns the whole cell, not a position. */
-export function stopOutput(reason: StopReason, limits: KernelLimits, detail?: string): CellOutput {
+export function stopOutput(reason: StopReason, limits: KernelSettings, detail?: string): CellOutput {
   const seconds = limits.timeLimitMs / 1000;
   const grace = (limits.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS) / 1000;
   const what: Record<StopReason, [string, string]> = {
@@ -119,7 +122,7 @@ export class KernelProcess {
   private nextId = 1;
   private trusted: boolean;
   private disposed = false;
-  private lastLimits: KernelLimits = DEFAULT_LIMITS;
+  private lastLimits: KernelSettings = DEFAULT_KERNEL_SETTINGS;
 
   /** Called after every scope reset (stop, restart), e.g. to restart execution order at 1. */
   onDidReset: (() => void) | undefined;
@@ -137,7 +140,7 @@ export class KernelProcess {
    * Runs one cell's text under `limits` and resolves with its outputs, or with a stop (interrupt,
    * time limit, memory limit, crash) after which the scope is fresh. Never rejects.
    */
-  run(source: string, limits: KernelLimits = DEFAULT_LIMITS, onProgress?: (progress: LoadProgress) => void): Promise<RunOutcome> {
+  run(source: string, limits: KernelSettings = DEFAULT_KERNEL_SETTINGS, onProgress?: (progress: LoadProgress) => void): Promise<RunOutcome> {
     return this.enqueue(async () => {
       if (this.disposed) return { kind: 'stopped', reason: 'disposed', outputs: [stopOutput('disposed', limits)] };
       let restartedForSettings = false;
@@ -255,7 +258,7 @@ export class KernelProcess {
     await live.channel.terminate();
   }
 
-  private ensureLive(limits: KernelLimits): Live {
+  private ensureLive(limits: KernelSettings): Live {
     if (this.live !== undefined) return this.live;
     const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap, binConvention: limits.binConvention };
     const channel = openChannel({ isolation: this.options.isolation ?? 'process', entry: this.options.workerFile, data, memoryLimitMb: limits.memoryLimitMb, execArgv: this.options.execArgv });

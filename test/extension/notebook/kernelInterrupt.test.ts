@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { CellOutput } from '../../../src/core/language/session';
 import type { KernelIsolation } from '../../../src/extension/notebook/kernelChannel';
-import { DEFAULT_LIMITS, KernelProcess, type KernelLimits, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
+import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
 
 // The worker runs from a bundle built here exactly as the extension's build makes dist/kernelWorker.js.
 const scratch = mkdtempSync(join(tmpdir(), 'losslab-interrupt-'));
@@ -18,7 +18,7 @@ const ENDLESS = 'f(n) = n < 2 ? 1 : f(n - 1) + f(n - 2) + 1\nf(60)';
  * A grace period no cooperative stop comes near: a run that ends before it was not terminated, and
  * the outcome says so (a termination is a 'stopped' outcome).
  */
-const PATIENT: KernelLimits = { ...DEFAULT_LIMITS, timeLimitMs: 120_000, interruptGraceMs: 60_000 };
+const PATIENT: KernelSettings = { ...DEFAULT_KERNEL_SETTINGS, timeLimitMs: 120_000, interruptGraceMs: 60_000 };
 /** Far below the grace period and the time limit: it was the cooperative interrupt that stopped the cell. */
 const STOP_WITHIN_MS = 20_000;
 
@@ -40,7 +40,7 @@ async function clean(run: Promise<RunOutcome>): Promise<string> {
 }
 
 /** Starts `cell`, interrupts it once it has run for `afterMs`, and returns its outcome and how long the stop took. */
-async function interruptAfter(k: KernelProcess, cell: string, afterMs: number, limits: KernelLimits): Promise<{ outcome: RunOutcome; stopMs: number }> {
+async function interruptAfter(k: KernelProcess, cell: string, afterMs: number, limits: KernelSettings): Promise<{ outcome: RunOutcome; stopMs: number }> {
   const running = k.run(cell, limits);
   await new Promise((resolve) => setTimeout(resolve, afterMs));
   assert.equal(k.busy, true, 'the cell is still running when interrupted');
@@ -113,7 +113,7 @@ describe('KernelProcess: an interrupt keeps the scope', () => {
     const k = kernel();
     let resets = 0;
     k.onDidReset = () => resets++;
-    const hasty: KernelLimits = { ...PATIENT, interruptGraceMs: 300 };
+    const hasty: KernelSettings = { ...PATIENT, interruptGraceMs: 300 };
     await clean(k.run('kept = 1\na = random([400, 400]);', hasty));
     // mathjs's inv has no checkpoint: seconds of work for a 400 × 400 matrix.
     const { outcome, stopMs } = await interruptAfter(k, 'b = inv(a)', 300, hasty);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { CellOutput } from '../../../src/core/language/session';
-import { KernelProcess, DEFAULT_LIMITS, type KernelLimits, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
+import { KernelProcess, DEFAULT_KERNEL_SETTINGS, type KernelSettings, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
 import type { LoadProgress } from '../../../src/extension/notebook/kernelProtocol';
 
 // The worker runs from a bundle built here exactly as the extension's build makes dist/kernelWorker.js.
@@ -113,7 +113,7 @@ describe('KernelProcess: stopping runaway cells', () => {
 
   it('the time limit stops an endless computation and the kernel keeps working', async () => {
     const k = kernel();
-    const limits: KernelLimits = { ...DEFAULT_LIMITS, timeLimitMs: 700 };
+    const limits: KernelSettings = { ...DEFAULT_KERNEL_SETTINGS, timeLimitMs: 700 };
     clean(await k.run('kept = 1', limits));
     const started = Date.now();
     const outcome = await k.run(ENDLESS, limits);
@@ -129,13 +129,13 @@ describe('KernelProcess: stopping runaway cells', () => {
   it('the memory limit stops runaway allocations, and the host process survives them', async () => {
     const k = kernel();
     // Intermediate matrices inside a user function are never results, so only the heap limit stops them.
-    const limits: KernelLimits = { timeLimitMs: 20_000, memoryLimitMb: 96, elementCap: 10_000_000 };
+    const limits: KernelSettings = { timeLimitMs: 20_000, memoryLimitMb: 96, elementCap: 10_000_000 };
     const doubling = await k.run('g(m, n) = n == 0 ? m : g(concat(m, m), n - 1)\ng([1, 2, 3, 4], 40)', limits);
     assert.equal(doubling.kind === 'stopped' && doubling.reason, 'memory-limit', JSON.stringify(doubling));
     assert.match(errorText(doubling.outputs), /more memory than the limit of 96 MB .*losslab\.kernel\.memoryLimitMb.*scope was reset/);
     // One 800 MB allocation far past the limit: in a worker thread this aborts the whole process
     // (nodejs/node#47224); the kernel's own process must absorb it.
-    const uncapped: KernelLimits = { ...limits, elementCap: 1e12 };
+    const uncapped: KernelSettings = { ...limits, elementCap: 1e12 };
     const single = await k.run('ones(1e8)', uncapped);
     assert.equal(single.kind === 'stopped' && single.reason, 'memory-limit', JSON.stringify(single));
     assert.match(valueText(completed(await k.run('2 * 3', uncapped))), /`6`/);
@@ -147,10 +147,10 @@ describe('KernelProcess: stopping runaway cells', () => {
     await k.restart();
     assert.match(errorText(completed(await k.run('x'))), /Undefined symbol x/);
     clean(await k.run('x = 5'));
-    const outcome = await k.run('x', { ...DEFAULT_LIMITS, elementCap: 100 });
+    const outcome = await k.run('x', { ...DEFAULT_KERNEL_SETTINGS, elementCap: 100 });
     assert.equal(outcome.kind === 'completed' && outcome.restartedForSettings, true);
     assert.match(errorText(outcome.outputs), /Undefined symbol x/);
-    assert.match(errorText(completed(await k.run('ones(20, 20)', { ...DEFAULT_LIMITS, elementCap: 100 }))), /cap of 100/);
+    assert.match(errorText(completed(await k.run('ones(20, 20)', { ...DEFAULT_KERNEL_SETTINGS, elementCap: 100 }))), /cap of 100/);
   });
 
   it('a worker that cannot start reports a crash instead of restarting forever', async () => {
@@ -176,7 +176,7 @@ describe('KernelProcess: worker-thread isolation', () => {
     kernels.push(k);
     clean(await k.run('x = 3'));
     assert.match(valueText(completed(await k.run('x ^ 2'))), /`9`/);
-    const outcome = await k.run(ENDLESS, { ...DEFAULT_LIMITS, timeLimitMs: 500 });
+    const outcome = await k.run(ENDLESS, { ...DEFAULT_KERNEL_SETTINGS, timeLimitMs: 500 });
     assert.equal(outcome.kind === 'stopped' && outcome.reason, 'time-limit');
     assert.match(errorText(completed(await k.run('x'))), /Undefined symbol x/);
   });
@@ -216,7 +216,7 @@ describe('KernelProcess: load()', () => {
     writeFileSync(join(folder, 'big.npy'), npyFloat64(length));
     const k = shared();
     const progress: LoadProgress[] = [];
-    clean(await k.run('big = load("big.npy").big', DEFAULT_LIMITS, (p) => progress.push(p)));
+    clean(await k.run('big = load("big.npy").big', DEFAULT_KERNEL_SETTINGS, (p) => progress.push(p)));
     assert.ok(progress.length >= 3, `${progress.length} progress messages`);
     const last = progress[progress.length - 1];
     assert.equal(last.loadedBytes, last.totalBytes);

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { loadNpy } from '../../../src/core/io/npy';
 import { qualityFocalLoss } from '../../../src/core/losses/qfl';
-import { KernelProcess, DEFAULT_LIMITS } from '../../../src/extension/notebook/kernelProcess';
+import { KernelProcess, DEFAULT_KERNEL_SETTINGS } from '../../../src/extension/notebook/kernelProcess';
 import type { LoadProgress } from '../../../src/extension/notebook/kernelProtocol';
 import { openNpyWriter } from '../../../src/node/stream/npyWriter';
 
@@ -65,7 +65,7 @@ describe('KernelProcess: qfl_stream', () => {
     const progress: LoadProgress[] = [];
     const want = qualityFocalLoss(load('pred.npy'), { label: load('label.npy'), score: load('score.npy') }, { beta: 2 }).loss.data[0];
     const cell = `s = qfl_stream("pred.npy", "label.npy", "score.npy", {chunk_rows: 50000})\nabs(s.loss - ${want.toPrecision(17)}) <= 1e-12 * ${Math.abs(want).toPrecision(17)}`;
-    const outcome = await kernel.run(cell, DEFAULT_LIMITS, (p) => progress.push(p));
+    const outcome = await kernel.run(cell, DEFAULT_KERNEL_SETTINGS, (p) => progress.push(p));
     assert.equal(outcome.kind, 'completed', JSON.stringify(outcome));
     const outputs = outcome.kind === 'completed' ? outcome.outputs : [];
     const value = outputs[outputs.length - 1];
