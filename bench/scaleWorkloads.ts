@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBytes } from '../src/core/io';
 import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
-import { CORE_LOSS_KERNELS } from '../src/core/language/hosts';
+import { CORE_LOSSES } from '../src/core/language/hosts';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';
 import { toShared } from '../src/node/parallel/shared';
@@ -41,7 +41,7 @@ export function onPool(make: (losses: BenchLosses, share: Share) => Workload): (
     const pool = new ParallelPool(2);
     const workload = make(parallelLosses(pool), toShared);
     // Built separately: the inputs are the same numbers (seeded), and neither run sees the other's buffers.
-    const single = make(CORE_LOSS_KERNELS, toShared);
+    const single = make(CORE_LOSSES, toShared);
     // A worker runs only its share of each call, so its JIT (and the WebAssembly tier-up) needs more
     // calls than the caller's: its first ~10 calls ran 2–3× slower (triplet_batch_hard_2t, dfl_2t).
     return { ...workload, threads: pool.threads, ready: ready(pool), warmupCalls: POOL_WARMUP_CALLS, singleThreadStep: single.step };

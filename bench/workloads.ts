@@ -2,7 +2,7 @@
  * The fixed workloads of `npm run bench`: each builds its inputs once (seeded) and returns the
  * timed step, a forward plus backward pass through the public core API.
  */
-import { CORE_LOSS_KERNELS, type LossKernels } from '../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../src/core/language/hosts';
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
@@ -16,10 +16,10 @@ export interface Workload {
 
 const tensor = (shape: number[], data: Float64Array): Tensor => ({ shape, data });
 
-/** The losses a workload calls: the core's, or the parallel pool's drop-ins (the kernel's LossKernels). */
-export type BenchLosses = Omit<LossKernels, 'gflHeadLoss'>;
+/** The losses a workload calls: the core's, or the parallel pool's drop-ins (the kernel's LossImplementations). */
+export type BenchLosses = Omit<LossImplementations, 'gflHeadLoss'>;
 
-const CORE: BenchLosses = CORE_LOSS_KERNELS;
+const CORE: BenchLosses = CORE_LOSSES;
 /** Keeps arrays as they are; the parallel variants move them into SharedArrayBuffers instead. */
 const asIs: Share = (array) => array;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../src/core/language/hosts';
 import { Session, type CellOutput } from '../../src/core/language/session';
 import { qualityFocalLoss } from '../../src/core/losses/qfl';
 import { sigmoidFocalLoss } from '../../src/core/losses/focal';
@@ -26,11 +26,11 @@ after(() => Promise.all(pools.map((pool) => pool.close())));
 describe('Session({losses})', () => {
   it('routes focal, qfl, dfl, giou and gfl through the given kernels, and keeps the core ones for the rest', () => {
     const calls: string[] = [];
-    const spied = {} as Record<keyof LossKernels, unknown>;
-    for (const key of Object.keys(CORE_LOSS_KERNELS) as (keyof LossKernels)[]) {
+    const spied = {} as Record<keyof LossImplementations, unknown>;
+    for (const key of Object.keys(CORE_LOSSES) as (keyof LossImplementations)[]) {
       spied[key] = (...args: unknown[]) => {
         calls.push(key);
-        return (CORE_LOSS_KERNELS[key] as (...a: unknown[]) => unknown)(...args);
+        return (CORE_LOSSES[key] as (...a: unknown[]) => unknown)(...args);
       };
     }
     const gflData = {
@@ -40,7 +40,7 @@ describe('Session({losses})', () => {
       labels: [0, 2],
       gt_boxes: [[0, 0, 20, 18], [0, 0, 1, 1]],
     };
-    const session = new Session({ losses: spied as Partial<LossKernels>, load: () => gflData });
+    const session = new Session({ losses: spied as Partial<LossImplementations>, load: () => gflData });
     valueOf(session, 'a = focal([[2, -1]], [[1, 0]])', 'a');
     valueOf(session, 'b = qfl([[1.2, -0.3, 0.1]], [1], [0.8])', 'b');
     valueOf(session, 'c = dfl([[9.38, 9.29, 4.48, 2.55]], [0.4], {bins: 4})', 'c');

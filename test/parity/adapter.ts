@@ -3,7 +3,7 @@
  * keys of the case's `expected`. It holds no loss logic: each function in `./adapters/` only
  * converts the fixture's names, conventions and nesting.
  */
-import type { LossKernels } from '../../src/core/language/hosts';
+import type { LossImplementations } from '../../src/core/language/hosts';
 import type { ReferenceCase, ReferenceOutput } from './case';
 import { runArcfaceCase } from './adapters/arcface';
 import { runDflCase } from './adapters/dfl';
@@ -16,7 +16,7 @@ import { runTripletCase } from './adapters/triplet';
 
 export type { ReferenceCase, ReferenceOutput } from './case';
 
-const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossKernels) => ReferenceOutput>> = {
+const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImplementations) => ReferenceOutput>> = {
   qfl: runQflCase,
   qfl_dense: runQflDenseCase,
   dfl: runDflCase,
@@ -33,7 +33,7 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossKernels
  * with another implementation of the same API, such as the worker-thread pool's; the mapping of
  * the fixture format stays the same.
  */
-export function runReferenceCase(c: ReferenceCase, kernels?: LossKernels): ReferenceOutput {
+export function runReferenceCase(c: ReferenceCase, kernels?: LossImplementations): ReferenceOutput {
   const adapter = adapters[c.fn];
   if (adapter === undefined) throw new Error(`runReferenceCase: unknown fn '${c.fn}'`);
   return adapter(c, kernels);

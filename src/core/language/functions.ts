@@ -11,7 +11,7 @@ import { logSumExp, sigmoid, softplus } from '../numerics';
 import type { Reduction } from '../reduction';
 import type { Precision } from '../simd/path';
 import type { Tensor } from '../tensor';
-import type { LossKernels, QflStreamHost, QflStreamRequest } from './hosts';
+import type { LossImplementations, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
 import { SCALAR_FUNCTIONS_BY_NAME } from './scalars';
 import { isMatrixLike, summarizeValue, tensorToMatrix, valueToTensor } from './values';
@@ -24,7 +24,7 @@ export interface LanguageContext {
   /** The notebook's default meaning of `reg_max` (setting losslab.dfl.binConvention), if any. */
   readonly binConvention?: BinConvention;
   /** The loss kernels the loss functions call: the core's, or a host's faster drop-ins. */
-  readonly losses: LossKernels;
+  readonly losses: LossImplementations;
   /** Streams QFL over .npy files; provided by the host (there is no file access in the core). */
   readonly stream: QflStreamHost;
 }

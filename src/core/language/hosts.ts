@@ -9,7 +9,7 @@ import type { Precision } from '../simd/path';
 import type { Tensor, TensorF32 } from '../tensor';
 
 /**
- * What a host may plug into a Session: faster loss kernels and the file streaming that only a host
+ * What a host may plug into a Session: faster loss implementations and the file streaming that only a host
  * with a file system can do. The core itself stays pure (it runs in browsers too); the Node hosts
  * (kernel worker, CLI) pass the worker-thread pool's drop-ins and a .npy streamer.
  */
@@ -18,7 +18,7 @@ import type { Tensor, TensorF32 } from '../tensor';
  * The losses the language's loss functions call, with the core's signatures. A host's
  * replacement must return the same values (the parallel pool's are bitwise equal per element).
  */
-export interface LossKernels {
+export interface LossImplementations {
   readonly qualityFocalLoss: typeof qualityFocalLoss;
   readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
   readonly distributionFocalLoss: typeof distributionFocalLoss;
@@ -28,8 +28,8 @@ export interface LossKernels {
   readonly batchHard: typeof batchHard;
 }
 
-/** The core's single-threaded kernels: the default, and the only choice in a browser. */
-export const CORE_LOSS_KERNELS: LossKernels = {
+/** The core's single-threaded losses: the default, and the only choice in a browser. */
+export const CORE_LOSSES: LossImplementations = {
   qualityFocalLoss,
   sigmoidFocalLoss,
   distributionFocalLoss,
@@ -39,9 +39,9 @@ export const CORE_LOSS_KERNELS: LossKernels = {
   batchHard,
 };
 
-/** The core kernels with a host's replacements laid over them. */
-export function withCoreKernels(replacements: Partial<LossKernels> = {}): LossKernels {
-  return { ...CORE_LOSS_KERNELS, ...replacements };
+/** The core's losses with a host's replacements laid over them. */
+export function withCoreLosses(replacements: Partial<LossImplementations> = {}): LossImplementations {
+  return { ...CORE_LOSSES, ...replacements };
 }
 
 /** `qfl_stream(pred_path, label_path, score_path, {…})` as the host receives it: paths as written in the cell. */

@@ -7,7 +7,7 @@ import { differentiate, type DiffEnvironment } from './autodiff';
 import { compiled } from './compiled';
 import { createFigureFunctions } from './figureFunctions';
 import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, printedText, type LanguageContext } from './functions';
-import { withCoreKernels, type LossKernels, type QflStreamHost } from './hosts';
+import { withCoreLosses, type LossImplementations, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
 import { assertAllowed, createSandbox } from './sandbox';
 import { SCALAR_FUNCTIONS } from './scalars';
@@ -38,7 +38,7 @@ export interface SessionOptions {
    * Replacements for the loss kernels behind focal, qfl, dfl, giou and gfl, with the core's
    * signatures and values (the Node hosts pass the worker-thread pool's); the core's by default.
    */
-  readonly losses?: Partial<LossKernels>;
+  readonly losses?: Partial<LossImplementations>;
   /** Streams QFL over .npy files for `qfl_stream`; without it `qfl_stream` says it is unavailable. */
   readonly stream?: QflStreamHost;
 }
@@ -94,7 +94,7 @@ export class Session {
         if (options.load === undefined) throw new InputError('load', 'path', 'loadable here (no file access in this context)', JSON.stringify(path));
         return options.load(path);
       },
-      losses: withCoreKernels(options.losses),
+      losses: withCoreLosses(options.losses),
       stream: (request) => {
         if (options.stream === undefined) throw new InputError('qfl_stream', 'pred_path', 'streamable here (no file access in this context)', JSON.stringify(request.pred));
         return options.stream(request);

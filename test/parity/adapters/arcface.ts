@@ -1,4 +1,4 @@
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import type { ArcFaceForm } from '../../../src/core/losses/arcface';
 import { toNested } from '../../../src/core/tensor';
 import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
@@ -7,7 +7,7 @@ import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type Refe
  * `arcface` cases: x (B,d), W (d,C), labels (B); params s, m, easy_margin, form. Expected keys:
  * loss (B, reduction none), logits (B,C), grad_x, grad_W (gradients of the sum of loss).
  */
-export function runArcfaceCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runArcfaceCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const fn = 'arcface';
   // JSON `[]` loses trailing extents: W's row count is d, so an empty x is (0, d); W itself is
   // rectangular whenever d > 0, and an empty W can only be (0, C) with C unknown, taken as 0.

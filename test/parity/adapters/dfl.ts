@@ -1,5 +1,5 @@
 import { toNested } from '../../../src/core/tensor';
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import type { BinSpec } from '../../../src/core/distributions';
 import { fixtureTensor, type ReferenceCase, type ReferenceOutput } from '../case';
 
@@ -7,7 +7,7 @@ import { fixtureTensor, type ReferenceCase, type ReferenceOutput } from '../case
  * Fixture `dfl`: `pred` (n, bins) logits, `label` (n) continuous targets, `params.bins` the number
  * of bins. Expected: `loss` (n) per row, `grad_pred` of its sum, `expectation` (n).
  */
-export function runDflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runDflCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const { params, inputs } = c;
   // params.bins is a bin count; a `reg_max` would be mmdetection's (the fixtures follow mmdetection).
   let bins: BinSpec;

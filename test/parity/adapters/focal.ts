@@ -1,4 +1,4 @@
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import { toNested, type Tensor } from '../../../src/core/tensor';
 import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 
@@ -7,7 +7,7 @@ import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } 
  * `params.gamma`, torchvision's defaults 0.25 and 2 when absent. Expected: `loss` (n, C) per
  * element and `grad_pred` of its sum.
  */
-export function runFocalCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runFocalCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const { inputs, params } = c;
   const [pred, target] = pairedTensors('focal', 'pred', inputs.pred, 'target', inputs.target);
   const result = kernels.sigmoidFocalLoss(pred, target, {

@@ -3,11 +3,11 @@
  * label: C (the class count) means background-last, 0 background-first. JSON `[]` for an empty
  * batch loses the trailing extents, which are rebuilt from the parameters.
  */
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import { toNested } from '../../../src/core/tensor';
 import { fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 
-export function runGflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runGflCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const { inputs, params } = c;
   const regMax = numberParam(params, 'reg_max', 16);
   const background = numberParam(params, 'background', NaN);

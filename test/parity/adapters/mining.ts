@@ -4,13 +4,13 @@
  * matches the hinge value to the last digit and not the softplus one), so the soft flag is passed
  * to batch-hard only. `soft` ignores the margin, as the fixture's soft batch-hard shows.
  */
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import { batchAll, tripletCensus } from '../../../src/core/mining';
 import { toNested } from '../../../src/core/tensor';
 import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
 import { embeddingWidth } from './triplet';
 
-export function runMiningCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runMiningCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const embeddings = fixtureTensor(c.fn, 'embeddings', c.inputs.embeddings, [embeddingWidth(c.inputs.embeddings)]);
   const labels = fixtureTensor(c.fn, 'labels', c.inputs.labels);
   const margin = numberParam(c.params, 'margin', 0.3);

@@ -1,4 +1,4 @@
-import { CORE_LOSS_KERNELS, type LossKernels } from '../../../src/core/language/hosts';
+import { CORE_LOSSES, type LossImplementations } from '../../../src/core/language/hosts';
 import type { LabelConvention } from '../../../src/core/losses/qfl';
 import { toNested } from '../../../src/core/tensor';
 import { booleanParam, fixtureTensor, numberParam, type ReferenceCase, type ReferenceOutput } from '../case';
@@ -10,7 +10,7 @@ import { pairedTensors } from './focal';
  * original GFocal code (background-first). An optional `params.activated` says pred holds
  * probabilities. Expected: `loss` (n) summed over classes and `grad_pred` of its sum.
  */
-export function runQflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runQflCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const { inputs, params } = c;
   const background = params.background;
   const probe = fixtureTensor('qfl', 'pred', inputs.pred, [0]);
@@ -40,7 +40,7 @@ export function runQflCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KE
  * Fixture `qfl_dense`: `pred` and `target` (n, C), logits and soft targets; `params.beta`, and an
  * optional `params.activated`. Expected: `loss` (n, C) per element and `grad_pred` of its sum.
  */
-export function runQflDenseCase(c: ReferenceCase, kernels: LossKernels = CORE_LOSS_KERNELS): ReferenceOutput {
+export function runQflDenseCase(c: ReferenceCase, kernels: LossImplementations = CORE_LOSSES): ReferenceOutput {
   const { inputs, params } = c;
   const [pred, dense] = pairedTensors('qfl_dense', 'pred', inputs.pred, 'target', inputs.target);
   const result = kernels.qualityFocalLoss(pred, { dense }, {
