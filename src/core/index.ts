@@ -1,24 +1,46 @@
 /**
- * LossLab's numeric core: losses of the Generalized Focal Loss paper and of metric learning, with
- * exact gradients, as pure functions over typed arrays. No `vscode`, no Node built-ins: the same
- * module runs in the extension host, the kernel worker, the renderer webview and the CLI.
+ * LossLab's numeric core, as a library (`dist/core.mjs`): the losses of the Generalized Focal Loss
+ * paper and of metric learning, with exact gradients, as pure functions over typed arrays, and the
+ * loaders of exported arrays. No `vscode`, no Node built-ins: it runs in Node and in a browser.
+ *
+ * Only the public API is exported here. The pieces the worker pool and the SIMD paths share between
+ * modules (`prepare*`, `*Rows`, `*Into`, tile kernels) are imported from their own files inside
+ * LossLab, and are not promised to anyone else.
  */
-export * from './errors';
-export * from './tensor';
-export * from './numerics';
-export * from './reduction';
-export * from './distributions';
-export * from './boxes';
-export * from './distances';
-export * from './mining';
-export * from './normalize';
-export * from './matmul';
-export * from './losses/types';
-export * from './losses/focal';
-export * from './losses/qfl';
-export * from './losses/dfl';
-export * from './losses/giou';
-export * from './losses/gfl';
-export * from './losses/arcface';
-export * from './losses/triplet';
-export * from './io';
+
+// Tensors and errors.
+export { InputError } from './errors';
+export { isTensor, makeTensor, scalar, sizeOf, toNested, toTensor, type NestedArray, type Tensor, type TensorF32 } from './tensor';
+export type { Reduction, ReductionOptions } from './reduction';
+export type { LossOptions, LossResult } from './losses/types';
+
+// Stable scalar numerics.
+export { bceWithLogits, logSigmoid, logSumExp, sigmoid, softplus } from './numerics';
+
+// Dense detection: focal loss, QFL, DFL, GIoU, the GFL head.
+export { sigmoidFocalLoss, type FocalOptions } from './losses/focal';
+export { qualityFocalLoss, type LabelConvention, type QflOptions, type QflTarget } from './losses/qfl';
+export { distributionFocalLoss, type DflOptions, type DflResult } from './losses/dfl';
+export { integral, interpolationWeights, type BinConvention, type BinSpec, type IntegralOptions, type IntegralResult } from './distributions';
+export { giouLoss, type GiouOptions, type GiouResult } from './losses/giou';
+export { bbox2distance, boxOverlaps, distance2bbox, type BoxOverlapOptions, type BoxOverlapResult, type OverlapMode } from './boxes';
+export { gflHeadLoss, type GflInputs, type GflLossWeights, type GflOptions, type GflResult } from './losses/gfl';
+
+// Metric learning: ArcFace, triplet loss, mining.
+export { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult } from './losses/arcface';
+export { tripletMarginLoss, type TripletOptions } from './losses/triplet';
+export { pairwiseDistances, type DistanceKind, type DistanceOptions } from './distances';
+export {
+  batchAll,
+  batchHard,
+  semiHardTriplets,
+  tripletCensus,
+  type BatchAllResult,
+  type BatchHardResult,
+  type MiningOptions,
+  type SemiHardResult,
+  type TripletCensus,
+} from './mining';
+
+// Exported arrays: .npy, .npz, .safetensors, JSON, CSV.
+export { LoadError, loadBytes, toFloat64Tensor, type ArrayData, type DType, type FileFormat, type LoadedArray, type LoadedFile } from './io';

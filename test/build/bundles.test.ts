@@ -31,6 +31,9 @@ describe('bundles', () => {
     for (const name of ['qualityFocalLoss', 'distributionFocalLoss', 'sigmoidFocalLoss', 'giouLoss', 'gflHeadLoss', 'arcFaceLoss', 'tripletMarginLoss', 'batchHard']) {
       assert.equal(typeof core[name], 'function', `dist/core.mjs should export ${name}`);
     }
+    // The pool's and the SIMD paths' shared pieces stay internal: not the library's API.
+    const internal = Object.keys(core).filter((name) => /^(prepare|finish|new)[A-Z]|Rows$|Columns$|Into$|^mineTile|^tile|^[A-Z_]+$/.test(name));
+    assert.deepEqual(internal, []);
   });
 
   it('the extension host bundle is CommonJS with vscode left external', () => {
