@@ -1,27 +1,33 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../core/errors';
 import { loadBytes, toFloat64Tensor, type LoadedFile } from '../core/io';
-import type { Tensor } from '../core/tensor';
+import { backedMatrix } from '../core/language/values';
 
 /**
  * `load(path)` for a notebook on disk: the Node side of the language's `load`, shared by the
- * headless runner and (so that a cell means the same in both) the VS Code kernel.
+ * headless runner and the VS Code kernel, so that a cell means the same in both: `arraysToValues`
+ * turns a loaded file into the cell's values in both hosts.
  */
-
-/** Turns one array into the language's value (the session passes a mathjs matrix maker). */
-export type WrapArray = (tensor: Tensor) => unknown;
 
 /**
- * The arrays of a loaded file as language values, by name: a 0-d array becomes a number, any other
- * a float64 `wrap(tensor)` (int64 beyond 2^53 throws rather than round). Pure: no file access.
+ * The language value of each array of a file, by name: a 0-d array is a number; an array of at
+ * most `matrixLimit` elements (the session's element cap) is a mathjs matrix backed by its float64
+ * tensor (backedMatrix), so that every mathjs function takes it (`size(pred)`, `pred[1, :]`,
+ * `pred * 2`) while a loss reads the tensor without converting it back; a larger array, beyond
+ * what a mathjs value may hold, and an empty one (a matrix of `[]` forgets the trailing extents of
+ * (0, 4)) stay float64 tensors, which every loss, miner and helper takes. Pure: no file access.
  */
-export function loadedFileToValues(file: LoadedFile, wrap: WrapArray): Record<string, unknown> {
+export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const name of Object.keys(file.arrays)) {
-    const tensor = toFloat64Tensor(file.arrays[name], name);
-    const value = tensor.shape.length === 0 ? tensor.data[0] : wrap(tensor);
-    // defineProperty: an entry named `__proto__` must stay an entry.
+  for (const [name, array] of Object.entries(file.arrays)) {
+    const tensor = toFloat64Tensor(array, name);
+    const count = tensor.data.length;
+    let value: unknown = tensor;
+    if (tensor.shape.length === 0) value = tensor.data[0];
+    else if (count > 0 && count <= matrixLimit) value = backedMatrix(math, tensor);
+    // Names come from files: `__proto__` must stay an ordinary entry.
     Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return values;
@@ -36,7 +42,7 @@ export function loadedFileToValues(file: LoadedFile, wrap: WrapArray): Record<st
  *
  * @throws InputError when the file does not exist or is a folder; LoadError when it cannot be read.
  */
-export function createFileLoader(baseDir: string, wrap: WrapArray): (path: string) => Record<string, unknown> {
+export function createFileLoader(baseDir: string, toValues: (file: LoadedFile) => Record<string, unknown>): (path: string) => Record<string, unknown> {
   const cache = new Map<string, { stamp: string; file: LoadedFile }>();
   return (path) => {
     const fullPath = isAbsolute(path) ? path : resolve(baseDir, path);
@@ -55,6 +61,6 @@ export function createFileLoader(baseDir: string, wrap: WrapArray): (path: strin
       file = loadBytes(new Uint8Array(readFileSync(fullPath)), path);
       cache.set(fullPath, { stamp, file });
     }
-    return loadedFileToValues(file, wrap);
+    return toValues(file);
   };
 }

@@ -1,7 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { Session, type SessionOptions } from '../core/language/session';
-import { tensorToMatrix } from '../core/language/values';
-import { createFileLoader } from './loadFile';
+import { arraysToValues, createFileLoader } from './loadFile';
 import { parallelLosses, type ParallelTuning } from './parallel/losses';
 import { ParallelPool } from './parallel/pool';
 import { enableRelaxedSimd } from './relaxedSimd';
@@ -32,7 +31,7 @@ export function sharedPool(): ParallelPool {
 
 /**
  * A kernel session for a notebook on disk, as in the VS Code kernel: `load("x.npz")` reads relative
- * to `baseDir` (the notebook's folder) and gives each array as a mathjs matrix of float64,
+ * to `baseDir` (the notebook's folder) and gives its arrays as the kernel does (arraysToValues),
  * `qfl_stream(…)` streams .npy files relative to it, and the elementwise losses run on the pool.
  */
 export function createNodeSession(baseDir: string, options: NodeSessionOptions = {}): Session {
@@ -42,7 +41,7 @@ export function createNodeSession(baseDir: string, options: NodeSessionOptions =
   const losses = pool === null ? undefined : parallelLosses(pool, tuning);
   const session: Session = new Session({
     ...sessionOptions,
-    load: createFileLoader(baseDir, (tensor) => tensorToMatrix(session.math, tensor)),
+    load: createFileLoader(baseDir, (file) => arraysToValues(file, session.math, session.elementCap)),
     stream: createQflStreamHost({
       resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
       ...(losses !== undefined ? { qualityFocalLoss: losses.qualityFocalLoss } : {}),

@@ -12,7 +12,7 @@ interface MatrixLike {
   size(): number[];
 }
 
-export function isMatrixLike(value: unknown): value is MatrixLike {
+export function isMatrixLike(value: unknown): value is MatrixLike & object {
   return (
     typeof value === 'object' &&
     value !== null &&
@@ -21,10 +21,66 @@ export function isMatrixLike(value: unknown): value is MatrixLike {
   );
 }
 
+/**
+ * The tensor each backed matrix was made from (backedMatrix). A loaded export is an ordinary mathjs
+ * matrix, so every mathjs function takes it, and a loss reads the tensor it came from instead of
+ * converting the matrix's nested arrays back (which cost a re-run cell more than the loss itself).
+ */
+const backing = new WeakMap<object, Tensor>();
+
+/**
+ * A tensor as a mathjs matrix that remembers the tensor, for values a cell is likely to pass to a
+ * loss again and again (a loaded export). Costs the matrix's nested arrays besides the tensor.
+ */
+export function backedMatrix(math: MathJsInstance, tensor: Tensor): unknown {
+  const matrix = tensorToMatrix(math, tensor);
+  if (typeof matrix === 'object' && matrix !== null && tensor.data.length > 0) backing.set(matrix, tensor);
+  return matrix;
+}
+
+/**
+ * The tensor behind a backed matrix while the matrix still holds the same values: a cell can
+ * change a matrix in place (`pred[1, 1] = 0` assigns into it), so the values are compared, which
+ * costs a read of the nested arrays and no allocation. A changed matrix loses its backing.
+ */
+function backingOf(matrix: MatrixLike & object): Tensor | undefined {
+  const tensor = backing.get(matrix);
+  if (tensor === undefined) return undefined;
+  const size = matrix.size();
+  const own: unknown = matrix.valueOf();
+  if (size.length === tensor.shape.length && size.every((extent, axis) => extent === tensor.shape[axis]) && Array.isArray(own) && holdsValues(own, tensor, 0, 0) >= 0) {
+    return tensor;
+  }
+  backing.delete(matrix);
+  return undefined;
+}
+
+/** Compares nested rows with `tensor.data` from `offset`: the offset after them, or −1 at the first difference (NaN equals NaN). */
+function holdsValues(rows: readonly unknown[], tensor: Tensor, depth: number, offset: number): number {
+  const data = tensor.data;
+  if (depth === tensor.shape.length - 1) {
+    for (let i = 0; i < rows.length; i++) {
+      const value = rows[i];
+      const expected = data[offset + i];
+      if (value !== expected && !(value !== value && expected !== expected)) return -1;
+    }
+    return offset + rows.length;
+  }
+  let next = offset;
+  for (const row of rows) {
+    if (!Array.isArray(row)) return -1;
+    next = holdsValues(row, tensor, depth + 1, next);
+    if (next < 0) return -1;
+  }
+  return next;
+}
+
 /** Reads a language value as a tensor for the core (`fn` and `argument` name it in errors). */
 export function valueToTensor(fn: string, argument: string, value: unknown): Tensor {
   if (isTensor(value)) return value;
   if (isMatrixLike(value)) {
+    const backed = backingOf(value);
+    if (backed !== undefined) return backed;
     const size = value.size();
     if (size.some((extent) => extent === 0)) return { shape: size, data: new Float64Array(0) };
     // A dense matrix's valueOf is its own nested array, read here without the copy toArray makes.

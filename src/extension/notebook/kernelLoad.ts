@@ -3,29 +3,20 @@ import { checkInterrupt } from '../../core/interrupt';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
-import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
-import { tensorToMatrix } from '../../core/language/values';
+import { loadBytes } from '../../core/io';
+import { arraysToValues } from '../../node/loadFile';
 import type { LoadProgress } from './kernelProtocol';
 
 /**
  * `load(path)` as the kernel worker performs it: resolve the path against the notebook's folder,
  * read the file (reporting progress for large ones), parse it with the core loaders and turn each
- * array into a value the language accepts. Runs inside the worker, never on the extension host.
+ * array into a value the language accepts, as the runner does (arraysToValues in
+ * src/node/loadFile.ts). Runs inside the worker, never on the extension host.
  */
 
 /** Files larger than this are read in chunks, with a progress message after each. */
 export const PROGRESS_THRESHOLD_BYTES = 50 * 1024 * 1024;
 const CHUNK_BYTES = 16 * 1024 * 1024;
-
-/**
- * Arrays with at most this many elements become mathjs matrices, so that cells can do arithmetic
- * and indexing on them (`pred * 2`, `boxes[1, :]`). Larger ones stay float64 tensors
- * ({shape, data: Float64Array}, shared with the file's bytes where the layout allows): every loss,
- * mining and helper function takes them directly, and a nested-array copy of a detector export
- * with millions of scores would cost several times its size. Empty arrays also stay tensors,
- * because a mathjs matrix built from `[]` forgets the trailing extents of shape (0, 4).
- */
-export const MATRIX_ELEMENT_LIMIT = 1_000_000;
 
 /**
  * The file `request` names, as an absolute path. Relative paths resolve against `folder` (the
@@ -75,21 +66,6 @@ export function readFileWithProgress(file: string, onProgress: (loadedBytes: num
   }
 }
 
-/** The language value for each array of a file: a number, a mathjs matrix or a float64 tensor. */
-export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit = MATRIX_ELEMENT_LIMIT): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [name, array] of Object.entries(file.arrays)) {
-    const tensor = toFloat64Tensor(array, name);
-    const count = tensor.data.length;
-    let value: unknown = tensor;
-    if (tensor.shape.length === 0) value = tensor.data[0];
-    else if (count > 0 && count <= matrixLimit) value = tensorToMatrix(math, tensor);
-    // Names come from files: `__proto__` must stay an ordinary entry.
-    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return values;
-}
-
 /** Turns a file-system failure into the sentence a cell shows. */
 function readError(request: string, file: string, error: unknown): InputError {
   const code = (error as { code?: unknown }).code;
@@ -107,6 +83,8 @@ export interface LoaderContext {
   readonly isTrusted: () => boolean;
   /** The session's mathjs instance, for the matrices it returns. */
   readonly math: () => MathJsInstance;
+  /** The session's element cap: larger arrays stay tensors (arraysToValues). */
+  readonly matrixLimit: number;
   readonly onProgress: (progress: LoadProgress) => void;
 }
 
@@ -120,6 +98,6 @@ export function createLoader(context: LoaderContext): (path: string) => Record<s
     } catch (error) {
       throw readError(request, file, error);
     }
-    return arraysToValues(loadBytes(bytes, request), context.math());
+    return arraysToValues(loadBytes(bytes, request), context.math(), context.matrixLimit);
   };
 }

@@ -62,6 +62,7 @@ const session: Session = new Session({
     folder: init.folder,
     isTrusted: () => trusted,
     math: () => session.math,
+    matrixLimit: init.elementCap,
     onProgress: (progress) => post({ type: 'progress', id: currentId, ...progress }),
   }),
   losses,

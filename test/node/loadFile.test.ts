@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { all, create, type Matrix } from 'mathjs';
+import { loadBytes } from '../../src/core/io';
+import { qualityFocalLoss } from '../../src/core/losses/qfl';
+import type { CellOutput } from '../../src/core/language/session';
+import { valueToTensor } from '../../src/core/language/values';
+import { isTensor } from '../../src/core/tensor';
+import { arraysToValues } from '../../src/node/loadFile';
+import { createNodeSession } from '../../src/node/session';
+
+const math = create(all);
+const file = loadBytes(new TextEncoder().encode(JSON.stringify({ boxes: [[0, 0, 2, 2], [1, 1, 3, 3]], score: [0.5, 0.25, 1], stride: 8 })), 'export.json');
+
+/** A .npy file of float64 values (little-endian, C order), written by hand from the format's spec. */
+function npy(shape: number[], data: Float64Array): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const bytes = new Uint8Array(10 + header.length + data.byteLength);
+  bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, header.length & 0xff, header.length >> 8]);
+  bytes.set(new TextEncoder().encode(header), 10);
+  bytes.set(new Uint8Array(data.buffer), 10 + header.length);
+  return bytes;
+}
+
+describe('arraysToValues: the one conversion of a loaded file, in the kernel and in losslab run', () => {
+  it('gives small arrays as the matrices math.matrix makes of their values, and 0-d arrays as numbers', () => {
+    const values = arraysToValues(file, math, 10_000_000);
+    const boxes = values.boxes as Matrix<number>;
+    assert.equal(math.isDenseMatrix(boxes), true);
+    assert.deepEqual(boxes.size(), [2, 4]);
+    assert.equal(math.deepEqual(boxes, math.matrix([[0, 0, 2, 2], [1, 1, 3, 3]])), true);
+    // The matrix is an ordinary one: indexing and arithmetic work on it.
+    assert.deepEqual((math.subset(boxes, math.index(1, [0, 1, 2, 3])) as Matrix<number>).toArray(), [1, 1, 3, 3]);
+    assert.deepEqual((math.multiply(values.score as Matrix<number>, 2) as Matrix<number>).toArray(), [1, 0.5, 2]);
+    assert.equal(values.stride, 8);
+  });
+
+  it('keeps arrays above the element limit (the session element cap) as float64 tensors', () => {
+    const values = arraysToValues(file, math, 4);
+    assert.equal(isTensor(values.boxes), true);
+    assert.deepEqual(values.boxes, { shape: [2, 4], data: Float64Array.of(0, 0, 2, 2, 1, 1, 3, 3) });
+    assert.equal(math.isDenseMatrix(values.score), true);
+  });
+
+  it('a loss reads the loaded tensor itself, not a copy, while the matrix is unchanged', () => {
+    const values = arraysToValues(file, math, 10_000_000);
+    const first = valueToTensor('qfl', 'pred', values.boxes);
+    assert.deepEqual(first, { shape: [2, 4], data: Float64Array.of(0, 0, 2, 2, 1, 1, 3, 3) });
+    assert.equal(valueToTensor('qfl', 'pred', values.boxes), first, 'the same tensor object, no conversion');
+  });
+
+  it('a matrix changed in place is read as changed, and loses its tensor', () => {
+    const values = arraysToValues(file, math, 10_000_000);
+    const boxes = values.boxes as Matrix<number>;
+    const before = valueToTensor('qfl', 'pred', boxes);
+    boxes.set([1, 2], 7); // what a cell's `boxes[2, 3] = 7` does to the matrix
+    const after = valueToTensor('qfl', 'pred', boxes);
+    assert.notEqual(after, before);
+    assert.deepEqual(Array.from(after.data), [0, 0, 2, 2, 1, 1, 7, 3]);
+  });
+
+  it('a matrix holding NaN keeps its tensor (NaN compares equal to NaN there)', () => {
+    const values = arraysToValues(loadBytes(npy([2], Float64Array.of(1, Number.NaN)), 'x.npy'), math, 10);
+    const tensor = valueToTensor('qfl', 'pred', values.x);
+    assert.equal(valueToTensor('qfl', 'pred', values.x), tensor);
+  });
+});
+
+describe('a large loaded export in a node session (the kernel loads the same way)', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'losslab-load-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  const [n, C] = [20000, 80];
+  const pred = new Float64Array(n * C).map((_, i) => Math.sin(i) * 3);
+  const label = new Float64Array(n).map((_, i) => (i % 7 === 0 ? i % C : C));
+  const score = new Float64Array(n).map((_, i) => (i % 7 === 0 ? (i % 10) / 10 : 0));
+  writeFileSync(join(folder, 'pred.npy'), npy([n, C], pred));
+  writeFileSync(join(folder, 'label.npy'), npy([n], label));
+  writeFileSync(join(folder, 'score.npy'), npy([n], score));
+  const session = createNodeSession(folder, { pool: null });
+  const values = (source: string): CellOutput[] => session.runCell(source);
+  const markdown = (outputs: CellOutput[]): string => outputs.map((o) => (o.kind === 'error' ? `${o.name}: ${o.message}` : o.markdown)).join('\n');
+
+  it('takes every mathjs function: size, indexing, arithmetic (a TypeError in the kernel before)', () => {
+    const out = values('pred = load("pred.npy").pred\nlabel = load("label.npy").label\nscore = load("score.npy").score\nsize(pred)\npred[2, 3]\nmax(pred * 2)');
+    const text = markdown(out);
+    assert.doesNotMatch(text, /Error/);
+    assert.match(text, /size\(pred\)` → `\[20000, 80\]`/);
+    assert.match(text, new RegExp(`\`${Number((Math.sin(1 * C + 2) * 3).toPrecision(6))}\``));
+  });
+
+  it('qfl on it equals the core on the same arrays, before and after a cell changes one score in place', () => {
+    const core = (s: Float64Array): number => qualityFocalLoss({ shape: [n, C], data: pred }, { label: { shape: [n], data: label }, score: { shape: [n], data: s } }).loss.data[0];
+    values('r = qfl(pred, label, score)');
+    assert.equal(session.scope.get('r') !== undefined, true);
+    const loss = (): number => (session.scope.get('r') as { loss: number }).loss;
+    assert.equal(loss(), core(score));
+    values('score[8] = 0.75\nr = qfl(pred, label, score)');
+    const changed = Float64Array.from(score);
+    changed[7] = 0.75;
+    assert.equal(loss(), core(changed));
+    assert.notEqual(loss(), core(score));
+  });
+});
