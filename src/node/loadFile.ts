@@ -33,6 +33,17 @@ export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLim
   return values;
 }
 
+/** Turns a file-system failure into the sentence a cell shows. */
+export function readError(request: string, file: string, error: unknown): InputError {
+  const code = (error as { code?: unknown }).code;
+  const found =
+    code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
+    : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
+    : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
+    : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
+  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .json or .csv file', found);
+}
+
 /**
  * A `load` for `new Session({ load })`: reads `path` relative to `baseDir` (the notebook's folder;
  * absolute paths are taken as they are) with the core loaders. The parsed file is cached by its
@@ -49,11 +60,11 @@ export function createFileLoader(baseDir: string, toValues: (file: LoadedFile) =
     let stamp: string;
     try {
       const stats = statSync(fullPath);
-      if (!stats.isFile()) throw new InputError('load', 'path', 'a file, not a folder', JSON.stringify(path));
+      if (stats.isDirectory()) throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
       stamp = `${stats.size}:${stats.mtimeMs}`;
     } catch (error) {
-      if (error instanceof InputError) throw error;
-      throw new InputError('load', 'path', `an existing file relative to the notebook (looked for ${fullPath})`, JSON.stringify(path));
+      // The sentences the kernel's loader says too.
+      throw readError(path, fullPath, error);
     }
     const cached = cache.get(fullPath);
     let file = cached !== undefined && cached.stamp === stamp ? cached.file : undefined;

@@ -4,7 +4,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
 import { loadBytes } from '../../core/io';
-import { arraysToValues } from '../../node/loadFile';
+import { arraysToValues, readError } from '../../node/loadFile';
 import type { LoadProgress } from './kernelProtocol';
 
 /**
@@ -64,17 +64,6 @@ export function readFileWithProgress(file: string, onProgress: (loadedBytes: num
   } finally {
     closeSync(fd);
   }
-}
-
-/** Turns a file-system failure into the sentence a cell shows. */
-function readError(request: string, file: string, error: unknown): InputError {
-  const code = (error as { code?: unknown }).code;
-  const found =
-    code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
-    : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
-    : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
-    : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
-  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .json or .csv file', found);
 }
 
 export interface LoaderContext {
