@@ -21,7 +21,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseNotebook } from '../src/core/notebook/format';
-import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type RunOutcome } from '../src/extension/notebook/kernelProcess';
+import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type RunOutcome } from '../src/node/kernel/process';
 import { isRunnable } from '../src/cli/runNotebook';
 
 import { LATENCY_WORKLOADS } from './latencyWorkloads';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBytes } from '../src/core/io';
-import { readFileWithProgress } from '../src/extension/notebook/kernelLoad';
+import { readFileWithProgress } from '../src/node/kernel/load';
 import { CORE_LOSSES } from '../src/core/language/hosts';
 import { parallelLosses } from '../src/node/parallel/losses';
 import { ParallelPool, ready } from '../src/node/parallel/pool';

@@ -8,7 +8,7 @@ import type { ScaleWorkload } from './scaleWorkloads';
 import { medianOf, timedMs } from './timing';
 import { workloads } from './workloads';
 
-// As the notebook kernel does at start-up (src/extension/notebook/kernelWorker.ts).
+// As the notebook kernel does at start-up (src/node/kernel/worker.ts).
 enableRelaxedSimd();
 const name = process.argv[2];
 const make = name === undefined ? undefined : workloads[name];

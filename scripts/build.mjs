@@ -56,7 +56,7 @@ const targets = [
   })),
   {
     ...common,
-    entryPoints: ['src/extension/notebook/kernelWorker.ts'],
+    entryPoints: ['src/node/kernel/worker.ts'],
     outfile: join(outdir, 'kernelWorker.js'),
     platform: 'node',
     format: 'cjs',

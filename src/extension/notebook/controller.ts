@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ValueSummary } from '../../core/language/values';
 import { NOTEBOOK_TYPE } from './serializer';
-import { DEFAULT_INTERRUPT_GRACE_MS, DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings } from './kernelProcess';
-import type { LoadProgress } from './kernelProtocol';
+import { DEFAULT_INTERRUPT_GRACE_MS, DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings } from '../../node/kernel/process';
+import type { LoadProgress } from '../../node/kernel/protocol';
 import { itemsToNotebookOutput, settingsRestartItems, toNotebookOutput, untrustedOutput } from './outputs';
 
 /**
@@ -267,7 +267,7 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
 
 /**
  * Registers the LossLab notebook kernel. The kernel entry is the bundle dist/kernelWorker.js,
- * next to dist/extension.js (esbuild entry src/extension/notebook/kernelWorker.ts, Node CJS).
+ * next to dist/extension.js (esbuild entry src/node/kernel/worker.ts, Node CJS).
  */
 export function registerNotebookKernel(context: vscode.ExtensionContext): KernelVariables {
   const controller = new LossLabKernelController(path.join(__dirname, 'kernelWorker.js'));

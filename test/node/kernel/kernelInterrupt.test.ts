@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { CellOutput } from '../../../src/core/language/session';
-import type { KernelIsolation } from '../../../src/extension/notebook/kernelChannel';
-import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
+import type { KernelIsolation } from '../../../src/node/kernel/channel';
+import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings, type RunOutcome } from '../../../src/node/kernel/process';
 
 // The worker runs from a bundle built here exactly as the extension's build makes dist/kernelWorker.js.
 const scratch = mkdtempSync(join(tmpdir(), 'losslab-interrupt-'));
@@ -63,7 +63,7 @@ function assertKeyboardInterrupt(outcome: RunOutcome, stopMs: number, line: numb
 
 before(async () => {
   await build({
-    entryPoints: ['src/extension/notebook/kernelWorker.ts'],
+    entryPoints: ['src/node/kernel/worker.ts'],
     outfile: workerFile,
     bundle: true,
     platform: 'node',

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { loadNpy } from '../../../src/core/io/npy';
 import { qualityFocalLoss } from '../../../src/core/losses/qfl';
-import { KernelProcess, DEFAULT_KERNEL_SETTINGS } from '../../../src/extension/notebook/kernelProcess';
-import type { LoadProgress } from '../../../src/extension/notebook/kernelProtocol';
+import { KernelProcess, DEFAULT_KERNEL_SETTINGS } from '../../../src/node/kernel/process';
+import type { LoadProgress } from '../../../src/node/kernel/protocol';
 import { openNpyWriter } from '../../../src/node/stream/npyWriter';
 
 /**
@@ -22,7 +22,7 @@ const kernels: KernelProcess[] = [];
 
 before(async () => {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' } as const;
-  await build({ ...common, entryPoints: ['src/extension/notebook/kernelWorker.ts'], outfile: join(scratch, 'kernelWorker.js') });
+  await build({ ...common, entryPoints: ['src/node/kernel/worker.ts'], outfile: join(scratch, 'kernelWorker.js') });
   await build({ ...common, entryPoints: ['src/node/parallel/worker.ts'], outfile: join(scratch, 'parallelWorker.js') });
   mkdirSync(folder, { recursive: true });
   // 60 MB of float32 logits: over the 50 MB from which reading shows progress.

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { runNotebook, isRunnable } from '../../../src/cli/runNotebook';
 import { parseNotebook } from '../../../src/core/notebook/format';
 import { outputItems } from '../../../src/core/notebook/outputs';
-import { KernelProcess } from '../../../src/extension/notebook/kernelProcess';
+import { KernelProcess } from '../../../src/node/kernel/process';
 import { createNodeSession } from '../../../src/node/session';
 
 /**
@@ -22,7 +22,7 @@ const workerFile = join(scratch, 'kernelWorker.js');
 const decoder = new TextDecoder();
 
 before(async () => {
-  await build({ entryPoints: ['src/extension/notebook/kernelWorker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await build({ entryPoints: ['src/node/kernel/worker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

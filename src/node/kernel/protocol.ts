@@ -4,7 +4,7 @@ import type { ValueSummary } from '../../core/language/values';
 
 /**
  * The messages between the extension host (KernelProcess) and one notebook's kernel worker
- * (kernelWorker.ts). Everything here is structured-clone data: no functions, no class instances.
+ * (worker.ts). Everything here is structured-clone data: no functions, no class instances.
  */
 
 /** What the worker is started with (`workerData`). */

@@ -1,18 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { installInterrupt } from '../../core/interrupt';
 import { Session, type CellOutput } from '../../core/language/session';
-import { parallelLosses } from '../../node/parallel/losses';
-import { ParallelPool } from '../../node/parallel/pool';
-import { enableRelaxedSimd } from '../../node/relaxedSimd';
-import { createQflStreamHost } from '../../node/stream/qflStreamHost';
-import { KERNEL_DATA_ENV } from './kernelChannel';
+import { parallelLosses } from '../parallel/losses';
+import { ParallelPool } from '../parallel/pool';
+import { enableRelaxedSimd } from '../relaxedSimd';
+import { createQflStreamHost } from '../stream/qflStreamHost';
+import { KERNEL_DATA_ENV } from './channel';
 import { beginRun, createInterruptWords, isInterrupted, listenForInterrupts } from './interruptFlag';
-import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernelLoad';
-import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
+import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './load';
+import type { HostMessage, KernelWorkerData, WorkerMessage } from './protocol';
 
 /**
  * The entry of one notebook's kernel (bundled as dist/kernelWorker.js), started by KernelProcess
- * as a child process (the default) or a worker thread (see kernelChannel.ts). It holds the
+ * as a child process (the default) or a worker thread (see channel.ts). It holds the
  * notebook's Session and runs cells one message at a time. It never imports `vscode`; the host
  * enforces time and memory limits by terminating it. An interrupt reaches the running cell through
  * shared memory (interruptFlag.ts) that the cell polls at its checkpoints (core/interrupt.ts); the

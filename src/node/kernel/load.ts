@@ -4,8 +4,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
 import { loadBytes } from '../../core/io';
-import { arraysToValues, readError } from '../../node/loadFile';
-import type { LoadProgress } from './kernelProtocol';
+import { arraysToValues, readError } from '../loadFile';
+import type { LoadProgress } from './protocol';
 
 /**
  * `load(path)` as the kernel worker performs it: resolve the path against the notebook's folder,

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import type { CellOutput } from '../../../src/core/language/session';
-import { KernelProcess, DEFAULT_KERNEL_SETTINGS, type KernelSettings, type RunOutcome } from '../../../src/extension/notebook/kernelProcess';
-import type { LoadProgress } from '../../../src/extension/notebook/kernelProtocol';
+import { KernelProcess, DEFAULT_KERNEL_SETTINGS, type KernelSettings, type RunOutcome } from '../../../src/node/kernel/process';
+import type { LoadProgress } from '../../../src/node/kernel/protocol';
 
 // The worker runs from a bundle built here exactly as the extension's build makes dist/kernelWorker.js.
 const scratch = mkdtempSync(join(tmpdir(), 'losslab-kernel-'));
@@ -69,7 +69,7 @@ function npyFloat64(length: number): Uint8Array {
 
 before(async () => {
   await build({
-    entryPoints: ['src/extension/notebook/kernelWorker.ts'],
+    entryPoints: ['src/node/kernel/worker.ts'],
     outfile: workerFile,
     bundle: true,
     platform: 'node',

@@ -1,12 +1,12 @@
 import type { BinConvention } from '../../core/distributions';
 import type { CellOutput } from '../../core/language/session';
 import type { ValueSummary } from '../../core/language/values';
-import { openChannel, type KernelChannel, type KernelIsolation } from './kernelChannel';
-import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from './kernelProtocol';
+import { openChannel, type KernelChannel, type KernelIsolation } from './channel';
+import type { HostMessage, KernelWorkerData, LoadProgress, WorkerMessage } from './protocol';
 
 /**
  * One notebook's kernel as the extension host sees it: a child process (or worker thread, see
- * kernelChannel.ts) holding the notebook's Session, started, limited, interrupted and restarted
+ * channel.ts) holding the notebook's Session, started, limited, interrupted and restarted
  * from here, never running cells on the host's thread. It never imports `vscode`, so it is tested
  * in plain Node. Cells run one at a time in call order.
  *

@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { withMallocTunables } from '../../node/mallocTunables';
+import { withMallocTunables } from '../mallocTunables';
 import { createInterruptWords, interruptLine, requestInterrupt } from './interruptFlag';
-import type { HostMessage, KernelWorkerData, WorkerMessage } from './kernelProtocol';
+import type { HostMessage, KernelWorkerData, WorkerMessage } from './protocol';
 
 /**
  * The connection to one kernel: a child process (the default) or a worker thread, behind one small
