@@ -109,7 +109,7 @@ describe('KernelProcess: running cells', () => {
 });
 
 describe('KernelProcess: stopping runaway cells', () => {
-  // Interrupts (cooperative, then terminating after the grace period): kernelInterrupt.test.ts.
+  // Interrupts (cooperative, then terminating after the grace period): interrupt.test.ts.
 
   it('the time limit stops an endless computation and the kernel keeps working', async () => {
     const k = kernel();
