@@ -1,6 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
 import { Session, type SessionOptions } from '../core/language/session';
-import { arraysToValues, createFileLoader } from './loadFile';
+import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernel/load';
+import type { LoadProgress } from './kernel/protocol';
 import { parallelLosses, type ParallelTuning } from './parallel/losses';
 import { ParallelPool } from './parallel/pool';
 import { enableRelaxedSimd } from './relaxedSimd';
@@ -16,6 +16,14 @@ export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'strea
   readonly pool?: ParallelPool | null;
   /** The pool's thresholds (tests force the parallel path on small inputs); the measured ones by default. */
   readonly tuning?: ParallelTuning;
+  /**
+   * Whether the workspace is trusted, asked at each `load` and stream (trust can be granted while
+   * a kernel runs): untrusted, only files inside the notebook's folder may be read. Trusted by
+   * default, as `losslab run` is.
+   */
+  readonly isTrusted?: () => boolean;
+  /** Progress of a `load` or stream of a file over PROGRESS_THRESHOLD_BYTES (the kernel shows a bar). */
+  readonly onProgress?: (progress: LoadProgress) => void;
 }
 
 let processPool: ParallelPool | undefined;
@@ -30,21 +38,27 @@ export function sharedPool(): ParallelPool {
 }
 
 /**
- * A kernel session for a notebook on disk, as in the VS Code kernel: `load("x.npz")` reads relative
- * to `baseDir` (the notebook's folder) and gives its arrays as the kernel does (arraysToValues),
- * `qfl_stream(…)` streams .npy files relative to it, and the elementwise losses run on the pool.
+ * The session of a notebook on disk, the one set-up of both hosts (the kernel worker and
+ * `losslab run`): `load("x.npz")` reads relative to `folder` (the notebook's; undefined for an
+ * unsaved notebook, which can read absolute paths only) and gives its arrays as arraysToValues
+ * does, `qfl_stream(…)` streams .npy files the same way, and large losses run on the pool.
  */
-export function createNodeSession(baseDir: string, options: NodeSessionOptions = {}): Session {
+export function createNodeSession(folder: string | undefined, options: NodeSessionOptions = {}): Session {
   enableRelaxedSimd();
-  const { pool: requested, tuning, ...sessionOptions } = options;
+  const { pool: requested, tuning, isTrusted = () => true, onProgress = () => undefined, ...sessionOptions } = options;
   const pool = requested === undefined ? sharedPool() : requested;
   const losses = pool === null ? undefined : parallelLosses(pool, tuning);
   const session: Session = new Session({
     ...sessionOptions,
-    load: createFileLoader(baseDir, (file) => arraysToValues(file, session.math, session.elementCap)),
+    load: createLoader({ folder, isTrusted, math: () => session.math, matrixLimit: () => session.elementCap, onProgress }),
+    // Streams report progress as a load does; cancelling interrupts the cell, which the stream
+    // hears between its chunks.
     stream: createQflStreamHost({
-      resolvePath: (path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
+      resolvePath: (request) => resolveLoadPath(request, folder, isTrusted()),
       ...(losses !== undefined ? { qualityFocalLoss: losses.qualityFocalLoss } : {}),
+      onProgress: (progress) => {
+        if (progress.totalBytes > PROGRESS_THRESHOLD_BYTES) onProgress(progress);
+      },
     }),
     ...(losses !== undefined ? { losses } : {}),
   });

@@ -1,17 +1,17 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { checkInterrupt } from '../../core/interrupt';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
-import { loadBytes } from '../../core/io';
-import { arraysToValues, readError } from '../loadFile';
+import { checkInterrupt } from '../../core/interrupt';
+import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
+import { backedMatrix } from '../../core/language/values';
 import type { LoadProgress } from './protocol';
 
 /**
- * `load(path)` as the kernel worker performs it: resolve the path against the notebook's folder,
- * read the file (reporting progress for large ones), parse it with the core loaders and turn each
- * array into a value the language accepts, as the runner does (arraysToValues in
- * src/node/loadFile.ts). Runs inside the worker, never on the extension host.
+ * `load(path)` for a notebook on disk, the one loader of both hosts (the kernel worker and
+ * `losslab run`, through createNodeSession): resolve the path against the notebook's folder under
+ * the workspace's trust, read the file (reporting progress for large ones), parse it with the core
+ * loaders and turn each array into a value the language accepts (arraysToValues).
  */
 
 /** Files larger than this are read in chunks, with a progress message after each. */
@@ -73,11 +73,44 @@ export interface LoaderContext {
   /** The session's mathjs instance, for the matrices it returns. */
   readonly math: () => MathJsInstance;
   /** The session's element cap: larger arrays stay tensors (arraysToValues). */
-  readonly matrixLimit: number;
+  readonly matrixLimit: () => number;
   readonly onProgress: (progress: LoadProgress) => void;
 }
 
-/** The `load` function a worker's Session is given. */
+/**
+ * The language value of each array of a file, by name: a 0-d array is a number; an array of at
+ * most `matrixLimit` elements (the session's element cap) is a mathjs matrix backed by its float64
+ * tensor (backedMatrix), so that every mathjs function takes it (`size(pred)`, `pred[1, :]`,
+ * `pred * 2`) while a loss reads the tensor without converting it back; a larger array, beyond
+ * what a mathjs value may hold, and an empty one (a matrix of `[]` forgets the trailing extents of
+ * (0, 4)) stay float64 tensors, which every loss, miner and helper takes. Pure: no file access.
+ */
+export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, array] of Object.entries(file.arrays)) {
+    const tensor = toFloat64Tensor(array, name);
+    const count = tensor.data.length;
+    let value: unknown = tensor;
+    if (tensor.shape.length === 0) value = tensor.data[0];
+    else if (count > 0 && count <= matrixLimit) value = backedMatrix(math, tensor);
+    // Names come from files: `__proto__` must stay an ordinary entry.
+    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return values;
+}
+
+/** Turns a file-system failure into the sentence a cell shows. */
+export function readError(request: string, file: string, error: unknown): InputError {
+  const code = (error as { code?: unknown }).code;
+  const found =
+    code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
+    : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
+    : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
+    : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
+  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .json or .csv file', found);
+}
+
+/** The `load` function a session is given (createNodeSession). */
 export function createLoader(context: LoaderContext): (path: string) => Record<string, unknown> {
   return (request) => {
     const file = resolveLoadPath(request, context.folder, context.isTrusted());
@@ -87,6 +120,6 @@ export function createLoader(context: LoaderContext): (path: string) => Record<s
     } catch (error) {
       throw readError(request, file, error);
     }
-    return arraysToValues(loadBytes(bytes, request), context.math(), context.matrixLimit);
+    return arraysToValues(loadBytes(bytes, request), context.math(), context.matrixLimit());
   };
 }

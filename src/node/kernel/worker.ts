@@ -1,13 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { installInterrupt } from '../../core/interrupt';
-import { Session, type CellOutput } from '../../core/language/session';
-import { parallelLosses } from '../parallel/losses';
+import type { CellOutput, Session } from '../../core/language/session';
 import { ParallelPool } from '../parallel/pool';
 import { enableRelaxedSimd } from '../relaxedSimd';
-import { createQflStreamHost } from '../stream/qflStreamHost';
+import { createNodeSession } from '../session';
 import { KERNEL_DATA_ENV } from './channel';
 import { beginRun, createInterruptWords, isInterrupted, listenForInterrupts } from './interruptFlag';
-import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './load';
 import type { HostMessage, KernelWorkerData, WorkerMessage } from './protocol';
 
 /**
@@ -53,28 +51,14 @@ enableRelaxedSimd();
 // first cell, so that they are online when a large loss arrives; small losses stay on this thread.
 const pool = new ParallelPool();
 pool.warm();
-const losses = parallelLosses(pool);
 
-const session: Session = new Session({
+const session: Session = createNodeSession(init.folder, {
   elementCap: init.elementCap,
   ...(init.binConvention !== undefined ? { binConvention: init.binConvention } : {}),
-  load: createLoader({
-    folder: init.folder,
-    isTrusted: () => trusted,
-    math: () => session.math,
-    matrixLimit: init.elementCap,
-    onProgress: (progress) => post({ type: 'progress', id: currentId, ...progress }),
-  }),
-  losses,
-  // Streams report progress as a load does (the host shows the same cancellable bar); cancelling
-  // interrupts the cell, which the stream hears between its chunks.
-  stream: createQflStreamHost({
-    resolvePath: (request) => resolveLoadPath(request, init.folder, trusted),
-    qualityFocalLoss: losses.qualityFocalLoss,
-    onProgress: (progress) => {
-      if (progress.totalBytes > PROGRESS_THRESHOLD_BYTES) post({ type: 'progress', id: currentId, ...progress });
-    },
-  }),
+  pool,
+  isTrusted: () => trusted,
+  // Loads and streams of large files show the host's cancellable bar; cancelling interrupts the cell.
+  onProgress: (progress) => post({ type: 'progress', id: currentId, ...progress }),
 });
 
 /** `runCell` never throws by contract; this guards the protocol if it ever does. */
