@@ -1,5 +1,5 @@
 import { toPlotly, type PlotlyFigure, type PlotlyObject } from '../core/figures/plotly';
-import type { FigureRecomputer } from '../core/figures/recompute';
+import type { FigureRecomputer } from '../core/language/recompute';
 import type { FigureSpec } from '../core/figures/spec';
 import type { FigureTheme } from '../core/figures/theme';
 import { copyJson, createToolbar, exportImage } from './export';
@@ -253,7 +253,7 @@ function frozenMargins(layout: PlotlyObject, graph: HTMLElement): PlotlyObject {
 /** The core's session is large (mathjs); only figures with sliders load it, once. */
 async function createRecomputer(spec: FigureSpec): Promise<FigureRecomputer> {
   if (spec.source === undefined) throw new Error('This figure carries no recompute source, so its sliders cannot move.');
-  const { FigureRecomputer } = await import('../core/figures/recompute');
+  const { FigureRecomputer } = await import('../core/language/recompute');
   return new FigureRecomputer(spec.source);
 }
 

@@ -50,6 +50,15 @@ describe('docs/architecture.md', () => {
     assert.deepEqual(offending, []);
   });
 
+  it('the figures never import the cell language (the language draws figures, not the other way round)', () => {
+    const offending = sourceFiles('src/core/figures').flatMap((file) =>
+      importsOf(file)
+        .filter((module) => module.includes('/language/'))
+        .map((module) => `${file} imports ${module}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+
   it('extension.ts only wires up registerX() functions', () => {
     const entry = readFileSync('src/extension/extension.ts', 'utf8');
     const imported = [...entry.matchAll(/import \{ ([^}]+) \} from '\.\//g)].flatMap((m) => m[1].split(',').map((name) => name.trim()));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FigureRecomputer, RecomputeError } from '../../../src/core/figures/recompute';
+import { FigureRecomputer, RecomputeError } from '../../../src/core/language/recompute';
 import type { CurvesFigure, DistributionFigure, FigureSpec } from '../../../src/core/figures/spec';
 import { Session } from '../../../src/core/language/session';
 

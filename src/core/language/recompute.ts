@@ -1,5 +1,5 @@
-import { Session } from '../language/session';
-import type { FigureSpec, RecomputeSource } from './spec';
+import { Session } from './session';
+import type { FigureSpec, RecomputeSource } from '../figures/spec';
 
 /**
  * Raised when a figure cannot be recomputed: its source defines nothing usable, the statement
