@@ -192,7 +192,7 @@ export class Session {
     const node = this.parse(statement.text);
     assertAllowed(node);
     checkHabits(node, statement.text, this.habits);
-    this.currentStatement = statement.text;
+    this.running = statement.text;
     // mathjs binds an assignment's value before the cap sees it: a statement that fails leaves
     // the scope as it was, so an over-cap value never stays bound.
     const before = new Map(this.scope);
@@ -217,12 +217,16 @@ export class Session {
       for (const [name, item] of before) this.scope.set(name, item);
       throw error;
     } finally {
-      this.currentStatement = undefined;
+      this.running = undefined;
     }
   }
 
+  private running: string | undefined;
+
   /** The text of the statement being run, for figures that record how to recompute themselves. */
-  currentStatement: string | undefined;
+  get currentStatement(): string | undefined {
+    return this.running;
+  }
 
   private outputFor(statement: Statement, { node, value }: { node: MathNode; value: unknown }, isLast: boolean): CellOutput | undefined {
     const unwrapped = (value as { entries?: unknown[] } | null)?.entries;
