@@ -5,7 +5,7 @@
  */
 import { InputError, describeValue } from './errors';
 import { requireFinite, requireShape, type Tensor } from './tensor';
-import { fastExp, softmaxInto } from './numerics';
+import { fastExp, logSumExp, softmaxInto } from './numerics';
 
 /**
  * How many bins a distribution has. A plain number is the bin count itself. A `regMax` must name
@@ -82,6 +82,18 @@ export function binaryEntropy(weightLeft: number, weightRight: number): number {
 export function entropyFloor(target: number, bins: number): number {
   const { weightLeft, weightRight } = interpolationWeights(target, bins);
   return binaryEntropy(weightLeft, weightRight);
+}
+
+/**
+ * One bin distribution (logits: (bins)): its softmax, by log-sum-exp, and the expectation Σ p_i · i
+ * in bins, the distance DFL's head reads off it. What a `dist` or `sides` figure draws.
+ */
+export function binDistribution(logits: ArrayLike<number>): { probabilities: number[]; expectation: number } {
+  const lse = logSumExp(logits);
+  const probabilities = Array.from(logits, (z) => Math.exp(z - lse));
+  let expectation = 0;
+  for (let i = 0; i < probabilities.length; i++) expectation += probabilities[i] * i;
+  return { probabilities, expectation };
 }
 
 /** Row-wise softmax of (n, bins) logits into a new (n, bins) tensor of probabilities. */

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   binCount,
+  binDistribution,
   binaryEntropy,
   entropyFloor,
   expRowInto,
@@ -218,3 +219,13 @@ describe('softmaxRows', () => {
   });
 });
 
+
+describe('binDistribution', () => {
+  it('is the softmax and its expectation in bins, by hand, and stays finite for logits of ±1000', () => {
+    assert.deepEqual(binDistribution([0, 0]), { probabilities: [0.5, 0.5], expectation: 0.5 });
+    const skewed = binDistribution([0, Math.log(3)]);
+    assert.ok(Math.abs(skewed.probabilities[0] - 0.25) < 1e-15 && Math.abs(skewed.probabilities[1] - 0.75) < 1e-15);
+    assert.ok(Math.abs(skewed.expectation - 0.75) < 1e-15);
+    assert.deepEqual(binDistribution([1000, -1000, 1000]), { probabilities: [0.5, 0, 0.5], expectation: 1 });
+  });
+});

@@ -18,7 +18,8 @@ import {
   type DistributionGridFigure,
   type DistributionPanel,
 } from '../figures/spec';
-import { logSumExp, sigmoid } from '../numerics';
+import { binDistribution } from '../distributions';
+import { sigmoid } from '../numerics';
 import { marginCurves } from '../losses/arcface';
 import { bbox2distance } from '../boxes';
 import { toNested, type Tensor } from '../tensor';
@@ -322,9 +323,7 @@ function dist(session: Session, args: MathNode[], scope: Map<string, unknown>): 
   const sliders = readSliders(fn, options.sliders, scope);
   const source = recomputeSource(session, session.currentStatement, args, new Set());
   requirePortable(fn, sliders, source);
-  const lse = logSumExp(logits);
-  const probabilities = logits.map((z) => Math.exp(z - lse));
-  const expectation = probabilities.reduce((sum, p, i) => sum + p * i, 0);
+  const { probabilities, expectation } = binDistribution(logits);
   if (target === undefined) {
     return withCommon({ version: FIGURE_SPEC_VERSION, kind: 'distribution', probabilities, expectation }, options, sliders, source);
   }
@@ -778,9 +777,7 @@ function sides(args: unknown[]): DistributionGridFigure {
   const names = ['l', 't', 'r', 'b'];
   const panels: DistributionPanel[] = names.map((name, s) => {
     const logits = row.subarray(s * bins, (s + 1) * bins);
-    const lse = logSumExp(logits);
-    const probabilities = Array.from(logits, (z) => Math.exp(z - lse));
-    const expectation = probabilities.reduce((sum, p, i) => sum + p * i, 0);
+    const { probabilities, expectation } = binDistribution(logits);
     if (target === undefined) return { name, probabilities, expectation };
     const y = target.clamped[s];
     const point = dflPoint(logits, y);
