@@ -58,28 +58,88 @@ export function blockRowsFor(rowLength: number, blockElements = BLOCK_ELEMENTS):
   return Math.max(1, Math.floor(blockElements / Math.max(rowLength, 1)));
 }
 
+/**
+ * What the pool does with each kind of task: its shape (rows, and elements per row, the unit of
+ * work) and how to run a range of its rows, writing the block's partials at `partials[o …]`. One
+ * entry per kind: a new kind of task is one entry here, which the compiler asks for.
+ */
+interface TaskRunner<T extends LossTask> {
+  shape(task: T): { rows: number; rowLength: number };
+  runRows(task: T, start: number, end: number, partials: Float64Array, o: number): void;
+}
+
+const RUNNERS: { readonly [K in LossTask['kind']]: TaskRunner<Extract<LossTask, { kind: K }>> } = {
+  qfl: {
+    shape: (task) => ({ rows: task.job.n, rowLength: task.job.C }),
+    runRows(task, start, end, partials, o) {
+      const clamps = { count: 0 };
+      partials[o] = qualityFocalLossRows(task.job, start, end, task.perElement, task.grad, clamps);
+      partials[o + 1] = clamps.count;
+    },
+  },
+  focal: {
+    shape: (task) => ({ rows: task.job.rows, rowLength: task.job.rowLength }),
+    runRows(task, start, end, partials, o) {
+      partials[o] = sigmoidFocalLossRows(task.job, start, end, task.perElement, task.grad);
+    },
+  },
+  dfl: {
+    shape: (task) => ({ rows: task.job.n, rowLength: task.job.bins }),
+    runRows(task, start, end, partials, o) {
+      // −1 marks a non-finite logit; the caller reruns the check that names it.
+      partials[o + 1] = distributionFocalLossRows(task.job, start, end, task.outputs);
+    },
+  },
+  giou: {
+    shape: (task) => ({ rows: task.job.n, rowLength: 4 }),
+    runRows(task, start, end, partials, o) {
+      const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
+      partials[o] = giouLossRows(task.job, start, end, task.outputs, counts);
+      partials[o + 1] = counts.unionClamped;
+      partials[o + 2] = counts.enclosureClamped;
+      partials[o + 3] = counts.maybeNonFinite;
+    },
+  },
+  product: {
+    shape: (task) => ({ rows: task.request.n, rowLength: task.request.m * task.request.k }),
+    runRows(task, start, end) {
+      productColumnsInto(task.request, start, end, task.simd);
+    },
+  },
+  arcFaceRows: {
+    shape: (task) => ({ rows: task.job.B, rowLength: task.job.C }),
+    runRows(task, start, end, partials, o) {
+      partials[o] = arcFaceRows(task.job, start, end);
+    },
+  },
+  arcFaceColumns: {
+    shape: (task) => ({ rows: task.job.C, rowLength: task.job.d }),
+    runRows(task, start, end) {
+      arcFaceColumns(task.job, start, end);
+    },
+  },
+  columnNorms: {
+    shape: (task) => ({ rows: task.cols, rowLength: task.rows }),
+    runRows(task, start, end) {
+      columnNormsRangeInto(task.data, task.rows, task.cols, task.norms, start, end);
+    },
+  },
+  batchHard: {
+    shape: (task) => ({ rows: task.bounds.length - 1, rowLength: task.job.B * task.job.d }),
+    runRows(task, start, end, partials) {
+      for (let slot = start; slot < end; slot++) {
+        partials[slot * SLOTS] = mineTileRows(task.job, task.bounds[slot], task.bounds[slot + 1], task.candidates, slot);
+      }
+    },
+  },
+};
+
+/** The runner of a task's kind. */
+const runnerOf = (task: LossTask): TaskRunner<LossTask> => RUNNERS[task.kind] as TaskRunner<LossTask>;
+
 /** Rows of a task's batch, and elements per row (the unit of work). */
 export function taskShape(task: LossTask): { rows: number; rowLength: number } {
-  switch (task.kind) {
-    case 'qfl':
-      return { rows: task.job.n, rowLength: task.job.C };
-    case 'focal':
-      return { rows: task.job.rows, rowLength: task.job.rowLength };
-    case 'dfl':
-      return { rows: task.job.n, rowLength: task.job.bins };
-    case 'giou':
-      return { rows: task.job.n, rowLength: 4 };
-    case 'product':
-      return { rows: task.request.n, rowLength: task.request.m * task.request.k };
-    case 'arcFaceRows':
-      return { rows: task.job.B, rowLength: task.job.C };
-    case 'arcFaceColumns':
-      return { rows: task.job.C, rowLength: task.job.d };
-    case 'columnNorms':
-      return { rows: task.cols, rowLength: task.rows };
-    case 'batchHard':
-      return { rows: task.bounds.length - 1, rowLength: task.job.B * task.job.d };
-  }
+  return runnerOf(task).shape(task);
 }
 
 /** The control words of a shared task: blocks finished, a failure flag, the next unclaimed block. */
@@ -119,50 +179,10 @@ export function runClaimedBlocks(blocked: BlockedTask, control: Int32Array, flag
 /** Runs blocks [first, last) of a task on the calling thread. */
 export function runBlocks(blocked: BlockedTask, first: number, last: number): void {
   const { task, rows, blockRows, partials } = blocked;
+  const runner = runnerOf(task);
   for (let b = first; b < last; b++) {
     if (last - first > 1) checkInterrupt();
     const start = b * blockRows;
-    const end = Math.min(rows, start + blockRows);
-    const o = b * SLOTS;
-    switch (task.kind) {
-      case 'qfl': {
-        const clamps = { count: 0 };
-        partials[o] = qualityFocalLossRows(task.job, start, end, task.perElement, task.grad, clamps);
-        partials[o + 1] = clamps.count;
-        break;
-      }
-      case 'focal':
-        partials[o] = sigmoidFocalLossRows(task.job, start, end, task.perElement, task.grad);
-        break;
-      case 'dfl':
-        // −1 marks a non-finite logit; the caller reruns the check that names it.
-        partials[o + 1] = distributionFocalLossRows(task.job, start, end, task.outputs);
-        break;
-      case 'giou': {
-        const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
-        partials[o] = giouLossRows(task.job, start, end, task.outputs, counts);
-        partials[o + 1] = counts.unionClamped;
-        partials[o + 2] = counts.enclosureClamped;
-        partials[o + 3] = counts.maybeNonFinite;
-        break;
-      }
-      case 'product':
-        productColumnsInto(task.request, start, end, task.simd);
-        break;
-      case 'arcFaceRows':
-        partials[o] = arcFaceRows(task.job, start, end);
-        break;
-      case 'arcFaceColumns':
-        arcFaceColumns(task.job, start, end);
-        break;
-      case 'columnNorms':
-        columnNormsRangeInto(task.data, task.rows, task.cols, task.norms, start, end);
-        break;
-      case 'batchHard':
-        for (let slot = start; slot < end; slot++) {
-          partials[slot * SLOTS] = mineTileRows(task.job, task.bounds[slot], task.bounds[slot + 1], task.candidates, slot);
-        }
-        break;
-    }
+    runner.runRows(task, start, Math.min(rows, start + blockRows), partials, b * SLOTS);
   }
 }
