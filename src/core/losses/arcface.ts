@@ -200,7 +200,7 @@ export function marginCurves(
 
 /**
  * ArcFace between its products: the (B, C) pass over x̂·W and the buffers it fills. Rows and
- * column ranges of it are independent, so a host may run them on several threads (ArcFaceKernels).
+ * column ranges of it are independent, so a host may run them on several threads (ArcFaceHost).
  */
 export interface ArcFaceJob {
   readonly B: number;
@@ -239,7 +239,7 @@ export interface ArcFaceJob {
  * Optional row and column passes a host runs in parallel, besides the products. Each must return
  * what arcFaceRows over [0, B) and arcFaceColumns over [0, C) would (they are split-invariant).
  */
-export interface ArcFaceKernels extends ProductProvider {
+export interface ArcFaceHost extends ProductProvider {
   /** Runs arcFaceRows over every row; returns the clamp count. */
   rows?(job: ArcFaceJob): number;
   /** Runs arcFaceColumns over every column. */
@@ -256,8 +256,8 @@ export interface ArcFaceKernels extends ProductProvider {
   release?(buffer: FloatArray): void;
 }
 
-/** The core's single-threaded kernels. */
-export const CORE_ARCFACE_KERNELS: ArcFaceKernels = { ...CORE_PRODUCTS, scratch32: (length) => new Float32Array(length) };
+/** The core's single-threaded passes and products. */
+export const CORE_ARCFACE_HOST: ArcFaceHost = { ...CORE_PRODUCTS, scratch32: (length) => new Float32Array(length) };
 
 /**
  * From this many (B, C) elements and ARCFACE_SIMD_MIN_CLASSES classes on (and always under
@@ -393,14 +393,14 @@ export function arcFaceColumns(job: ArcFaceJob, c0: number, c1: number): void {
  *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
  *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
  * @param products where the three products and the (B, C) buffers come from: the core's
- *   single-threaded kernels by default; a host's worker pool gives the same bits (see ProductProvider).
+ *   single-threaded products by default; a host's worker pool gives the same bits (see ProductProvider).
  */
 export function arcFaceLoss(
   x: Tensor | TensorF32,
   W: Tensor | TensorF32,
   labels: Tensor,
   options: ArcFaceOptions = {},
-  products: ArcFaceKernels = CORE_ARCFACE_KERNELS,
+  products: ArcFaceHost = CORE_ARCFACE_HOST,
 ): ArcFaceResult {
   const fn = 'arcFaceLoss';
   const dims = requireShape(fn, 'x', x, ['B', 'd']);

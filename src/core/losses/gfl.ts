@@ -81,7 +81,7 @@ export interface GflResult {
  * The standalone losses the head loss composes. A host may pass drop-in replacements with the same
  * results, e.g. the multi-threaded ones of src/node/parallel; the defaults are the core's.
  */
-export interface GflKernels {
+export interface GflLosses {
   readonly qualityFocalLoss?: typeof serialQualityFocalLoss;
   readonly distributionFocalLoss?: typeof serialDistributionFocalLoss;
 }
@@ -104,13 +104,13 @@ export interface GflKernels {
  * through the decoding and the Integral, dE = p·(i − E)·upstream. A batch without positives has
  * lossBbox = lossDfl = 0, a zero reg gradient, and QFL on the negatives; nothing is NaN.
  *
- * @param kernels optional drop-in QFL/DFL implementations (default: the core's single-threaded ones).
+ * @param losses optional drop-in QFL/DFL implementations (default: the core's single-threaded ones).
  * @throws InputError for mismatched shapes, non-finite values (gtBoxes only on positive rows),
  *   labels outside [0, C], or bad options.
  */
-export function gflHeadLoss(inputs: GflInputs, options: GflOptions, kernels: GflKernels = {}): GflResult {
-  const qualityFocalLoss = kernels.qualityFocalLoss ?? serialQualityFocalLoss;
-  const distributionFocalLoss = kernels.distributionFocalLoss ?? serialDistributionFocalLoss;
+export function gflHeadLoss(inputs: GflInputs, options: GflOptions, losses: GflLosses = {}): GflResult {
+  const qualityFocalLoss = losses.qualityFocalLoss ?? serialQualityFocalLoss;
+  const distributionFocalLoss = losses.distributionFocalLoss ?? serialDistributionFocalLoss;
   const { regMax, stride, convention, weights } = readOptions(options);
   const bins = regMax + 1;
   const { cls, reg, points, labels, gtBoxes } = inputs;

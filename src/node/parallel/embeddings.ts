@@ -2,7 +2,7 @@
  * Multi-threaded drop-ins for the embedding losses, ArcFace and batch-hard mining: the core's
  * signatures and, bit for bit, the core's results.
  *
- * ArcFace: the core asks its ArcFaceKernels for the (B, C) buffers, W's column norms, the three
+ * ArcFace: the core asks its ArcFaceHost for the (B, C) buffers, W's column norms, the three
  * products and the row and column passes between them; these hand out SharedArrayBuffers and split
  * the norms, each product and the column pass (gradW's normalization backward) into column
  * ranges, one per thread, and the row pass into row ranges. A range computes each element with
@@ -15,7 +15,7 @@
  * order (farther positive / nearer negative, ties to the lower index), which is exactly what the
  * one-pass scan keeps, then finishes (roots, losses, gradient) as the core does.
  */
-import { arcFaceColumns, arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceKernels, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
+import { arcFaceColumns, arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceHost, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
 import { productColumnsInto, productOnSimd, type ProductRequest } from '../../core/matmul';
 import {
   batchHard,
@@ -98,7 +98,7 @@ export function parallelEmbeddingLosses(pool: ParallelPool, tuning: EmbeddingTun
  * range per thread. Work the pool cannot take (too small, or a failed run) runs here, whole; a
  * failed run leaves nothing that the rerun does not overwrite.
  */
-export function poolArcFaceKernels(pool: ParallelPool, minWork: number, minElements: number): ArcFaceKernels {
+export function poolArcFaceKernels(pool: ParallelPool, minWork: number, minElements: number): ArcFaceHost {
   const parallel = (length: number): boolean => pool.threads > 1 && length > 1;
   const run = (task: LossTask, length: number): Float64Array | null => runTask(pool, task, length, Math.ceil(length / pool.threads));
   const large = (job: ArcFaceJob): boolean => job.B * job.C >= minElements && job.cosines.buffer instanceof SharedArrayBuffer;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { InputError } from '../../../src/core/errors';
-import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceKernels, type ArcFaceOptions } from '../../../src/core/losses/arcface';
+import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceHost, type ArcFaceOptions } from '../../../src/core/losses/arcface';
 import { CORE_PRODUCTS } from '../../../src/core/matmul';
 import { onPath } from '../../helpers/kernelPath';
 import type { Tensor } from '../../../src/core/tensor';
@@ -391,7 +391,7 @@ describe("arcFaceLoss: float32 exports and precision 'float32'", () => {
   it('keeps G in float32 in float32 mode, with the very bits of a float64 G (the products round it anyway)', () => {
     const { x, W, labels } = make(9, 40, 300, 7);
     let narrowed = 0;
-    const narrowing: ArcFaceKernels = {
+    const narrowing: ArcFaceHost = {
       ...CORE_PRODUCTS,
       scratch32: (length) => {
         narrowed++;

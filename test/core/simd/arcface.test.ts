@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceKernels, type ArcFaceOptions } from '../../../src/core/losses/arcface';
+import { arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceHost, type ArcFaceOptions } from '../../../src/core/losses/arcface';
 import { CORE_PRODUCTS } from '../../../src/core/matmul';
 import { simdMemory } from '../../../src/core/simd/memory';
 import { setKernelPath } from '../../../src/core/simd/path';
@@ -14,7 +14,7 @@ const ULP = 2 ** -52;
 /** The row pass of one arcFaceLoss call, captured: the job as the products left it (raw x̂·W). */
 function capturedJob(x: Tensor, W: Tensor, labels: Tensor, options: ArcFaceOptions): ArcFaceJob {
   let job: ArcFaceJob | null = null;
-  const capture: ArcFaceKernels = {
+  const capture: ArcFaceHost = {
     ...CORE_PRODUCTS,
     rows(j) {
       job = { ...j, cosines: j.cosines.slice() };
