@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
 /**
@@ -57,6 +57,38 @@ describe('docs/architecture.md', () => {
         .map((module) => `${file} imports ${module}`),
     );
     assert.deepEqual(offending, []);
+  });
+
+  it('the sources import one another without cycles (type-only imports aside, which vanish at run time)', () => {
+    const files = sourceFiles('src').map((file) => resolve(file));
+    const target = (from: string, specifier: string): string => {
+      const path = resolve(dirname(from), specifier);
+      return existsSync(`${path}.ts`) ? `${path}.ts` : join(path, 'index.ts');
+    };
+    const graph = new Map(
+      files.map((file) => [
+        file,
+        [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s+(type\s+)?[^'"]*?from\s+'(\.[^']+)'/gm)]
+          .filter((m) => m[1] === undefined)
+          .map((m) => target(file, m[2])),
+      ]),
+    );
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const path: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, 'open');
+      path.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open') cycles.push(path.slice(path.indexOf(next)).map((f) => relative('src', f)).join(' → '));
+        else if (!state.has(next)) visit(next);
+      }
+      path.pop();
+      state.set(file, 'done');
+    };
+    for (const file of files) if (!state.has(file)) visit(file);
+    assert.ok(graph.size > 100, `${graph.size} source files read`);
+    assert.deepEqual(cycles, []);
   });
 
   it('extension.ts only wires up registerX() functions', () => {
