@@ -1,16 +1,6 @@
-import {
-  ANCHOR_MAP_OPTIONS,
-  CALIBRATION_OPTIONS,
-  DIST_OPTIONS,
-  HEATMAP_OPTIONS,
-  HIST_OPTIONS,
-  MARGINS_OPTIONS,
-  PLOT_OPTIONS,
-  SCATTER_OPTIONS,
-  SIDES_OPTIONS,
-  TABLE_OPTIONS,
-  WORST_OPTIONS,
-} from '../figureFunctions';
+import { DIST_OPTIONS, HEATMAP_OPTIONS, HIST_OPTIONS, MARGINS_OPTIONS, PLOT_OPTIONS, SCATTER_OPTIONS } from '../figureFunctions';
+import { ANCHOR_MAP_OPTIONS, CALIBRATION_OPTIONS, SIDES_OPTIONS, WORST_OPTIONS } from '../figures/detector';
+import { TABLE_OPTIONS } from '../figures/table';
 import type { OptionSpec } from '../options';
 
 /**
