@@ -2,7 +2,6 @@ import { LANGUAGE_FUNCTIONS } from '../functions';
 import { SCALAR_FUNCTIONS } from '../scalars';
 import type { OptionSpec } from '../options';
 import { BLOCKED_IDENTIFIERS, createSandbox, type Sandbox } from '../sandbox';
-import { Session } from '../session';
 import { definitionsIn, type Definition } from './definitions';
 import { FIGURE_SIGNATURES } from './figureSignatures';
 
@@ -66,23 +65,6 @@ export function mathjsFunctions(): readonly KnownFunction[] {
   return builtins;
 }
 
-let undocumented: readonly KnownFunction[] | undefined;
-/**
- * Functions a Session adds to mathjs that are not documented above (figure functions newer than
- * this table): known, so never flagged, but with nothing to check their calls against.
- */
-export function undocumentedFunctions(): readonly KnownFunction[] {
-  if (undocumented !== undefined) return undocumented;
-  const documented = new Set(LOSSLAB_FUNCTIONS.map((f) => f.name));
-  const plain = analysisSandbox().math as unknown as Record<string, unknown>;
-  const session = new Session().math as unknown as Record<string, unknown>;
-  undocumented = Object.keys(session)
-    .filter((name) => typeof session[name] === 'function' && !(name in plain) && !documented.has(name) && !BLOCKED_IDENTIFIERS.has(name))
-    .sort()
-    .map((name): KnownFunction => ({ name, origin: 'figure', signatures: [`${name}(…)`], summary: `LossLab function ${name}`, options: [] }));
-  return undocumented;
-}
-
 export interface SymbolTable {
   /** By name; a cell's own definition of a name hides the built-in one, as at run time. */
   readonly functions: ReadonlyMap<string, KnownFunction>;
@@ -96,7 +78,7 @@ export interface SymbolTable {
 export function symbolTable(earlierCells: readonly string[], current: string): SymbolTable {
   const definitions = [...earlierCells.flatMap((text, cell) => definitionsIn(text, cell)), ...definitionsIn(current, earlierCells.length)];
   const functions = new Map<string, KnownFunction>();
-  for (const f of [...mathjsFunctions(), ...undocumentedFunctions(), ...LOSSLAB_FUNCTIONS]) functions.set(f.name, f);
+  for (const f of [...mathjsFunctions(), ...LOSSLAB_FUNCTIONS]) functions.set(f.name, f);
   for (const d of definitions) {
     if (d.kind !== 'function') continue;
     functions.set(d.name, {
