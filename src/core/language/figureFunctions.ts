@@ -19,11 +19,11 @@ import { toNested } from '../tensor';
 import { isOptionObject, readOptions, type OptionSpec, type OptionValues } from './options';
 import { LayeredScope } from './scope';
 import type { Session } from './session';
-import { compiled } from './compiled';
 import { valueToTensor } from './values';
 import { expressionNames, parameterSuffix, symbolLabel } from './seriesNames';
 import { gridPoints } from '../figures/grid';
-import { finiteNumber, numberList } from './figures/arguments';
+import { evaluateNode, finiteNumber, numberList, symbolName } from './figures/arguments';
+import { grad } from './grad';
 import { anchorMap, calibration, sides, worstAnchors } from './figures/detector';
 import { table } from './figures/table';
 
@@ -52,19 +52,10 @@ export const PLOT_OPTIONS: readonly OptionSpec[] = [
   { key: 'names', type: 'any', description: 'series names, one per expression' },
 ];
 
-function evaluateNode(node: MathNode, scope: Map<string, unknown>): unknown {
-  return compiled(node).evaluate(scope) as unknown;
-}
 
 
 
 
-function symbolName(fn: string, node: MathNode | undefined, argument: string): string {
-  if (node?.type !== 'SymbolNode') {
-    throw new InputError(fn, argument, 'a variable name, as in plot(qfl(s, 0.5), s, 0, 1)', node === undefined ? 'missing' : `'${node.toString()}'`);
-  }
-  return (node as MathNode & { name: string }).name;
-}
 
 /** Parameter sets for `over: {beta: [0.5, 1, 2]}`: the Cartesian product of every key's values. */
 function parameterSets(fn: string, over: unknown): Record<string, number>[] {
@@ -403,18 +394,6 @@ function scatter(args: unknown[]): ScatterFigure {
     throw new InputError(fn, 'options.labels', `one label per point (${rows.length})`, `${spec.labels.length} labels`);
   }
   return options.title === undefined ? spec : { ...spec, title: options.title as string };
-}
-
-/** grad(expression, variable) or grad(expression, variable, at): the exact derivative. */
-function grad(session: Session, args: MathNode[], scope: Map<string, unknown>): number {
-  const fn = 'grad';
-  if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'grad(expression, variable) or grad(expression, variable, at)', `${args.length} arguments`);
-  const variable = symbolName(fn, args[1], 'variable');
-  const at = args[2] === undefined ? scope.get(variable) : evaluateNode(args[2], scope);
-  if (typeof at !== 'number') {
-    throw new InputError(fn, variable, `a number: define ${variable} first or give the point, grad(expr, ${variable}, 0.5)`, describeValue(at));
-  }
-  return session.differentiate(args[0], variable, at, scope).d;
 }
 
 /** The figure and derivative functions, bound to a session. */
