@@ -19,17 +19,23 @@ function codeSpan(text: string): string {
   return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
 }
 
+/** A label's line, and for an expression its source (elided past LABEL_SOURCE_LIMIT). */
+function labelParts(statement: Statement): { line: string; source?: string } {
+  const line = `line ${statement.line}`;
+  const source = statement.text.trim().replace(/\s+/g, ' ');
+  if (ASSIGNMENT.test(source)) return { line };
+  return { line, source: source.length > LABEL_SOURCE_LIMIT ? `${source.slice(0, LABEL_SOURCE_LIMIT - 1)}…` : source };
+}
+
 /** The label's plain text: `line 3`, and for an expression its source, `line 3 · size(x)`. */
 export function statementLabel(statement: Statement): string {
-  const source = statement.text.trim().replace(/\s+/g, ' ');
-  if (ASSIGNMENT.test(source)) return `line ${statement.line}`;
-  const shown = source.length > LABEL_SOURCE_LIMIT ? `${source.slice(0, LABEL_SOURCE_LIMIT - 1)}…` : source;
-  return `line ${statement.line} · ${shown}`;
+  const { line, source } = labelParts(statement);
+  return source === undefined ? line : `${line} · ${source}`;
 }
 
 /** The label as Markdown, to lead an output's Markdown: `*line 3* · \`size(x)\` → `, `*line 4* · \`c\` = `. */
 function labelMarkdown(statement: Statement): string {
-  const [line, source] = statementLabel(statement).split(' · ', 2) as [string, string | undefined];
+  const { line, source } = labelParts(statement);
   if (source === undefined) return `*${line}* · `;
   return `*${line}* · ${codeSpan(source)} ${/^[A-Za-z_]\w*$/.test(source) ? '=' : '→'} `;
 }

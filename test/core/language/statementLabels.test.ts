@@ -39,6 +39,11 @@ describe('statement labels', () => {
     assert.doesNotMatch(error.message, /^\*line/);
   });
 
+  it('keeps a source that holds the label separator whole', () => {
+    const outputs = new Session().runCell('1 + 1\nconcat("a · b", "c")');
+    assert.equal(markdownOf(outputs[1]), '*line 2* · `concat("a · b", "c")` → `"a · bc"`');
+  });
+
   it('elides a long expression and keeps a backtick in the source readable', () => {
     const long = `qfl(${'0.1 + '.repeat(20)}0.1, 0.5)`;
     const [statement] = splitStatements(long);
