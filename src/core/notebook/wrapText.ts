@@ -25,25 +25,20 @@ export function wrapText(text: string, columns: number = ERROR_WRAP_COLUMNS): st
 const INDENT = '  ';
 
 function wrapLine(line: string, columns: number): string {
-  if ([...line].length <= columns) return line;
+  // Code points, so that Greek letters and ∂ count as one column each.
+  const chars = [...line];
   const pieces: string[] = [];
-  let rest = line;
+  let start = 0;
   let width = columns;
-  while ([...rest].length > width) {
-    const chars = [...rest];
-    const head = chars.slice(0, width + 1).join('');
-    // The last space that leaves a non-empty piece; none means one word wider than the line.
-    const space = head.lastIndexOf(' ');
-    if (space > 0) {
-      pieces.push(rest.slice(0, space));
-      rest = rest.slice(space + 1);
-    } else {
-      const cut = chars.slice(0, width).join('');
-      pieces.push(cut);
-      rest = rest.slice(cut.length);
-    }
+  while (chars.length - start > width) {
+    // The last space within the line (one past it may end the piece exactly); none means one word
+    // wider than the line, which is cut.
+    const space = chars.lastIndexOf(' ', start + width);
+    const end = space > start ? space : start + width;
+    pieces.push(chars.slice(start, end).join(''));
+    start = space > start ? space + 1 : end;
     width = columns - INDENT.length;
   }
-  pieces.push(rest);
+  pieces.push(chars.slice(start).join(''));
   return pieces.map((piece, index) => (index === 0 ? piece : INDENT + piece)).join('\n');
 }
