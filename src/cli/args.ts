@@ -74,16 +74,15 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { command: 'help' };
-  const once = (flag: 'out' | 'html' | 'save-outputs'): string | undefined | ParsedArgs => {
-    const given = values[flag] ?? [];
-    return given.length > 1 ? usageError(`--${flag} given twice`) : given[0];
-  };
-  const [out, html, saveOutputs] = [once('out'), once('html'), once('save-outputs')];
-  for (const value of [out, html, saveOutputs]) if (typeof value === 'object') return value;
-  for (const [flag, value] of [['--out', out], ['--html', html]] as const) {
-    if (value === '') return usageError(`${flag} needs a path`);
+  for (const flag of ['out', 'html', 'save-outputs'] as const) {
+    if ((values[flag]?.length ?? 0) > 1) return usageError(`--${flag} given twice`);
   }
-  if (saveOutputs !== undefined && !SAVE_OUTPUTS.includes(saveOutputs as SaveOutputs)) return usageError(saveOutputsMessage(saveOutputs as string));
+  const [out] = values.out ?? [];
+  const [html] = values.html ?? [];
+  const [saveOutputs] = values['save-outputs'] ?? [];
+  if (out === '') return usageError('--out needs a path');
+  if (html === '') return usageError('--html needs a path');
+  if (saveOutputs !== undefined && !SAVE_OUTPUTS.includes(saveOutputs as SaveOutputs)) return usageError(saveOutputsMessage(saveOutputs));
   if (positionals.length === 0) return usageError('run needs a notebook or a folder');
   if (positionals.length > 1) return usageError(`run takes one notebook or folder, got ${positionals.length}: ${positionals.join(' ')}`);
   const check = values.check === true;
@@ -93,8 +92,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     path: positionals[0],
     check,
     keepGoing: values['keep-going'] === true,
-    ...(out !== undefined && { out: out as string }),
-    ...(html !== undefined && { html: html as string }),
+    ...(out !== undefined && { out }),
+    ...(html !== undefined && { html }),
     ...(saveOutputs !== undefined && { saveOutputs: saveOutputs as SaveOutputs }),
     ...(values.timings === true && { timings: true as const }),
   };
