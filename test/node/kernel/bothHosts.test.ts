@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { buildKernelWorker } from '../../helpers/kernelWorker';
 import { runNotebook, isRunnable } from '../../../src/cli/runNotebook';
 import { parseNotebook } from '../../../src/core/notebook/format';
 import { outputItems } from '../../../src/core/notebook/outputs';
@@ -22,7 +22,7 @@ const workerFile = join(scratch, 'kernelWorker.js');
 const decoder = new TextDecoder();
 
 before(async () => {
-  await build({ entryPoints: ['src/node/kernel/worker.ts'], outfile: workerFile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' });
+  await buildKernelWorker(scratch);
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { buildKernelWorker } from '../../helpers/kernelWorker';
 import type { CellOutput } from '../../../src/core/language/session';
 import type { KernelIsolation } from '../../../src/node/kernel/channel';
 import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type KernelSettings, type RunOutcome } from '../../../src/node/kernel/process';
@@ -62,15 +62,7 @@ function assertKeyboardInterrupt(outcome: RunOutcome, stopMs: number, line: numb
 }
 
 before(async () => {
-  await build({
-    entryPoints: ['src/node/kernel/worker.ts'],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  await buildKernelWorker(scratch);
 });
 
 after(async () => {

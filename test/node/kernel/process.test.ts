@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { buildKernelWorker } from '../../helpers/kernelWorker';
 import type { CellOutput } from '../../../src/core/language/session';
 import { KernelProcess, DEFAULT_KERNEL_SETTINGS, type KernelSettings, type RunOutcome } from '../../../src/node/kernel/process';
 import type { LoadProgress } from '../../../src/node/kernel/protocol';
@@ -68,15 +68,7 @@ function npyFloat64(length: number): Uint8Array {
 }
 
 before(async () => {
-  await build({
-    entryPoints: ['src/node/kernel/worker.ts'],
-    outfile: workerFile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  await buildKernelWorker(scratch);
   mkdirSync(join(folder, 'sub'), { recursive: true });
   mkdirSync(outside, { recursive: true });
   copyFileSync(join(fixtures, 'npz/stored.npz'), join(folder, 'stored.npz'));

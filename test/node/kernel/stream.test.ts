@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { buildKernelWorker } from '../../helpers/kernelWorker';
 import { loadNpy } from '../../../src/core/io/npy';
 import { qualityFocalLoss } from '../../../src/core/losses/qfl';
 import { KernelProcess, DEFAULT_KERNEL_SETTINGS } from '../../../src/node/kernel/process';
@@ -21,9 +21,7 @@ const folder = join(scratch, 'notebooks');
 const kernels: KernelProcess[] = [];
 
 before(async () => {
-  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning' } as const;
-  await build({ ...common, entryPoints: ['src/node/kernel/worker.ts'], outfile: join(scratch, 'kernelWorker.js') });
-  await build({ ...common, entryPoints: ['src/node/parallel/worker.ts'], outfile: join(scratch, 'parallelWorker.js') });
+  await buildKernelWorker(scratch, { withPool: true });
   mkdirSync(folder, { recursive: true });
   // 60 MB of float32 logits: over the 50 MB from which reading shows progress.
   const rows = 196_608;
