@@ -144,6 +144,9 @@ const QUIET_EXTRA = {
   'notebook.confirmDeleteRunningCell': false,
   'window.restoreWindows': 'none',
   'files.hotExit': 'off',
+  // A browser workbench auto-saves a second after an edit; a save in the middle of a run wrote
+  // a cell's execution order without its success, and the serializer test then read that file.
+  'files.autoSave': 'off',
 };
 
 /** Installs a .vsix into an extensions folder with code-server's own CLI. */

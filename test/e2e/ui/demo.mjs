@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, launchBrowser, log, makeRunDir, step } from '../workbench.mjs';
-import { FIGURE_CALL, checkRecorder, output, palette, shoot, waitUntil, wheel } from './ui.mjs';
+import { FIGURE_CALL, checkRecorder, drawnFigures, notebookScroller, palette, shoot, waitUntil } from './ui.mjs';
 
 const TOUR = join(ROOT, 'samples', 'gfl-tour.lossnb');
 /** The printed URL: the workbench on 127.0.0.1 with its query (folder and payload). */
@@ -103,11 +103,9 @@ async function main() {
       await palette(page, 'Notebook: Run All');
       const status = new Map();
       const drawn = new Map();
-      const list = page.locator('.notebook-editor .cell-list-container').first();
-      // Scrolls down and back up until every code cell was seen finished: a cell scrolled past
+      // Sweeps down and back up until every code cell was seen finished: a cell scrolled past
       // before it ran is checked again on the way back.
-      let direction = 1;
-      let lastOffset = '';
+      const scrollOn = notebookScroller(page, 960);
       await waitUntil(
         `all ${code.length} code cells to succeed and ${figures} figures to draw`,
         async () => {
@@ -124,24 +122,11 @@ async function main() {
             if (row.error) throw new Error(`code cell ${row.index + 1} of the tour failed`);
             if (row.success) status.set(row.index, true);
           }
-          const shown = await output(page)
-            .locator('.losslab-figure')
-            .evaluateAll((nodes) => nodes.map((node, i) => ({ key: `${i}:${node.getAttribute('data-kind')}`, traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .cartesianlayer .trace').length, kind: node.getAttribute('data-kind') })))
-            .catch(() => []);
-          for (const figure of shown) drawn.set(figure.key, figure);
+          for (const figure of await drawnFigures(page)) drawn.set(figure.key, figure);
           const pending = code.filter((index) => !status.has(index));
           const blank = [...drawn.values()].filter((figure) => figure.kind !== 'table' && figure.traces === 0);
           if (pending.length === 0 && drawn.size >= figures && blank.length === 0) return { ok: true };
-          // Cells and outputs below the fold render only when scrolled to.
-          const box = await list.boundingBox();
-          // The list's offset (the rows' `top`) stops changing at either end: then turn round.
-          const offset = await page.locator('.notebook-editor .cell-list-container .monaco-list-rows').first().evaluate((rowsNode) => rowsNode.style.top);
-          if (offset === lastOffset) direction = -direction;
-          lastOffset = offset;
-          if (box !== null) {
-            await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-            await wheel(page, direction * 960);
-          }
+          await scrollOn();
           return { ok: false, pending: pending.map((index) => index + 1), figures: drawn.size };
         },
         230_000,

@@ -195,42 +195,72 @@ export async function wheel(page, dy) {
   for (let i = 0; i < notches; i++) await page.mouse.wheel(0, Math.sign(dy) * 120);
 }
 
-/** Run All, then scroll through the notebook until every figure drew; returns what each shows. */
-export async function runAllAndCollect(page, expected) {
-  await palette(page, 'Notebook: Run All');
-  const seen = new Map();
+/**
+ * A scroller for the active notebook: each call scrolls it by `step` pixels' worth and turns round
+ * once the list stops moving (its rows' `top` no longer changes), so that repeated calls sweep the
+ * whole notebook down and back up whatever the starting point. Cells and outputs outside the
+ * viewport render only when scrolled to.
+ */
+export function notebookScroller(page, step) {
   const list = page.locator('.notebook-editor .cell-list-container').first();
-  // The notebook may open scrolled to where it was last left: scroll down, and back up once the
-  // list stops moving, so that outputs above the starting point render too.
   let direction = 1;
   let lastOffset = '';
+  return async () => {
+    const offset = await page.locator('.notebook-editor .cell-list-container .monaco-list-rows').first().evaluate((rows) => rows.style.top).catch(() => '');
+    if (offset === lastOffset) direction = -direction;
+    lastOffset = offset;
+    const box = await list.boundingBox();
+    if (box === null) return;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await wheel(page, direction * step);
+  };
+}
+
+/**
+ * The figures drawn in the active notebook's output webview, each keyed by its output's element
+ * id (stable while the list scrolls, unlike a position among the rendered ones), with its kind,
+ * title, traces and bars.
+ */
+export const drawnFigures = (page) =>
+  output(page)
+    .locator('.losslab-figure')
+    .evaluateAll((nodes) =>
+      nodes.map((node, i) => {
+        const kind = node.getAttribute('data-kind');
+        const title = node.querySelector('.gtitle')?.textContent ?? '';
+        return {
+          key: `${node.closest('[id]')?.id || `#${i}`}:${kind}:${title}`,
+          kind,
+          title,
+          traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length,
+          bars: node.querySelectorAll('.barlayer .point path').length,
+        };
+      }),
+    )
+    .catch(() => []);
+
+/** The notebook toolbar's Interrupt button, shown in place of Run All while cells run. */
+export const interruptButton = (page) => page.locator('.notebook-toolbar-container .action-item a.action-label[aria-label^="Interrupt"]').first();
+
+/**
+ * Clears the outputs (a notebook saved after an earlier run shows its old figures, which the run
+ * then replaces), runs all, and sweeps the notebook until every figure of this run drew and the run
+ * has ended; returns what each figure shows.
+ */
+export async function runAllAndCollect(page, expected) {
+  // The toolbar's button is enabled only when there is something to clear.
+  const clear = page.locator('.notebook-toolbar-container .action-item a.action-label[aria-label^="Clear All Outputs"]:not(.disabled)').first();
+  if (await clear.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false)) await clear.click();
+  await palette(page, 'Notebook: Run All');
+  const seen = new Map();
+  const scrollOn = notebookScroller(page, 1440);
   await waitUntil(
     `${expected} figures to draw`,
     async () => {
-      const figures = await output(page)
-        .locator('.losslab-figure')
-        .evaluateAll((nodes) =>
-          nodes.map((node) => ({
-            // The output's element id: stable while the list scrolls, unlike a position among the rendered ones.
-            owner: node.closest('[id]')?.id ?? '',
-            kind: node.getAttribute('data-kind'),
-            title: node.querySelector('.gtitle')?.textContent ?? '',
-            traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length,
-            bars: node.querySelectorAll('.barlayer .point path').length,
-          })),
-        )
-        .catch(() => []);
-      for (const [i, figure] of figures.entries()) seen.set(`${figure.owner || `#${i}`}:${figure.kind}:${figure.title}`, figure);
-      if (seen.size >= expected && [...seen.values()].every((f) => f.traces > 0 || f.kind === 'table')) return { ok: true };
-      // Outputs outside the viewport render when scrolled to.
-      const offset = await page.locator('.notebook-editor .cell-list-container .monaco-list-rows').first().evaluate((rows) => rows.style.top).catch(() => '');
-      if (offset === lastOffset) direction = -direction;
-      lastOffset = offset;
-      const box = await list.boundingBox();
-      if (box) {
-        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-        await wheel(page, direction * 1440);
-      }
+      for (const figure of await drawnFigures(page)) seen.set(figure.key, figure);
+      const drawn = seen.size >= expected && [...seen.values()].every((f) => f.traces > 0 || f.kind === 'table');
+      if (drawn && !(await interruptButton(page).isVisible())) return { ok: true };
+      await scrollOn();
       return { ok: false, seen: [...seen.keys()] };
     },
     120_000,

@@ -58,7 +58,7 @@ function measureFigures(nodes, tolerance) {
 }
 
 export default async function ({ page, check, workspace, ui, log }) {
-  const { closeAllEditors, openNotebook, output, palette, runAllAndCollect, expectedFigures, shoot, wheel, waitUntil } = ui;
+  const { closeAllEditors, notebookScroller, openNotebook, output, runAllAndCollect, expectedFigures, shoot, waitUntil } = ui;
   const list = page.locator('.notebook-editor .cell-list-container').first();
 
   for (const name of NOTEBOOKS) {
@@ -71,11 +71,10 @@ export default async function ({ page, check, workspace, ui, log }) {
       const failed = await page.locator('.notebook-editor .codicon-notebook-state-error').count();
       if (failed > 0) throw new Error(`${failed} cell(s) of ${name} failed`);
 
-      // Back to the top, then down the notebook a screen at a time: a figure draws when its
-      // output comes near the viewport, and is measured as soon as it shows text.
+      // Through the notebook a little over half a screen at a time, down and back up: a figure
+      // draws when its output comes near the viewport, and is measured as soon as it shows text.
       const box = await list.boundingBox();
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      await wheel(page, -120 * 400);
+      const scrollOn = notebookScroller(page, box.height * 0.6);
       const seen = new Map();
       let shots = 0;
       await waitUntil(
@@ -94,8 +93,7 @@ export default async function ({ page, check, workspace, ui, log }) {
           }
           if (added) await shoot(page, `figure-text-${name}-${String(++shots).padStart(2, '0')}`);
           if (seen.size >= expected) return true;
-          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-          await wheel(page, box.height * 0.6);
+          await scrollOn();
           return { ok: false, seen: seen.size, of: expected };
         },
         150_000,

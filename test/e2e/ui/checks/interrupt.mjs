@@ -40,8 +40,7 @@ export default async function ({ page, check, workspace, ui }) {
   );
   const cells = page.locator('.notebook-editor .cell-list-container .code-cell-row');
   const outputText = () => ui.outputText(page);
-  /** The notebook toolbar's Interrupt button, shown in place of Run All while a cell runs. */
-  const interruptButton = page.locator('.notebook-toolbar-container .action-item a.action-label[aria-label^="Interrupt"]').first();
+  const interruptButton = ui.interruptButton(page);
 
   await check('interrupt: Run All defines x = 42, then runs an endless cell', 120_000, async () => {
     await ui.openFromExplorer(page, NOTEBOOK);
