@@ -59,6 +59,15 @@ describe('docs/architecture.md', () => {
     assert.deepEqual(offending, []);
   });
 
+  it("the figure functions read a session only through FigureContext, never the Session itself", () => {
+    const offending = [...sourceFiles('src/core/language/figures'), 'src/core/language/grad.ts'].flatMap((file) =>
+      importsOf(file)
+        .filter((module) => /\/session$/.test(module))
+        .map((module) => `${file} imports ${module}`),
+    );
+    assert.deepEqual(offending, []);
+  });
+
   it('the sources import one another without cycles (type-only imports aside, which vanish at run time)', () => {
     const files = sourceFiles('src').map((file) => resolve(file));
     const target = (from: string, specifier: string): string => {

@@ -195,16 +195,3 @@ export interface CalibrationFigure extends FigureBase {
 
 /** The detector-debug figure kinds (part of FigureSpec). */
 export type DetectorFigureSpec = DistributionGridFigure | AnchorMapFigure | CalibrationFigure;
-
-/** The markdown stand-in of a detector-debug figure (see figureMarkdown in language/session.ts). */
-export function detectorFigureMarkdown(spec: DetectorFigureSpec): string {
-  const title = spec.title === undefined ? '' : ` — ${spec.title}`;
-  switch (spec.kind) {
-    case 'distribution-grid':
-      return `*Figure${title}*: ${spec.panels.length} distributions (${spec.panels.map((p) => `${p.name}: E ${p.expectation.toPrecision(4)}`).join(', ')})`;
-    case 'anchor-map':
-      return `*Figure${title}*: ${spec.zLabel} on a ${spec.z.length}×${spec.z[0]?.length ?? 0} anchor grid`;
-    case 'calibration':
-      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs IoU)`;
-  }
-}

@@ -1,15 +1,15 @@
 import type { MathNode } from 'mathjs';
 import { InputError, describeValue } from '../errors';
 import { evaluateNode, symbolName } from './figures/arguments';
-import type { Session } from './session';
+import type { FigureContext } from './figures/context';
 
 /**
  * The cell function `grad`, beside the forward-mode differentiation it calls (autodiff.ts through
- * Session.differentiate). It receives its arguments unevaluated, as the figure functions do.
+ * FigureContext.differentiate). It receives its arguments unevaluated, as the figure functions do.
  */
 
 /** grad(expression, variable) or grad(expression, variable, at): the exact derivative. */
-export function grad(session: Session, args: MathNode[], scope: Map<string, unknown>): number {
+export function grad(context: FigureContext, args: MathNode[], scope: Map<string, unknown>): number {
   const fn = 'grad';
   if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'grad(expression, variable) or grad(expression, variable, at)', `${args.length} arguments`);
   const variable = symbolName(fn, args[1], 'variable');
@@ -17,5 +17,5 @@ export function grad(session: Session, args: MathNode[], scope: Map<string, unkn
   if (typeof at !== 'number') {
     throw new InputError(fn, variable, `a number: define ${variable} first or give the point, grad(expr, ${variable}, 0.5)`, describeValue(at));
   }
-  return session.differentiate(args[0], variable, at, scope).d;
+  return context.differentiate(args[0], variable, at, scope).d;
 }

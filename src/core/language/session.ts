@@ -2,10 +2,12 @@ import type { MathJsInstance, MathNode } from 'mathjs';
 import type { BinConvention } from '../distributions';
 import { InputError } from '../errors';
 import { checkInterrupt, interruptRequested, KeyboardInterrupt } from '../interrupt';
-import { detectorFigureMarkdown, isFigureSpec, type FigureSpec } from '../figures/spec';
+import { figureMarkdown } from '../figures/markdown';
+import { isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { compiled } from './compiled';
 import { createFigureFunctions } from './figureFunctions';
+import type { FigureContext } from './figures/context';
 import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, printedText, type LanguageContext } from './functions';
 import { withCoreLosses, type LossImplementations, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
@@ -15,7 +17,7 @@ import { labelOutputs } from './statementLabels';
 import { LayeredScope } from './scope';
 import { positionAt, splitStatements, type Statement } from './statements';
 import { suggestNames } from './suggest';
-import { formatNumber } from './numberFormat';
+import { formatNumber } from '../numberFormat';
 import { summarizeValue, summaryMarkdown, type ValueSummary } from './values';
 
 /** One output of a cell, before the host turns it into notebook output items. */
@@ -73,7 +75,7 @@ function countElements(value: unknown, depth = 0): number {
  * and the user functions they defined. `runCell` never throws: every problem becomes an error
  * output naming the line and column.
  */
-export class Session {
+export class Session implements FigureContext {
   readonly math: MathJsInstance;
   readonly scope = new Map<string, unknown>();
   readonly userFunctions = new Map<string, UserFunction>();
@@ -226,6 +228,14 @@ export class Session {
   /** The text of the statement being run, for figures that record how to recompute themselves. */
   get currentStatement(): string | undefined {
     return this.running;
+  }
+
+  /** A scope name as a figure carries it: a user function with its definition, or a value. */
+  lookup(name: string): { value: unknown; user?: UserFunction } | undefined {
+    if (!this.scope.has(name)) return undefined;
+    const value = this.scope.get(name);
+    const user = this.userFunctions.get(name);
+    return user !== undefined && typeof value === 'function' ? { value, user } : { value };
   }
 
   private outputFor(statement: Statement, { node, value }: { node: MathNode; value: unknown }, isLast: boolean): CellOutput | undefined {
@@ -419,25 +429,4 @@ function lossMarkdown(value: unknown, name?: string): string | undefined {
 
 function shapeText(summary: ValueSummary): string {
   return summary.shape === undefined ? summary.preview : `(${summary.shape.join(', ')})`;
-}
-
-/** A plain-text stand-in for a figure, for viewers without the renderer and for diffs. */
-export function figureMarkdown(spec: FigureSpec): string {
-  const title = spec.title === undefined ? '' : ` — ${spec.title}`;
-  switch (spec.kind) {
-    case 'curves':
-      return `*Figure${title}*: ${spec.series.length} curve(s) of ${spec.yLabel} over ${spec.xLabel} ∈ [${spec.x[0]}, ${spec.x[spec.x.length - 1]}] (${spec.x.length} points)${spec.series.some((s) => s.grad) ? ', with exact gradients' : ''}`;
-    case 'distribution':
-      return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${formatNumber(spec.expectation)}${spec.loss === undefined ? '' : `, DFL ${formatNumber(spec.loss)} (floor ${spec.entropyFloor === undefined ? '?' : formatNumber(spec.entropyFloor)})`}`;
-    case 'heatmap':
-      return `*Figure${title}*: heatmap of ${spec.zLabel} over ${spec.x.length}×${spec.y.length} points`;
-    case 'histogram':
-      return `*Figure${title}*: histogram of ${spec.values.length} values in ${spec.counts.length} bins`;
-    case 'scatter':
-      return `*Figure${title}*: ${spec.dimensions}-D scatter of ${spec.points.length} points`;
-    case 'table':
-      return `| ${spec.columns.join(' | ')} |\n| ${spec.columns.map(() => '---').join(' | ')} |\n${spec.rows.map((row) => `| ${row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)).join(' | ')} |`).join('\n')}`;
-    default:
-      return detectorFigureMarkdown(spec);
-  }
 }

@@ -1,6 +1,6 @@
 import type { MathJsInstance } from 'mathjs';
 import { isTensor, toNested, toTensor, type NestedArray, type Tensor } from '../tensor';
-import { formatNumber } from './numberFormat';
+import { formatNumber } from '../numberFormat';
 
 /**
  * Conversions between the language's values (numbers, mathjs matrices, nested arrays, plain

@@ -1,6 +1,8 @@
-import { DIST_OPTIONS, HEATMAP_OPTIONS, HIST_OPTIONS, MARGINS_OPTIONS, PLOT_OPTIONS, SCATTER_OPTIONS } from '../figureFunctions';
+import { DIST_OPTIONS, HIST_OPTIONS } from '../figures/dist';
+import { HEATMAP_OPTIONS } from '../figures/heatmap';
+import { MARGINS_OPTIONS, PLOT_OPTIONS, SCATTER_OPTIONS } from '../figures/plot';
 import { ANCHOR_MAP_OPTIONS, CALIBRATION_OPTIONS, SIDES_OPTIONS, WORST_OPTIONS } from '../figures/detector';
-import { TABLE_OPTIONS } from '../figures/table';
+import { TABLE_OPTIONS } from '../figures/tables';
 import type { OptionSpec } from '../options';
 
 /**

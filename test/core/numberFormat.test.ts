@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatNumber } from '../../../src/core/language/numberFormat';
+import { formatNumber } from '../../src/core/numberFormat';
 
 describe('formatNumber', () => {
   it('prints integers exactly, up to 10^15', () => {
