@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { LANGUAGE_FUNCTIONS } from '../../src/core/language/functions';
+import { BUILTINS, isFigureRoom } from '../../src/core/language/builtins';
 import { SCALAR_FUNCTIONS } from '../../src/core/language/scalars';
 import type { CellOutput } from '../../src/core/language/session';
 import { createNodeSession } from '../../src/node/session';
@@ -45,7 +45,7 @@ describe('README language reference', () => {
   });
 
   it('shows every LossLab function and scalar form in an example', () => {
-    const names = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name)];
+    const names = [...BUILTINS.filter((f) => !isFigureRoom(f.room)).map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name)];
     assert.deepEqual(names.filter((name) => !called.has(name)), []);
   });
 

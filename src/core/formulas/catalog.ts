@@ -4,11 +4,14 @@
  * defaults, how each library names it and what its defaults are there, the intuition, the traps,
  * the paper, and a notebook cell that plots it. Pure data: no rendering, no `vscode`.
  *
- * The LossLab defaults here are checked against the core's behaviour by the tests, and every
- * `notebookCell` is run through a Session, so neither can drift silently.
+ * LossLab's defaults are not written here: FORMULA_CATALOG fills them in from the builtins'
+ * options (src/core/language/builtins/defaults.ts). The tests check them against the core's
+ * behaviour and run every `notebookCell` through a Session, so neither can drift silently.
  */
 
 /** Where a name comes from. `paper` names are the acronyms prose uses (QFL, GIoU, ArcFace). */
+
+import { OPTIONS_BY_BUILTIN } from '../language/builtins/defaults';
 export type Library =
   | 'losslab'
   | 'mmdetection'
@@ -204,7 +207,7 @@ const REDUCTION: FormulaParameter = {
 
 const MARGIN_SLIDER_NOTE = 'loss against one other class at angle φ: −log softmax = softplus(s·cos φ − s·f(θ))';
 
-export const FORMULA_CATALOG: readonly FormulaEntry[] = [
+const ENTRIES: readonly FormulaEntry[] = [
   {
     id: 'focal',
     title: 'Sigmoid focal loss',
@@ -212,8 +215,8 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\begin{gathered}\mathrm{FL}(p_t) = -\alpha_t\,(1 - p_t)^{\gamma}\log p_t\\ p_t = \begin{cases} p & y = 1\\ 1 - p & y = 0\end{cases},\quad \alpha_t = \begin{cases} \alpha & y = 1\\ 1 - \alpha & y = 0\end{cases}\end{gathered}`,
     unicode: 'FL(p_t) = −α_t·(1 − p_t)^γ·log p_t, with p = σ(x); p_t = p, α_t = α where y = 1 and p_t = 1 − p, α_t = 1 − α where y = 0',
     parameters: [
-      { symbol: 'α', key: 'alpha', meaning: 'weight of the positives (negatives get 1 − α); −1 turns the weighting off', default: 0.25 },
-      { symbol: 'γ', key: 'gamma', meaning: 'focusing exponent of (1 − p_t)^γ; 0 gives α-weighted BCE', default: 2 },
+      { symbol: 'α', key: 'alpha', meaning: 'weight of the positives (negatives get 1 − α); −1 turns the weighting off' },
+      { symbol: 'γ', key: 'gamma', meaning: 'focusing exponent of (1 − p_t)^γ; 0 gives α-weighted BCE' },
       REDUCTION,
     ],
     libraries: [
@@ -262,8 +265,8 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\mathrm{QFL}(\sigma) = -\lvert y - \sigma\rvert^{\beta}\,\big((1 - y)\log(1 - \sigma) + y\log\sigma\big)`,
     unicode: 'QFL(σ) = −|y − σ|^β·((1 − y)·log(1 − σ) + y·log σ), σ = sigmoid(x), y ∈ [0, 1] the IoU of the predicted box with its ground truth (0 for negatives)',
     parameters: [
-      { symbol: 'β', key: 'beta', meaning: 'exponent of the modulating factor |y − σ|^β', default: 2 },
-      { symbol: 'activated', key: 'activated', meaning: 'pred already holds probabilities σ instead of logits', default: false },
+      { symbol: 'β', key: 'beta', meaning: 'exponent of the modulating factor |y − σ|^β' },
+      { symbol: 'activated', key: 'activated', meaning: 'pred already holds probabilities σ instead of logits' },
       { symbol: 'background', key: 'background', meaning: "background label: 'last' = C (mmdetection), 'first' = 0", default: 'last' },
       REDUCTION,
     ],
@@ -351,8 +354,8 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     unicode: 'L = (1/N_pos)·Σ_z QFL + (1/N_pos)·Σ_{positive z} (λ₀·L_GIoU + λ₁·DFL), λ₀ = 2 and λ₁ = 0.25 in mmdetection',
     parameters: [
       { symbol: 'stride', key: 'stride', meaning: "the level's stride in pixels (required)" },
-      { symbol: 'reg_max', key: 'reg_max', meaning: 'mmdetection reg_max: reg_max + 1 bins per side', default: 16 },
-      { symbol: 'β', key: 'beta', meaning: 'QFL exponent', default: 2 },
+      { symbol: 'reg_max', key: 'reg_max', meaning: 'mmdetection reg_max: reg_max + 1 bins per side' },
+      { symbol: 'β', key: 'beta', meaning: 'QFL exponent' },
       { symbol: 'λ', key: 'loss_weight', meaning: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
       { symbol: 'background', key: 'background', meaning: "background label: 'last' = C, 'first' = 0", default: 'last' },
     ],
@@ -399,7 +402,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     category: 'loss',
     latex: String.raw`\mathcal{L}_{GIoU} = 1 - \mathrm{IoU} + \frac{\lvert C \setminus (A \cup B)\rvert}{\lvert C\rvert},\qquad \mathrm{IoU} = \frac{\lvert A \cap B\rvert}{\lvert A \cup B\rvert}`,
     unicode: 'L_GIoU = 1 − IoU + |C \\ (A ∪ B)| / |C|, IoU = |A ∩ B| / |A ∪ B|, C the smallest box enclosing A and B',
-    parameters: [{ symbol: 'ε', key: 'eps', meaning: 'lower bound of the union and of the enclosing area', default: 1e-7 }, REDUCTION],
+    parameters: [{ symbol: 'ε', key: 'eps', meaning: 'lower bound of the union and of the enclosing area' }, REDUCTION],
     libraries: [
       { library: 'losslab', aliases: ['giou'], parameters: [] },
       {
@@ -448,7 +451,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     unicode: 'IoU = |A ∩ B| / |A ∪ B|; GIoU = IoU − |C \\ (A ∪ B)| / |C|; DIoU = IoU − ρ²(b, b_gt) / c²; CIoU = DIoU − α·v, v = (4/π²)·(atan(w_gt/h_gt) − atan(w/h))²',
     parameters: [
       { symbol: 'mode', key: 'mode', meaning: "'iou', 'giou', 'diou' or 'ciou'", default: 'iou' },
-      { symbol: 'ε', key: 'eps', meaning: 'lower bound of the union', default: 1e-6 },
+      { symbol: 'ε', key: 'eps', meaning: 'lower bound of the union' },
     ],
     libraries: [
       { library: 'losslab', aliases: ['iou'], parameters: [] },
@@ -537,13 +540,13 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\begin{gathered}\mathcal{L} = -\log\frac{e^{s\cos(\theta_{y} + m)}}{e^{s\cos(\theta_{y} + m)} + \sum_{j\neq y} e^{s\cos\theta_j}}\\ \text{combined: } f(\theta_y) = \cos(m_1\theta_y + m_2) - m_3\end{gathered}`,
     unicode: 'L = −log( e^{s·cos(θ_y + m)} / (e^{s·cos(θ_y + m)} + Σ_{j≠y} e^{s·cos θ_j}) ); combined margins: target logit s·(cos(m₁·θ_y + m₂) − m₃)',
     parameters: [
-      { symbol: 's', key: 's', meaning: 'scale of the logits (the radius of the hypersphere)', default: 64 },
-      { symbol: 'm', key: 'm', meaning: 'additive angular margin, in radians', default: 0.5 },
-      { symbol: 'easy_margin', key: 'easy_margin', meaning: 'apply the margin only where cos θ > 0', default: false },
+      { symbol: 's', key: 's', meaning: 'scale of the logits (the radius of the hypersphere)' },
+      { symbol: 'm', key: 'm', meaning: 'additive angular margin, in radians' },
+      { symbol: 'easy_margin', key: 'easy_margin', meaning: 'apply the margin only where cos θ > 0' },
       { symbol: 'form', key: 'form', meaning: "'insightface' (cos(θ + m) with the fallback beyond π − m), 'paper', or 'combined'", default: 'insightface' },
-      { symbol: 'm₁', key: 'm1', meaning: 'SphereFace multiplicative margin (combined form)', default: 1 },
-      { symbol: 'm₂', key: 'm2', meaning: 'ArcFace additive angular margin (combined form)', default: 0.5 },
-      { symbol: 'm₃', key: 'm3', meaning: 'CosFace additive cosine margin (combined form)', default: 0 },
+      { symbol: 'm₁', key: 'm1', meaning: 'SphereFace multiplicative margin (combined form)' },
+      { symbol: 'm₂', key: 'm2', meaning: 'ArcFace additive angular margin (combined form)' },
+      { symbol: 'm₃', key: 'm3', meaning: 'CosFace additive cosine margin (combined form)' },
       REDUCTION,
     ],
     libraries: [
@@ -721,11 +724,11 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\begin{gathered}\mathcal{L}(a, p, n) = \max\big(d(a, p) - d(a, n) + \alpha,\ 0\big)\\ d(x, y) = \lVert x - y + \epsilon\rVert_p\end{gathered}`,
     unicode: 'L(a, p, n) = max(d(a, p) − d(a, n) + α, 0), d(x, y) = ‖x − y + ε‖_p',
     parameters: [
-      { symbol: 'α', key: 'margin', meaning: 'margin between positive and negative distances', default: 1 },
-      { symbol: 'p', key: 'p', meaning: 'order of the p-norm', default: 2 },
-      { symbol: 'ε', key: 'eps', meaning: 'added to every coordinate of the difference, as PyTorch does', default: 1e-6 },
-      { symbol: 'swap', key: 'swap', meaning: 'use min(d(a, n), d(p, n)) as the negative distance', default: false },
-      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge', default: false },
+      { symbol: 'α', key: 'margin', meaning: 'margin between positive and negative distances' },
+      { symbol: 'p', key: 'p', meaning: 'order of the p-norm' },
+      { symbol: 'ε', key: 'eps', meaning: 'added to every coordinate of the difference, as PyTorch does' },
+      { symbol: 'swap', key: 'swap', meaning: 'use min(d(a, n), d(p, n)) as the negative distance' },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge' },
       REDUCTION,
     ],
     libraries: [
@@ -777,8 +780,8 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\mathcal{L}_{BH} = \frac{1}{PK}\sum_{a}\Big[\alpha + \max_{p:\,y_p = y_a} d(a, p) - \min_{n:\,y_n \neq y_a} d(a, n)\Big]_{+}`,
     unicode: 'L_BH = (1/PK)·Σ_a [α + max_{p: y_p = y_a} d(a, p) − min_{n: y_n ≠ y_a} d(a, n)]₊',
     parameters: [
-      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge', default: 0.3 },
-      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge (the paper’s choice)', default: false },
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge' },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge (the paper’s choice)' },
       { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
     ],
     libraries: [
@@ -812,8 +815,8 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`\begin{gathered}\mathcal{L}_{BA} = \frac{1}{\lvert\{(a, p, n) : \ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn}\\ \ell_{apn} = \big[\alpha + d(a, p) - d(a, n)\big]_{+}\end{gathered}`,
     unicode: 'L_BA = Σ_{a,p,n} ℓ_apn / #{ℓ_apn > 0}, ℓ_apn = [α + d(a, p) − d(a, n)]₊ over every valid triplet of the batch',
     parameters: [
-      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge', default: 0.3 },
-      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge', default: false },
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge' },
+      { symbol: 'soft', key: 'soft', meaning: 'softplus(d_ap − d_an) instead of the hinge' },
       { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
     ],
     libraries: [
@@ -846,7 +849,7 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     latex: String.raw`n^{*}(a, p) = \operatorname*{arg\,min}_{n:\ d(a, p) < d(a, n) < d(a, p) + \alpha} d(a, n)`,
     unicode: 'n*(a, p) = argmin_n d(a, n) over negatives with d(a, p) < d(a, n) < d(a, p) + α',
     parameters: [
-      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge and of the semi-hard band', default: 0.3 },
+      { symbol: 'α', key: 'margin', meaning: 'margin of the hinge and of the semi-hard band' },
       { symbol: 'distance', key: 'distance', meaning: "'euclidean', 'squared-euclidean' or 'cosine'", default: 'euclidean' },
     ],
     libraries: [
@@ -1034,6 +1037,22 @@ export const FORMULA_CATALOG: readonly FormulaEntry[] = [
     notebookCell: ['bins(16, "mmdetection")', 'bins(16, "ultralytics")'].join('\n'),
   },
 ];
+
+/**
+ * The catalog with LossLab's defaults filled in from the builtins' options (builtins/defaults.ts),
+ * so that a hover shows the default a cell runs with.
+ */
+export const FORMULA_CATALOG: readonly FormulaEntry[] = ENTRIES.map((entry) => {
+  const options = OPTIONS_BY_BUILTIN.get(entry.id);
+  if (options === undefined) return entry;
+  return {
+    ...entry,
+    parameters: entry.parameters.map((parameter) => {
+      const value = options.find((option) => option.key === parameter.key)?.default;
+      return value === undefined ? parameter : { ...parameter, default: value };
+    }),
+  };
+});
 
 export const FORMULA_BY_ID: ReadonlyMap<string, FormulaEntry> = new Map(FORMULA_CATALOG.map((entry) => [entry.id, entry]));
 

@@ -42,6 +42,19 @@ export function readOptions(fn: string, value: unknown, specs: readonly OptionSp
   return out;
 }
 
+/** An option's documented default, the value the runtime falls back to; an option without one is a bug here. */
+export function optionDefault(specs: readonly OptionSpec[], key: string): number | boolean | string {
+  const value = specs.find((spec) => spec.key === key)?.default;
+  if (value === undefined) throw new Error(`the option ${key} has no documented default`);
+  return value;
+}
+
+export function numberDefault(specs: readonly OptionSpec[], key: string): number {
+  const value = optionDefault(specs, key);
+  if (typeof value !== 'number') throw new Error(`the default of ${key} is not a number`);
+  return value;
+}
+
 export const REDUCTION_OPTIONS: readonly OptionSpec[] = [
   { key: 'reduction', type: 'string', default: 'mean', values: ['none', 'mean', 'sum'], description: 'how per-element losses become the loss' },
   { key: 'weight', type: 'any', description: 'per-element weights (the loss shape or a prefix of it)' },

@@ -2,6 +2,14 @@ import { dflPoint } from '../losses/dfl';
 import { focalPoint } from '../losses/focal';
 import { qflPoint } from '../losses/qfl';
 import { logSigmoid, sigmoid, softplus } from '../numerics';
+import { FOCAL_OPTIONS, QFL_OPTIONS, TRIPLET_OPTIONS } from './builtins/defaults';
+import { numberDefault } from './options';
+
+/** The scalar forms' defaults are their batched forms' (builtins/defaults.ts). */
+const QFL_BETA = numberDefault(QFL_OPTIONS, 'beta');
+const FOCAL_ALPHA = numberDefault(FOCAL_OPTIONS, 'alpha');
+const FOCAL_GAMMA = numberDefault(FOCAL_OPTIONS, 'gamma');
+const TRIPLET_MARGIN = numberDefault(TRIPLET_OPTIONS, 'margin');
 
 /**
  * A pointwise function with its exact partial derivatives: what both plain evaluation and
@@ -103,9 +111,8 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
   unary('softplus', 'log(1 + e^x) of a number, with its exact derivative.', softplus, sigmoid),
   unary('logsigmoid', 'log σ(x) of a number, with its exact derivative.', logSigmoid, (x) => sigmoid(-x)),
   {
-    // qfl(σ, y, β = 2): QFL of a probability σ against a soft target y.
     name: 'qfl',
-    signature: 'qfl(sigma, y, beta = 2)',
+    signature: `qfl(sigma, y, beta = ${QFL_BETA})`,
     summary: 'QFL of one probability σ against a soft target y; differentiable in σ, y and β.',
     minArgs: 2,
     maxArgs: 3,
@@ -115,7 +122,7 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
       const args = spreadOptions('qfl', given, ['sigma', 'y', 'beta'], 2);
       const sigma = numberAt('qfl', args, 0, 'sigma');
       const y = numberAt('qfl', args, 1, 'y');
-      const beta = numberAt('qfl', args, 2, 'beta', 2);
+      const beta = numberAt('qfl', args, 2, 'beta', QFL_BETA);
       const { value, dSigma } = qflPoint(sigma, y, beta);
       const magnitude = Math.abs(y - sigma);
       const dBeta = magnitude === 0 ? 0 : value * Math.log(magnitude);
@@ -123,9 +130,8 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
     },
   },
   {
-    // focal(p, y, α = 0.25, γ = 2): focal loss of a probability p against a target y.
     name: 'focal',
-    signature: 'focal(p, y, alpha = 0.25, gamma = 2)',
+    signature: `focal(p, y, alpha = ${FOCAL_ALPHA}, gamma = ${FOCAL_GAMMA})`,
     summary: 'The focal loss of one probability p against a target y; differentiable in p.',
     minArgs: 2,
     maxArgs: 4,
@@ -135,8 +141,8 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
       const args = spreadOptions('focal', given, ['p', 'y', 'alpha', 'gamma'], 2);
       const p = numberAt('focal', args, 0, 'p');
       const y = numberAt('focal', args, 1, 'y');
-      const alpha = numberAt('focal', args, 2, 'alpha', 0.25);
-      const gamma = numberAt('focal', args, 3, 'gamma', 2);
+      const alpha = numberAt('focal', args, 2, 'alpha', FOCAL_ALPHA);
+      const gamma = numberAt('focal', args, 3, 'gamma', FOCAL_GAMMA);
       const { value, dP } = focalPoint(p, y, alpha, gamma);
       return { value, partials: [dP, null, null, null] };
     },
@@ -175,9 +181,8 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
     },
   },
   {
-    // triplet_hinge(d_ap, d_an, margin = 1) = max(d_ap − d_an + margin, 0).
     name: 'triplet_hinge',
-    signature: 'triplet_hinge(d_ap, d_an, margin = 1)',
+    signature: `triplet_hinge(d_ap, d_an, margin = ${TRIPLET_MARGIN})`,
     summary: 'max(d_ap − d_an + margin, 0) of two distances.',
     minArgs: 2,
     maxArgs: 3,
@@ -187,7 +192,7 @@ export const SCALAR_FUNCTIONS: readonly ScalarFunction[] = [
       const args = spreadOptions('triplet_hinge', given, ['d_ap', 'd_an', 'margin'], 2);
       const dap = numberAt('triplet_hinge', args, 0, 'd_ap');
       const dan = numberAt('triplet_hinge', args, 1, 'd_an');
-      const margin = numberAt('triplet_hinge', args, 2, 'margin', 1);
+      const margin = numberAt('triplet_hinge', args, 2, 'margin', TRIPLET_MARGIN);
       const inside = dap - dan + margin;
       // PyTorch's clamp_min passes the gradient where its input is ≥ 0.
       return { value: Math.max(inside, 0), partials: inside >= 0 ? [1, -1, 1] : [0, 0, 0] };

@@ -6,9 +6,10 @@ import { figureMarkdown } from '../figures/markdown';
 import { isFigureSpec, type FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
 import { compiled } from './compiled';
-import { createFigureFunctions } from './figureFunctions';
 import type { FigureContext } from './figures/context';
-import { LANGUAGE_FUNCTIONS, LANGUAGE_FUNCTIONS_BY_NAME, lossName, printedText, type LanguageContext } from './functions';
+import { BUILTINS, BUILTINS_BY_NAME, isFigureRoom } from './builtins';
+import { lossName, printedText } from './builtins/marks';
+import type { Builtin, BuiltinContext } from './builtins/types';
 import { withCoreLosses, type LossImplementations, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
 import { assertAllowed, createSandbox } from './sandbox';
@@ -70,6 +71,10 @@ function countElements(value: unknown, depth = 0): number {
   return total;
 }
 
+/** The builtins the session checks and caps (see Session.bind), and the figures. */
+const CHECKED_NAMES = BUILTINS.filter((builtin) => !isFigureRoom(builtin.room)).map((builtin) => builtin.name);
+const FIGURE_NAMES = BUILTINS.filter((builtin) => isFigureRoom(builtin.room)).map((builtin) => builtin.name);
+
 /**
  * The state of one notebook's kernel: a sandboxed mathjs instance, the scope shared by its cells,
  * and the user functions they defined. `runCell` never throws: every problem becomes an error
@@ -82,14 +87,15 @@ export class Session implements FigureContext {
   readonly elementCap: number;
   private readonly parse: (text: string) => MathNode;
   /** The figure and derivative functions (`plot`, `grad`, …), for "did you mean" suggestions. */
-  readonly figureFunctionNames: readonly string[];
+  readonly figureFunctionNames: readonly string[] = FIGURE_NAMES;
 
   constructor(options: SessionOptions = {}) {
     this.elementCap = options.elementCap ?? 10_000_000;
     const { math, parse, importFunctions } = createSandbox();
     this.math = math;
     this.parse = parse;
-    const context: LanguageContext = {
+    const context: BuiltinContext = {
+      figures: this,
       math,
       ...(options.binConvention !== undefined ? { binConvention: options.binConvention } : {}),
       load: (path) => {
@@ -104,27 +110,37 @@ export class Session implements FigureContext {
     };
     const imports: Record<string, unknown> = {};
     for (const scalar of SCALAR_FUNCTIONS) imports[scalar.name] = (...args: unknown[]) => scalar.evaluate(args).value;
-    for (const fn of LANGUAGE_FUNCTIONS) {
-      imports[fn.name] = (...args: unknown[]) => {
-        if (args.length < fn.minArgs || args.length > fn.maxArgs) {
-          const range = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`;
-          throw new InputError(fn.name, 'arguments', `${range} arguments: ${fn.signatures.join(' or ')}`, `${args.length}`);
-        }
-        try {
-          return this.capped(fn.name, fn.call(args, context));
-        } catch (error) {
-          // The cell called `qfl`, not `qualityFocalLoss`: name the function the user wrote.
-          if (error instanceof InputError && error.fn !== fn.name) {
-            throw new InputError(fn.name, error.argument, error.expected, error.found, error.index);
-          }
-          throw error;
-        }
-      };
-    }
-    const figureFunctions = createFigureFunctions(this);
-    this.figureFunctionNames = Object.keys(figureFunctions);
-    Object.assign(imports, figureFunctions, this.cappedAllocators());
+    for (const builtin of BUILTINS) imports[builtin.name] = this.bind(builtin, context);
+    Object.assign(imports, this.cappedAllocators());
     importFunctions(imports);
+  }
+
+  /**
+   * A builtin as mathjs calls it. Outside the figure rooms (isFigureRoom) it is checked here: its
+   * argument count, the element cap on what it returns, and errors named after the function the
+   * cell called.
+   */
+  private bind(builtin: Builtin, context: BuiltinContext): unknown {
+    if (builtin.rawArgs === true) {
+      return Object.assign((args: MathNode[], _math: unknown, scope: Map<string, unknown>) => builtin.call(args, context, scope), { rawArgs: true as const });
+    }
+    if (isFigureRoom(builtin.room)) return (...args: unknown[]) => builtin.call(args, context);
+    const [[min, max]] = builtin.arities;
+    return (...args: unknown[]) => {
+      if (args.length < min || args.length > max) {
+        const range = min === max ? `${min}` : `${min} to ${max}`;
+        throw new InputError(builtin.name, 'arguments', `${range} arguments: ${builtin.signatures.join(' or ')}`, `${args.length}`);
+      }
+      try {
+        return this.capped(builtin.name, builtin.call(args, context));
+      } catch (error) {
+        // The cell called `qfl`, not `qualityFocalLoss`: name the function the user wrote.
+        if (error instanceof InputError && error.fn !== builtin.name) {
+          throw new InputError(builtin.name, error.argument, error.expected, error.found, error.index);
+        }
+        throw error;
+      }
+    };
   }
 
   /**
@@ -263,7 +279,10 @@ export class Session implements FigureContext {
     isDefined: (name) => this.scope.has(name),
     // mathjs's constants (pi, e) count: np.pi is pi.
     isFunction: (name) => Object.hasOwn(this.math, name) && (this.math as unknown as Record<string, unknown>)[name] !== undefined,
-    takesOptions: (name) => (LANGUAGE_FUNCTIONS_BY_NAME.get(name)?.options.length ?? 0) > 0 || this.figureFunctionNames.includes(name),
+    takesOptions: (name) => {
+      const builtin = BUILTINS_BY_NAME.get(name);
+      return builtin !== undefined && (builtin.options.length > 0 || isFigureRoom(builtin.room));
+    },
   };
 
   private errorOutput(source: string, statement: Statement, error: unknown): CellOutput {
@@ -281,7 +300,7 @@ export class Session implements FigureContext {
     } else if (err instanceof InputError) {
       // Point at the call that rejected its input: the one the error names, else the first
       // LossLab call in the statement.
-      const at = [err.fn, ...LANGUAGE_FUNCTIONS.map((f) => f.name)]
+      const at = [err.fn, ...CHECKED_NAMES]
         .map((name) => statement.text.search(new RegExp(`\\b${name}\\s*\\(`)))
         .find((index) => index >= 0);
       if (at !== undefined) offset = statement.offset + at;
@@ -291,7 +310,7 @@ export class Session implements FigureContext {
     if (undefinedName !== undefined) {
       const at = statement.text.search(new RegExp(`\\b${undefinedName}\\b`));
       if (at >= 0) offset = statement.offset + at;
-      const known = [...LANGUAGE_FUNCTIONS.map((f) => f.name), ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), ...this.figureFunctionNames];
+      const known = [...CHECKED_NAMES, ...SCALAR_FUNCTIONS.map((f) => f.name), ...this.scope.keys(), ...this.figureFunctionNames];
       const suggestions = suggestNames(undefinedName, known);
       message = `${err.message}${suggestions.length > 0 ? `: did you mean ${suggestions.map((name) => `'${name}'`).join(' or ')}?` : ''}`;
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { binCount } from '../../../src/core/distributions';
 import { entryCells, FORMULA_BY_ID, FORMULA_CATALOG, paperLink } from '../../../src/core/formulas/catalog';
-import { LANGUAGE_FUNCTIONS_BY_NAME } from '../../../src/core/language/functions';
+import { BUILTINS_BY_NAME } from '../../../src/core/language/builtins';
 import type { OptionSpec } from '../../../src/core/language/options';
 import { Session } from '../../../src/core/language/session';
 
@@ -155,7 +155,7 @@ describe('formula catalog', () => {
     }
     it('agrees with the option defaults the language documents', () => {
       for (const entry of FORMULA_CATALOG) {
-        const fn = LANGUAGE_FUNCTIONS_BY_NAME.get(entry.id);
+        const fn = BUILTINS_BY_NAME.get(entry.id);
         if (fn === undefined) continue;
         for (const parameter of entry.parameters) {
           const option: OptionSpec | undefined = fn.options.find((o) => o.key === parameter.key);

@@ -1,9 +1,8 @@
-import { LANGUAGE_FUNCTIONS } from '../functions';
+import { BUILTINS, isFigureRoom } from '../builtins';
 import { SCALAR_FUNCTIONS } from '../scalars';
 import type { OptionSpec } from '../options';
 import { BLOCKED_IDENTIFIERS, createSandbox, type Sandbox } from '../sandbox';
 import { definitionsIn, type Definition } from './definitions';
-import { FIGURE_SIGNATURES } from './figureSignatures';
 
 /**
  * Everything a cell can call, with what completion, signature help and validation need to know:
@@ -27,21 +26,23 @@ export interface KnownFunction {
 }
 
 /** The scalar forms that have no batched function of the same name, documented where they are defined (scalars.ts). */
-const SCALAR_ONLY: readonly KnownFunction[] = SCALAR_FUNCTIONS.filter((f) => !LANGUAGE_FUNCTIONS.some((l) => l.name === f.name)).map(
+const SCALAR_ONLY: readonly KnownFunction[] = SCALAR_FUNCTIONS.filter((f) => !BUILTINS.some((b) => b.name === f.name)).map(
   (f): KnownFunction => ({ name: f.name, origin: 'scalar', signatures: [f.signature], summary: f.summary, arities: [[f.minArgs, f.maxArgs]], options: [] }),
 );
 
 export const LOSSLAB_FUNCTIONS: readonly KnownFunction[] = [
-  ...LANGUAGE_FUNCTIONS.map((f): KnownFunction => ({
-    name: f.name,
-    origin: 'losslab',
-    signatures: f.signatures,
-    summary: f.summary,
-    arities: [[f.minArgs, f.maxArgs]],
-    options: f.options,
-    example: f.example,
-  })),
-  ...FIGURE_SIGNATURES.map((f): KnownFunction => ({ ...f, origin: 'figure' })),
+  ...BUILTINS.map(
+    (b): KnownFunction => ({
+      name: b.name,
+      origin: isFigureRoom(b.room) ? 'figure' : 'losslab',
+      signatures: b.signatures,
+      summary: b.summary,
+      arities: b.arities,
+      options: b.options,
+      ...(b.optionPositions !== undefined ? { optionPositions: b.optionPositions } : {}),
+      example: b.example,
+    }),
+  ),
   ...SCALAR_ONLY,
 ];
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { completeAt, type CompletionEntry } from '../../../../src/core/language/analysis/completion';
-import { LANGUAGE_FUNCTIONS_BY_NAME } from '../../../../src/core/language/functions';
+import { BUILTINS_BY_NAME } from '../../../../src/core/language/builtins';
 import { cursor } from './cursor';
 
 function complete(marked: string, earlier: string[] = []): { labels: string[]; items: readonly CompletionEntry[]; start: number; end: number } {
@@ -47,7 +47,7 @@ describe('completion: functions and variables', () => {
 
   it('documents a function with its summary, signatures and example', () => {
     const entry = item('|', 'qfl');
-    const qfl = LANGUAGE_FUNCTIONS_BY_NAME.get('qfl');
+    const qfl = BUILTINS_BY_NAME.get('qfl');
     assert.equal(entry?.detail, qfl?.signatures[0]);
     assert.ok(entry?.documentation.includes(qfl?.summary ?? '?'));
     for (const s of qfl?.signatures ?? []) assert.ok(entry?.documentation.includes(s));

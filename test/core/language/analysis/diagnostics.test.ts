@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateCell, type CellDiagnostic } from '../../../../src/core/language/analysis/diagnostics';
-import { FIGURE_SIGNATURES } from '../../../../src/core/language/analysis/figureSignatures';
-import { LANGUAGE_FUNCTIONS } from '../../../../src/core/language/functions';
+import { BUILTINS, isFigureRoom } from '../../../../src/core/language/builtins';
 import { Session } from '../../../../src/core/language/session';
 
 /** A diagnostic as [code, underlined text, message]. */
@@ -17,7 +16,7 @@ function fixed(text: string, d: CellDiagnostic): string {
 }
 
 describe('diagnostics: valid cells', () => {
-  for (const fn of LANGUAGE_FUNCTIONS) {
+  for (const fn of BUILTINS) {
     it(`the example of ${fn.name} has none`, () => assert.deepEqual(check(fn.example), []));
   }
 
@@ -71,7 +70,7 @@ describe('diagnostics: each kind, with its range and message', () => {
   });
 
   it('too few arguments underline the name; too many underline the extra ones', () => {
-    const signatures = LANGUAGE_FUNCTIONS.find((f) => f.name === 'arcface')?.signatures.join(' or ');
+    const signatures = BUILTINS.find((f) => f.name === 'arcface')?.signatures.join(' or ');
     assert.deepEqual(check('arcface(x, W)'), [['argument-count', 'arcface', `arcface takes 3 or 4 arguments, got 2: ${signatures}`]]);
     assert.deepEqual(check('softmax([1], {dim: 1}, 3)'), [['argument-count', '3', 'softmax takes 1 or 2 arguments, got 3: softmax(z, {dim})']]);
     assert.deepEqual(check('integral()'), [['argument-count', 'integral', 'integral takes 1 argument, got 0: integral(pred)']]);
@@ -135,7 +134,7 @@ describe('diagnostics agree with running the cell', () => {
     });
   }
 
-  for (const fn of FIGURE_SIGNATURES.filter((f) => f.options.length > 0)) {
+  for (const fn of BUILTINS.filter((f) => isFigureRoom(f.room) && f.options.length > 0)) {
     it(`${fn.name}'s documented options are exactly the ones it accepts`, () => {
       const call: Record<string, string> = {
         plot: 'plot(s, s, 0, 1, {OPT})',
@@ -159,8 +158,7 @@ describe('diagnostics agree with running the cell', () => {
 
 describe('every function a session defines is known', () => {
   it('no call of a figure function is flagged as unknown, documented or not', async () => {
-    const { createFigureFunctions } = await import('../../../../src/core/language/figureFunctions');
-    for (const name of Object.keys(createFigureFunctions(new Session()))) {
+    for (const name of new Session().figureFunctionNames) {
       assert.deepEqual(validateCell(`${name}(1)`).filter((d) => d.code === 'unknown-function'), [], name);
     }
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CurvesFigure, DistributionFigure, FigureSpec, HeatmapFigure, HistogramFigure, ScatterFigure, TableFigure } from '../../../src/core/figures/spec';
-import { FIGURE_SPEC_VERSION, isFigureSpec } from '../../../src/core/figures/spec';
-import { Session, type CellOutput } from '../../../src/core/language/session';
+import type { CurvesFigure, DistributionFigure, FigureSpec, HeatmapFigure, HistogramFigure, ScatterFigure, TableFigure } from '../../../../src/core/figures/spec';
+import { FIGURE_SPEC_VERSION, isFigureSpec } from '../../../../src/core/figures/spec';
+import { Session, type CellOutput } from '../../../../src/core/language/session';
 
 function figure<T extends FigureSpec>(session: Session, source: string): T {
   const outputs = session.runCell(source);

@@ -2,21 +2,22 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { bbox2distance, boxOverlaps, distance2bbox } from '../../../src/core/boxes';
-import { integral } from '../../../src/core/distributions';
-import { LANGUAGE_FUNCTIONS, lossName } from '../../../src/core/language/functions';
-import { Session, type CellOutput } from '../../../src/core/language/session';
-import { arcFaceLoss } from '../../../src/core/losses/arcface';
-import { distributionFocalLoss } from '../../../src/core/losses/dfl';
-import { sigmoidFocalLoss } from '../../../src/core/losses/focal';
-import { gflHeadLoss } from '../../../src/core/losses/gfl';
-import { giouLoss } from '../../../src/core/losses/giou';
-import { qualityFocalLoss } from '../../../src/core/losses/qfl';
-import { tripletMarginLoss } from '../../../src/core/losses/triplet';
-import { batchAll, batchHard, semiHardTriplets } from '../../../src/core/mining';
-import { toTensor, type Tensor } from '../../../src/core/tensor';
-import { createQflStreamHost } from '../../../src/node/stream/qflStreamHost';
-import { assertClose } from '../../helpers/gradcheck';
+import { bbox2distance, boxOverlaps, distance2bbox } from '../../../../src/core/boxes';
+import { integral } from '../../../../src/core/distributions';
+import { BUILTINS, isFigureRoom } from '../../../../src/core/language/builtins';
+import { lossName } from '../../../../src/core/language/builtins/marks';
+import { Session, type CellOutput } from '../../../../src/core/language/session';
+import { arcFaceLoss } from '../../../../src/core/losses/arcface';
+import { distributionFocalLoss } from '../../../../src/core/losses/dfl';
+import { sigmoidFocalLoss } from '../../../../src/core/losses/focal';
+import { gflHeadLoss } from '../../../../src/core/losses/gfl';
+import { giouLoss } from '../../../../src/core/losses/giou';
+import { qualityFocalLoss } from '../../../../src/core/losses/qfl';
+import { tripletMarginLoss } from '../../../../src/core/losses/triplet';
+import { batchAll, batchHard, semiHardTriplets } from '../../../../src/core/mining';
+import { toTensor, type Tensor } from '../../../../src/core/tensor';
+import { createQflStreamHost } from '../../../../src/node/stream/qflStreamHost';
+import { assertClose } from '../../../helpers/gradcheck';
 
 /** A small GFL level: 2 anchors, 2 classes, reg_max 16 (17 bins per side); anchor 1 is background. */
 const GFL_DATA = {
@@ -57,13 +58,13 @@ const sameAs = (label: string, got: unknown, want: Tensor | number): void =>
 
 type Record_ = Record<string, unknown>;
 
-describe('LANGUAGE_FUNCTIONS: documentation', () => {
-  it('every entry is documented and its example runs without error', () => {
+describe('BUILTINS: documentation', () => {
+  it('every entry is documented and its example runs without error, a figure drawing its figure', () => {
     const session = newSession();
-    for (const fn of LANGUAGE_FUNCTIONS) {
+    for (const fn of BUILTINS) {
       assert.ok(fn.signatures.length > 0 && fn.signatures.every((s) => s.startsWith(`${fn.name}(`)), fn.name);
       assert.ok(fn.summary.length > 10, fn.name);
-      assert.ok(fn.minArgs <= fn.maxArgs, fn.name);
+      assert.ok(fn.arities.length > 0 && fn.arities.every(([min, max]) => min <= max), fn.name);
       assert.ok(fn.example.includes(`${fn.name}(`), `${fn.name}'s example calls it`);
       for (const option of fn.options) {
         assert.ok(option.description.length > 0, `${fn.name}.${option.key}`);
@@ -71,18 +72,20 @@ describe('LANGUAGE_FUNCTIONS: documentation', () => {
         if (option.values !== undefined && option.default !== undefined) assert.ok(option.values.includes(option.default as string));
       }
       const outputs = session.runCell(fn.example);
-      assert.ok(outputs.length > 0 && outputs.every((o) => o.kind === 'value'), `${fn.example}: ${JSON.stringify(outputs)}`);
+      const draws = isFigureRoom(fn.room) && fn.name !== 'grad' && fn.name !== 'slider';
+      assert.ok(outputs.length > 0 && outputs.every((o) => o.kind === (draws ? 'figure' : 'value')), `${fn.example}: ${JSON.stringify(outputs).slice(0, 300)}`);
     }
   });
 
   it('names are unique', () => {
-    assert.equal(new Set(LANGUAGE_FUNCTIONS.map((f) => f.name)).size, LANGUAGE_FUNCTIONS.length);
+    assert.equal(new Set(BUILTINS.map((f) => f.name)).size, BUILTINS.length);
   });
 
   it('refuses a wrong number of arguments with the signatures', () => {
     const session = newSession();
-    for (const fn of LANGUAGE_FUNCTIONS) {
-      const args = Array.from({ length: fn.maxArgs + 1 }, () => '1').join(', ');
+    for (const fn of BUILTINS.filter((f) => !isFigureRoom(f.room))) {
+      const [[, max]] = fn.arities;
+      const args = Array.from({ length: max + 1 }, () => '1').join(', ');
       const error = errorOf(session, `${fn.name}(${args})`);
       assert.equal(error.name, 'InputError', fn.name);
       assert.ok(error.message.startsWith(`${fn.name}: arguments should be`) && error.message.includes(fn.signatures[0]), error.message);
@@ -385,7 +388,7 @@ describe('option objects', () => {
 
 describe('docs/language.md', () => {
   it('every losslab block runs, in order, without an error', () => {
-    const text = readFileSync(new URL('../../../docs/language.md', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../../../docs/language.md', import.meta.url), 'utf8');
     const blocks = [...text.matchAll(/```losslab\n([\s\S]*?)```/g)].map((m) => m[1]);
     assert.ok(blocks.length >= 15, `found ${blocks.length} blocks`);
     const session = newSession();
@@ -397,8 +400,8 @@ describe('docs/language.md', () => {
   });
 
   it('documents every language function and every scalar form', () => {
-    const text = readFileSync(new URL('../../../docs/language.md', import.meta.url), 'utf8');
-    for (const fn of LANGUAGE_FUNCTIONS) assert.ok(text.includes(`${fn.name}(`), fn.name);
+    const text = readFileSync(new URL('../../../../docs/language.md', import.meta.url), 'utf8');
+    for (const fn of BUILTINS) assert.ok(text.includes(`${fn.name}(`), fn.name);
     for (const name of ['arcface_logit(', 'triplet_hinge(', 'plot(', 'heatmap(', 'dist(', 'hist(', 'scatter(', 'table(', 'grad(', 'slider(']) assert.ok(text.includes(name), name);
   });
 });

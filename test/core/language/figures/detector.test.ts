@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnchorMapFigure, CalibrationFigure, CurvesFigure, DistributionGridFigure, FigureSpec, TableFigure } from '../../../src/core/figures/spec';
-import { Session } from '../../../src/core/language/session';
+import type { AnchorMapFigure, CalibrationFigure, CurvesFigure, DistributionGridFigure, FigureSpec, TableFigure } from '../../../../src/core/figures/spec';
+import { Session } from '../../../../src/core/language/session';
 
 /**
  * The detector-debug figure functions (anchor_map, worst_anchors, sides, calibration) and

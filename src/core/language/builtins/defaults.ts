@@ -1,0 +1,105 @@
+import { REDUCTION_OPTIONS, type OptionSpec } from '../options';
+
+/**
+ * The options of the losses, the miners and the box overlaps, with their defaults: the one place
+ * the cell functions, their scalar forms (scalars.ts), the hovers (formulas/catalog.ts) and the
+ * reference in docs/language.md read a default from.
+ */
+
+/** The float32 mode of the elementwise losses (docs/performance.md has each one's accuracy bound). */
+export const ELEMENTWISE_PRECISION: OptionSpec = {
+  key: 'precision',
+  type: 'string',
+  default: 'float64',
+  values: ['float64', 'float32'],
+  description: "'float32': f32x4 SIMD arithmetic (about 2× faster; each element within a few units of 2⁻²⁴ relative)",
+};
+
+export const DISTANCE_OPTION: OptionSpec = {
+  key: 'distance',
+  type: 'string',
+  default: 'euclidean',
+  values: ['euclidean', 'squared-euclidean', 'cosine'],
+  description: 'distance between embeddings',
+};
+
+export const FOCAL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'alpha', type: 'number', default: 0.25, description: 'weight of positives; −1 turns weighting off' },
+  { key: 'gamma', type: 'number', default: 2, description: 'focusing exponent γ of (1 − p_t)^γ' },
+  ELEMENTWISE_PRECISION,
+  ...REDUCTION_OPTIONS,
+];
+
+export const QFL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'beta', type: 'number', default: 2, description: 'exponent β of |y − σ|^β' },
+  { key: 'activated', type: 'boolean', default: false, description: 'pred holds probabilities, not logits' },
+  { key: 'background', type: 'string', default: 'last', values: ['last', 'first'], description: "background label: 'last' = C (mmdetection), 'first' = 0 (GFocal)" },
+  ELEMENTWISE_PRECISION,
+  ...REDUCTION_OPTIONS,
+];
+
+export const BIN_OPTIONS: readonly OptionSpec[] = [
+  { key: 'bins', type: 'number', description: 'number of bins (default: the width of pred)' },
+  { key: 'reg_max', type: 'number', description: 'reg_max, with convention' },
+  { key: 'convention', type: 'string', values: ['mmdetection', 'ultralytics'], description: "'mmdetection': reg_max + 1 bins; 'ultralytics': reg_max bins" },
+];
+
+export const ARCFACE_OPTIONS: readonly OptionSpec[] = [
+  { key: 's', type: 'number', default: 64, description: 'scale of the logits' },
+  { key: 'm', type: 'number', default: 0.5, description: 'additive angular margin (radians)' },
+  { key: 'easy_margin', type: 'boolean', default: false, description: 'apply the margin only where cos θ > 0' },
+  { key: 'form', type: 'string', default: 'insightface', values: ['insightface', 'paper', 'combined'], description: 'margin form' },
+  { key: 'm1', type: 'number', default: 1, description: "SphereFace multiplicative margin (form 'combined')" },
+  { key: 'm2', type: 'number', default: 0.5, description: "ArcFace additive angular margin (form 'combined')" },
+  { key: 'm3', type: 'number', default: 0, description: "CosFace additive cosine margin (form 'combined')" },
+  { key: 'precision', type: 'string', default: 'float64', values: ['float64', 'float32'], description: "'float32': the matrix products in float32 SIMD (faster; cosines within (d + 2)·2⁻²⁴)" },
+  ...REDUCTION_OPTIONS,
+];
+
+export const TRIPLET_OPTIONS: readonly OptionSpec[] = [
+  { key: 'margin', type: 'number', default: 1, description: 'margin α of max(d_ap − d_an + α, 0)' },
+  { key: 'p', type: 'number', default: 2, description: 'order of the p-norm distance' },
+  { key: 'eps', type: 'number', default: 1e-6, description: 'added to each difference, as PyTorch does' },
+  { key: 'swap', type: 'boolean', default: false, description: 'use min(d(a,n), d(p,n)) as the negative distance' },
+  { key: 'soft', type: 'boolean', default: false, description: 'softplus(d_ap − d_an) instead of the hinge' },
+  DISTANCE_OPTION,
+  ...REDUCTION_OPTIONS,
+];
+
+export const GFL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'stride', type: 'number', description: "the level's stride in pixels (required)" },
+  { key: 'reg_max', type: 'number', default: 16, description: 'mmdetection reg_max: reg_max + 1 bins per side' },
+  { key: 'beta', type: 'number', default: 2, description: 'QFL β' },
+  { key: 'background', type: 'string', default: 'last', values: ['last', 'first'], description: 'background label convention' },
+  { key: 'loss_weight', type: 'any', description: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
+];
+
+export const MINING_OPTIONS: readonly OptionSpec[] = [
+  { key: 'margin', type: 'number', default: 0.3, description: 'margin α' },
+  { key: 'soft', type: 'boolean', default: false, description: 'softplus(d_ap − d_an) instead of the hinge' },
+  DISTANCE_OPTION,
+];
+
+export const DFL_OPTIONS: readonly OptionSpec[] = [...BIN_OPTIONS, ELEMENTWISE_PRECISION, ...REDUCTION_OPTIONS];
+
+export const GIOU_OPTIONS: readonly OptionSpec[] = [{ key: 'eps', type: 'number', default: 1e-7, description: 'floor of the union and the enclosing area' }, ...REDUCTION_OPTIONS];
+
+export const IOU_OPTIONS: readonly OptionSpec[] = [
+  { key: 'mode', type: 'string', default: 'iou', values: ['iou', 'giou', 'diou', 'ciou'], description: 'which overlap' },
+  { key: 'eps', type: 'number', default: 1e-6, description: 'floor of the union' },
+];
+
+/** The options of the builtins the formula catalog describes, by builtin name, for the hovers' defaults. */
+export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = new Map([
+  ['focal', FOCAL_OPTIONS],
+  ['qfl', QFL_OPTIONS],
+  ['dfl', DFL_OPTIONS],
+  ['giou', GIOU_OPTIONS],
+  ['gfl', GFL_OPTIONS],
+  ['arcface', ARCFACE_OPTIONS],
+  ['triplet', TRIPLET_OPTIONS],
+  ['batch_hard', MINING_OPTIONS],
+  ['batch_all', MINING_OPTIONS],
+  ['semi_hard', MINING_OPTIONS],
+  ['iou', IOU_OPTIONS],
+]);
