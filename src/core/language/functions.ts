@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor';
 import type { LossImplementations, QflStreamHost, QflStreamRequest } from './hosts';
 import { isOptionObject, readOptions, REDUCTION_OPTIONS, type OptionSpec, type OptionValues } from './options';
 import { SCALAR_FUNCTIONS_BY_NAME } from './scalars';
-import { isMatrixLike, summarizeValue, tensorToMatrix, valueToTensor } from './values';
+import { backedMatrix, isMatrixLike, summarizeValue, valueToTensor } from './values';
 
 /** What a language function may use from the session that runs it. */
 export interface LanguageContext {
@@ -65,8 +65,8 @@ function tensorArg(fn: string, name: string, value: unknown): Tensor {
 
 const isScalar = (value: unknown): value is number => typeof value === 'number';
 
-/** A core tensor as a language value: a number for a scalar, else a mathjs matrix. */
-const out = tensorToMatrix;
+/** A core tensor as a language value: a number for a scalar, else a mathjs matrix backed by the tensor. */
+const out = backedMatrix;
 
 function reductionOf(options: OptionValues): { reduction?: Reduction; avgFactor?: number; weight?: Tensor } {
   const result: { reduction?: Reduction; avgFactor?: number; weight?: Tensor } = {};
