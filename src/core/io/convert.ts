@@ -8,12 +8,13 @@ const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
  * Converts a loaded array to the float64 tensor the losses take. float64 data is shared, not
  * copied; every other dtype is converted exactly (bool → 0/1). An int64/uint64 value beyond
  * ±(2^53 − 1) cannot be represented exactly, so it throws an InputError naming `name` and the index
- * rather than rounding silently.
+ * rather than rounding silently. `allocate` makes the array a conversion writes into (a host passes
+ * shared memory).
  */
-export function toFloat64Tensor(array: LoadedArray, name: string): Tensor {
+export function toFloat64Tensor(array: LoadedArray, name: string, allocate: (length: number) => Float64Array = (length) => new Float64Array(length)): Tensor {
   const { data, shape } = array;
   if (data instanceof Float64Array) return { shape: [...shape], data };
-  const out = new Float64Array(data.length);
+  const out = allocate(data.length);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < data.length; i++) {
       const value = data[i];

@@ -22,34 +22,67 @@ export function isMatrixLike(value: unknown): value is MatrixLike & object {
 }
 
 /**
- * The tensor each backed matrix was made from (backedMatrix). A loaded export is an ordinary mathjs
- * matrix, so every mathjs function takes it, and a loss reads the tensor it came from instead of
- * converting the matrix's nested arrays back (which cost a re-run cell more than the loss itself).
+ * The tensor each backed matrix was made from (backedMatrix), and whether the matrix's nested
+ * arrays exist yet. A loaded export and a loss's results are ordinary mathjs matrices, so every
+ * mathjs function takes them, and a loss reads the tensor behind them instead of converting nested
+ * arrays back (which cost a re-run cell more than the loss itself).
  */
-const backing = new WeakMap<object, Tensor>();
+interface Backing {
+  readonly tensor: Tensor;
+  /** Whether the nested arrays were made (or replaced): only then can a cell have changed the values. */
+  made: boolean;
+}
+
+const backing = new WeakMap<object, Backing>();
 
 /**
- * A tensor as a mathjs matrix that remembers the tensor, for values a cell is likely to pass to a
- * loss again and again (a loaded export). Costs the matrix's nested arrays besides the tensor.
+ * A tensor as a mathjs matrix that keeps the tensor and makes its nested arrays only when mathjs
+ * first reads them (its `_data`, which every DenseMatrix method and mathjs function goes through).
+ * A matrix that no mathjs function has touched, such as the `per_element` of a loss a cell re-runs
+ * or an export passed from loss to loss, then costs no nested arrays and no check.
+ * The matrix takes the tensor over: nothing may write the tensor afterwards (it is a loss's fresh
+ * result or a loaded file's array). A scalar is a number and an empty tensor an eager matrix, as
+ * tensorToMatrix makes them.
  */
 export function backedMatrix(math: MathJsInstance, tensor: Tensor): unknown {
-  const matrix = tensorToMatrix(math, tensor);
-  if (typeof matrix === 'object' && matrix !== null && tensor.data.length > 0) backing.set(matrix, tensor);
+  if (tensor.shape.length === 0 || tensor.data.length === 0) return tensorToMatrix(math, tensor);
+  const { DenseMatrix } = math as unknown as { DenseMatrix: new () => { _size: number[] } };
+  const matrix = new DenseMatrix();
+  matrix._size = [...tensor.shape];
+  const state: Backing = { tensor, made: false };
+  let nested: unknown[] | undefined;
+  Object.defineProperty(matrix, '_data', {
+    configurable: true,
+    enumerable: true,
+    get: () => {
+      if (nested === undefined) nested = toNested(tensor) as unknown[];
+      state.made = true;
+      return nested;
+    },
+    set: (value: unknown[]) => {
+      nested = value;
+      state.made = true;
+    },
+  });
+  backing.set(matrix, state);
   return matrix;
 }
 
 /**
- * The tensor behind a backed matrix while the matrix still holds the same values: a cell can
- * change a matrix in place (`pred[1, 1] = 0` assigns into it), so the values are compared, which
- * costs a read of the nested arrays and no allocation. A changed matrix loses its backing.
+ * The tensor behind a backed matrix while the matrix still holds the same values. Until its nested
+ * arrays are made they cannot have been changed, so only the size is compared. After that a cell
+ * can change the matrix in place (`pred[1, 1] = 0` assigns into it), so the values are compared,
+ * which costs a read of the nested arrays and no allocation. A changed matrix loses its backing.
  */
 function backingOf(matrix: MatrixLike & object): Tensor | undefined {
-  const tensor = backing.get(matrix);
-  if (tensor === undefined) return undefined;
+  const state = backing.get(matrix);
+  if (state === undefined) return undefined;
+  const { tensor } = state;
   const size = matrix.size();
-  const own: unknown = matrix.valueOf();
-  if (size.length === tensor.shape.length && size.every((extent, axis) => extent === tensor.shape[axis]) && Array.isArray(own) && holdsValues(own, tensor, 0, 0) >= 0) {
-    return tensor;
+  if (size.length === tensor.shape.length && size.every((extent, axis) => extent === tensor.shape[axis])) {
+    if (!state.made) return tensor;
+    const own: unknown = matrix.valueOf();
+    if (Array.isArray(own) && holdsValues(own, tensor, 0, 0) >= 0) return tensor;
   }
   backing.delete(matrix);
   return undefined;

@@ -5,6 +5,7 @@ import { InputError } from '../../core/errors';
 import { checkInterrupt } from '../../core/interrupt';
 import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
 import { backedMatrix } from '../../core/language/values';
+import { sharedFloat64, toShared } from '../parallel/shared';
 import type { LoadProgress } from './protocol';
 
 /**
@@ -84,12 +85,18 @@ export interface LoaderContext {
  * `pred * 2`) while a loss reads the tensor without converting it back; a larger array, beyond
  * what a mathjs value may hold, and an empty one (a matrix of `[]` forgets the trailing extents of
  * (0, 4)) stay float64 tensors, which every loss, miner and helper takes. Pure: no file access.
+ *
+ * The float64 values are in shared memory: the worker pool reads a loss's inputs from there, and
+ * would otherwise copy an export into it at every call of a cell that re-runs a loss on it. A
+ * conversion (a float32 export) writes there directly; float64 values read as a view of the file
+ * are copied there once, up to `matrixLimit` elements (a larger file would be held twice meanwhile).
  */
 export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, array] of Object.entries(file.arrays)) {
-    const tensor = toFloat64Tensor(array, name);
-    const count = tensor.data.length;
+    const converted = toFloat64Tensor(array, name, sharedFloat64);
+    const count = converted.data.length;
+    const tensor = count <= matrixLimit ? { shape: converted.shape, data: toShared(converted.data) } : converted;
     let value: unknown = tensor;
     if (tensor.shape.length === 0) value = tensor.data[0];
     else if (count > 0 && count <= matrixLimit) value = backedMatrix(math, tensor);

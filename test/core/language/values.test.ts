@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create, all, type Matrix } from 'mathjs';
 import { InputError } from '../../../src/core/errors';
-import { isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
+import { backedMatrix, isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
 
 const math = create(all);
 
@@ -53,6 +53,86 @@ describe('valueToTensor / tensorToValue', () => {
     assert.deepEqual(tensorToValue({ shape: [2, 1], data: Float64Array.of(5, 6) }), [[5], [6]]);
     assert.equal(isMatrixLike(math.matrix([1])), true);
     assert.equal(isMatrixLike([1]), false);
+  });
+});
+
+describe('backedMatrix: a tensor as a matrix whose nested arrays are made when mathjs first reads them', () => {
+  /** Element i of the flat row-major data, a value no two positions share. */
+  const element = (i: number): number => (i % 2 === 0 ? 1 : -1) * (i + 0.5) / 3;
+  /** A (shape) tensor of element(i), and the same values as nested arrays written out by hand. */
+  const cases = [
+    { tensor: { shape: [5], data: Float64Array.from({ length: 5 }, (_, i) => element(i)) }, nested: [0, 1, 2, 3, 4].map(element) },
+    {
+      tensor: { shape: [2, 3], data: Float64Array.from({ length: 6 }, (_, i) => element(i)) },
+      nested: [[element(0), element(1), element(2)], [element(3), element(4), element(5)]],
+    },
+    {
+      tensor: { shape: [2, 1, 2], data: Float64Array.from({ length: 4 }, (_, i) => element(i)) },
+      nested: [[[element(0), element(1)]], [[element(2), element(3)]]],
+    },
+  ];
+  const backed = (tensor: { shape: number[]; data: Float64Array }): Matrix<number> => backedMatrix(math, { shape: tensor.shape, data: Float64Array.from(tensor.data) }) as Matrix<number>;
+
+  it('answers every mathjs function as math.matrix of the same values does, each on a fresh matrix', () => {
+    const operations: [string, (m: Matrix<number>) => unknown][] = [
+      ['size', (m) => math.size(m)],
+      ['toArray', (m) => m.toArray()],
+      ['valueOf', (m) => m.valueOf()],
+      ['first element', (m) => math.subset(m, math.index(...m.size().map(() => 0)))],
+      ['multiply by 2', (m) => math.multiply(m, 2)],
+      ['add itself', (m) => math.add(m, m)],
+      ['sum', (m) => math.sum(m)],
+      ['max', (m) => math.max(m)],
+      ['map', (m) => math.map(m, (x: number) => x * x)],
+      ['flatten', (m) => math.flatten(m)],
+      ['clone', (m) => m.clone()],
+      ['JSON', (m) => JSON.parse(JSON.stringify(m))],
+      ['format', (m) => math.format(m)],
+      ['deepEqual', (m) => math.deepEqual(m, m.clone())],
+      ['isDenseMatrix', (m) => math.isDenseMatrix(m)],
+      ['datatype', (m) => m.datatype()],
+    ];
+    for (const { tensor, nested } of cases) {
+      for (const [name, operation] of operations) {
+        const got = operation(backed(tensor));
+        const want = operation(math.matrix(nested) as Matrix<number>);
+        const plain = (value: unknown): unknown => (math.isMatrix(value) ? { size: value.size(), values: value.toArray() } : value);
+        assert.deepEqual(plain(got), plain(want), `${name} of a (${tensor.shape.join(', ')}) matrix`);
+      }
+    }
+  });
+
+  it('is read by a loss as its tensor, with no conversion, while mathjs only reads it', () => {
+    const tensor = { shape: [2, 3], data: Float64Array.of(1, 2, 3, 4, 5, 6) };
+    const matrix = backedMatrix(math, tensor) as Matrix<number>;
+    assert.equal(valueToTensor('f', 'x', matrix), tensor);
+    math.multiply(matrix, 2);
+    assert.deepEqual(matrix.toArray(), [[1, 2, 3], [4, 5, 6]]);
+    assert.equal(valueToTensor('f', 'x', matrix), tensor);
+  });
+
+  it('changed in place through mathjs, is read with its new values, and the tensor is never written', () => {
+    const changes: [string, (m: Matrix<number>) => void, number[], number[]][] = [
+      ['set', (m) => m.set([1, 2], 7), [2, 3], [1, 2, 3, 4, 5, 7]],
+      ['subset assignment', (m) => m.subset(math.index(0, 0), 9), [2, 3], [9, 2, 3, 4, 5, 6]],
+      ['resize', (m) => m.resize([2, 2]), [2, 2], [1, 2, 4, 5]],
+      ['reshape', (m) => (m as unknown as { reshape(size: number[]): void }).reshape([3, 2]), [3, 2], [1, 2, 3, 4, 5, 6]],
+      ['swapRows', (m) => m.swapRows(0, 1), [2, 3], [4, 5, 6, 1, 2, 3]],
+    ];
+    for (const [name, change, shape, values] of changes) {
+      const data = Float64Array.of(1, 2, 3, 4, 5, 6);
+      const matrix = backedMatrix(math, { shape: [2, 3], data }) as Matrix<number>;
+      change(matrix);
+      const read = valueToTensor('f', 'x', matrix);
+      assert.deepEqual({ shape: read.shape, values: Array.from(read.data) }, { shape, values }, name);
+      assert.deepEqual(Array.from(data), [1, 2, 3, 4, 5, 6], `${name} left the tensor as it was`);
+      assert.deepEqual(math.size(matrix), shape, name);
+    }
+  });
+
+  it('gives a scalar as a number and an empty tensor as math.matrix does', () => {
+    assert.equal(backedMatrix(math, { shape: [], data: Float64Array.of(7) }), 7);
+    assert.deepEqual((backedMatrix(math, { shape: [0], data: new Float64Array(0) }) as Matrix<number>).size(), math.matrix([]).size());
   });
 });
 

@@ -53,6 +53,16 @@ describe('arraysToValues: the one conversion of a loaded file, in the kernel and
     assert.equal(valueToTensor('qfl', 'pred', values.boxes), first, 'the same tensor object, no conversion');
   });
 
+  it('holds the float64 values a loss reads in shared memory, for the worker pool: converted, or copied once from the file', () => {
+    const float64 = loadBytes(npy([2, 2], Float64Array.of(0.5, -1, 2, 3)), 'x.npy');
+    const values = { ...arraysToValues(file, math, 10_000_000), ...arraysToValues(float64, math, 10_000_000) };
+    for (const [name, want] of [['boxes', [0, 0, 2, 2, 1, 1, 3, 3]], ['score', [0.5, 0.25, 1]], ['x', [0.5, -1, 2, 3]]] as const) {
+      const tensor = valueToTensor('qfl', 'pred', values[name]);
+      assert.equal(tensor.data.buffer instanceof SharedArrayBuffer, true, name);
+      assert.deepEqual(Array.from(tensor.data), want, name);
+    }
+  });
+
   it('a matrix changed in place is read as changed, and loses its tensor', () => {
     const values = arraysToValues(file, math, 10_000_000);
     const boxes = values.boxes as Matrix<number>;

@@ -6,7 +6,7 @@ import type { Precision } from '../../simd/path';
 import type { Tensor } from '../../tensor';
 import { isOptionObject, type OptionValues } from '../options';
 import { SCALAR_FUNCTIONS_BY_NAME } from '../scalars';
-import { tensorToMatrix, valueToTensor } from '../values';
+import { backedMatrix, valueToTensor } from '../values';
 import { LOSS_MARK } from './marks';
 import type { BuiltinDoc } from './types';
 
@@ -34,7 +34,7 @@ export function tensorArg(fn: string, name: string, value: unknown): Tensor {
 export const isScalar = (value: unknown): value is number => typeof value === 'number';
 
 /** A core tensor as a language value: a number for a scalar, else a mathjs matrix. */
-export const out = tensorToMatrix;
+export const out = backedMatrix;
 
 export function reductionOf(options: OptionValues): { reduction?: Reduction; avgFactor?: number; weight?: Tensor } {
   const result: { reduction?: Reduction; avgFactor?: number; weight?: Tensor } = {};

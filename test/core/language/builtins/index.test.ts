@@ -175,6 +175,49 @@ describe('losses: a language call equals the core call', () => {
     assertClose('qfl by hand', Float64Array.of(r.loss as number), Float64Array.of(want), { atol: 1e-14, rtol: 1e-12 });
   });
 
+  it("a loss's per_element and grad are ordinary mathjs matrices: size, 1-based indexing, arithmetic, changes in place", () => {
+    const session = newSession();
+    const pred = [[1.2, -0.3, 0.1], [0.5, 2, -1]];
+    // label 3 is the background (C = 3): row 1 has the target 0.8 in column 2, row 2 none.
+    const y = [[0, 0.8, 0], [0, 0, 0]];
+    const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+    // With reduction sum, BCE(σ, y)·(y − σ)² and its derivative (σ − y)(y − σ)² − 2·BCE·(y − σ)·σ(1 − σ), element by element.
+    const bce = (x: number, t: number): number => -t * Math.log(sig(x)) - (1 - t) * Math.log(1 - sig(x));
+    const lossByHand = pred.map((row, i) => row.map((x, j) => bce(x, y[i][j]) * (y[i][j] - sig(x)) ** 2));
+    const gradByHand = pred.map((row, i) => row.map((x, j) => {
+      const [s, t] = [sig(x), y[i][j]];
+      return (s - t) * (t - s) ** 2 - 2 * bce(x, t) * (t - s) * s * (1 - s);
+    }));
+    const rowSums = lossByHand.map((row) => row.reduce((a, b) => a + b, 0));
+    const close = (label: string, got: unknown, want: number): void => assertClose(label, flat(got), Float64Array.of(want), { atol: 1e-14, rtol: 1e-12 });
+    const value = (source: string, name: string): unknown => evalCell(session, source, name);
+
+    value(`pred = ${JSON.stringify(pred)}\nlabel = [1, 3]\nscore = [0.8, 0]\nr = qfl(pred, label, score, {beta: 2, reduction: "sum"})`, 'r');
+    // The label/score form sums each row's classes: one loss per row.
+    assert.deepEqual(flat(value('s = size(r.per_element)', 's')), Float64Array.of(2));
+    assert.deepEqual(flat(value('s = size(r.grad.pred)', 's')), Float64Array.of(2, 3));
+    close('r.per_element[2]', value('a = r.per_element[2]', 'a'), rowSums[1]);
+    close('r.grad.pred[1, 2]', value('g = r.grad.pred[1, 2]', 'g'), gradByHand[0][1]);
+    close('r.grad.pred[2, 3]', value('g = r.grad.pred[2, 3]', 'g'), gradByHand[1][2]);
+    close('sum(2 r.per_element)', value('b = sum(r.per_element * 2)', 'b'), 2 * (rowSums[0] + rowSums[1]));
+    close('sum(r.grad.pred)', value('b = sum(r.grad.pred)', 'b'), gradByHand.flat().reduce((a, b) => a + b, 0));
+
+    // A change in place is what the next reader sees, a loss included, and a re-run starts afresh.
+    value('r.grad.pred[1, 2] = 5\nr.per_element[1] = 7', 'r');
+    close('after the change', value('c = r.grad.pred[1, 2]', 'c'), 5);
+    close('sum after the change', value('d = sum(r.per_element)', 'd'), 7 + rowSums[1]);
+    const changed = gradByHand.map((row) => [...row]);
+    changed[0][1] = 5;
+    close('sum of the changed grad', value('d = sum(r.grad.pred)', 'd'), changed.flat().reduce((a, b) => a + b, 0));
+    // The same values as a plain mathjs matrix (computed from them) give the same loss.
+    const backed = value('q = qfl(r.grad.pred, label, score, {beta: 2, reduction: "sum"}).loss', 'q');
+    const plain = value('p = r.grad.pred * 1\nq = qfl(p, label, score, {beta: 2, reduction: "sum"}).loss', 'q');
+    assert.equal(backed, plain);
+    value('r = qfl(pred, label, score, {beta: 2, reduction: "sum"})', 'r');
+    close('a re-run', value('a = r.grad.pred[1, 2]', 'a'), gradByHand[0][1]);
+    close('a re-run', value('a = r.per_element[1]', 'a'), rowSums[0]);
+  });
+
   it('dfl with bins and with reg_max + convention, and its extra fields', () => {
     const session = newSession();
     const logits = [[9.38, 9.29, 4.48, 2.55], [0.1, 0.2, 0.3, 0.4]];
