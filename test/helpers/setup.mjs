@@ -4,6 +4,7 @@
  * that CI runs are reproducible; set FC_SEED to explore other draws, and a failure prints the seed
  * and path that reproduce it.
  */
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
 
@@ -14,4 +15,9 @@ import fc from 'fast-check';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const seed = Number(process.env.FC_SEED ?? 20261129);
-fc.configureGlobal({ seed: Number.isFinite(seed) ? seed : 20261129 });
+const settings = { seed: Number.isFinite(seed) ? seed : 20261129 };
+// The test files are TypeScript that tsx loads as CommonJS, so they get fast-check's CommonJS
+// build, whose global settings are not the ES module's: both are set, or the tests would draw
+// from a new seed at every run.
+fc.configureGlobal(settings);
+createRequire(import.meta.url)('fast-check').configureGlobal(settings);

@@ -17,6 +17,11 @@ function randomMatrix(seed: number, n: number, d: number, scale = 2): Tensor {
   return { shape: [n, d], data: Float64Array.from({ length: n * d }, () => scale * (2 * random() - 1)) };
 }
 
+/** Whether some coordinate of anchor − positive or anchor − negative is within `tolerance` of 0. */
+function differencesNearZero([anchor, positive, negative]: Tensor[], tolerance: number): boolean {
+  return anchor.data.some((a, i) => Math.abs(a - positive.data[i]) < tolerance || Math.abs(a - negative.data[i]) < tolerance);
+}
+
 describe('tripletMarginLoss: closed forms', () => {
   it('hinge of the Euclidean distances (eps 0): 3-4-5 triangles', () => {
     const result = tripletMarginLoss(matrix([[0, 0], [0, 0]]), matrix([[3, 4], [3, 4]]), matrix([[6, 8], [0, 4.5]]), { eps: 0, reduction: 'none' });
@@ -79,6 +84,11 @@ describe('tripletMarginLoss: gradients against central finite differences', () =
         fc.property(fc.integer(), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 1, max: 5 }), (seed, n, d) => {
           if (options.weight !== undefined) n = 6;
           const inputs = [randomMatrix(seed, n, d), randomMatrix(seed + 1, n, d), randomMatrix(seed + 2, n, d, 1)];
+          // |x|^p with 1 < p < 2 has an unbounded second derivative at x = 0: central differences
+          // of step 1e-6 are off by about 1e-5 within 1e-3 of it (seed −187077022 converges to the
+          // analytic value only at a step of 1e-7). Such draws say nothing about the gradient.
+          const p = options.p ?? 2;
+          if (p > 1 && p < 2) fc.pre(!differencesNearZero(inputs, 1e-3));
           const value = (args: Tensor[]): number => {
             const loss = tripletMarginLoss(args[0], args[1], args[2], options).loss.data;
             return loss.reduce((s, v) => s + v, 0);
