@@ -43,4 +43,4 @@ export {
 } from './mining';
 
 // Exported arrays: .npy, .npz, .safetensors, JSON, CSV.
-export { LoadError, loadBytes, toFloat64Tensor, type ArrayData, type DType, type FileFormat, type LoadedArray, type LoadedFile } from './io';
+export { LoadError, isLoadedArray, loadBytes, toFloat64Tensor, type ArrayData, type DType, type FileFormat, type LoadedArray, type LoadedDict, type LoadedFile, type LoadedList, type LoadedValue } from './io';

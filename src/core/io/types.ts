@@ -43,11 +43,43 @@ export interface LoadedArray {
   readonly data: ArrayData;
 }
 
-export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'json' | 'csv';
+export type FileFormat = 'npy' | 'npz' | 'safetensors' | 'json' | 'csv' | 'torch';
 
-/** Every array of one file by name, plus the safetensors `__metadata__` when the file has one. */
+/**
+ * A Python list or tuple of a file that holds containers (a `torch.save` pickle). Lists and tuples
+ * are both sequences to a cell; `kind` keeps which one the file said.
+ */
+export interface LoadedList {
+  readonly kind: 'list' | 'tuple';
+  readonly items: readonly LoadedValue[];
+}
+
+/**
+ * A Python dict or OrderedDict of such a file, in the file's order (a Map: an object would put
+ * integer-like keys first); integer keys become their decimal text.
+ */
+export interface LoadedDict {
+  readonly kind: 'dict';
+  readonly entries: ReadonlyMap<string, LoadedValue>;
+}
+
+/** One value of a file that holds containers: an array, a number, a string, a bool, None, or a container of these. */
+export type LoadedValue = LoadedArray | LoadedList | LoadedDict | number | string | boolean | null;
+
+/**
+ * Every array of one file by name, plus the safetensors `__metadata__` when the file has one. A file
+ * that holds containers and scalars too (`torch.save`) also gives `values`: every top-level entry in
+ * the file's order, its arrays being the same objects as in `arrays`, which holds only the top-level
+ * arrays.
+ */
 export interface LoadedFile {
   readonly format: FileFormat;
   readonly arrays: Record<string, LoadedArray>;
   readonly metadata?: Record<string, string>;
+  readonly values?: ReadonlyMap<string, LoadedValue>;
+}
+
+/** Whether a loaded value is an array (containers carry a `kind`; arrays carry a `dtype`). */
+export function isLoadedArray(value: LoadedValue): value is LoadedArray {
+  return typeof value === 'object' && value !== null && 'dtype' in value;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadError, type LoadedArray, type LoadedFile } from '../../../src/core/io';
+import { LoadError, loadBytes, type LoadedArray, type LoadedFile } from '../../../src/core/io';
 
 /** Where scripts/fixtures/make_io_fixtures.py writes the loader fixtures. */
 export const FIXTURE_DIR = 'test/fixtures/io';
@@ -55,4 +55,15 @@ export function assertLoadError(run: () => unknown, message: string | RegExp, fi
     for (const key of Object.keys(fields) as (keyof typeof fields)[]) assert.equal(located[key], fields[key], `LoadError.${key}`);
     return true;
   });
+}
+
+/** Runs the loader and lets only LoadError through (naming the file): any other exception fails the test. */
+export function loadOrLoadError(bytes: Uint8Array, name: string): 'loaded' | 'rejected' {
+  try {
+    loadBytes(bytes, name);
+    return 'loaded';
+  } catch (error) {
+    if (error instanceof LoadError && error.file === name && error.message.startsWith(name)) return 'rejected';
+    throw new Error(`${name}: ${String(error)} escaped as ${(error as Error)?.name}`);
+  }
 }

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { LoadError, loadBytes } from '../../../src/core/io';
-import { assertFileMatches, assertLoadError, expectedFiles, readFixture } from './fixtures';
-
-/** Runs the loader and lets only LoadError through: any other exception fails the test. */
-function loadOrLoadError(bytes: Uint8Array, name: string): 'loaded' | 'rejected' {
-  try {
-    loadBytes(bytes, name);
-    return 'loaded';
-  } catch (error) {
-    if (error instanceof LoadError) return 'rejected';
-    throw new Error(`${name}: ${String(error)} escaped as ${(error as Error)?.name}`);
-  }
-}
+import { loadBytes } from '../../../src/core/io';
+import { assertFileMatches, assertLoadError, expectedFiles, loadOrLoadError, readFixture } from './fixtures';
 
 const FUZZED = [
   'npy/f4_le.npy',
@@ -57,8 +46,9 @@ describe('loadBytes', () => {
   });
 
   it('names the expected format when neither the bytes nor the name say', () => {
-    assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'weights.pt'), 'weights.pt: expected a .npy, .npz, .safetensors, .json or .csv file, but found the extension .pt');
-    assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'README'), 'README: expected a .npy, .npz, .safetensors, .json or .csv file, but found no extension');
+    assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'weights.h5'), 'weights.h5: expected a .npy, .npz, .safetensors, .pt (torch.save), .json or .csv file, but found the extension .h5');
+    assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'README'), 'README: expected a .npy, .npz, .safetensors, .pt (torch.save), .json or .csv file, but found no extension');
+    assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'weights.pt'), 'weights.pt, byte 0: expected a torch.save file (a zip archive, "PK\\x03\\x04"), but found "\\x01\\x02\\x03"');
     assertLoadError(() => loadBytes(Uint8Array.of(1, 2, 3), 'x.npy'), 'x.npy, byte 0: expected the magic string "\\x93NUMPY" of a .npy file, but found "\\x01\\x02\\x03"');
     assertLoadError(() => loadBytes(new Uint8Array(0), 'x.npz'), 'x.npz, byte 0: expected the end-of-central-directory record of a zip archive (PK\\x05\\x06), but found none');
   });
@@ -95,7 +85,7 @@ describe('fuzzing: nothing but LoadError ever escapes', () => {
 
   it('random byte strings under every extension', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('a.npy', 'a.npz', 'a.safetensors', 'a.json', 'a.csv', 'a.tsv'), (bytes, name) => {
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom('a.npy', 'a.npz', 'a.safetensors', 'a.pt', 'a.json', 'a.csv', 'a.tsv'), (bytes, name) => {
         loadOrLoadError(bytes, name);
       }),
       { numRuns: 500 },
