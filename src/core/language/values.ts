@@ -138,6 +138,20 @@ export function tensorToMatrix(math: MathJsInstance, tensor: Tensor): unknown {
   return DenseMatrix.fromJSON({ data: nested, size: [...tensor.shape] });
 }
 
+/**
+ * A list of values of any kind (matrices, numbers, strings, objects) as a one-dimensional mathjs
+ * matrix whose elements are those values, so that a cell indexes it as any vector: `list[1]` is the
+ * first item, `list[end]` the last, `size(list)` the length. math.matrix would merge matrix items
+ * into one array (and fail on items of different shapes), so the matrix is assembled directly.
+ */
+export function listMatrix(math: MathJsInstance, items: readonly unknown[]): unknown {
+  const { DenseMatrix } = math as unknown as { DenseMatrix: new () => { _data: unknown[]; _size: number[] } };
+  const matrix = new DenseMatrix();
+  matrix._data = [...items];
+  matrix._size = [items.length];
+  return matrix;
+}
+
 /** A tensor as a language value: a number for a scalar, else nested arrays (wrapped by the caller). */
 export function tensorToValue(tensor: Tensor): NestedArray {
   return toNested(tensor);

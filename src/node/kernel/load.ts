@@ -3,8 +3,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
 import { checkInterrupt } from '../../core/interrupt';
-import { loadBytes, toFloat64Tensor, type LoadedFile } from '../../core/io';
-import { backedMatrix } from '../../core/language/values';
+import { isLoadedArray, loadBytes, toFloat64Tensor, type LoadedArray, type LoadedFile, type LoadedValue } from '../../core/io';
+import { backedMatrix, listMatrix } from '../../core/language/values';
 import { sharedFloat64, toShared } from '../parallel/shared';
 import type { LoadProgress } from './protocol';
 
@@ -79,12 +79,17 @@ export interface LoaderContext {
 }
 
 /**
- * The language value of each array of a file, by name: a 0-d array is a number; an array of at
+ * The language value of each entry of a file, by name (a file's `values` when it has containers,
+ * else its `arrays`). Arrays: a 0-d array is a number; an array of at
  * most `matrixLimit` elements (the session's element cap) is a mathjs matrix backed by its float64
  * tensor (backedMatrix), so that every mathjs function takes it (`size(pred)`, `pred[1, :]`,
  * `pred * 2`) while a loss reads the tensor without converting it back; a larger array, beyond
  * what a mathjs value may hold, and an empty one (a matrix of `[]` forgets the trailing extents of
- * (0, 4)) stay float64 tensors, which every loss, miner and helper takes. Pure: no file access.
+ * (0, 4)) stay float64 tensors, which every loss, miner and helper takes. Containers (torch.save):
+ * a dict is an object of its entries' values, a list or tuple of numbers a vector, and any other
+ * list or tuple a vector of its items' values (listMatrix), so `d.cls_scores[1]` is the first
+ * tensor of a saved list, 1-based as every index in a cell; strings, bools and None stay as they
+ * are. A container or array the file holds twice is converted once. Pure: no file access.
  *
  * The float64 values are in shared memory: the worker pool reads a loss's inputs from there, and
  * would otherwise copy an export into it at every call of a cell that re-runs a loss on it. A
@@ -92,18 +97,41 @@ export interface LoaderContext {
  * are copied there once, up to `matrixLimit` elements (a larger file would be held twice meanwhile).
  */
 export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number): Record<string, unknown> {
+  const converted = new Map<object, unknown>();
+  const convert = (entry: LoadedValue, name: string): unknown => {
+    if (entry === null || typeof entry !== 'object') return entry;
+    const known = converted.get(entry);
+    if (known !== undefined) return known;
+    let value: unknown;
+    if (isLoadedArray(entry)) {
+      value = arrayToValue(entry, name, math, matrixLimit);
+    } else if (entry.kind === 'dict') {
+      value = record([...entry.entries].map(([key, item]) => [key, convert(item, `${name}.${key}`)]));
+    } else {
+      const items = entry.items.map((item, i) => convert(item, `${name}[${i + 1}]`));
+      value = items.every((item) => typeof item === 'number') ? math.matrix(items as number[]) : listMatrix(math, items);
+    }
+    converted.set(entry, value);
+    return value;
+  };
+  return record([...(file.values ?? Object.entries(file.arrays))].map(([name, entry]) => [name, convert(entry, name)]));
+}
+
+/** An object of the given entries; names come from files, so `__proto__` must stay an ordinary entry. */
+function record(entries: readonly (readonly [string, unknown])[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [name, array] of Object.entries(file.arrays)) {
-    const converted = toFloat64Tensor(array, name, sharedFloat64);
-    const count = converted.data.length;
-    const tensor = count <= matrixLimit ? { shape: converted.shape, data: toShared(converted.data) } : converted;
-    let value: unknown = tensor;
-    if (tensor.shape.length === 0) value = tensor.data[0];
-    else if (count > 0 && count <= matrixLimit) value = backedMatrix(math, tensor);
-    // Names come from files: `__proto__` must stay an ordinary entry.
-    Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
-  }
+  for (const [name, value] of entries) Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
   return values;
+}
+
+/** One array's language value (arraysToValues). */
+function arrayToValue(array: LoadedArray, name: string, math: MathJsInstance, matrixLimit: number): unknown {
+  const converted = toFloat64Tensor(array, name, sharedFloat64);
+  const count = converted.data.length;
+  const tensor = count <= matrixLimit ? { shape: converted.shape, data: toShared(converted.data) } : converted;
+  if (tensor.shape.length === 0) return tensor.data[0];
+  if (count > 0 && count <= matrixLimit) return backedMatrix(math, tensor);
+  return tensor;
 }
 
 /** Turns a file-system failure into the sentence a cell shows. */
@@ -114,7 +142,7 @@ export function readError(request: string, file: string, error: unknown): InputE
     : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
     : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
     : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
-  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .json or .csv file', found);
+  return new InputError('load', 'path', 'a readable .npy, .npz, .safetensors, .pt, .json or .csv file', found);
 }
 
 /** The `load` function a session is given (createNodeSession). */

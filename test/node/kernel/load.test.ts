@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -113,5 +113,57 @@ describe('a large loaded export in a node session (the kernel loads the same way
     changed[7] = 0.75;
     assert.equal(loss(), core(changed));
     assert.notEqual(loss(), core(score));
+  });
+});
+
+describe('a torch.save file in a node session: containers as the cell language indexes them', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'losslab-torch-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  for (const name of ['head_outputs.pt', 'state_dict.pt', 'dtypes.pt', 'views.pt']) {
+    writeFileSync(join(folder, name), readFileSync(join('test/fixtures/io/torch', name)));
+  }
+  const session = createNodeSession(folder, { pool: null });
+  const run = (source: string): string =>
+    session
+      .runCell(source)
+      .map((o) => (o.kind === 'error' ? `${o.name}: ${o.message}` : o.markdown))
+      .join('\n');
+  // What scripts/fixtures/torch_save.py saved: five levels of (1, 3, h, w) class scores for
+  // h = w = 8, 4, 2, 1, 1, and two ground-truth boxes.
+  const saved = JSON.parse(readFileSync('test/fixtures/io/torch/expected.json', 'utf8'))['head_outputs.pt'] as {
+    entries: [string, { items: { values: string[] }[] }][];
+  };
+  const gtBoxes = saved.entries.find(([key]) => key === 'gt_bboxes')?.[1].items[0].values.map(Number);
+
+  it('a dict of lists of tensors: d.cls_scores[1] is the first level (1-based), each a matrix of its own shape', () => {
+    const text = run('d = load("head_outputs.pt")\nsize(d.cls_scores)\nsize(d.cls_scores[1])\nsize(d.cls_scores[end])\nd.gt_bboxes[1][2, 3]');
+    assert.doesNotMatch(text, /Error/);
+    assert.match(text, /size\(d\.cls_scores\)` → `\[5\]`/);
+    assert.match(text, /size\(d\.cls_scores\[1\]\)` → `\[1, 3, 8, 8\]`/);
+    assert.match(text, /size\(d\.cls_scores\[end\]\)` → `\[1, 3, 1, 1\]`/);
+    assert.match(text, new RegExp(`\`${gtBoxes?.[6]}\`$`));
+  });
+
+  it('numbers, strings and tuples of numbers as values: d.meta.name, d.img_shape, d.strides', () => {
+    const values = arraysToValues(loadBytes(new Uint8Array(readFileSync(join(folder, 'head_outputs.pt'))), 'head_outputs.pt'), math, 10_000_000);
+    const meta = values.meta as Record<string, unknown>;
+    assert.equal(meta.name, 'gfl');
+    assert.equal(meta.score, 0.25);
+    assert.deepEqual(Object.keys(meta), ['3', 'name', 'score', 'flags', 'id'], 'an object puts integer keys first');
+    assert.deepEqual((values.img_shape as Matrix<number>).toArray(), [64, 64]);
+    assert.deepEqual((values.strides as Matrix<number>).toArray(), [8, 16, 32, 64, 128]);
+    assert.deepEqual((meta.flags as Matrix<unknown>).toArray(), [true, false, null]);
+    const levels = values.cls_scores as Matrix<unknown>;
+    assert.deepEqual(levels.size(), [5]);
+    assert.deepEqual((levels.get([0]) as Matrix<number>).size(), [1, 3, 8, 8]);
+  });
+
+  it('a state_dict by parameter name, non-contiguous views by their values', () => {
+    assert.match(run('s = load("state_dict.pt")\nsize(s["0.weight"])'), /`\[3, 2, 3, 3\]`/);
+    assert.match(run('v = load("views.pt")\nv.transposed[1, :]'), /`\[0, 6, 12, 18\]`/);
+  });
+
+  it('an int64 beyond 2^53 is refused by name and index when it becomes float64, as in .npy and .safetensors', () => {
+    assert.match(run('load("dtypes.pt")'), /int64.*integers within ±\(2\^53 − 1\).*-9223372036854775808/);
   });
 });
