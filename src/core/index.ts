@@ -42,5 +42,5 @@ export {
   type TripletCensus,
 } from './mining';
 
-// Exported arrays: .npy, .npz, .safetensors, JSON, CSV.
+// Exported arrays: .npy, .npz, .safetensors, torch.save (.pt), JSON, CSV.
 export { LoadError, isLoadedArray, loadBytes, toFloat64Tensor, type ArrayData, type DType, type FileFormat, type LoadedArray, type LoadedDict, type LoadedFile, type LoadedList, type LoadedValue } from './io';

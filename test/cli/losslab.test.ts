@@ -234,7 +234,7 @@ describe('running in place and a folder', () => {
     assert.equal(status, 1);
     assert.match(stdout, /ok .*a\.lossnb/);
     assert.match(stderr, /FAIL .*b\.lossnb/);
-    assert.match(stderr, /load: path should be a readable .npy, .npz, .safetensors, .json or .csv file, but is "data\/missing.npz", which does not exist/);
+    assert.match(stderr, /load: path should be a readable .npy, .npz, .safetensors, .pt, .json or .csv file, but is "data\/missing.npz", which does not exist/);
     assert.match(stderr, /1 of 2 notebooks ran without errors/);
     assert.deepEqual(readdirSync(outDir).sort(), ['a.lossnb', 'b.lossnb']);
     assert.deepEqual(readdirSync(join(work, 'batch-html')).sort(), ['a.html', 'b.html']);

@@ -20,7 +20,7 @@ const LOAD: ValueBuiltin = {
   name: 'load',
   room: 'data',
   signatures: ['load(path)'],
-  summary: 'Reads an exported array file (.npy, .npz, .safetensors, .json, .csv) relative to the notebook: an object of arrays by name.',
+  summary: 'Reads an exported array file (.npy, .npz, .safetensors, .pt/.pth of torch.save, .json, .csv) relative to the notebook: an object of arrays by name (a torch.save file keeps its dicts, lists and tuples: `d.cls_scores[1]`).',
   arities: [[1, 1]],
   options: [],
   example: 'data = load("example-export.npz")',
