@@ -239,17 +239,23 @@ export function summarizeValue(value: unknown): ValueSummary {
     try {
       return summarizeTensor(valueToTensor('summary', 'value', value));
     } catch {
-      return { kind: 'object', preview: 'a non-numeric array' };
+      // A list of other values (listMatrix: a loaded torch.save list of tensors) shows its items.
+      const items = isMatrixLike(value) && value.size().length === 1 ? (value.valueOf() as unknown[]) : undefined;
+      if (!Array.isArray(items)) return { kind: 'object', preview: 'a non-numeric array' };
+      return { kind: 'object', preview: `[${items.slice(0, 10).map(briefly).join(', ')}${items.length > 10 ? ', …' : ''}]` };
     }
   }
   const entries = Object.entries(value as object);
-  const fields = entries.slice(0, 10).map(([key, item]) => {
-    const inner = summarizeValue(item);
-    if (inner.kind === 'tensor') return `${key}: (${(inner.shape ?? []).join(', ')})`;
-    if (inner.kind === 'object') return `${key}: {…}`;
-    return `${key}: ${inner.preview}`;
-  });
+  const fields = entries.slice(0, 10).map(([key, item]) => `${key}: ${briefly(item)}`);
   return { kind: 'object', preview: `{${fields.join(', ')}${entries.length > 10 ? ', …' : ''}}` };
+}
+
+/** A value inside an object's or a list's summary: a tensor by its shape, a container as {…}. */
+function briefly(item: unknown): string {
+  const inner = summarizeValue(item);
+  if (inner.kind === 'tensor') return `(${(inner.shape ?? []).join(', ')})`;
+  if (inner.kind === 'object') return '{…}';
+  return inner.preview;
 }
 
 /** Whether a tensor's summary prints as its values: small, non-empty, at most a matrix. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create, all, type Matrix } from 'mathjs';
 import { InputError } from '../../../src/core/errors';
-import { backedMatrix, isMatrixLike, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
+import { backedMatrix, isMatrixLike, listMatrix, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
 
 const math = create(all);
 
@@ -152,6 +152,9 @@ describe('summaries', () => {
     assert.equal(summarizeValue(() => 1).kind, 'function');
     assert.deepEqual(summarizeValue(['a', 'b']), { kind: 'object', preview: 'a non-numeric array' });
     assert.equal(summarizeValue({ loss: 1, grad: { pred: [[1, 2]] }, m: [1, 2, 3] }).preview, '{loss: 1, grad: {…}, m: (3)}');
+    // A loaded torch.save list (listMatrix): its items, tensors by shape.
+    const list = listMatrix(math, [math.matrix([[1, 2]]), 'x', { a: 1 }, 3]);
+    assert.deepEqual(summarizeValue(list), { kind: 'object', preview: '[(1, 2), "x", {…}, 3]' });
     assert.equal(summarizeValue(math.matrix([[1, 2], [3, 4]])).kind, 'tensor');
   });
 

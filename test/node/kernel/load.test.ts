@@ -142,6 +142,7 @@ describe('a torch.save file in a node session: containers as the cell language i
     assert.match(text, /size\(d\.cls_scores\[1\]\)` → `\[1, 3, 8, 8\]`/);
     assert.match(text, /size\(d\.cls_scores\[end\]\)` → `\[1, 3, 1, 1\]`/);
     assert.match(text, new RegExp(`\`${gtBoxes?.[6]}\`$`));
+    assert.equal(run('d.cls_scores'), '`[(1, 3, 8, 8), (1, 3, 4, 4), (1, 3, 2, 2), (1, 3, 1, 1), (1, 3, 1, 1)]`');
   });
 
   it('numbers, strings and tuples of numbers as values: d.meta.name, d.img_shape, d.strides', () => {
