@@ -195,6 +195,12 @@ describe('the restricted unpickler, on hand-built pickles', () => {
     assertLoadError(() => loadBytes(archive(expand, { '0': floats(1) }), 'x.pt'), /^x\.pt, entry archive\/data\.pkl, byte 139: expected non-contiguous views of at most 16777218 elements in all, but found 67108864 by this one$/);
   });
 
+  it('reads 64 nested lists and refuses 65, at the outermost list too deep', () => {
+    const nested = (depth: number): number[] => [...PROTO2, ...Array.from({ length: depth + 1 }, () => 0x5d), ...Array.from({ length: depth }, () => 0x61), STOP];
+    assert.equal(loadBytes(archive(nested(64)), 'deep.pt').values?.has('deep'), true);
+    assertLoadError(() => loadBytes(archive(nested(65)), 'deep.pt'), 'deep.pt, entry archive/data.pkl, byte 67: expected containers nested at most 64 deep, but found deeper nesting (or a container inside itself)');
+  });
+
   it('converts a deeply shared structure in time linear in the pickle (a DAG is not expanded)', () => {
     // L0 = [], L1 = [L0, L0], …, L40 = [L39, L39]: 2^40 leaves if expanded.
     const ops = [...PROTO2, 0x5d, 0x94];
