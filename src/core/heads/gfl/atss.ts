@@ -125,7 +125,9 @@ function anchorGtOverlaps(anchors: GflAnchors, gtBoxes: Float64Array): Float64Ar
       const o = 4 * a;
       const w = Math.min(boxes[o + 2], t2) - Math.max(boxes[o], t0);
       const h = Math.min(boxes[o + 3], t3) - Math.max(boxes[o + 1], t1);
-      const overlap = (w > 0 ? w : 0) * (h > 0 ? h : 0);
+      // Disjoint boxes have IoU 0 whatever the union: most anchors of a large image are.
+      if (!(w > 0 && h > 0)) continue;
+      const overlap = w * h;
       const union = (boxes[o + 2] - boxes[o]) * (boxes[o + 3] - boxes[o + 1]) + gtArea - overlap;
       out[row + a] = overlap / (union > IOU_EPS ? union : IOU_EPS);
     }

@@ -1,11 +1,12 @@
 /**
- * One level's QFL term of the GFL head, run on the raw (N, C, H, W) class map in place: QFL is
- * elementwise, so the core's dense-target QFL over the map's elements (a target of 0 everywhere
- * but at each positive's (image, label, pixel), where it is the positive's IoU score) gives the
- * loss and its gradient in the map's own layout, with no transpose either way.
+ * One level's QFL term of the GFL head: the core's label/score QFL on the level's class logits as
+ * anchor-major rows (N·H·W, C), the layout `loss_by_feat_single` permutes them into. Each anchor's
+ * label is its GT's class for a positive and the background C otherwise; the positive's target
+ * is its IoU score.
  */
 import { qualityFocalLoss } from '../../losses/qfl';
 import type { Tensor } from '../../tensor';
+import { swapLastAxes } from './layout';
 import type { Positives } from './positives';
 
 export interface QualityTerm {
@@ -35,33 +36,21 @@ export function qualityTerm(
 ): QualityTerm {
   const [N, C, H, W] = map.shape;
   const area = H * W;
-  const n = map.data.length;
-  const target = new Float64Array(n);
+  const rows = N * area;
+  const labels = new Float64Array(rows).fill(C);
+  const scores = new Float64Array(rows);
   for (let m = 0; m < positives.count; m++) {
     if (positives.level[m] !== level) continue;
-    target[(positives.image[m] * C + positives.label[m]) * area + positives.pixel[m]] = score[m];
+    const r = positives.image[m] * area + positives.pixel[m];
+    labels[r] = positives.label[m];
+    scores[r] = score[m];
   }
-  // A label weight per anchor broadcasts over its C elements; without one, a single weight.
+  // A label weight per anchor (row); without one, a single weight for all.
   let weight: Tensor = { shape: [], data: Float64Array.of(scale) };
-  if (labelWeight !== null) {
-    const perElement = new Float64Array(n);
-    for (let b = 0; b < N; b++) {
-      for (let c = 0; c < C; c++) {
-        const row = (b * C + c) * area;
-        for (let p = 0; p < area; p++) perElement[row + p] = scale * labelWeight[b * area + p];
-      }
-    }
-    weight = { shape: [n, 1], data: perElement };
-  }
-  const qfl = qualityFocalLoss({ shape: [n, 1], data: map.data }, { dense: { shape: [n, 1], data: target } }, { beta, reduction: 'sum', weight, grad });
-  const elements = qfl.perElement.data;
-  const perAnchor = new Float64Array(N * area);
-  for (let b = 0; b < N; b++) {
-    for (let c = 0; c < C; c++) {
-      const row = (b * C + c) * area;
-      for (let p = 0; p < area; p++) perAnchor[b * area + p] += elements[row + p];
-    }
-  }
-  for (let i = 0; i < perAnchor.length; i++) perAnchor[i] *= labelWeight === null ? scale : scale * labelWeight[i];
-  return { loss: qfl.loss.data[0], perAnchor, grad: qfl.grad === undefined ? null : qfl.grad.pred.data };
+  if (labelWeight !== null) weight = { shape: [rows], data: labelWeight.map((w) => scale * w) };
+  const pred = { shape: [rows, C], data: swapLastAxes(map.data, N, C, area) };
+  const qfl = qualityFocalLoss(pred, { label: { shape: [rows], data: labels }, score: { shape: [rows], data: scores } }, { beta, reduction: 'sum', weight, grad });
+  const perAnchor = qfl.perElement.data;
+  for (let r = 0; r < rows; r++) perAnchor[r] *= weight.data[labelWeight === null ? 0 : r];
+  return { loss: qfl.loss.data[0], perAnchor, grad: qfl.grad === undefined ? null : swapLastAxes(qfl.grad.pred.data, N, area, C) };
 }
