@@ -1,30 +1,26 @@
 /**
- * Between a head's channels-first maps (N, C, H·W), as the network writes them, and the
- * anchor-major rows (N·H·W, C) the row losses read, as mmdetection's `permute(0, 2, 3, 1)` does.
+ * Between a head's channels-first maps (N, C, H·W), as the network writes them, and anchor-major
+ * rows (anchors, C), as the row losses read them and as mmdetection's `permute(0, 2, 3, 1)` lays
+ * them out, a block of anchors at a time so that the rows stay in cache.
  */
 
 /**
- * Columns per strip: a strip reads TILE consecutive numbers of every source row and writes TILE
- * whole destination rows, so both sides move in cache lines rather than one number per line.
+ * Copies anchors [p0, p1) of image b of an (N, C, area) map into rows (p1 − p0, C) of `rows`.
+ * Reads each class plane's run of anchors in order; the strided writes land in the small block.
  */
-const TILE = 64;
-
-/**
- * Swaps the last two axes of an (N, X, Y) array into a new (N, Y, X) one. Its own inverse:
- * swapLastAxes(swapLastAxes(a, N, X, Y), N, Y, X) is a copy of a.
- */
-export function swapLastAxes(source: Float64Array, N: number, X: number, Y: number): Float64Array {
-  const out = new Float64Array(source.length);
-  const block = X * Y;
-  for (let b = 0; b < N; b++) {
-    const base = b * block;
-    for (let y0 = 0; y0 < Y; y0 += TILE) {
-      const y1 = y0 + TILE < Y ? y0 + TILE : Y;
-      for (let x = 0; x < X; x++) {
-        const row = base + x * Y;
-        for (let y = y0, o = base + y0 * X + x; y < y1; y++, o += X) out[o] = source[row + y];
-      }
-    }
+export function gatherRows(map: Float64Array, b: number, C: number, area: number, p0: number, p1: number, rows: Float64Array): void {
+  const count = p1 - p0;
+  for (let c = 0; c < C; c++) {
+    const plane = (b * C + c) * area;
+    for (let k = 0, o = c; k < count; k++, o += C) rows[o] = map[plane + p0 + k];
   }
-  return out;
+}
+
+/** The inverse of gatherRows: writes rows (p1 − p0, C) into anchors [p0, p1) of image b of an (N, C, area) map. */
+export function scatterRows(rows: Float64Array, b: number, C: number, area: number, p0: number, p1: number, map: Float64Array): void {
+  const count = p1 - p0;
+  for (let c = 0; c < C; c++) {
+    const plane = (b * C + c) * area;
+    for (let k = 0, i = c; k < count; k++, i += C) map[plane + p0 + k] = rows[i];
+  }
 }
