@@ -23,7 +23,7 @@ export function runGflHeadRawCase(c: ReferenceCase): ReferenceOutput {
       imgShape: inputs.img_shape as [number, number],
     },
     {
-      numClasses: numberParam(params, 'num_classes', NaN),
+      numClasses: typeof params.num_classes === 'number' ? params.num_classes : undefined,
       strides: params.strides as number[],
       regMax: numberParam(params, 'reg_max', 16),
       octaveBaseScale: numberParam(params, 'octave_base_scale', 8),
