@@ -156,29 +156,48 @@ function nearestCandidates(anchors: GflAnchors, gtBoxes: Float64Array, topk: num
     const gx = (gtBoxes[4 * g] + gtBoxes[4 * g + 2]) / 2;
     const gy = (gtBoxes[4 * g + 1] + gtBoxes[4 * g + 3]) / 2;
     let cursor = g * perGt;
-    levels.forEach(({ start, height, width }, l) => {
+    for (let l = 0; l < levels.length; l++) {
+      const { start, height, width } = levels[l];
       const k = Math.min(topk, kept[l]);
-      let filled = 0;
-      for (let a = start; a < start + height * width; a++) {
-        if (inside[a] === 0) continue;
-        const dx = centres[2 * a] - gx;
-        const dy = centres[2 * a + 1] - gy;
-        const d = Math.sqrt(dx * dx + dy * dy);
-        // Strictly nearer than the current k-th: an equal distance keeps the earlier anchor.
-        if (filled === k && !(d < bestDistance[k - 1])) continue;
-        let slot = filled < k ? filled++ : k - 1;
-        while (slot > 0 && bestDistance[slot - 1] > d) {
-          bestDistance[slot] = bestDistance[slot - 1];
-          bestIndex[slot] = bestIndex[slot - 1];
-          slot--;
-        }
-        bestDistance[slot] = d;
-        bestIndex[slot] = a;
-      }
+      nearestOnLevel(centres, inside, start, start + height * width, gx, gy, k, bestDistance, bestIndex);
       for (let s = 0; s < k; s++) candidates[cursor++] = bestIndex[s];
-    });
+    }
   }
   return { candidates, perGt };
+}
+
+/**
+ * The k kept anchors of [start, end) nearest (gx, gy), nearest first, into bestIndex[0 … k) (their
+ * distances into bestDistance): insertion into a k-long sorted buffer. An anchor strictly nearer
+ * than the current k-th enters, so an equal distance keeps the earlier anchor.
+ */
+function nearestOnLevel(
+  centres: Float64Array,
+  inside: Uint8Array,
+  start: number,
+  end: number,
+  gx: number,
+  gy: number,
+  k: number,
+  bestDistance: Float64Array,
+  bestIndex: Int32Array,
+): void {
+  let filled = 0;
+  for (let a = start; a < end; a++) {
+    if (inside[a] === 0) continue;
+    const dx = centres[2 * a] - gx;
+    const dy = centres[2 * a + 1] - gy;
+    const d = Math.sqrt(dx * dx + dy * dy);
+    if (filled === k && !(d < bestDistance[k - 1])) continue;
+    let slot = filled < k ? filled++ : k - 1;
+    while (slot > 0 && bestDistance[slot - 1] > d) {
+      bestDistance[slot] = bestDistance[slot - 1];
+      bestIndex[slot] = bestIndex[slot - 1];
+      slot--;
+    }
+    bestDistance[slot] = d;
+    bestIndex[slot] = a;
+  }
 }
 
 /** min(cx − x1, cy − y1, x2 − cx, y2 − cy) > 0.01 for anchor a's centre and GT g. */
