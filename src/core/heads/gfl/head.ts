@@ -186,7 +186,7 @@ function requireNumber(argument: string, value: unknown, low: number): number {
  * posWeight when > 0), else null: `_get_targets_single`'s label_weights after `unmap`.
  */
 function labelWeightsOf(anchors: GflAnchors, positives: Positives, N: number, posWeight: number): Float64Array | null {
-  const allInside = anchors.inside.every((flag) => flag === 1);
+  const allInside = anchors.inside.indexOf(0) < 0;
   if (allInside && posWeight <= 0) return null;
   const A = anchors.count;
   const out = new Float64Array(N * A);
