@@ -167,7 +167,111 @@ def triplet_batch_hard(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard}
+def gfl_head_raw(dt):
+    # mmdetection's GFLHead.loss_by_feat on one 800x1333 image, 80 classes, 10 GT boxes, written as
+    # the peer runs it: anchors on grid corners, ATSS (top-k 9, mean + std, centre test, largest
+    # IoU), then per level QFL, GIoU and DFL with the weight_reduce_loss eps, normalised by W.
+    g = torch.Generator().manual_seed(7)
+    H, W, C, bins, strides = 800, 1333, 80, 17, [8, 16, 32, 64, 128]
+    sizes = [(math.ceil(H / s), math.ceil(W / s)) for s in strides]
+    cls = [(torch.randn(1, C, h, w, generator=g, dtype=dt) - 4.6).requires_grad_() for h, w in sizes]
+    reg = [torch.randn(1, 4 * bins, h, w, generator=g, dtype=dt).requires_grad_() for h, w in sizes]
+    wh = 16 + torch.rand(10, 2, generator=g, dtype=dt) * 400
+    xy = torch.rand(10, 2, generator=g, dtype=dt) * (torch.tensor([W, H], dtype=dt) - wh)
+    gt = torch.cat([xy, xy + wh], 1)
+    labels = torch.randint(0, C, (10,), generator=g)
+    eps32 = torch.finfo(torch.float32).eps
+    project = torch.arange(bins, dtype=dt)
+
+    def pairwise_iou(a, b):
+        lt = torch.max(a[:, None, :2], b[None, :, :2])
+        rb = torch.min(a[:, None, 2:], b[None, :, 2:])
+        inter = (rb - lt).clamp(min=0).prod(-1)
+        area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+        area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+        return inter / (area_a[:, None] + area_b[None] - inter).clamp(min=1e-6)
+
+    def aligned(a, b, giou):
+        lt = torch.max(a[:, :2], b[:, :2])
+        rb = torch.min(a[:, 2:], b[:, 2:])
+        inter = (rb - lt).clamp(min=0).prod(-1)
+        union = ((a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1]) + (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1]) - inter).clamp(min=1e-6)
+        iou = inter / union
+        if not giou:
+            return iou
+        enclose = (torch.max(a[:, 2:], b[:, 2:]) - torch.min(a[:, :2], b[:, :2])).clamp(min=0).prod(-1).clamp(min=1e-6)
+        return iou - (enclose - union) / enclose
+
+    def step():
+        for t in cls + reg:
+            t.grad = None
+        # Anchors and ATSS (no gradient).
+        anchors = []
+        for (h, w), s in zip(sizes, strides):
+            ys, xs = torch.meshgrid(torch.arange(h, dtype=dt) * s, torch.arange(w, dtype=dt) * s, indexing='ij')
+            c = torch.stack([xs.reshape(-1), ys.reshape(-1)], 1)
+            anchors.append(torch.cat([c - 4 * s, c + 4 * s], 1))
+        counts = [len(a) for a in anchors]
+        flat = torch.cat(anchors)
+        centres = (flat[:, :2] + flat[:, 2:]) / 2
+        overlaps = pairwise_iou(flat, gt)
+        gt_centres = (gt[:, :2] + gt[:, 2:]) / 2
+        distances = (centres[:, None] - gt_centres[None]).pow(2).sum(-1).sqrt()
+        candidates, start = [], 0
+        for n in counts:
+            candidates.append(distances[start:start + n].topk(min(9, n), dim=0, largest=False).indices + start)
+            start += n
+        candidates = torch.cat(candidates)
+        cand_iou = overlaps.gather(0, candidates)
+        thr = cand_iou.mean(0) + cand_iou.std(0)
+        cx = centres[candidates, 0]
+        cy = centres[candidates, 1]
+        inside = torch.stack([cx - gt[:, 0], cy - gt[:, 1], gt[:, 2] - cx, gt[:, 3] - cy]).min(0).values > 0.01
+        positive = (cand_iou >= thr) & inside
+        masked = torch.full_like(overlaps, -math.inf)
+        cols = torch.arange(10).expand_as(candidates)
+        masked[candidates[positive], cols[positive]] = overlaps[candidates[positive], cols[positive]]
+        best, assigned = masked.max(1)
+        pos = best != -math.inf
+        num_pos = int(pos.sum())
+        avg_cls = max(num_pos, 1)
+        # Per level losses.
+        losses_cls, losses_bbox, losses_dfl, weights = [], [], [], []
+        start = 0
+        for (h, w), s, c_map, r_map, n in zip(sizes, strides, cls, reg, counts):
+            level_pos = pos[start:start + n].nonzero().squeeze(1)
+            gt_idx = assigned[start:start + n][level_pos]
+            x = c_map.permute(0, 2, 3, 1).reshape(-1, C)
+            r = r_map.permute(0, 2, 3, 1).reshape(-1, 4 * bins)
+            score = torch.zeros(n, dtype=dt)
+            if len(level_pos) > 0:
+                pc = centres[start:start + n][level_pos] / s
+                tgt = gt[gt_idx] / s
+                wt = x.detach().sigmoid().max(1).values[level_pos]
+                logits = r[level_pos].reshape(-1, bins)
+                d = (F.softmax(logits, 1) @ project).reshape(-1, 4)
+                box = torch.cat([pc - d[:, :2], pc + d[:, 2:]], 1)
+                score[level_pos] = aligned(box.detach(), tgt, False)
+                losses_bbox.append(2.0 * ((1 - aligned(box, tgt, True)) * wt).sum() / (1.0 + eps32))
+                y = torch.cat([pc - tgt[:, :2], tgt[:, 2:] - pc], 1).clamp(0, 16 - 0.1).reshape(-1)
+                left = y.long()
+                wl = (left + 1).to(dt) - y
+                dfl = F.cross_entropy(logits, left, reduction='none') * wl + F.cross_entropy(logits, left + 1, reduction='none') * (1 - wl)
+                losses_dfl.append(0.25 * (dfl * wt[:, None].expand(-1, 4).reshape(-1)).sum() / (4.0 + eps32))
+                weights.append(wt.sum())
+            sig = x.sigmoid()
+            q = F.binary_cross_entropy_with_logits(x, torch.zeros_like(x), reduction='none') * sig.pow(2)
+            lab = labels[gt_idx]
+            q[level_pos, lab] = F.binary_cross_entropy_with_logits(x[level_pos, lab], score[level_pos], reduction='none') * (score[level_pos] - sig[level_pos, lab]).abs().pow(2)
+            losses_cls.append(q.sum() / (avg_cls + eps32))
+            start += n
+        norm = max(float(sum(weights)), 1.0) if weights else 1.0
+        loss = sum(losses_cls) + sum(losses_bbox) / norm + sum(losses_dfl) / norm
+        loss.backward()
+    return step
+
+
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'gfl_head_raw': gfl_head_raw}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],

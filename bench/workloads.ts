@@ -6,6 +6,7 @@ import { CORE_LOSSES, type LossImplementations } from '../src/core/language/host
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
+import { gflHeadRawWorkload } from './headWorkloads';
 import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
 
 export interface Workload {
@@ -129,6 +130,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   arcface_2t: onPool(arcfaceWorkload),
   arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
   triplet_batch_hard_2t: onPool(tripletWorkload),
+  gfl_head_raw: gflHeadRawWorkload,
   ...scaleWorkloads,
 };
 

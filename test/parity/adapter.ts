@@ -9,6 +9,7 @@ import { runArcfaceCase } from './adapters/arcface';
 import { runDflCase } from './adapters/dfl';
 import { runFocalCase } from './adapters/focal';
 import { runGflCase } from './adapters/gfl';
+import { runGflHeadRawCase } from './adapters/gflHeadRaw';
 import { runGiouCase } from './adapters/giou';
 import { runMiningCase } from './adapters/mining';
 import { runQflCase, runQflDenseCase } from './adapters/qfl';
@@ -23,6 +24,7 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImpleme
   focal: runFocalCase,
   giou: runGiouCase,
   gfl: runGflCase,
+  gfl_head_raw: runGflHeadRawCase,
   arcface: runArcfaceCase,
   triplet: runTripletCase,
   triplet_mining: runMiningCase,
