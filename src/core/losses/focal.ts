@@ -1,5 +1,5 @@
 import { InputError, describeValue } from '../errors';
-import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp } from '../numerics';
+import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, sigmoidBce } from '../numerics';
 import { planReduction, reduce, type ReductionPlan } from '../reduction';
 import { focalSimd, focalUsesSimd } from '../simd/elementwise';
 import type { FloatArray, Precision } from '../simd/path';
@@ -154,22 +154,7 @@ function focalKernel(
       const xi = x[i];
       const ti = t[i];
       targetsInRange = targetsInRange && ti >= 0 && ti <= 1;
-      // One exp serves σ(x), σ(−x) and softplus(−x); each is taken on its non-overflowing side.
-      const e = fastExp(-Math.abs(xi));
-      const inv = 1 / (1 + e);
-      let p: number;
-      let q: number;
-      const lp = log1pUnit(e);
-      if (xi >= 0) {
-        p = inv;
-        q = e * inv;
-      } else {
-        p = e * inv;
-        q = inv;
-      }
-      // BCE = log1p(e^−|x|) + max(x, 0) − t·x as non-negative terms ((1 − t)·x for x ≥ 0, −t·x
-      // below): the textbook (1 − t)·x + softplus(−x) cancels for negative x.
-      const bce = (xi >= 0 ? (1 - ti) * xi : -(ti * xi)) + lp;
+      const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, ti);
       // Both m = 1 − p_t and p − t are formed from p and q = 1 − p without cancellation.
       const m = p * (1 - ti) + q * ti;
       const at = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);
@@ -216,32 +201,4 @@ export function focalPoint(p: number, y: number, alpha: number, gamma: number): 
     value: at * bce * modulator.value,
     dP: at * (binaryCrossEntropyGrad(p, y) * modulator.value + bce * modulator.derivative * (1 - 2 * y)),
   };
-}
-
-// A table-driven log1p for the sigmoid-BCE kernels (softplus(−|x|) = log1p(fastExp(−|x|))), about
-// three times cheaper than V8's Math.log1p; its accuracy is checked against Math.log1p in
-// test/core/losses/focal.test.ts. It lives here rather than in numerics.ts because, under tsx, V8
-// compiled a loop calling both fastExp and this function from one other module several times
-// slower (docs/performance.md, "Measurements behind the code").
-const LOG_TABLE_SIZE = 64;
-const LOG_TABLE_STEP = 1 / LOG_TABLE_SIZE;
-/** log(1 + j/64) and 1/(1 + j/64) for j in [0, 64]. */
-const LOG1P_NODE = Float64Array.from({ length: LOG_TABLE_SIZE + 1 }, (_, j) => Math.log1p(j * LOG_TABLE_STEP));
-const LOG1P_NODE_INVERSE = Float64Array.from({ length: LOG_TABLE_SIZE + 1 }, (_, j) => 1 / (1 + j * LOG_TABLE_STEP));
-// Coefficients of the series as constants: V8 does not fold `1 / 3` into a multiplication.
-const THIRD = 1 / 3;
-const FIFTH = 1 / 5;
-const SIXTH = 1 / 6;
-const SEVENTH = 1 / 7;
-
-/**
- * log(1 + u) for u ∈ [0, 1], within about 1 ulp and with full relative accuracy for tiny u; other u
- * are outside its domain. log(1 + u) = log(1 + j/64) + log1p(f) with f = (u − j/64)/(1 + j/64),
- * |f| ≤ 1/128, where u − j/64 is exact (Sterbenz) and log1p(f) is a degree-8 series.
- */
-export function log1pUnit(u: number): number {
-  const j = (u * LOG_TABLE_SIZE + 0.5) | 0;
-  const f = (u - j * LOG_TABLE_STEP) * LOG1P_NODE_INVERSE[j];
-  const series = f * (1 - f * (0.5 - f * (THIRD - f * (0.25 - f * (FIFTH - f * (SIXTH - f * (SEVENTH - f * 0.125)))))));
-  return LOG1P_NODE[j] + series;
 }

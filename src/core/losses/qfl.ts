@@ -1,6 +1,11 @@
 import { InputError, describeValue } from '../errors';
-import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type ClampCounter } from '../numerics';
-import { log1pUnit } from './focal';
+import {
+  absPow,
+  binaryCrossEntropy,
+  binaryCrossEntropyGrad,
+  sigmoidBce,
+  type ClampCounter,
+} from '../numerics';
 import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
 import { qflLabelSimd, qflLabelUsesSimd } from '../simd/elementwise';
 import type { FloatArray, Precision } from '../simd/path';
@@ -239,39 +244,21 @@ function labelLogitKernel(
   for (let r = start; r < end; r++) {
     const c = coefficient(plan, r);
     const positive = label[r] - shift;
+    const y = score[r];
     const base = r * C;
     let rowSum = 0;
     for (let j = 0; j < C; j++) {
       const i = base + j;
       const xi = x[i];
       nonFinite += xi * 0;
-      // One exp serves σ(x), σ(−x) and softplus(±x), each taken on its non-overflowing side.
-      const e = fastExp(-Math.abs(xi));
-      const inv = 1 / (1 + e);
-      const lp = log1pUnit(e);
-      let p: number;
-      let q: number;
-      // BCE = log1p(e^−|x|) + max(x, 0) − y·x, as a sum of non-negative terms: (1 − y)·x for
-      // x ≥ 0, −y·x below. The textbook (1 − y)·x + softplus(−x) cancels for negative x.
-      let nonLog: number; // the BCE's part besides log1p, for target 0
-      if (xi >= 0) {
-        p = inv;
-        q = e * inv;
-        nonLog = xi;
-      } else {
-        p = e * inv;
-        q = inv;
-        nonLog = 0;
-      }
-      if (j !== positive) {
+      const positiveClass = j === positive;
+      const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, positiveClass ? y : 0);
+      if (!positiveClass) {
         // Target 0: BCE = softplus(x), d = σ, and ∂σ^β/∂x = β·σ^β·(1 − σ) needs no σ^(β−1).
-        const bce = nonLog + lp;
         const pb = powBeta(p, beta);
         rowSum += bce * pb;
         if (grad !== null) grad[i] = c * pb * (p + beta * bce * q);
       } else {
-        const y = score[r];
-        const bce = (xi >= 0 ? (1 - y) * xi : -(y * xi)) + lp;
         // σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
         const d = p < 0.5 ? p - y : 1 - y - q;
         const m = d < 0 ? -d : d;
@@ -302,12 +289,7 @@ function denseLogitKernel(
     const c = coefficient(plan, i);
     const xi = x[i];
     const yi = y[i];
-    const e = fastExp(-Math.abs(xi));
-    const inv = 1 / (1 + e);
-    const lp = log1pUnit(e);
-    const p = xi >= 0 ? inv : e * inv;
-    const q = xi >= 0 ? e * inv : inv;
-    const bce = (xi >= 0 ? (1 - yi) * xi : -(yi * xi)) + lp;
+    const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, yi);
     const d = p < 0.5 ? p - yi : 1 - yi - q;
     const m = d < 0 ? -d : d;
     const mb = powBeta(m, beta);
