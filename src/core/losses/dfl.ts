@@ -9,6 +9,7 @@ import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduc
 import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd } from '../simd/dfl';
 import type { FloatArray, Precision } from '../simd/path';
 import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../tensor';
+import { allocateFloat64, runRowLoss, type Allocate, type RowLoss } from './rowLoss';
 import type { LossOptions, LossResult } from './types';
 
 export interface DflOptions extends LossOptions {
@@ -65,26 +66,38 @@ export interface DflResult extends LossResult<'pred'> {
  * One exponential per logit: the softmax probabilities are written straight into the gradient.
  */
 export function distributionFocalLoss(pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
-  return computeDfl('distributionFocalLoss', pred, target, options);
+  return runRowLoss(DFL_ROWS, prepareDfl('distributionFocalLoss', pred, target, options));
 }
 
-function computeDfl(fn: string, pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
-  const job = prepareDfl(fn, pred, target, options);
-  const outputs = newDflOutputs(job.n, job.bins, options.grad === true);
-  const clampedTargets = distributionFocalLossRows(job, 0, job.n, outputs);
-  if (clampedTargets < 0) {
-    requireFinite(fn, 'pred', pred);
-    if (job.precision === 'float32') requireFloat32Range(fn, pred);
-    throw new Error(`${fn}: the kernel reported a non-finite logit that no check found`);
-  }
-  return finishDistributionFocalLoss(job, outputs, clampedTargets);
-}
+/**
+ * DFL as a row loss (rows of `bins` logits). Partials: [unused, clamped targets, 1 where a logit
+ * was not finite]; the finish then names that logit.
+ */
+export const DFL_ROWS: RowLoss<[pred: Tensor | TensorF32, target: Tensor, options: DflOptions], DflJob, DflOutputs, DflResult> = {
+  prepare: (pred, target, options) => prepareDfl('distributionFocalLoss', pred, target, options),
+  shape: (job) => ({ rows: job.n, rowLength: job.bins, precision: job.precision }),
+  outputs: (job, allocate) => newDflOutputs(job.n, job.bins, job.grad, allocate),
+  runRows(job, outputs, start, end, partials, at) {
+    const clampedTargets = distributionFocalLossRows(job, start, end, outputs);
+    if (clampedTargets < 0) partials[at + 2] = 1;
+    else partials[at + 1] = clampedTargets;
+  },
+  finish(job, outputs, totals) {
+    if (totals[2] > 0) {
+      const pred = { shape: [job.n, job.bins], data: job.pred };
+      requireFinite(job.fn, 'pred', pred);
+      if (job.precision === 'float32') requireFloat32Range(job.fn, pred);
+      throw new Error(`${job.fn}: the kernel reported a non-finite logit that no check found`);
+    }
+    return finishDistributionFocalLoss(job, outputs, totals[1]);
+  },
+};
 
 /**
  * The float32 mode rounds a float64 pred to float32, where a logit of magnitude ≥ 2¹²⁸ − 2¹⁰³
  * becomes ±∞ (the kernel then reports a non-finite logit): name the first such logit.
  */
-function requireFloat32Range(fn: string, pred: Tensor | TensorF32): void {
+function requireFloat32Range(fn: string, pred: { readonly shape: readonly number[]; readonly data: FloatArray }): void {
   const { data } = pred;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(Math.fround(data[i]))) {
@@ -98,6 +111,8 @@ function requireFloat32Range(fn: string, pred: Tensor | TensorF32): void {
  * so that it can be posted to a worker thread (src/node/parallel). pred is checked inside the pass.
  */
 export interface DflJob {
+  /** The public function's name, for errors. */
+  readonly fn: string;
   readonly n: number;
   readonly bins: number;
   /** (n, bins) logits (float32 as exported, or float64) and (n) targets. */
@@ -105,6 +120,8 @@ export interface DflJob {
   readonly target: Float64Array;
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
 }
 
 /** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
@@ -116,12 +133,12 @@ export interface DflOutputs {
   readonly grad: Float64Array | null;
 }
 
-export function newDflOutputs(n: number, bins: number, grad: boolean): DflOutputs {
-  const perElement = new Float64Array(n);
-  const expectation = new Float64Array(n);
-  const floor = new Float64Array(n);
-  const excess = new Float64Array(n);
-  return { perElement, expectation, floor, excess, grad: grad ? new Float64Array(n * bins) : null };
+export function newDflOutputs(n: number, bins: number, grad: boolean, allocate: Allocate = allocateFloat64): DflOutputs {
+  const perElement = allocate(n);
+  const expectation = allocate(n);
+  const floor = allocate(n);
+  const excess = allocate(n);
+  return { perElement, expectation, floor, excess, grad: grad ? allocate(n * bins) : null };
 }
 
 /** Validates DFL's inputs and options as {@link distributionFocalLoss} does, except pred's values (checked in the pass). */
@@ -142,7 +159,7 @@ export function prepareDfl(fn: string, pred: Tensor | TensorF32, target: Tensor,
   // pred is checked row by row inside the kernel's single pass (expRowInto), target here.
   requireFinite(fn, 'target', target);
   const n = pred.shape[0];
-  return { n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options), precision };
+  return { fn, n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options), precision, grad: options.grad === true };
 }
 
 /**
@@ -241,7 +258,7 @@ export function dflPoint(logits: ArrayLike<number>, y: number): DflPoint {
   const bins = logits.length;
   if (bins < 2) throw new InputError('dflPoint', 'logits', 'at least 2 bin logits', `${bins}`);
   const pred: Tensor = { shape: [1, bins], data: Float64Array.from(logits) };
-  const result = computeDfl('dflPoint', pred, { shape: [1], data: Float64Array.of(y) }, { bins, reduction: 'sum', grad: true });
+  const result = runRowLoss(DFL_ROWS, prepareDfl('dflPoint', pred, { shape: [1], data: Float64Array.of(y) }, { bins, reduction: 'sum', grad: true }));
   const { left, right, weightLeft, weightRight, clamped } = interpolationWeights(y, bins);
   return {
     value: result.perElement.data[0],

@@ -4,6 +4,7 @@ import { planReduction, reduce, type ReductionPlan } from '../reduction';
 import { focalSimd, focalUsesSimd } from '../simd/elementwise';
 import type { FloatArray, Precision } from '../simd/path';
 import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor, type TensorF32 } from '../tensor';
+import { runRowLoss, type PredOutputs, type RowLoss } from './rowLoss';
 import type { LossOptions, LossResult } from './types';
 
 const FN = 'sigmoidFocalLoss';
@@ -42,11 +43,7 @@ export interface FocalOptions extends LossOptions {
  *   and the gradient is 0 (PyTorch gives NaN there).
  */
 export function sigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor | TensorF32, options: FocalOptions = {}): LossResult<'pred'> {
-  const job = prepareSigmoidFocalLoss(pred, target, options);
-  const perElement = new Float64Array(pred.data.length);
-  const grad = options.grad ? new Float64Array(pred.data.length) : null;
-  const total = sigmoidFocalLossRows(job, 0, job.rows, perElement, grad);
-  return finishSigmoidFocalLoss(job, perElement, grad, total);
+  return runRowLoss(FOCAL_ROWS, prepareSigmoidFocalLoss(pred, target, options));
 }
 
 /**
@@ -64,6 +61,8 @@ export interface FocalJob {
   readonly gamma: number;
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
   /**
    * Whether the target range check still has to run (pred's finiteness always does): the row
    * passes report a bad input as a non-finite total, and only then do the naming checks run
@@ -91,7 +90,7 @@ export function prepareSigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor
   const plan = planReduction(FN, pred.shape, options);
   const rows = pred.shape.length === 0 ? 1 : pred.shape[0];
   const rowLength = rows === 0 ? 0 : pred.data.length / rows;
-  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan, precision, targetUnchecked };
+  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan, precision, grad: Boolean(options.grad), targetUnchecked };
 }
 
 /**
@@ -116,6 +115,17 @@ export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, 
   }
   return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
 }
+
+/** The focal loss as a row loss (rows: pred's first axis). Partials: [Σ cᵢ·lossᵢ]. */
+export const FOCAL_ROWS: RowLoss<Parameters<typeof prepareSigmoidFocalLoss>, FocalJob, PredOutputs, LossResult<'pred'>> = {
+  prepare: prepareSigmoidFocalLoss,
+  shape: (job) => ({ rows: job.rows, rowLength: job.rowLength, precision: job.precision }),
+  outputs: (job, allocate) => ({ perElement: allocate(job.pred.length), grad: job.grad ? allocate(job.pred.length) : null }),
+  runRows(job, outputs, start, end, partials, at) {
+    partials[at] = sigmoidFocalLossRows(job, start, end, outputs.perElement, outputs.grad);
+  },
+  finish: (job, outputs, totals) => finishSigmoidFocalLoss(job, outputs.perElement, outputs.grad, totals[0]),
+};
 
 /** The LossResult of a prepared focal loss whose rows have all run; `total` sums their partial totals. */
 export function finishSigmoidFocalLoss(job: FocalJob, perElement: Float64Array, grad: Float64Array | null, total: number): LossResult<'pred'> {

@@ -3,6 +3,7 @@ import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../boxes'
 import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
 import { giouOverlapSimd, giouUsesSimd } from '../simd/giou';
 import { requireShape, scalar, type Tensor } from '../tensor';
+import { allocateFloat64, runRowLoss, type Allocate, type RowLoss } from './rowLoss';
 import type { LossOptions, LossResult } from './types';
 
 export interface GiouOptions extends LossOptions {
@@ -40,14 +41,30 @@ export type GiouResult = LossResult<'pred'> & {
  *   splits it in half on a tie. `report` counts the unions and enclosures raised to eps.
  */
 export function giouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouResult {
-  const job = prepareGiouLoss(pred, target, options);
-  const outputs = newGiouOutputs(job.n, options.grad === true);
-  const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
-  const total = giouLossRows(job, 0, job.n, outputs, counts);
-  // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
-  if (counts.maybeNonFinite > 0) requireFiniteBoxes('giouLoss', pred, target);
-  return finishGiouLoss(job, outputs, total, counts);
+  return runRowLoss(GIOU_ROWS, prepareGiouLoss(pred, target, options));
 }
+
+/**
+ * The GIoU loss as a row loss (rows: box pairs). Partials: [Σ cᵢ·lossᵢ, unions clamped,
+ * enclosures clamped, ranges that may hold a non-finite coordinate].
+ */
+export const GIOU_ROWS: RowLoss<Parameters<typeof prepareGiouLoss>, GiouJob, GiouOutputs, GiouResult> = {
+  prepare: prepareGiouLoss,
+  shape: (job) => ({ rows: job.n, rowLength: 4, precision: 'float64' }),
+  outputs: (job, allocate) => newGiouOutputs(job.n, job.grad, allocate),
+  runRows(job, outputs, start, end, partials, at) {
+    const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
+    partials[at] = giouLossRows(job, start, end, outputs, counts);
+    partials[at + 1] = counts.unionClamped;
+    partials[at + 2] = counts.enclosureClamped;
+    partials[at + 3] = counts.maybeNonFinite;
+  },
+  finish(job, outputs, totals) {
+    // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
+    if (totals[3] > 0) requireFiniteBoxes('giouLoss', { shape: [job.n, 4], data: job.pred }, { shape: [job.n, 4], data: job.target });
+    return finishGiouLoss(job, outputs, totals[0], { unionClamped: totals[1], enclosureClamped: totals[2] });
+  },
+};
 
 /**
  * A validated GIoU-loss evaluation, ready to run over any range of rows: only typed arrays and
@@ -60,6 +77,8 @@ export interface GiouJob {
   readonly target: Float64Array;
   readonly eps: number;
   readonly plan: ReductionPlan;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
 }
 
 /** The kernel's clamp counts, and how many row ranges may hold a non-finite coordinate. */
@@ -75,8 +94,8 @@ export interface GiouOutputs {
   readonly grad: Float64Array | null;
 }
 
-export function newGiouOutputs(n: number, grad: boolean): GiouOutputs {
-  return { giou: new Float64Array(n), iou: new Float64Array(n), perElement: new Float64Array(n), grad: grad ? new Float64Array(n * 4) : null };
+export function newGiouOutputs(n: number, grad: boolean, allocate: Allocate = allocateFloat64): GiouOutputs {
+  return { giou: allocate(n), iou: allocate(n), perElement: allocate(n), grad: grad ? allocate(n * 4) : null };
 }
 
 /** Validates the GIoU loss's shapes and options as {@link giouLoss} does (coordinates are checked in the pass). */
@@ -89,7 +108,7 @@ export function prepareGiouLoss(pred: Tensor, target: Tensor, options: GiouOptio
   const dims = requireShape(fn, 'pred', pred, ['n', 4]);
   requireShape(fn, 'target', target, ['n', 4], dims);
   const n = pred.shape[0];
-  return { n, pred: pred.data, target: target.data, eps, plan: planReduction(fn, [n], options) };
+  return { n, pred: pred.data, target: target.data, eps, plan: planReduction(fn, [n], options), grad: options.grad === true };
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type Tensor,
   type TensorF32,
 } from '../tensor';
+import { runRowLoss, type PredOutputs, type RowLoss } from './rowLoss';
 import type { LossOptions, LossResult } from './types';
 
 const FN = 'qualityFocalLoss';
@@ -76,12 +77,7 @@ export interface QflOptions extends LossOptions {
  *   (σ − y)/max(σ(1 − σ), 1e-12) and BCE's logs are clamped at −100; `report.logClamps` counts them.
  */
 export function qualityFocalLoss(pred: Tensor | TensorF32, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
-  const job = prepareQualityFocalLoss(pred, target, options);
-  const perElement = new Float64Array(job.perElementShape.reduce((a, b) => a * b, 1));
-  const grad = options.grad ? new Float64Array(job.n * job.C) : null;
-  const clamps: ClampCounter = { count: 0 };
-  const total = qualityFocalLossRows(job, 0, job.n, perElement, grad, clamps);
-  return finishQualityFocalLoss(job, perElement, grad, total, clamps.count);
+  return runRowLoss(QFL_ROWS, prepareQualityFocalLoss(pred, target, options));
 }
 
 /**
@@ -106,6 +102,8 @@ export interface QflJob {
   readonly perElementShape: readonly number[];
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
   /**
    * Whether pred's finiteness check still has to run (the label/score form on logits): a
    * non-finite logit makes the row passes' total non-finite, and only then does the naming check
@@ -126,6 +124,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
   const convention = options.labelConvention ?? 'background-last';
   const activated = options.activated ?? false;
   const precision = options.precision ?? 'float64';
+  const grad = Boolean(options.grad);
   requireNumberInRange(FN, 'options.beta', beta, 0, Infinity);
   if (convention !== 'background-last' && convention !== 'background-first') {
     throw new InputError(FN, 'options.labelConvention', "'background-last' or 'background-first'", describeValue(convention));
@@ -146,7 +145,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
     const perElementShape = [n, C];
     const plan = planReduction(FN, perElementShape, options);
     const dense = target.dense.data;
-    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense, perElementShape, plan, precision, predUnchecked };
+    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense, perElementShape, plan, precision, grad, predUnchecked };
   }
   requireShape(FN, 'target.label', target.label, ['n'], dims);
   requireShape(FN, 'target.score', target.score, ['n'], dims);
@@ -158,7 +157,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
   const plan = planReduction(FN, perElementShape, options);
   // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
   const shift = convention === 'background-first' ? 1 : 0;
-  return { n, C, beta, activated, pred: pred.data, label: label.data, score: score.data, shift, dense: null, perElementShape, plan, precision, predUnchecked };
+  return { n, C, beta, activated, pred: pred.data, label: label.data, score: score.data, shift, dense: null, perElementShape, plan, precision, grad, predUnchecked };
 }
 
 /**
@@ -189,6 +188,22 @@ export function qualityFocalLossRows(
   }
   return labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
 }
+
+/** QFL as a row loss (rows of C logits). Partials: [Σ cᵢ·lossᵢ, log clamps]. */
+export const QFL_ROWS: RowLoss<Parameters<typeof prepareQualityFocalLoss>, QflJob, PredOutputs, LossResult<'pred'>> = {
+  prepare: prepareQualityFocalLoss,
+  shape: (job) => ({ rows: job.n, rowLength: job.C, precision: job.precision }),
+  outputs: (job, allocate) => ({
+    perElement: allocate(job.perElementShape.reduce((a, b) => a * b, 1)),
+    grad: job.grad ? allocate(job.n * job.C) : null,
+  }),
+  runRows(job, outputs, start, end, partials, at) {
+    const clamps: ClampCounter = { count: 0 };
+    partials[at] = qualityFocalLossRows(job, start, end, outputs.perElement, outputs.grad, clamps);
+    partials[at + 1] = clamps.count;
+  },
+  finish: (job, outputs, totals) => finishQualityFocalLoss(job, outputs.perElement, outputs.grad, totals[0], totals[1]),
+};
 
 /** The LossResult of a prepared QFL whose rows have all run; `total` is the sum of their partial totals. */
 export function finishQualityFocalLoss(
