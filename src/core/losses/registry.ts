@@ -3,10 +3,10 @@
  * language's loss implementations and the worker pool's dispatch derive from. A new row loss is
  * its folder and one entry here.
  */
-import { DFL_ROWS } from './dfl';
-import { FOCAL_ROWS } from './focal';
-import { GIOU_ROWS } from './giou';
-import { QFL_ROWS } from './qfl';
+import { DFL_ROWS } from './dfl/job';
+import { FOCAL_ROWS } from './focal/job';
+import { GIOU_ROWS } from './giou/job';
+import { QFL_ROWS } from './qfl/job';
 import { runRowLoss, type RowLossFunction, type SomeRowLoss } from './rowLoss';
 
 export const ROW_LOSSES = {

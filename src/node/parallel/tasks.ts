@@ -8,7 +8,7 @@
 import { checkInterrupt } from '../../core/interrupt';
 import { rowLoss, type RowLossName } from '../../core/losses/registry';
 import { PARTIAL_SLOTS } from '../../core/losses/rowLoss';
-import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface';
+import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface/job';
 import { productColumnsInto, type ProductRequest } from '../../core/matmul';
 import { columnNormsRangeInto } from '../../core/normalize';
 import type { FloatArray } from '../../core/simd/path';

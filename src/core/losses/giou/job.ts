@@ -1,10 +1,10 @@
-import { InputError, describeValue } from '../errors';
-import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../boxes';
-import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { giouOverlapSimd, giouUsesSimd } from '../simd/giou';
-import { requireShape, scalar, type Tensor } from '../tensor';
-import { allocateFloat64, runRowLoss, type Allocate, type RowLoss } from './rowLoss';
-import type { LossOptions, LossResult } from './types';
+import { InputError, describeValue } from '../../errors';
+import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../../boxes';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { giouOverlapSimd, giouUsesSimd } from './simd';
+import { requireShape, scalar, type Tensor } from '../../tensor';
+import { allocateFloat64, type Allocate, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 export interface GiouOptions extends LossOptions {
   /**
@@ -20,29 +20,6 @@ export type GiouResult = LossResult<'pred'> & {
   /** The GIoU of each pair, shape (n); perElement is 1 − giou. */
   readonly giou: Tensor;
 };
-
-/**
- * Generalized IoU loss of aligned pairs of boxes (Rezatofighi et al. 2019), mmdetection's
- * `giou_loss`: loss_i = 1 − GIoU(pred_i, target_i), where
- * GIoU = IoU − (E − U)/E, U = max(union, eps), E = max(area of the enclosing box, eps).
- * It lies in [0, 2]: 0 for identical boxes, → 2 for tiny boxes far apart, and unlike 1 − IoU it
- * still has a gradient when the boxes do not overlap.
- *
- * @param pred (n, 4) predicted boxes (x1, y1, x2, y2). Degenerate boxes (zero area, x2 < x1) give
- *   finite losses and gradients.
- * @param target (n, 4) ground-truth boxes, paired row by row; they get no gradient.
- * @param options `reduction` ('mean' by default: the average over the n pairs; 'sum'; 'none': the
- *   n weighted losses), `weight` (n) per-pair weights, `avgFactor` (divide the weighted sum by it
- *   instead of n), `eps` (default 1e-7), and `grad`.
- * @returns `loss` (scalar, or (n) for 'none'), `perElement` (n) = 1 − GIoU unweighted, `iou` and
- *   `giou` (n), and with `grad` dL/dpred (n, 4): the exact gradient of the reported loss (of its
- *   sum for 'none'), with PyTorch's autograd conventions: where two sides tie (identical boxes,
- *   shared edges) max/min split the gradient in half, clamp(min=0) passes it at 0, and max(·, eps)
- *   splits it in half on a tie. `report` counts the unions and enclosures raised to eps.
- */
-export function giouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouResult {
-  return runRowLoss(GIOU_ROWS, prepareGiouLoss(pred, target, options));
-}
 
 /**
  * The GIoU loss as a row loss (rows: box pairs). Partials: [Σ cᵢ·lossᵢ, unions clamped,
@@ -127,7 +104,7 @@ export function giouLossRows(job: GiouJob, start: number, end: number, outputs: 
   const upstream = { scale: -plan.scale, weights, stride: plan.weightStride };
   const grad = outputs.grad === null ? null : rows(outputs.grad, 4);
   const giou = rows(outputs.giou, 1);
-  // The SIMD kernel gives overlapKernel's bits without its data-dependent branches (simd/giou.ts).
+  // The SIMD kernel gives overlapKernel's bits without its data-dependent branches (simd.ts).
   const kernel = giouUsesSimd() ? giouOverlapSimd : overlapGiou;
   const finite = kernel(rows(job.pred, 4), rows(job.target, 4), end - start, job.eps, giou, rows(outputs.iou, 1), counts, upstream, grad);
   if (!finite) counts.maybeNonFinite++;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { focalPoint, sigmoidFocalLoss, type FocalOptions } from '../../../src/core/losses/focal';
-import type { Reduction } from '../../../src/core/reduction';
-import type { Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { InputError } from '../../../../src/core/errors';
+import { focalPoint, sigmoidFocalLoss, type FocalOptions } from '../../../../src/core/losses/focal';
+import type { Reduction } from '../../../../src/core/reduction';
+import type { Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
 
 const t = (shape: number[], values: number[]): Tensor => ({ shape, data: Float64Array.from(values) });
 

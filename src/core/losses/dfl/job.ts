@@ -3,14 +3,16 @@
  * `distribution_focal_loss`: a continuous regression target y is spread over its two neighbouring
  * bins and the bin logits are trained with the cross-entropy to that two-bin distribution.
  */
-import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../distributions';
-import { describeValue, InputError } from '../errors';
-import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd } from '../simd/dfl';
-import type { FloatArray, Precision } from '../simd/path';
-import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../tensor';
-import { allocateFloat64, runRowLoss, type Allocate, type RowLoss } from './rowLoss';
-import type { LossOptions, LossResult } from './types';
+import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../../distributions';
+import { describeValue, InputError } from '../../errors';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd, type DflKernelInput, type DflOutputs } from './simd';
+
+export type { DflOutputs } from './simd';
+import type { FloatArray, Precision } from '../../simd/path';
+import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../../tensor';
+import { allocateFloat64, type Allocate, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 export interface DflOptions extends LossOptions {
   /**
@@ -24,7 +26,7 @@ export interface DflOptions extends LossOptions {
    * their sums, ln Σ, the softmax in the gradient and the entropy floor run in float32 SIMD, four
    * rows at a time; targets, weights, the clamps and the outputs stay float64. Each loss is then
    * within (1.4·bins + 2·ln bins + 2)·2⁻²⁴ of the float64 one on the same logits, about 4·2⁻²⁴ in
-   * practice (bounds for every output in simd/dfl.ts). A float64 pred is rounded to float32 (an
+   * practice (bounds for every output in simd.ts). A float64 pred is rounded to float32 (an
    * InputError names a logit beyond float32's range). Either precision reads a Float32Array pred
    * (TensorF32) in place; where WebAssembly SIMD is unavailable (or under
    * setKernelPath('typescript')) 'float32' runs the float64 path.
@@ -40,33 +42,6 @@ export interface DflResult extends LossResult<'pred'> {
   /** perElement − entropyFloor, shape (n): the KL divergence of the prediction from the target (≥ 0 up to rounding). */
   readonly excess: Tensor;
   readonly report: { readonly clampedTargets: number };
-}
-
-/**
- * Distribution Focal Loss, mmdetection's `distribution_focal_loss`:
- * loss_r = wl·CE(pred_r, left) + wr·CE(pred_r, right), with left = ⌊y_r⌋, right = left + 1,
- * wl = right − y_r, wr = y_r − left, CE(z, k) = logsumexp(z) − z_k.
- *
- * @param pred (n, bins) bin logits, finite: float64 (Tensor) or, as exported, float32 (TensorF32),
- *   read in place either way ('float64' computes exactly what it computes on the widened values).
- * @param target (n) continuous targets in bin units, finite. Targets outside [0, bins − 1) are
- *   clamped and counted in `report.clampedTargets`: y ≥ bins − 1 becomes the cross-entropy to the
- *   last bin (the continuous limit; mmdetection would index past the end at y = bins − 1 exactly),
- *   y < 0 the cross-entropy to bin 0. NaN or ±∞ is an InputError.
- * @param options.bins required {@link BinSpec}; must equal pred's second dimension.
- * @param options.reduction 'mean' (default) averages the weighted per-row losses over n (or divides
- *   their sum by `avgFactor`), 'sum' adds them, 'none' returns them weighted, shape (n).
- * @param options.precision 'float64' (default) or 'float32' (see DflOptions.precision).
- * @param options.weight optional (n) per-row weights; options.avgFactor optional divisor for 'mean'.
- * @param options.grad also return grad.pred, shape (n, bins), the gradient of the reported loss
- *   (of its sum for 'none'): c_r·((wl + wr)·p_ri − wl·[i = left] − wr·[i = right]), where p is the
- *   row softmax and c_r the reduction's coefficient for row r (weight, 1/n or 1/avgFactor).
- * @returns perElement (n) unweighted losses, plus expectation, entropyFloor and excess (n).
- *
- * One exponential per logit: the softmax probabilities are written straight into the gradient.
- */
-export function distributionFocalLoss(pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
-  return runRowLoss(DFL_ROWS, prepareDfl('distributionFocalLoss', pred, target, options));
 }
 
 /**
@@ -110,7 +85,7 @@ function requireFloat32Range(fn: string, pred: { readonly shape: readonly number
  * A validated DFL evaluation, ready to run over any range of rows: only typed arrays and numbers,
  * so that it can be posted to a worker thread (src/node/parallel). pred is checked inside the pass.
  */
-export interface DflJob {
+export interface DflJob extends DflKernelInput {
   /** The public function's name, for errors. */
   readonly fn: string;
   readonly n: number;
@@ -124,14 +99,6 @@ export interface DflJob {
   readonly grad: boolean;
 }
 
-/** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
-export interface DflOutputs {
-  readonly perElement: Float64Array;
-  readonly expectation: Float64Array;
-  readonly floor: Float64Array;
-  readonly excess: Float64Array;
-  readonly grad: Float64Array | null;
-}
 
 export function newDflOutputs(n: number, bins: number, grad: boolean, allocate: Allocate = allocateFloat64): DflOutputs {
   const perElement = allocate(n);
@@ -167,7 +134,7 @@ export function prepareDfl(fn: string, pred: Tensor | TensorF32, target: Tensor,
  * batch, so that threads can share them). Returns the number of clamped targets among those rows,
  * or −1 if some logit was not finite (the caller then runs requireFinite for the error's index).
  * One exponential per logit: the softmax probabilities are written straight into the gradient.
- * Runs on the WebAssembly SIMD kernel (simd/dfl.ts) whenever the kernel path allows; the loop below
+ * Runs on the WebAssembly SIMD kernel (simd.ts) whenever the kernel path allows; the loop below
  * is the TypeScript path and the reference it is tested against.
  */
 export function distributionFocalLossRows(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
@@ -232,43 +199,3 @@ export function finishDistributionFocalLoss(job: DflJob, outputs: DflOutputs, cl
   };
 }
 
-export interface DflPoint {
-  /** The DFL of these logits for target y. */
-  readonly value: number;
-  /** d value / d logits, one per bin. */
-  readonly gradient: Float64Array;
-  /** Σ softmax(logits)_i · i. */
-  readonly expectation: number;
-  /** H(weightLeft, weightRight), the least `value` can be for this y. */
-  readonly entropyFloor: number;
-  readonly left: number;
-  readonly right: number;
-  readonly weightLeft: number;
-  readonly weightRight: number;
-  /** Whether y was outside [0, bins − 1) and clamped. */
-  readonly clamped: boolean;
-}
-
-/**
- * DFL of one row of bin logits against one continuous target y, for plots and tooltips: the same
- * computation as {@link distributionFocalLoss} with n = 1 and bins = logits.length (≥ 2), including
- * its clamping of y outside [0, bins − 1).
- */
-export function dflPoint(logits: ArrayLike<number>, y: number): DflPoint {
-  const bins = logits.length;
-  if (bins < 2) throw new InputError('dflPoint', 'logits', 'at least 2 bin logits', `${bins}`);
-  const pred: Tensor = { shape: [1, bins], data: Float64Array.from(logits) };
-  const result = runRowLoss(DFL_ROWS, prepareDfl('dflPoint', pred, { shape: [1], data: Float64Array.of(y) }, { bins, reduction: 'sum', grad: true }));
-  const { left, right, weightLeft, weightRight, clamped } = interpolationWeights(y, bins);
-  return {
-    value: result.perElement.data[0],
-    gradient: (result.grad as { pred: Tensor }).pred.data,
-    expectation: result.expectation.data[0],
-    entropyFloor: result.entropyFloor.data[0],
-    left,
-    right,
-    weightLeft,
-    weightRight,
-    clamped,
-  };
-}
