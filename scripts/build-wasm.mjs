@@ -1,7 +1,7 @@
 /**
  * Assembles src/core/simd/kernels.wat, with the functions of every src/core/simd/wat/*.wat spliced
- * into it (one module, one memory; each fragment holds top-level `(func ...)` forms of one concept),
- * into src/core/simd/kernelsWasm.ts (the module's bytes as base64, plus the SHA-256 of the combined
+ * into it (one module, one memory; each fragment holds top-level `(func ...)` forms of one concept)
+ * and its `;; @define`/`;; @expand` macros expanded (expandMacros), into src/core/simd/kernelsWasm.ts (the module's bytes as base64, plus the SHA-256 of the combined
  * source, which the tests compare against the sources). Run after editing the .wat: `node scripts/build-wasm.mjs`. `--check` exits 1 instead of
  * writing when the committed file is stale.
  *
@@ -20,9 +20,100 @@ const outPath = `${root}src/core/simd/kernelsWasm.ts`;
 
 /**
  * kernels.wat with each fragment (sorted by name, each preceded by a `;; file` marker) inserted
- * before the module's closing parenthesis: the source that is assembled and digested.
+ * before the module's closing parenthesis, and its macros expanded ({@link expandMacros}): the
+ * source that is assembled and digested.
  */
 export function combinedSource() {
+  return expandMacros(spliceFragments());
+}
+
+const DEFINE = /^[ \t]*;; @define (\w+)[ \t]*$/;
+const END = /^[ \t]*;; @end[ \t]*$/;
+const EXPAND = /^([ \t]*);; @expand (\w+)(?: (\w+))?[ \t]*$/;
+
+/**
+ * Macros, so that a formula several loops share (the sigmoid losses' exp(−|x|) and log1p) is
+ * written once. Lines of any .wat source:
+ *
+ *   ;; @define NAME         starts a body: whole statements (s-expressions) and comments …
+ *   ;; @end                 … ends it. The definition is removed from the assembled source.
+ *   ;; @expand NAME         becomes the body, at this line's indentation.
+ *   ;; @expand NAME SUFFIX  becomes the body for two vectors, statement by statement: each
+ *                           statement, then the same statement with every $name suffixed (so
+ *                           `$e` → `$e_b`), and no comments.
+ *
+ * The second form is for the pair loops, which run two vectors per iteration with their
+ * statements interleaved (one vector's exp → division → log1p chain is latency-bound, and the
+ * interleaving gives the out-of-order core a second chain to overlap); vector b's locals carry
+ * the suffix. An expansion is the text a hand-written copy held, so the module's bytes are those
+ * of the copies it replaced. Bodies may not expand other macros.
+ */
+export function expandMacros(source) {
+  const bodies = new Map();
+  const kept = [];
+  let current = null;
+  for (const line of source.split('\n')) {
+    const define = DEFINE.exec(line);
+    if (define !== null) {
+      if (current !== null) throw new Error(`@define ${define[1]} inside @define ${current.name}`);
+      if (bodies.has(define[1])) throw new Error(`@define ${define[1]}: defined twice`);
+      current = { name: define[1], lines: [] };
+    } else if (END.test(line)) {
+      if (current === null) throw new Error('@end without @define');
+      bodies.set(current.name, current.lines);
+      current = null;
+    } else if (current !== null) {
+      current.lines.push(line);
+    } else {
+      kept.push(line);
+    }
+  }
+  if (current !== null) throw new Error(`@define ${current.name}: no @end`);
+  return kept.flatMap((line) => {
+    const expand = EXPAND.exec(line);
+    if (expand === null) return [line];
+    const [, indent, name, suffix] = expand;
+    const body = bodies.get(name);
+    if (body === undefined) throw new Error(`@expand ${name}: no such @define`);
+    const lines = reindent(body, indent);
+    return suffix === undefined ? lines : interleave(statements(lines, name), suffix);
+  }).join('\n');
+}
+
+/** A body's lines with their common leading whitespace replaced by `indent`. */
+function reindent(lines, indent) {
+  const margin = Math.min(...lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)[0].length));
+  return lines.map((line) => (line.trim() === '' ? line : indent + line.slice(margin)));
+}
+
+/** A body's statements, each as its lines (an s-expression may span several); comments dropped. */
+function statements(lines, name) {
+  const result = [];
+  let open = null;
+  let depth = 0;
+  for (const line of lines) {
+    if (open === null && (line.trim() === '' || line.trim().startsWith(';;'))) continue;
+    const code = line.replace(/;;.*$/, '');
+    depth += (code.match(/\(/g) ?? []).length - (code.match(/\)/g) ?? []).length;
+    (open ??= []).push(line);
+    if (depth === 0) {
+      result.push(open);
+      open = null;
+    } else if (depth < 0) {
+      throw new Error(`@define ${name}: unbalanced parentheses at '${line.trim()}'`);
+    }
+  }
+  if (open !== null) throw new Error(`@define ${name}: unclosed statement '${open[0].trim()}'`);
+  return result;
+}
+
+/** Each statement, then its copy for the second vector (every $name suffixed). */
+function interleave(statementLines, suffix) {
+  return statementLines.flatMap((lines) => [...lines, ...lines.map((line) => line.replace(/\$[\w.]+/g, (local) => local + suffix))]);
+}
+
+/** kernels.wat with each fragment inserted before the module's closing parenthesis. */
+function spliceFragments() {
   const main = readFileSync(watPath, 'utf8');
   const close = main.lastIndexOf(')');
   if (close < 0) throw new Error('kernels.wat: no closing parenthesis for the module');

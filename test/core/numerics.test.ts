@@ -5,11 +5,13 @@ import {
   absPow,
   bceWithLogits,
   clampCosine,
+  log1pUnit,
   logSigmoid,
   logSoftmaxInto,
   logSumExp,
   safeAcos,
   safeSqrt,
+  sigmoidBce,
   sigmoid,
   softmaxInto,
   softplus,
@@ -130,5 +132,31 @@ describe('safe sqrt / acos', () => {
     assert.equal(safeAcos(-1 - 1e-15, clamps), Math.PI);
     assert.equal(clampCosine(0.5, clamps), 0.5);
     assert.equal(clamps.count, 3);
+  });
+});
+
+describe('log1pUnit', () => {
+  it('matches Math.log1p within a few ulp over [0, 1], tiny arguments included', () => {
+    for (let i = 0; i <= 20000; i++) {
+      const u = i % 2 === 0 ? i / 20000 : Math.pow(10, (-300 * i) / 20000);
+      const want = Math.log1p(u);
+      assert.ok(Math.abs(log1pUnit(u) - want) <= 4 * Number.EPSILON * want, `log1pUnit(${u})`);
+    }
+    assert.equal(log1pUnit(0), 0);
+    assert.equal(log1pUnit(5e-324), 5e-324);
+  });
+});
+
+describe('sigmoidBce, the sigmoid-BCE core of the focal and QFL loops', () => {
+  it('agrees with sigmoid, 1 − sigmoid and bceWithLogits, saturated logits included', () => {
+    for (const x of [-800, -40, -3, -1e-9, 0, 1e-9, 0.5, 3, 40, 800]) {
+      for (const y of [0, 0.3, 1]) {
+        const { sigma, oneMinusSigma, bce } = sigmoidBce(x, y);
+        assert.ok(Math.abs(sigma - sigmoid(x)) <= 4 * Number.EPSILON * sigmoid(x), `σ(${x})`);
+        assert.ok(Math.abs(oneMinusSigma - sigmoid(-x)) <= 4 * Number.EPSILON * sigmoid(-x), `1 − σ(${x})`);
+        const want = bceWithLogits(x, y);
+        assert.ok(Math.abs(bce - want) <= 4 * Number.EPSILON * Math.max(1, want), `BCE(${x}, ${y}) = ${bce}, want ${want}`);
+      }
+    }
   });
 });

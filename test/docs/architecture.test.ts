@@ -50,6 +50,21 @@ describe('docs/architecture.md', () => {
     assert.deepEqual(offending, []);
   });
 
+  it("a loss folder's files import one way: index.ts → job.ts → simd.ts, never back", () => {
+    const rank: Readonly<Record<string, number>> = { 'index.ts': 0, 'job.ts': 1, 'simd.ts': 2 };
+    const offending = readdirSync('src/core/losses')
+      .filter((name) => statSync(join('src/core/losses', name)).isDirectory())
+      .flatMap((name) =>
+        sourceFiles(join('src/core/losses', name)).flatMap((file) =>
+          importsOf(file)
+            .filter((module) => module.startsWith('./'))
+            .filter((module) => (rank[`${module.slice(2)}.ts`] ?? Infinity) <= (rank[relative(join('src/core/losses', name), file)] ?? -1))
+            .map((module) => `${file} imports ${module}`),
+        ),
+      );
+    assert.deepEqual(offending, []);
+  });
+
   it('the figures never import the cell language (the language draws figures, not the other way round)', () => {
     const offending = sourceFiles('src/core/figures').flatMap((file) =>
       importsOf(file)

@@ -1,8 +1,6 @@
-import { distributionFocalLoss } from '../losses/dfl';
-import { sigmoidFocalLoss } from '../losses/focal';
 import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '../losses/gfl';
-import { giouLoss } from '../losses/giou';
-import { qualityFocalLoss, type LabelConvention } from '../losses/qfl';
+import type { LabelConvention } from '../losses/qfl';
+import { CORE_ROW_LOSSES, type RowLossFunctions } from '../losses/registry';
 import { arcFaceLoss, type ArcFaceOptions, type ArcFaceResult } from '../losses/arcface';
 import { batchHard } from '../mining';
 import type { Precision } from '../simd/path';
@@ -15,14 +13,11 @@ import type { Tensor, TensorF32 } from '../tensor';
  */
 
 /**
- * The losses the language's loss functions call, with the core's signatures. A host's
+ * The losses the language's loss functions call, with the core's signatures: every row loss of
+ * the registry (losses/registry.ts) by its name, and the losses that are not row losses. A host's
  * replacement must return the same values (the parallel pool's are bitwise equal per element).
  */
-export interface LossImplementations {
-  readonly qualityFocalLoss: typeof qualityFocalLoss;
-  readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
-  readonly distributionFocalLoss: typeof distributionFocalLoss;
-  readonly giouLoss: typeof giouLoss;
+export interface LossImplementations extends RowLossFunctions {
   readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
   readonly arcFaceLoss: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceResult;
   readonly batchHard: typeof batchHard;
@@ -30,10 +25,7 @@ export interface LossImplementations {
 
 /** The core's single-threaded losses: the default, and the only choice in a browser. */
 export const CORE_LOSSES: LossImplementations = {
-  qualityFocalLoss,
-  sigmoidFocalLoss,
-  distributionFocalLoss,
-  giouLoss,
+  ...CORE_ROW_LOSSES,
   gflHeadLoss: (inputs, options) => gflHeadLoss(inputs, options),
   arcFaceLoss: (x, W, labels, options) => arcFaceLoss(x, W, labels, options),
   batchHard,

@@ -266,6 +266,51 @@
   ;; non-negative terms (the textbook (1 − t)·x + softplus(−x) cancels for negative x). An odd count reads and writes one element past the end (callers
   ;; leave 16 bytes of slack after each region); that lane is masked out of the sums.
 
+  ;; The shared prologue, written once and expanded by scripts/build-wasm.mjs into each loop (and,
+  ;; interleaved for two vectors, into the pair loops): from the logits $xv, the exponential $e,
+  ;; σ's denominator $w and reciprocal $inv, and $lp = log1p(e).
+  ;; @define sigmoid_log1p_f64
+  ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
+  ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+  ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
+  ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
+  ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
+  (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+  (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+  (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
+  (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
+  (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
+    (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
+  (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+  (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+  (local.set $e (f64x2.add
+    (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
+    (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
+  (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+  ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
+  (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
+  (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
+  ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
+  ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
+  ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
+  (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
+  (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
+  (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
+  (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
+  (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
+  (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+  (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+  (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+  (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
+    (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
+    (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
+  (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
+    (f64x2.sub (f64x2.sub (local.get $hfsq)
+      (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
+        (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
+      (local.get $f))))
+  ;; @end
+
   ;; Sigmoid focal loss over `count` elements: x, t (logits and targets) → out (losses) and, when
   ;; withGrad, grad = c·∂loss/∂x. α < 0 means no α weighting; γ is a non-negative integer.
   ;; Returns Σ loss (unscaled).
@@ -301,66 +346,7 @@
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
         (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
         (local.set $tv_b (v128.load offset=16 (i32.add (local.get $t) (local.get $off))))
-        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
-        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
-        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $kf_b (f64x2.add (f64x2.mul (local.get $a_b) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $scale_b (i64x2.shl (i64x2.add (local.get $kf_b) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $kf_b (f64x2.sub (local.get $kf_b) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r_b (f64x2.sub (f64x2.sub (local.get $a_b) (f64x2.mul (local.get $kf_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $r2_b (f64x2.mul (local.get $r_b) (local.get $r_b)))
-        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-        (local.set $r4_b (f64x2.mul (local.get $r2_b) (local.get $r2_b)))
-        (local.set $e (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
-        (local.set $e_b (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2_b))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2_b))) (local.get $r4_b)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
-        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
-        (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
-        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
-        (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
-        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
-        (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
-        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
-        (local.set $f_b (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w_b) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e_b) (local.get $big_b)))
-        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
-        (local.set $corr_b (v128.and (f64x2.mul (f64x2.sub (local.get $e_b) (f64x2.sub (local.get $w_b) (v128.const f64x2 1.0 1.0))) (local.get $inv_b)) (local.get $big_b)))
-        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
-        (local.set $kk_b (v128.and (v128.const f64x2 1.0 1.0) (local.get $big_b)))
-        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
-        (local.set $s_b (f64x2.div (local.get $f_b) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f_b))))
-        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
-        (local.set $hfsq_b (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f_b)) (local.get $f_b)))
-        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-        (local.set $z_b (f64x2.mul (local.get $s_b) (local.get $s_b)))
-        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
-        (local.set $z2_b (f64x2.mul (local.get $z_b) (local.get $z_b)))
-        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
-        (local.set $lp_b (f64x2.mul (local.get $z_b) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2_b)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2_b))) (f64x2.mul (local.get $z2_b) (local.get $z2_b))))))
-        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq)
-            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
-              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
-            (local.get $f))))
-        (local.set $lp_b (f64x2.sub (f64x2.mul (local.get $kk_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq_b)
-            (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
-              (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
-            (local.get $f_b))))
+        ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
@@ -414,46 +400,7 @@
       (local.set $off (i32.shl (local.get $i) (i32.const 3)))
       (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
       (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
-      
-        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
-        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
-        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
-        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
-        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
-        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-        (local.set $e (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
-        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
-        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
-        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
-        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
-        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
-        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
-        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
-        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
-        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
-        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
-        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
-        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
-        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
-        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq)
-            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
-              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
-            (local.get $f))))
+        ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
@@ -538,66 +485,7 @@
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
-        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
-        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
-        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $kf_b (f64x2.add (f64x2.mul (local.get $a_b) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $scale_b (i64x2.shl (i64x2.add (local.get $kf_b) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $kf_b (f64x2.sub (local.get $kf_b) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r_b (f64x2.sub (f64x2.sub (local.get $a_b) (f64x2.mul (local.get $kf_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $r2_b (f64x2.mul (local.get $r_b) (local.get $r_b)))
-        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-        (local.set $r4_b (f64x2.mul (local.get $r2_b) (local.get $r2_b)))
-        (local.set $e (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
-        (local.set $e_b (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2_b))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r_b) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2_b))) (local.get $r4_b)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r_b) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2_b))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r_b) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4_b))) (f64x2.mul (local.get $r4_b) (local.get $r4_b)))))
-        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
-        (local.set $e_b (v128.and (f64x2.mul (local.get $e_b) (local.get $scale_b)) (f64x2.ge (local.get $a_b) (v128.const f64x2 -708.0 -708.0))))
-        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
-        (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
-        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
-        (local.set $inv_b (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w_b)))
-        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $big_b (f64x2.ge (local.get $e_b) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
-        (local.set $f_b (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w_b) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e_b) (local.get $big_b)))
-        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
-        (local.set $corr_b (v128.and (f64x2.mul (f64x2.sub (local.get $e_b) (f64x2.sub (local.get $w_b) (v128.const f64x2 1.0 1.0))) (local.get $inv_b)) (local.get $big_b)))
-        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
-        (local.set $kk_b (v128.and (v128.const f64x2 1.0 1.0) (local.get $big_b)))
-        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
-        (local.set $s_b (f64x2.div (local.get $f_b) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f_b))))
-        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
-        (local.set $hfsq_b (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f_b)) (local.get $f_b)))
-        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-        (local.set $z_b (f64x2.mul (local.get $s_b) (local.get $s_b)))
-        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
-        (local.set $z2_b (f64x2.mul (local.get $z_b) (local.get $z_b)))
-        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
-        (local.set $lp_b (f64x2.mul (local.get $z_b) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2_b)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z_b) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2_b))) (f64x2.mul (local.get $z2_b) (local.get $z2_b))))))
-        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq)
-            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
-              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
-            (local.get $f))))
-        (local.set $lp_b (f64x2.sub (f64x2.mul (local.get $kk_b) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq_b)
-            (f64x2.add (f64x2.mul (local.get $s_b) (f64x2.add (local.get $hfsq_b) (local.get $lp_b)))
-              (f64x2.add (f64x2.mul (local.get $kk_b) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr_b))))
-            (local.get $f_b))))
+        ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))
@@ -655,46 +543,7 @@
           (then (local.set $mask (v128.const i64x2 -1 0))))
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
-        
-        ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-        ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
-        ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
-        ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
-        ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
-        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
-        (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
-        (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
-        (local.set $r (f64x2.sub (f64x2.sub (local.get $a) (f64x2.mul (local.get $kf) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01)))
-          (f64x2.mul (local.get $kf) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10))))
-        (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-        (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-        (local.set $e (f64x2.add
-          (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
-          (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
-        (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
-        ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
-        (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
-        (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
-        ;; log1p(e), e ∈ [0, 1], as fdlibm's log1p: log(1 + e) = k·ln 2 + log(1 + f) with k = 0, f = e
-        ;; below √2 − 1, else k = 1, f = w/2 − 1 (exact) and c = (e − (w − 1))/w restoring the
-        ;; rounding of w; log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f/(2 + f), |s| ≤ 0.1716.
-        (local.set $big (f64x2.ge (local.get $e) (v128.const f64x2 0.41421356237309503 0.41421356237309503)))
-        (local.set $f (v128.bitselect (f64x2.sub (f64x2.mul (local.get $w) (v128.const f64x2 0.5 0.5)) (v128.const f64x2 1.0 1.0)) (local.get $e) (local.get $big)))
-        (local.set $corr (v128.and (f64x2.mul (f64x2.sub (local.get $e) (f64x2.sub (local.get $w) (v128.const f64x2 1.0 1.0))) (local.get $inv)) (local.get $big)))
-        (local.set $kk (v128.and (v128.const f64x2 1.0 1.0) (local.get $big)))
-        (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2.0 2.0) (local.get $f))))
-        (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
-        (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
-        (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
-        (local.set $lp (f64x2.mul (local.get $z) (f64x2.add
-          (f64x2.add (f64x2.add (v128.const f64x2 6.666666666666735130e-01 6.666666666666735130e-01) (f64x2.mul (local.get $z) (v128.const f64x2 3.999999999940941908e-01 3.999999999940941908e-01))) (f64x2.mul (f64x2.add (v128.const f64x2 2.857142874366239149e-01 2.857142874366239149e-01) (f64x2.mul (local.get $z) (v128.const f64x2 2.222219843214978396e-01 2.222219843214978396e-01))) (local.get $z2)))
-          (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 1.818357216161805012e-01 1.818357216161805012e-01) (f64x2.mul (local.get $z) (v128.const f64x2 1.531383769920937332e-01 1.531383769920937332e-01))) (f64x2.mul (v128.const f64x2 1.479819860511658591e-01 1.479819860511658591e-01) (local.get $z2))) (f64x2.mul (local.get $z2) (local.get $z2))))))
-        (local.set $lp (f64x2.sub (f64x2.mul (local.get $kk) (v128.const f64x2 6.93147180369123816490e-01 6.93147180369123816490e-01))
-          (f64x2.sub (f64x2.sub (local.get $hfsq)
-            (f64x2.add (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $lp)))
-              (f64x2.add (f64x2.mul (local.get $kk) (v128.const f64x2 1.90821492927058770002e-10 1.90821492927058770002e-10)) (local.get $corr))))
-            (local.get $f))))
+        ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $ei (f64x2.mul (local.get $e) (local.get $inv)))

@@ -9,7 +9,7 @@ import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernelsWasm'
 /**
  * The kernels exported by kernels.wat (all pointers are byte offsets). Each wat/*.wat fragment's
  * kernels are declared next to their driver, by module augmentation of this interface
- * (`declare module './memory'` in dfl.ts, giou.ts, elementwise.ts, …), so that a kernel's
+ * (`declare module` in each loss's simd.ts, src/core/losses/<name>/simd.ts, and in elementwise.ts), so that a kernel's
  * signature and the only code that calls it stay in one file.
  */
 export interface KernelExports {

@@ -15,7 +15,8 @@
  * order (farther positive / nearer negative, ties to the lower index), which is exactly what the
  * one-pass scan keeps, then finishes (roots, losses, gradient) as the core does.
  */
-import { arcFaceColumns, arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceHost, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
+import { arcFaceLoss, type ArcFaceHost, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
+import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface/job';
 import { productColumnsInto, productOnSimd, type ProductRequest } from '../../core/matmul';
 import {
   batchHard,

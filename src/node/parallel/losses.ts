@@ -1,35 +1,29 @@
 /**
- * Multi-threaded drop-ins for the core's elementwise losses: the same signatures and, for every
- * per-element output and gradient, bit-for-bit the same values. The caller's thread validates and
- * plans (the core's own `prepare…` functions), the rows are shared out in blocks across the pool,
- * and the partial results are combined here.
+ * Multi-threaded drop-ins for the core's row losses (every loss of core/losses/registry.ts): the
+ * same signatures and, for every per-element output and gradient, bit-for-bit the same values. The
+ * caller's thread validates and plans (the loss's `prepare`), the rows are shared out in blocks
+ * across the pool (`runRows`, tasks.ts), and the loss's `finish` assembles the result from the
+ * partials summed here.
  *
  * Determinism: a 'mean'/'sum' loss is the sum of per-block partial sums taken in block order, and
  * the blocks depend only on the row length (tasks.ts), never on the number of threads, so the
  * result is the same number on any machine. It may differ from the single-threaded left-to-right
  * sum in the last bits (floating-point addition is not associative): a relative difference of
  * order n·ε at worst, 1e-16 in practice, far inside the parity tolerance 1e-9 + 1e-7·|want|.
- * DFL reduces its (n) per-row losses on the caller, as the core does, so its loss is bitwise equal.
+ * DFL, and QFL's label/score form, reduce their per-row losses in finish, as the core does, so
+ * their loss is bitwise equal.
  */
-import type { Tensor, TensorF32 } from '../../core/tensor';
-import { distributionFocalLoss, finishDistributionFocalLoss, prepareDfl, type DflOptions, type DflOutputs, type DflResult } from '../../core/losses/dfl';
-import { finishSigmoidFocalLoss, prepareSigmoidFocalLoss, sigmoidFocalLoss, type FocalOptions } from '../../core/losses/focal';
 import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '../../core/losses/gfl';
-import { finishGiouLoss, giouLoss, prepareGiouLoss, type GiouOptions, type GiouOutputs, type GiouResult } from '../../core/losses/giou';
-import { finishQualityFocalLoss, prepareQualityFocalLoss, qualityFocalLoss } from '../../core/losses/qfl';
-import type { ReductionPlan } from '../../core/reduction';
+import { rowLossFunctions, type RowLossFunctions } from '../../core/losses/registry';
+import { PARTIAL_SLOTS, runRowLoss } from '../../core/losses/rowLoss';
 import type { Precision } from '../../core/simd/path';
 import type { ParallelPool } from './pool';
-import { sharedFloat64, toShared, toSharedOrNull } from './shared';
-import { BLOCK_ELEMENTS, blockCount, blockRowsFor, SLOTS, taskShape, type BlockedTask, type LossTask } from './tasks';
+import { sharedFloat64, toShared } from './shared';
+import { BLOCK_ELEMENTS, blockCount, blockRowsFor, taskShape, type BlockedTask, type LossTask } from './tasks';
 import { PARALLEL_MIN_ELEMENTS, PARALLEL_MIN_ELEMENTS_FLOAT32 } from './threshold';
 import { parallelEmbeddingLosses, type EmbeddingTuning, type ParallelEmbeddingLosses } from './embeddings';
 
-export interface ParallelLosses extends ParallelEmbeddingLosses {
-  readonly qualityFocalLoss: typeof qualityFocalLoss;
-  readonly sigmoidFocalLoss: typeof sigmoidFocalLoss;
-  readonly distributionFocalLoss: typeof distributionFocalLoss;
-  readonly giouLoss: typeof giouLoss;
+export interface ParallelLosses extends ParallelEmbeddingLosses, RowLossFunctions {
   readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
 }
 
@@ -51,79 +45,24 @@ export function parallelLosses(pool: ParallelPool, tuning: ParallelTuning = {}):
   const minElements = tuning.minElements ?? PARALLEL_MIN_ELEMENTS;
   const minElementsFloat32 = tuning.minElements ?? PARALLEL_MIN_ELEMENTS_FLOAT32;
   const blockElements = tuning.blockElements ?? BLOCK_ELEMENTS;
-  const runTask = (task: LossTask): Float64Array | null => runBlocked(pool, task, blockElements);
-  const parallel = (elements: number, precision?: Precision): boolean =>
+  const parallel = (elements: number, precision: Precision): boolean =>
     pool.threads > 1 && elements > 0 && elements >= (precision === 'float32' ? minElementsFloat32 : minElements);
 
-  const qfl: typeof qualityFocalLoss = (pred, target, options = {}) => {
-    if (!parallel(pred.data.length, options.precision)) return qualityFocalLoss(pred, target, options);
-    const prepared = prepareQualityFocalLoss(pred, target, options);
-    const job = {
-      ...prepared,
-      pred: toShared(prepared.pred),
-      label: toSharedOrNull(prepared.label),
-      score: toSharedOrNull(prepared.score),
-      dense: toSharedOrNull(prepared.dense),
-      plan: sharedPlan(prepared.plan),
-    };
-    const perElement = sharedFloat64(prepared.perElementShape.reduce((a, b) => a * b, 1));
-    const grad = options.grad ? sharedFloat64(prepared.n * prepared.C) : null;
-    const partials = runTask({ kind: 'qfl', job, perElement, grad });
-    if (partials === null) return qualityFocalLoss(pred, target, options);
-    return finishQualityFocalLoss(job, perElement, grad, slotSum(partials, 0), slotSum(partials, 1));
-  };
+  const rowLosses = rowLossFunctions((name, loss) => (...args) => {
+    const job = loss.prepare(...args);
+    const { rows, rowLength, precision } = loss.shape(job);
+    if (!parallel(rows * rowLength, precision)) return runRowLoss(loss, job);
+    const shared = sharedJob(job);
+    const outputs = loss.outputs(shared, sharedFloat64);
+    const partials = runBlocked(pool, { kind: 'rowLoss', loss: name, job: shared, outputs }, blockElements);
+    // A worker failed: rerun on this thread, where the error surfaces with its message.
+    if (partials === null) return runRowLoss(loss, job);
+    return loss.finish(shared, outputs, blockTotals(partials));
+  });
 
-  const focal: typeof sigmoidFocalLoss = (pred, target, options: FocalOptions = {}) => {
-    if (!parallel(pred.data.length, options.precision) || pred.shape.length === 0) return sigmoidFocalLoss(pred, target, options);
-    const prepared = prepareSigmoidFocalLoss(pred, target, options);
-    const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
-    const perElement = sharedFloat64(pred.data.length);
-    const grad = options.grad ? sharedFloat64(pred.data.length) : null;
-    const partials = runTask({ kind: 'focal', job, perElement, grad });
-    if (partials === null) return sigmoidFocalLoss(pred, target, options);
-    return finishSigmoidFocalLoss(job, perElement, grad, slotSum(partials, 0));
-  };
+  const gfl = (inputs: GflInputs, options: GflOptions): GflResult => gflHeadLoss(inputs, options, rowLosses);
 
-  const dfl: typeof distributionFocalLoss = (pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult => {
-    if (!parallel(pred.data.length, options.precision)) return distributionFocalLoss(pred, target, options);
-    const prepared = prepareDfl('distributionFocalLoss', pred, target, options);
-    const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
-    const { n, bins } = job;
-    const outputs: DflOutputs = {
-      perElement: sharedFloat64(n),
-      expectation: sharedFloat64(n),
-      floor: sharedFloat64(n),
-      excess: sharedFloat64(n),
-      grad: options.grad === true ? sharedFloat64(n * bins) : null,
-    };
-    const partials = runTask({ kind: 'dfl', job, outputs });
-    // A failed run, or a non-finite logit (−1): the core names the culprit or recomputes.
-    if (partials === null || slotMin(partials, 1) < 0) return distributionFocalLoss(pred, target, options);
-    return finishDistributionFocalLoss(job, outputs, slotSum(partials, 1));
-  };
-
-  const giou: typeof giouLoss = (pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouResult => {
-    if (!parallel(pred.data.length)) return giouLoss(pred, target, options);
-    const prepared = prepareGiouLoss(pred, target, options);
-    const job = { ...prepared, pred: toShared(prepared.pred), target: toShared(prepared.target), plan: sharedPlan(prepared.plan) };
-    const { n } = job;
-    const outputs: GiouOutputs = {
-      giou: sharedFloat64(n),
-      iou: sharedFloat64(n),
-      perElement: sharedFloat64(n),
-      grad: options.grad === true ? sharedFloat64(n * 4) : null,
-    };
-    const partials = runTask({ kind: 'giou', job, outputs });
-    // A possibly non-finite coordinate: the core names it (or, on a false alarm, recomputes).
-    if (partials === null || slotSum(partials, 3) > 0) return giouLoss(pred, target, options);
-    const counts = { unionClamped: slotSum(partials, 1), enclosureClamped: slotSum(partials, 2) };
-    return finishGiouLoss(job, outputs, slotSum(partials, 0), counts);
-  };
-
-  const gfl = (inputs: GflInputs, options: GflOptions): GflResult =>
-    gflHeadLoss(inputs, options, { qualityFocalLoss: qfl, distributionFocalLoss: dfl });
-
-  return { qualityFocalLoss: qfl, sigmoidFocalLoss: focal, distributionFocalLoss: dfl, giouLoss: giou, gflHeadLoss: gfl, ...parallelEmbeddingLosses(pool, tuning) };
+  return { ...rowLosses, gflHeadLoss: gfl, ...parallelEmbeddingLosses(pool, tuning) };
 }
 
 /** Runs a task in blocks across the pool; the per-block partials, or null if the pool failed. */
@@ -131,23 +70,31 @@ function runBlocked(pool: ParallelPool, task: LossTask, blockElements: number): 
   const { rows, rowLength } = taskShape(task);
   const blockRows = blockRowsFor(rowLength, blockElements);
   const blocked: BlockedTask = { task, rows, blockRows, partials: sharedFloat64(0) };
-  const partials = sharedFloat64(blockCount(blocked) * SLOTS);
+  const partials = sharedFloat64(blockCount(blocked) * PARTIAL_SLOTS);
   return pool.run({ ...blocked, partials }) ? partials : null;
 }
 
-/** Σ over blocks of slot `slot`, in block order (the deterministic combination). */
-function slotSum(partials: Float64Array, slot: number): number {
-  let sum = 0;
-  for (let o = slot; o < partials.length; o += SLOTS) sum += partials[o];
-  return sum;
+/** Each slot summed over the blocks, in block order (the deterministic combination). */
+function blockTotals(partials: Float64Array): Float64Array {
+  const totals = new Float64Array(PARTIAL_SLOTS);
+  for (let slot = 0; slot < PARTIAL_SLOTS; slot++) {
+    let sum = 0;
+    for (let o = slot; o < partials.length; o += PARTIAL_SLOTS) sum += partials[o];
+    totals[slot] = sum;
+  }
+  return totals;
 }
 
-function slotMin(partials: Float64Array, slot: number): number {
-  let least = Infinity;
-  for (let o = slot; o < partials.length; o += SLOTS) least = Math.min(least, partials[o]);
-  return least;
-}
-
-function sharedPlan(plan: ReductionPlan): ReductionPlan {
-  return { ...plan, weight: toSharedOrNull(plan.weight) };
+/**
+ * A prepared job with every typed array it holds in shared memory (the arrays already shared are
+ * kept, the others copied), down to the objects it holds (a reduction plan's weights): the
+ * workers then see the inputs without a copy per thread.
+ */
+function sharedJob<Job>(job: Job): Job {
+  const share = (value: unknown, depth: number): unknown => {
+    if (value instanceof Float64Array || value instanceof Float32Array) return toShared(value);
+    if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, share(item, depth - 1)]));
+  };
+  return share(job, 2) as Job;
 }

@@ -3,24 +3,23 @@
  * thread) plus the full-size output arrays that every thread writes its own rows of. Rows go in
  * fixed blocks whose partial sums land in `partials`, one slot group per block, so that the
  * combined total is the same whatever the number of threads (the blocks are summed in block order
- * by the callers in losses.ts).
+ * by the callers, losses.ts and embeddings.ts).
  */
 import { checkInterrupt } from '../../core/interrupt';
-import { distributionFocalLossRows, type DflJob, type DflOutputs } from '../../core/losses/dfl';
-import { sigmoidFocalLossRows, type FocalJob } from '../../core/losses/focal';
-import { giouLossRows, type GiouCounts, type GiouJob, type GiouOutputs } from '../../core/losses/giou';
-import { qualityFocalLossRows, type QflJob } from '../../core/losses/qfl';
-import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface';
+import { rowLoss, type RowLossName } from '../../core/losses/registry';
+import { PARTIAL_SLOTS } from '../../core/losses/rowLoss';
+import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface/job';
 import { productColumnsInto, type ProductRequest } from '../../core/matmul';
 import { columnNormsRangeInto } from '../../core/normalize';
 import type { FloatArray } from '../../core/simd/path';
 import { mineTileRows, type BatchHardJob, type HardestCandidates } from '../../core/mining';
 
 export type LossTask =
-  | { readonly kind: 'qfl'; readonly job: QflJob; readonly perElement: Float64Array; readonly grad: Float64Array | null }
-  | { readonly kind: 'focal'; readonly job: FocalJob; readonly perElement: Float64Array; readonly grad: Float64Array | null }
-  | { readonly kind: 'dfl'; readonly job: DflJob; readonly outputs: DflOutputs }
-  | { readonly kind: 'giou'; readonly job: GiouJob; readonly outputs: GiouOutputs }
+  /**
+   * A row loss of the registry (core/losses/registry.ts), by name: each thread looks the loss up
+   * and runs its `runRows` on the job and outputs, which hold shared arrays.
+   */
+  | { readonly kind: 'rowLoss'; readonly loss: RowLossName; readonly job: unknown; readonly outputs: unknown }
   /** A matrix product: the "rows" are out's columns (any split gives the same bits); `simd` is decided once. */
   | { readonly kind: 'product'; readonly request: ProductRequest; readonly simd: boolean }
   /** ArcFace's (B, C) pass by rows (partial: clamped cosines), or its column pass by columns. */
@@ -34,8 +33,8 @@ export type LossTask =
    */
   | { readonly kind: 'batchHard'; readonly job: BatchHardJob; readonly bounds: Int32Array; readonly candidates: HardestCandidates };
 
-/** Slots per block in `partials`: the partial total and up to three counters. */
-export const SLOTS = 4;
+/** Slots per block in `partials`: the partial total and up to three counters (as a row loss's). */
+export const SLOTS = PARTIAL_SLOTS;
 
 export interface BlockedTask {
   readonly task: LossTask;
@@ -69,35 +68,10 @@ interface TaskRunner<T extends LossTask> {
 }
 
 const RUNNERS: { readonly [K in LossTask['kind']]: TaskRunner<Extract<LossTask, { kind: K }>> } = {
-  qfl: {
-    shape: (task) => ({ rows: task.job.n, rowLength: task.job.C }),
+  rowLoss: {
+    shape: (task) => rowLoss(task.loss).shape(task.job),
     runRows(task, start, end, partials, o) {
-      const clamps = { count: 0 };
-      partials[o] = qualityFocalLossRows(task.job, start, end, task.perElement, task.grad, clamps);
-      partials[o + 1] = clamps.count;
-    },
-  },
-  focal: {
-    shape: (task) => ({ rows: task.job.rows, rowLength: task.job.rowLength }),
-    runRows(task, start, end, partials, o) {
-      partials[o] = sigmoidFocalLossRows(task.job, start, end, task.perElement, task.grad);
-    },
-  },
-  dfl: {
-    shape: (task) => ({ rows: task.job.n, rowLength: task.job.bins }),
-    runRows(task, start, end, partials, o) {
-      // −1 marks a non-finite logit; the caller reruns the check that names it.
-      partials[o + 1] = distributionFocalLossRows(task.job, start, end, task.outputs);
-    },
-  },
-  giou: {
-    shape: (task) => ({ rows: task.job.n, rowLength: 4 }),
-    runRows(task, start, end, partials, o) {
-      const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
-      partials[o] = giouLossRows(task.job, start, end, task.outputs, counts);
-      partials[o + 1] = counts.unionClamped;
-      partials[o + 2] = counts.enclosureClamped;
-      partials[o + 3] = counts.maybeNonFinite;
+      rowLoss(task.loss).runRows(task.job, task.outputs, start, end, partials, o);
     },
   },
   product: {

@@ -9,6 +9,7 @@ const buildScript: string = '../../../scripts/build-wasm.mjs';
 interface BuildWasm {
   combinedSource(): string;
   hoistConstants(source: string): string;
+  expandMacros(source: string): string;
   relaxedSource(source: string): string;
   assemble(source: string, options?: { relaxed: boolean }): Promise<Uint8Array>;
 }
@@ -85,6 +86,45 @@ describe('kernelsWasm.ts is up to date with kernels.wat and wat/*.wat', () => {
         ')',
       ].join('\n'),
     );
+  });
+
+  it('expands a ;; @define body in place, and interleaved for two vectors with ;; @expand NAME SUFFIX', async () => {
+    const { expandMacros } = await loadBuild();
+    const source = [
+      '(module',
+      '  ;; @define twice',
+      '  ;; doubles $v',
+      '  (local.set $w (f64x2.add (local.get $v)',
+      '    (local.get $v)))',
+      '  (local.set $u (f64x2.mul (local.get $w) (local.get $w)))',
+      '  ;; @end',
+      '  (func',
+      '    ;; @expand twice',
+      '    (loop',
+      '      ;; @expand twice _b',
+      '    )))',
+    ].join('\n');
+    assert.equal(
+      expandMacros(source),
+      [
+        '(module',
+        '  (func',
+        '    ;; doubles $v',
+        '    (local.set $w (f64x2.add (local.get $v)',
+        '      (local.get $v)))',
+        '    (local.set $u (f64x2.mul (local.get $w) (local.get $w)))',
+        '    (loop',
+        '      (local.set $w (f64x2.add (local.get $v)',
+        '        (local.get $v)))',
+        '      (local.set $w_b (f64x2.add (local.get $v_b)',
+        '        (local.get $v_b)))',
+        '      (local.set $u (f64x2.mul (local.get $w) (local.get $w)))',
+        '      (local.set $u_b (f64x2.mul (local.get $w_b) (local.get $w_b)))',
+        '    )))',
+      ].join('\n'),
+    );
+    assert.throws(() => expandMacros(';; @expand missing'), /@expand missing: no such @define/);
+    assert.throws(() => expandMacros(';; @define open\n(x'), /@define open: no @end/);
   });
 
   it('is a valid SIMD module that this Node runs', () => {

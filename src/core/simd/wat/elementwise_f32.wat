@@ -18,6 +18,36 @@
   ;; division is independent of σ's 1/(1 + e), so the two overlap: fdlibm's reduction (√2 − 1
   ;; split, rounding correction, 2 + f after f) put both divisions on one dependency chain.
 
+  ;; The two steps above, written once and expanded by scripts/build-wasm.mjs into each loop (and,
+  ;; interleaved for two vectors, into the pair loops): $e = exp(−|x|) of the logits $xv, then
+  ;; $lp = log1p(e) ($s ends as 2s).
+  ;; @define exp_neg_abs_f32
+  (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
+  (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
+  (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
+  (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
+  (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
+    (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+  (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+  (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
+    (f32x4.add
+      (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+        (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
+      (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
+  (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+  ;; @end
+  ;; @define log1p_f32
+  (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
+  (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
+  (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
+  (local.set $s (f32x4.add (local.get $s) (local.get $s)))
+  (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
+    (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
+    (f32x4.mul (local.get $z2) (f32x4.add
+      (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
+      (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+  ;; @end
+
   ;; Sigmoid focal loss over `count` elements: x, t (float32 logits and targets) → out (float64
   ;; losses) and, when withGrad, grad (float64) = c·∂loss/∂x. α < 0 means no α weighting; γ a
   ;; non-negative integer. Returns Σ loss (unscaled, float64), or NaN when a target lies outside
@@ -71,52 +101,10 @@
         (local.set $omt_b (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $tv_b)))
         (local.set $good (v128.and (local.get $good) (f32x4.ge (f32x4.mul (local.get $tv) (local.get $omt)) (v128.const f32x4 0 0 0 0))))
         (local.set $good (v128.and (local.get $good) (f32x4.ge (f32x4.mul (local.get $tv_b) (local.get $omt_b)) (v128.const f32x4 0 0 0 0))))
-        (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
-        (local.set $a_b (f32x4.neg (f32x4.abs (local.get $xv_b))))
-        (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $kf_b (f32x4.add (f32x4.mul (local.get $a_b) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $scale_b (i32x4.shl (i32x4.add (local.get $kf_b) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $kf_b (f32x4.sub (local.get $kf_b) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r_b (f32x4.sub (f32x4.sub (local.get $a_b) (f32x4.mul (local.get $kf_b) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf_b) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-        (local.set $r2_b (f32x4.mul (local.get $r_b) (local.get $r_b)))
-        (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e_b (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r_b)) (f32x4.mul (local.get $r2_b)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2_b) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r_b) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2_b) (local.get $r2_b)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
-        (local.set $e_b (v128.and (f32x4.mul (local.get $e_b) (local.get $scale_b)) (f32x4.ge (local.get $a_b) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+        ;; @expand exp_neg_abs_f32 _b
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
         (local.set $inv_b (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e_b))))
-        (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
-        (local.set $s_b (f32x4.div (local.get $e_b) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e_b))))
-        (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-        (local.set $z_b (f32x4.mul (local.get $s_b) (local.get $s_b)))
-        (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
-        (local.set $z2_b (f32x4.mul (local.get $z_b) (local.get $z_b)))
-        (local.set $s (f32x4.add (local.get $s) (local.get $s)))
-        (local.set $s_b (f32x4.add (local.get $s_b) (local.get $s_b)))
-        (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
-        (local.set $lp_b (f32x4.add (local.get $s_b) (f32x4.mul (f32x4.mul (local.get $s_b) (local.get $z_b)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z_b) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2_b) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z_b) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2_b) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+        ;; @expand log1p_f32 _b
         (local.set $nonneg (f32x4.ge (local.get $xv) (v128.const f32x4 0 0 0 0)))
         (local.set $nonneg_b (f32x4.ge (local.get $xv_b) (v128.const f32x4 0 0 0 0)))
         (local.set $ei (f32x4.mul (local.get $e) (local.get $inv)))
@@ -175,30 +163,10 @@
         (local.set $omt (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $tv)))
         (local.set $good (v128.and (local.get $good) (f32x4.ge (f32x4.mul (local.get $tv) (local.get $omt)) (v128.const f32x4 0 0 0 0))))
         ;; e = exp(−|x|)
-        (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
-        (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-        (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+        ;; @expand exp_neg_abs_f32
         ;; σ(±|x|) from w = 1 + e: 1/w and e/w; log1p(e).
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e))))
-        (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
-        (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-        (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
-        (local.set $s (f32x4.add (local.get $s) (local.get $s)))
-        (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+        ;; @expand log1p_f32
         (local.set $nonneg (f32x4.ge (local.get $xv) (v128.const f32x4 0 0 0 0)))
         (local.set $ei (f32x4.mul (local.get $e) (local.get $inv)))
         (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
@@ -238,31 +206,11 @@
       (local.set $bad (v128.or (local.get $bad)
         (v128.andnot (local.get $mask) (v128.and (f32x4.ge (local.get $tv) (v128.const f32x4 0 0 0 0)) (f32x4.le (local.get $tv) (v128.const f32x4 1 1 1 1))))))
       ;; e = exp(−|x|)
-      (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
-      (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-      (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-      (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-      (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-        (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-      (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-      (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
-        (f32x4.add
-          (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-            (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-          (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-      (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+      ;; @expand exp_neg_abs_f32
       ;; σ(±|x|) from w = 1 + e: 1/w and e/w; log1p(e).
       (local.set $w (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
       (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $w)))
-      (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
-      (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-      (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
-      (local.set $s (f32x4.add (local.get $s) (local.get $s)))
-      (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
-        (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-        (f32x4.mul (local.get $z2) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-          (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+      ;; @expand log1p_f32
       (local.set $nonneg (f32x4.ge (local.get $xv) (v128.const f32x4 0 0 0 0)))
       (local.set $ei (f32x4.mul (local.get $e) (local.get $inv)))
       (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))
@@ -355,54 +303,12 @@
         (local.set $el (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)))
         (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
-        (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
-        (local.set $a_b (f32x4.neg (f32x4.abs (local.get $xv_b))))
-        (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $kf_b (f32x4.add (f32x4.mul (local.get $a_b) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $scale_b (i32x4.shl (i32x4.add (local.get $kf_b) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $kf_b (f32x4.sub (local.get $kf_b) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r_b (f32x4.sub (f32x4.sub (local.get $a_b) (f32x4.mul (local.get $kf_b) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf_b) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-        (local.set $r2_b (f32x4.mul (local.get $r_b) (local.get $r_b)))
-        (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e_b (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r_b)) (f32x4.mul (local.get $r2_b)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2_b) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r_b) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2_b) (local.get $r2_b)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r_b) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
-        (local.set $e_b (v128.and (f32x4.mul (local.get $e_b) (local.get $scale_b)) (f32x4.ge (local.get $a_b) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+        ;; @expand exp_neg_abs_f32 _b
         (local.set $w (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
         (local.set $w_b (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e_b)))
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $w)))
         (local.set $inv_b (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $w_b)))
-        (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
-        (local.set $s_b (f32x4.div (local.get $e_b) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e_b))))
-        (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-        (local.set $z_b (f32x4.mul (local.get $s_b) (local.get $s_b)))
-        (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
-        (local.set $z2_b (f32x4.mul (local.get $z_b) (local.get $z_b)))
-        (local.set $s (f32x4.add (local.get $s) (local.get $s)))
-        (local.set $s_b (f32x4.add (local.get $s_b) (local.get $s_b)))
-        (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
-        (local.set $lp_b (f32x4.add (local.get $s_b) (f32x4.mul (f32x4.mul (local.get $s_b) (local.get $z_b)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z_b) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2_b) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z_b) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2_b) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+        ;; @expand log1p_f32 _b
         (local.set $nonneg (f32x4.ge (local.get $xv) (v128.const f32x4 0 0 0 0)))
         (local.set $nonneg_b (f32x4.ge (local.get $xv_b) (v128.const f32x4 0 0 0 0)))
         (local.set $ei (f32x4.mul (local.get $e) (local.get $inv)))
@@ -464,31 +370,11 @@
         (local.set $el (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)))
         (local.set $xv (v128.load (i32.add (local.get $x) (i32.shl (local.get $el) (i32.const 2)))))
       ;; e = exp(−|x|)
-        (local.set $a (f32x4.neg (f32x4.abs (local.get $xv))))
-        (local.set $kf (f32x4.add (f32x4.mul (local.get $a) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504)) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $scale (i32x4.shl (i32x4.add (local.get $kf) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377)) (i32.const 23)))
-        (local.set $kf (f32x4.sub (local.get $kf) (v128.const f32x4 12582912.0 12582912.0 12582912.0 12582912.0)))
-        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $kf) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375)))
-          (f32x4.mul (local.get $kf) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
-        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
-        (local.set $e (f32x4.add (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $r)) (f32x4.mul (local.get $r2)
-          (f32x4.add
-            (f32x4.add (f32x4.add (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1) (f32x4.mul (local.get $r) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
-              (f32x4.mul (local.get $r2) (f32x4.add (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2) (f32x4.mul (local.get $r) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))))
-            (f32x4.mul (f32x4.mul (local.get $r2) (local.get $r2)) (f32x4.add (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3) (f32x4.mul (local.get $r) (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))))))))
-        (local.set $e (v128.and (f32x4.mul (local.get $e) (local.get $scale)) (f32x4.ge (local.get $a) (v128.const f32x4 -87.0 -87.0 -87.0 -87.0))))
+        ;; @expand exp_neg_abs_f32
         ;; σ(±|x|) from w = 1 + e: 1/w and e/w; log1p(e).
         (local.set $w (f32x4.add (v128.const f32x4 1 1 1 1) (local.get $e)))
         (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $w)))
-        (local.set $s (f32x4.div (local.get $e) (f32x4.add (v128.const f32x4 2 2 2 2) (local.get $e))))
-        (local.set $z (f32x4.mul (local.get $s) (local.get $s)))
-        (local.set $z2 (f32x4.mul (local.get $z) (local.get $z)))
-        (local.set $s (f32x4.add (local.get $s) (local.get $s)))
-        (local.set $lp (f32x4.add (local.get $s) (f32x4.mul (f32x4.mul (local.get $s) (local.get $z)) (f32x4.add
-          (f32x4.add (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334) (f32x4.mul (local.get $z) (v128.const f32x4 0.19999851 0.19999851 0.19999851 0.19999851)))
-          (f32x4.mul (local.get $z2) (f32x4.add
-            (f32x4.add (v128.const f32x4 0.14296292 0.14296292 0.14296292 0.14296292) (f32x4.mul (local.get $z) (v128.const f32x4 0.10851659 0.10851659 0.10851659 0.10851659)))
-            (f32x4.mul (local.get $z2) (v128.const f32x4 0.11619496 0.11619496 0.11619496 0.11619496))))))))
+        ;; @expand log1p_f32
         (local.set $nonneg (f32x4.ge (local.get $xv) (v128.const f32x4 0 0 0 0)))
         (local.set $ei (f32x4.mul (local.get $e) (local.get $inv)))
         (local.set $p (v128.bitselect (local.get $inv) (local.get $ei) (local.get $nonneg)))

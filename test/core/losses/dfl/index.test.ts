@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { dflPoint, distributionFocalLoss, type DflOptions } from '../../../src/core/losses/dfl';
-import type { Reduction } from '../../../src/core/reduction';
-import { toTensor, type Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
-import { seededRandom } from '../../helpers/random';
+import { InputError } from '../../../../src/core/errors';
+import { dflPoint, distributionFocalLoss, type DflOptions } from '../../../../src/core/losses/dfl';
+import type { Reduction } from '../../../../src/core/reduction';
+import { toTensor, type Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
+import { seededRandom } from '../../../helpers/random';
 
 const tensor = (shape: number[], values: ArrayLike<number>): Tensor => ({ shape, data: Float64Array.from(values) });
 

@@ -3,16 +3,16 @@
  * f64x2: the cosine scaling and logits (`arcface_logits_f64`), the softmax numerators
  * exp(z − max) (`arcface_exp_f64`, a polynomial exp accurate to a few ulp instead of one Math.exp
  * call per element) and the gradient row (`arcface_gradient_f64`). The margin at the label stays
- * with the loss (src/core/losses/arcface.ts): this file only moves rows through linear memory.
+ * with the loss (job.ts): this file only moves rows through linear memory.
  *
  * Layout (float64 elements, P = C rounded up to even): winv [0, P), cos [P, 2P), logits
  * [2P, 3P), G [3P, 4P). A pad lane (odd C) holds winv 1 and raw −∞, so its logit is −∞ (out of
  * the max), its exponential 0 (out of the sum), and its cosine is then reset to 0 (out of the dot).
  */
-import { simdMemory } from './memory';
-import type { FloatArray } from './path';
+import { simdMemory } from '../../simd/memory';
+import type { FloatArray } from '../../simd/path';
 
-declare module './memory' {
+declare module '../../simd/memory' {
   interface KernelExports {
     arcface_logits_f64(cos: number, winv: number, logits: number, pairs: number, s: number): number;
     arcface_exp_f64(logits: number, out: number, pairs: number, max: number): number;

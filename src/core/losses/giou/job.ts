@@ -1,9 +1,10 @@
-import { InputError, describeValue } from '../errors';
-import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../boxes';
-import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { giouOverlapSimd, giouUsesSimd } from '../simd/giou';
-import { requireShape, scalar, type Tensor } from '../tensor';
-import type { LossOptions, LossResult } from './types';
+import { InputError, describeValue } from '../../errors';
+import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../../boxes';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { giouOverlapSimd, giouUsesSimd } from './simd';
+import { requireShape, scalar, type Tensor } from '../../tensor';
+import { allocateFloat64, type Allocate, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 export interface GiouOptions extends LossOptions {
   /**
@@ -21,33 +22,26 @@ export type GiouResult = LossResult<'pred'> & {
 };
 
 /**
- * Generalized IoU loss of aligned pairs of boxes (Rezatofighi et al. 2019), mmdetection's
- * `giou_loss`: loss_i = 1 − GIoU(pred_i, target_i), where
- * GIoU = IoU − (E − U)/E, U = max(union, eps), E = max(area of the enclosing box, eps).
- * It lies in [0, 2]: 0 for identical boxes, → 2 for tiny boxes far apart, and unlike 1 − IoU it
- * still has a gradient when the boxes do not overlap.
- *
- * @param pred (n, 4) predicted boxes (x1, y1, x2, y2). Degenerate boxes (zero area, x2 < x1) give
- *   finite losses and gradients.
- * @param target (n, 4) ground-truth boxes, paired row by row; they get no gradient.
- * @param options `reduction` ('mean' by default: the average over the n pairs; 'sum'; 'none': the
- *   n weighted losses), `weight` (n) per-pair weights, `avgFactor` (divide the weighted sum by it
- *   instead of n), `eps` (default 1e-7), and `grad`.
- * @returns `loss` (scalar, or (n) for 'none'), `perElement` (n) = 1 − GIoU unweighted, `iou` and
- *   `giou` (n), and with `grad` dL/dpred (n, 4): the exact gradient of the reported loss (of its
- *   sum for 'none'), with PyTorch's autograd conventions: where two sides tie (identical boxes,
- *   shared edges) max/min split the gradient in half, clamp(min=0) passes it at 0, and max(·, eps)
- *   splits it in half on a tie. `report` counts the unions and enclosures raised to eps.
+ * The GIoU loss as a row loss (rows: box pairs). Partials: [Σ cᵢ·lossᵢ, unions clamped,
+ * enclosures clamped, ranges that may hold a non-finite coordinate].
  */
-export function giouLoss(pred: Tensor, target: Tensor, options: GiouOptions = {}): GiouResult {
-  const job = prepareGiouLoss(pred, target, options);
-  const outputs = newGiouOutputs(job.n, options.grad === true);
-  const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
-  const total = giouLossRows(job, 0, job.n, outputs, counts);
-  // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
-  if (counts.maybeNonFinite > 0) requireFiniteBoxes('giouLoss', pred, target);
-  return finishGiouLoss(job, outputs, total, counts);
-}
+export const GIOU_ROWS: RowLoss<Parameters<typeof prepareGiouLoss>, GiouJob, GiouOutputs, GiouResult> = {
+  prepare: prepareGiouLoss,
+  shape: (job) => ({ rows: job.n, rowLength: 4, precision: 'float64' }),
+  outputs: (job, allocate) => newGiouOutputs(job.n, job.grad, allocate),
+  runRows(job, outputs, start, end, partials, at) {
+    const counts: GiouCounts = { unionClamped: 0, enclosureClamped: 0, maybeNonFinite: 0 };
+    partials[at] = giouLossRows(job, start, end, outputs, counts);
+    partials[at + 1] = counts.unionClamped;
+    partials[at + 2] = counts.enclosureClamped;
+    partials[at + 3] = counts.maybeNonFinite;
+  },
+  finish(job, outputs, totals) {
+    // The kernel checks finiteness on the fly; the slow scan only runs to name a bad coordinate.
+    if (totals[3] > 0) requireFiniteBoxes('giouLoss', { shape: [job.n, 4], data: job.pred }, { shape: [job.n, 4], data: job.target });
+    return finishGiouLoss(job, outputs, totals[0], { unionClamped: totals[1], enclosureClamped: totals[2] });
+  },
+};
 
 /**
  * A validated GIoU-loss evaluation, ready to run over any range of rows: only typed arrays and
@@ -60,6 +54,8 @@ export interface GiouJob {
   readonly target: Float64Array;
   readonly eps: number;
   readonly plan: ReductionPlan;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
 }
 
 /** The kernel's clamp counts, and how many row ranges may hold a non-finite coordinate. */
@@ -75,8 +71,8 @@ export interface GiouOutputs {
   readonly grad: Float64Array | null;
 }
 
-export function newGiouOutputs(n: number, grad: boolean): GiouOutputs {
-  return { giou: new Float64Array(n), iou: new Float64Array(n), perElement: new Float64Array(n), grad: grad ? new Float64Array(n * 4) : null };
+export function newGiouOutputs(n: number, grad: boolean, allocate: Allocate = allocateFloat64): GiouOutputs {
+  return { giou: allocate(n), iou: allocate(n), perElement: allocate(n), grad: grad ? allocate(n * 4) : null };
 }
 
 /** Validates the GIoU loss's shapes and options as {@link giouLoss} does (coordinates are checked in the pass). */
@@ -89,7 +85,7 @@ export function prepareGiouLoss(pred: Tensor, target: Tensor, options: GiouOptio
   const dims = requireShape(fn, 'pred', pred, ['n', 4]);
   requireShape(fn, 'target', target, ['n', 4], dims);
   const n = pred.shape[0];
-  return { n, pred: pred.data, target: target.data, eps, plan: planReduction(fn, [n], options) };
+  return { n, pred: pred.data, target: target.data, eps, plan: planReduction(fn, [n], options), grad: options.grad === true };
 }
 
 /**
@@ -108,7 +104,7 @@ export function giouLossRows(job: GiouJob, start: number, end: number, outputs: 
   const upstream = { scale: -plan.scale, weights, stride: plan.weightStride };
   const grad = outputs.grad === null ? null : rows(outputs.grad, 4);
   const giou = rows(outputs.giou, 1);
-  // The SIMD kernel gives overlapKernel's bits without its data-dependent branches (simd/giou.ts).
+  // The SIMD kernel gives overlapKernel's bits without its data-dependent branches (simd.ts).
   const kernel = giouUsesSimd() ? giouOverlapSimd : overlapGiou;
   const finite = kernel(rows(job.pred, 4), rows(job.target, 4), end - start, job.eps, giou, rows(outputs.iou, 1), counts, upstream, grad);
   if (!finite) counts.maybeNonFinite++;

@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { giouLoss, type GiouOptions, type GiouResult } from '../../../src/core/losses/giou';
-import { simdSupported } from '../../../src/core/simd/memory';
-import { setKernelPath } from '../../../src/core/simd/path';
-import { onPath } from '../../helpers/kernelPath';
-import type { Tensor } from '../../../src/core/tensor';
-import { seededRandom } from '../../helpers/random';
+import { InputError } from '../../../../src/core/errors';
+import { giouLoss, type GiouOptions, type GiouResult } from '../../../../src/core/losses/giou';
+import { simdSupported } from '../../../../src/core/simd/memory';
+import { setKernelPath } from '../../../../src/core/simd/path';
+import { onPath } from '../../../helpers/kernelPath';
+import type { Tensor } from '../../../../src/core/tensor';
+import { seededRandom } from '../../../helpers/random';
 
 after(() => setKernelPath('auto'));
 

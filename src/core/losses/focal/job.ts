@@ -1,10 +1,11 @@
-import { InputError, describeValue } from '../errors';
-import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp } from '../numerics';
-import { planReduction, reduce, type ReductionPlan } from '../reduction';
-import { focalSimd, focalUsesSimd } from '../simd/elementwise';
-import type { FloatArray, Precision } from '../simd/path';
-import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor, type TensorF32 } from '../tensor';
-import type { LossOptions, LossResult } from './types';
+import { InputError, describeValue } from '../../errors';
+import { sigmoidBce } from '../../numerics';
+import { planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { focalSimd, focalUsesSimd } from './simd';
+import type { FloatArray, Precision } from '../../simd/path';
+import { requireFinite, requireInRange, requireNumberInRange, requireShape, scalar, type Tensor, type TensorF32 } from '../../tensor';
+import { type PredOutputs, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 const FN = 'sigmoidFocalLoss';
 
@@ -22,34 +23,6 @@ export interface FocalOptions extends LossOptions {
 }
 
 /**
- * Sigmoid focal loss (Lin et al. 2017), with torchvision's `sigmoid_focal_loss` semantics:
- *
- *   loss = α_t · BCEWithLogits(x, t) · (1 − p_t)^γ,
- *   p = σ(x), 1 − p_t = p·(1 − t) + (1 − p)·t, α_t = α·t + (1 − α)·(1 − t) (1 when α = −1).
- *
- * @param pred logits x of any shape, typically (n, C); float64, or a float32 export (TensorF32)
- *   read in place in either precision.
- * @param target targets t of pred's shape, in [0, 1]: 0/1 for hard labels, soft values allowed;
- *   float64 or float32, read in place.
- * @param options `alpha` (default 0.25, −1 = off, else in [0, 1]); `gamma` (default 2, ≥ 0);
- *   `reduction` (default 'mean': weighted mean over all elements, or weighted sum / `avgFactor`;
- *   'sum': weighted sum; 'none': the weighted elements, pred's shape); `weight` of pred's shape or
- *   a prefix of it (an (n) weight per row); `grad` to also return the gradient; `precision`
- *   (default 'float64').
- * @returns `perElement` of pred's shape; with `grad`, `grad.pred` = ∂loss/∂x (of the sum of `loss`
- *   for 'none'), elementwise α_t·[(p − t)·m^γ + BCE·γ·m^(γ−1)·p(1 − p)(1 − 2t)] with m = 1 − p_t,
- *   times the reduction's coefficient. Where m = 0 and γ < 1 the infinite factor meets p(1 − p) = 0
- *   and the gradient is 0 (PyTorch gives NaN there).
- */
-export function sigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor | TensorF32, options: FocalOptions = {}): LossResult<'pred'> {
-  const job = prepareSigmoidFocalLoss(pred, target, options);
-  const perElement = new Float64Array(pred.data.length);
-  const grad = options.grad ? new Float64Array(pred.data.length) : null;
-  const total = sigmoidFocalLossRows(job, 0, job.rows, perElement, grad);
-  return finishSigmoidFocalLoss(job, perElement, grad, total);
-}
-
-/**
  * A validated focal-loss evaluation, ready to run over any range of rows (first-axis slices): only
  * typed arrays and numbers, so that it can be posted to a worker thread (src/node/parallel).
  */
@@ -64,6 +37,8 @@ export interface FocalJob {
   readonly gamma: number;
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
   /**
    * Whether the target range check still has to run (pred's finiteness always does): the row
    * passes report a bad input as a non-finite total, and only then do the naming checks run
@@ -91,7 +66,7 @@ export function prepareSigmoidFocalLoss(pred: Tensor | TensorF32, target: Tensor
   const plan = planReduction(FN, pred.shape, options);
   const rows = pred.shape.length === 0 ? 1 : pred.shape[0];
   const rowLength = rows === 0 ? 0 : pred.data.length / rows;
-  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan, precision, targetUnchecked };
+  return { shape: [...pred.shape], rows, rowLength, pred: pred.data, target: target.data, alpha, gamma, plan, precision, grad: Boolean(options.grad), targetUnchecked };
 }
 
 /**
@@ -116,6 +91,17 @@ export function sigmoidFocalLossRows(job: FocalJob, start: number, end: number, 
   }
   return focalKernel(job.pred, job.target, start * rowLength, end * rowLength, job.alpha, job.gamma, job.plan, perElement, grad);
 }
+
+/** The focal loss as a row loss (rows: pred's first axis). Partials: [Σ cᵢ·lossᵢ]. */
+export const FOCAL_ROWS: RowLoss<Parameters<typeof prepareSigmoidFocalLoss>, FocalJob, PredOutputs, LossResult<'pred'>> = {
+  prepare: prepareSigmoidFocalLoss,
+  shape: (job) => ({ rows: job.rows, rowLength: job.rowLength, precision: job.precision }),
+  outputs: (job, allocate) => ({ perElement: allocate(job.pred.length), grad: job.grad ? allocate(job.pred.length) : null }),
+  runRows(job, outputs, start, end, partials, at) {
+    partials[at] = sigmoidFocalLossRows(job, start, end, outputs.perElement, outputs.grad);
+  },
+  finish: (job, outputs, totals) => finishSigmoidFocalLoss(job, outputs.perElement, outputs.grad, totals[0]),
+};
 
 /** The LossResult of a prepared focal loss whose rows have all run; `total` sums their partial totals. */
 export function finishSigmoidFocalLoss(job: FocalJob, perElement: Float64Array, grad: Float64Array | null, total: number): LossResult<'pred'> {
@@ -154,22 +140,7 @@ function focalKernel(
       const xi = x[i];
       const ti = t[i];
       targetsInRange = targetsInRange && ti >= 0 && ti <= 1;
-      // One exp serves σ(x), σ(−x) and softplus(−x); each is taken on its non-overflowing side.
-      const e = fastExp(-Math.abs(xi));
-      const inv = 1 / (1 + e);
-      let p: number;
-      let q: number;
-      const lp = log1pUnit(e);
-      if (xi >= 0) {
-        p = inv;
-        q = e * inv;
-      } else {
-        p = e * inv;
-        q = inv;
-      }
-      // BCE = log1p(e^−|x|) + max(x, 0) − t·x as non-negative terms ((1 − t)·x for x ≥ 0, −t·x
-      // below): the textbook (1 − t)·x + softplus(−x) cancels for negative x.
-      const bce = (xi >= 0 ? (1 - ti) * xi : -(ti * xi)) + lp;
+      const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, ti);
       // Both m = 1 − p_t and p − t are formed from p and q = 1 − p without cancellation.
       const m = p * (1 - ti) + q * ti;
       const at = alpha < 0 ? 1 : alpha * ti + (1 - alpha) * (1 - ti);
@@ -196,52 +167,3 @@ function focalKernel(
   return targetsInRange ? total : NaN;
 }
 
-/**
- * Focal loss of a probability p ∈ [0, 1] against a target y ∈ [0, 1], for plotting curves:
- * α_t·BCE(p, y)·(1 − p_t)^γ with `F.binary_cross_entropy`'s log clamped at −100, so the value is
- * finite at p ∈ {0, 1}. `dP` is its derivative in p, using PyTorch's bounded BCE derivative
- * (p − y)/max(p(1 − p), 1e-12). `alpha` −1 turns weighting off.
- */
-export function focalPoint(p: number, y: number, alpha: number, gamma: number): { value: number; dP: number } {
-  const fn = 'focalPoint';
-  if (!(p >= 0 && p <= 1)) throw new InputError(fn, 'p', 'a probability in [0, 1]', describeValue(p));
-  if (!(y >= 0 && y <= 1)) throw new InputError(fn, 'y', 'a target in [0, 1]', describeValue(y));
-  if (alpha !== -1) requireNumberInRange(fn, 'alpha', alpha, 0, 1);
-  requireNumberInRange(fn, 'gamma', gamma, 0, Infinity);
-  const at = alpha === -1 ? 1 : alpha * y + (1 - alpha) * (1 - y);
-  const bce = binaryCrossEntropy(p, y);
-  // m = 1 − p_t is linear in p with slope 1 − 2y.
-  const modulator = absPow(p * (1 - y) + (1 - p) * y, gamma);
-  return {
-    value: at * bce * modulator.value,
-    dP: at * (binaryCrossEntropyGrad(p, y) * modulator.value + bce * modulator.derivative * (1 - 2 * y)),
-  };
-}
-
-// A table-driven log1p for the sigmoid-BCE kernels (softplus(−|x|) = log1p(fastExp(−|x|))), about
-// three times cheaper than V8's Math.log1p; its accuracy is checked against Math.log1p in
-// test/core/losses/focal.test.ts. It lives here rather than in numerics.ts because, under tsx, V8
-// compiled a loop calling both fastExp and this function from one other module several times
-// slower (docs/performance.md, "Measurements behind the code").
-const LOG_TABLE_SIZE = 64;
-const LOG_TABLE_STEP = 1 / LOG_TABLE_SIZE;
-/** log(1 + j/64) and 1/(1 + j/64) for j in [0, 64]. */
-const LOG1P_NODE = Float64Array.from({ length: LOG_TABLE_SIZE + 1 }, (_, j) => Math.log1p(j * LOG_TABLE_STEP));
-const LOG1P_NODE_INVERSE = Float64Array.from({ length: LOG_TABLE_SIZE + 1 }, (_, j) => 1 / (1 + j * LOG_TABLE_STEP));
-// Coefficients of the series as constants: V8 does not fold `1 / 3` into a multiplication.
-const THIRD = 1 / 3;
-const FIFTH = 1 / 5;
-const SIXTH = 1 / 6;
-const SEVENTH = 1 / 7;
-
-/**
- * log(1 + u) for u ∈ [0, 1], within about 1 ulp and with full relative accuracy for tiny u; other u
- * are outside its domain. log(1 + u) = log(1 + j/64) + log1p(f) with f = (u − j/64)/(1 + j/64),
- * |f| ≤ 1/128, where u − j/64 is exact (Sterbenz) and log1p(f) is a degree-8 series.
- */
-export function log1pUnit(u: number): number {
-  const j = (u * LOG_TABLE_SIZE + 0.5) | 0;
-  const f = (u - j * LOG_TABLE_STEP) * LOG1P_NODE_INVERSE[j];
-  const series = f * (1 - f * (0.5 - f * (THIRD - f * (0.25 - f * (FIFTH - f * (SIXTH - f * (SEVENTH - f * 0.125)))))));
-  return LOG1P_NODE[j] + series;
-}

@@ -1,26 +1,20 @@
 /**
  * DFL's float32 mode (`precision: 'float32'`, the `dfl_f32` kernel) against the float64 path on
- * the same float32 logits, with the bound derived in src/core/simd/dfl.ts (u = 2⁻²⁴, b = bins):
+ * the same float32 logits, with the bound derived in src/core/losses/dfl/simd.ts (u = 2⁻²⁴, b = bins):
  * loss (1.4b + 2·ln b + 2)·u, expectation (2.4b + 92)·u·E, floor 6u·floor + 1e-36, gradient
  * (1.4b + 8)·u·|c|, plus, for a float64 pred rounded to float32, 2u·max|x| (·E, ·|c|).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import {
-  distributionFocalLoss,
-  distributionFocalLossRows,
-  newDflOutputs,
-  prepareDfl,
-  type DflOptions,
-  type DflResult,
-} from '../../../src/core/losses/dfl';
-import { simdSupported } from '../../../src/core/simd/memory';
-import { setKernelPath } from '../../../src/core/simd/path';
-import { onPath } from '../../helpers/kernelPath';
-import type { Tensor, TensorF32 } from '../../../src/core/tensor';
-import { gaussian, seededRandom } from '../../helpers/random';
+import { InputError } from '../../../../src/core/errors';
+import { distributionFocalLoss, type DflOptions, type DflResult } from '../../../../src/core/losses/dfl';
+import { distributionFocalLossRows, newDflOutputs, prepareDfl } from '../../../../src/core/losses/dfl/job';
+import { simdSupported } from '../../../../src/core/simd/memory';
+import { setKernelPath } from '../../../../src/core/simd/path';
+import { onPath } from '../../../helpers/kernelPath';
+import type { Tensor, TensorF32 } from '../../../../src/core/tensor';
+import { gaussian, seededRandom } from '../../../helpers/random';
 
 after(() => setKernelPath('auto'));
 

@@ -3,13 +3,16 @@
  * `distribution_focal_loss`: a continuous regression target y is spread over its two neighbouring
  * bins and the bin logits are trained with the cross-entropy to that two-bin distribution.
  */
-import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../distributions';
-import { describeValue, InputError } from '../errors';
-import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd } from '../simd/dfl';
-import type { FloatArray, Precision } from '../simd/path';
-import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../tensor';
-import type { LossOptions, LossResult } from './types';
+import { binCount, binaryEntropy, expRowInto, interpolationWeights, newExpRowStats, type BinSpec } from '../../distributions';
+import { describeValue, InputError } from '../../errors';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { distributionFocalLossSimd, distributionFocalLossSimdF32, dflUsesSimd, type DflKernelInput, type DflOutputs } from './simd';
+
+export type { DflOutputs } from './simd';
+import type { FloatArray, Precision } from '../../simd/path';
+import { requireFinite, requireShape, unravelIndex, type Tensor, type TensorF32 } from '../../tensor';
+import { allocateFloat64, type Allocate, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 export interface DflOptions extends LossOptions {
   /**
@@ -23,7 +26,7 @@ export interface DflOptions extends LossOptions {
    * their sums, ln Σ, the softmax in the gradient and the entropy floor run in float32 SIMD, four
    * rows at a time; targets, weights, the clamps and the outputs stay float64. Each loss is then
    * within (1.4·bins + 2·ln bins + 2)·2⁻²⁴ of the float64 one on the same logits, about 4·2⁻²⁴ in
-   * practice (bounds for every output in simd/dfl.ts). A float64 pred is rounded to float32 (an
+   * practice (bounds for every output in simd.ts). A float64 pred is rounded to float32 (an
    * InputError names a logit beyond float32's range). Either precision reads a Float32Array pred
    * (TensorF32) in place; where WebAssembly SIMD is unavailable (or under
    * setKernelPath('typescript')) 'float32' runs the float64 path.
@@ -42,49 +45,34 @@ export interface DflResult extends LossResult<'pred'> {
 }
 
 /**
- * Distribution Focal Loss, mmdetection's `distribution_focal_loss`:
- * loss_r = wl·CE(pred_r, left) + wr·CE(pred_r, right), with left = ⌊y_r⌋, right = left + 1,
- * wl = right − y_r, wr = y_r − left, CE(z, k) = logsumexp(z) − z_k.
- *
- * @param pred (n, bins) bin logits, finite: float64 (Tensor) or, as exported, float32 (TensorF32),
- *   read in place either way ('float64' computes exactly what it computes on the widened values).
- * @param target (n) continuous targets in bin units, finite. Targets outside [0, bins − 1) are
- *   clamped and counted in `report.clampedTargets`: y ≥ bins − 1 becomes the cross-entropy to the
- *   last bin (the continuous limit; mmdetection would index past the end at y = bins − 1 exactly),
- *   y < 0 the cross-entropy to bin 0. NaN or ±∞ is an InputError.
- * @param options.bins required {@link BinSpec}; must equal pred's second dimension.
- * @param options.reduction 'mean' (default) averages the weighted per-row losses over n (or divides
- *   their sum by `avgFactor`), 'sum' adds them, 'none' returns them weighted, shape (n).
- * @param options.precision 'float64' (default) or 'float32' (see DflOptions.precision).
- * @param options.weight optional (n) per-row weights; options.avgFactor optional divisor for 'mean'.
- * @param options.grad also return grad.pred, shape (n, bins), the gradient of the reported loss
- *   (of its sum for 'none'): c_r·((wl + wr)·p_ri − wl·[i = left] − wr·[i = right]), where p is the
- *   row softmax and c_r the reduction's coefficient for row r (weight, 1/n or 1/avgFactor).
- * @returns perElement (n) unweighted losses, plus expectation, entropyFloor and excess (n).
- *
- * One exponential per logit: the softmax probabilities are written straight into the gradient.
+ * DFL as a row loss (rows of `bins` logits). Partials: [unused, clamped targets, 1 where a logit
+ * was not finite]; the finish then names that logit.
  */
-export function distributionFocalLoss(pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
-  return computeDfl('distributionFocalLoss', pred, target, options);
-}
-
-function computeDfl(fn: string, pred: Tensor | TensorF32, target: Tensor, options: DflOptions): DflResult {
-  const job = prepareDfl(fn, pred, target, options);
-  const outputs = newDflOutputs(job.n, job.bins, options.grad === true);
-  const clampedTargets = distributionFocalLossRows(job, 0, job.n, outputs);
-  if (clampedTargets < 0) {
-    requireFinite(fn, 'pred', pred);
-    if (job.precision === 'float32') requireFloat32Range(fn, pred);
-    throw new Error(`${fn}: the kernel reported a non-finite logit that no check found`);
-  }
-  return finishDistributionFocalLoss(job, outputs, clampedTargets);
-}
+export const DFL_ROWS: RowLoss<[pred: Tensor | TensorF32, target: Tensor, options: DflOptions], DflJob, DflOutputs, DflResult> = {
+  prepare: (pred, target, options) => prepareDfl('distributionFocalLoss', pred, target, options),
+  shape: (job) => ({ rows: job.n, rowLength: job.bins, precision: job.precision }),
+  outputs: (job, allocate) => newDflOutputs(job.n, job.bins, job.grad, allocate),
+  runRows(job, outputs, start, end, partials, at) {
+    const clampedTargets = distributionFocalLossRows(job, start, end, outputs);
+    if (clampedTargets < 0) partials[at + 2] = 1;
+    else partials[at + 1] = clampedTargets;
+  },
+  finish(job, outputs, totals) {
+    if (totals[2] > 0) {
+      const pred = { shape: [job.n, job.bins], data: job.pred };
+      requireFinite(job.fn, 'pred', pred);
+      if (job.precision === 'float32') requireFloat32Range(job.fn, pred);
+      throw new Error(`${job.fn}: the kernel reported a non-finite logit that no check found`);
+    }
+    return finishDistributionFocalLoss(job, outputs, totals[1]);
+  },
+};
 
 /**
  * The float32 mode rounds a float64 pred to float32, where a logit of magnitude ≥ 2¹²⁸ − 2¹⁰³
  * becomes ±∞ (the kernel then reports a non-finite logit): name the first such logit.
  */
-function requireFloat32Range(fn: string, pred: Tensor | TensorF32): void {
+function requireFloat32Range(fn: string, pred: { readonly shape: readonly number[]; readonly data: FloatArray }): void {
   const { data } = pred;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(Math.fround(data[i]))) {
@@ -97,7 +85,9 @@ function requireFloat32Range(fn: string, pred: Tensor | TensorF32): void {
  * A validated DFL evaluation, ready to run over any range of rows: only typed arrays and numbers,
  * so that it can be posted to a worker thread (src/node/parallel). pred is checked inside the pass.
  */
-export interface DflJob {
+export interface DflJob extends DflKernelInput {
+  /** The public function's name, for errors. */
+  readonly fn: string;
   readonly n: number;
   readonly bins: number;
   /** (n, bins) logits (float32 as exported, or float64) and (n) targets. */
@@ -105,23 +95,17 @@ export interface DflJob {
   readonly target: Float64Array;
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
 }
 
-/** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
-export interface DflOutputs {
-  readonly perElement: Float64Array;
-  readonly expectation: Float64Array;
-  readonly floor: Float64Array;
-  readonly excess: Float64Array;
-  readonly grad: Float64Array | null;
-}
 
-export function newDflOutputs(n: number, bins: number, grad: boolean): DflOutputs {
-  const perElement = new Float64Array(n);
-  const expectation = new Float64Array(n);
-  const floor = new Float64Array(n);
-  const excess = new Float64Array(n);
-  return { perElement, expectation, floor, excess, grad: grad ? new Float64Array(n * bins) : null };
+export function newDflOutputs(n: number, bins: number, grad: boolean, allocate: Allocate = allocateFloat64): DflOutputs {
+  const perElement = allocate(n);
+  const expectation = allocate(n);
+  const floor = allocate(n);
+  const excess = allocate(n);
+  return { perElement, expectation, floor, excess, grad: grad ? allocate(n * bins) : null };
 }
 
 /** Validates DFL's inputs and options as {@link distributionFocalLoss} does, except pred's values (checked in the pass). */
@@ -142,7 +126,7 @@ export function prepareDfl(fn: string, pred: Tensor | TensorF32, target: Tensor,
   // pred is checked row by row inside the kernel's single pass (expRowInto), target here.
   requireFinite(fn, 'target', target);
   const n = pred.shape[0];
-  return { n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options), precision };
+  return { fn, n, bins, pred: pred.data, target: target.data, plan: planReduction(fn, [n], options), precision, grad: options.grad === true };
 }
 
 /**
@@ -150,7 +134,7 @@ export function prepareDfl(fn: string, pred: Tensor | TensorF32, target: Tensor,
  * batch, so that threads can share them). Returns the number of clamped targets among those rows,
  * or −1 if some logit was not finite (the caller then runs requireFinite for the error's index).
  * One exponential per logit: the softmax probabilities are written straight into the gradient.
- * Runs on the WebAssembly SIMD kernel (simd/dfl.ts) whenever the kernel path allows; the loop below
+ * Runs on the WebAssembly SIMD kernel (simd.ts) whenever the kernel path allows; the loop below
  * is the TypeScript path and the reference it is tested against.
  */
 export function distributionFocalLossRows(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
@@ -215,43 +199,3 @@ export function finishDistributionFocalLoss(job: DflJob, outputs: DflOutputs, cl
   };
 }
 
-export interface DflPoint {
-  /** The DFL of these logits for target y. */
-  readonly value: number;
-  /** d value / d logits, one per bin. */
-  readonly gradient: Float64Array;
-  /** Σ softmax(logits)_i · i. */
-  readonly expectation: number;
-  /** H(weightLeft, weightRight), the least `value` can be for this y. */
-  readonly entropyFloor: number;
-  readonly left: number;
-  readonly right: number;
-  readonly weightLeft: number;
-  readonly weightRight: number;
-  /** Whether y was outside [0, bins − 1) and clamped. */
-  readonly clamped: boolean;
-}
-
-/**
- * DFL of one row of bin logits against one continuous target y, for plots and tooltips: the same
- * computation as {@link distributionFocalLoss} with n = 1 and bins = logits.length (≥ 2), including
- * its clamping of y outside [0, bins − 1).
- */
-export function dflPoint(logits: ArrayLike<number>, y: number): DflPoint {
-  const bins = logits.length;
-  if (bins < 2) throw new InputError('dflPoint', 'logits', 'at least 2 bin logits', `${bins}`);
-  const pred: Tensor = { shape: [1, bins], data: Float64Array.from(logits) };
-  const result = computeDfl('dflPoint', pred, { shape: [1], data: Float64Array.of(y) }, { bins, reduction: 'sum', grad: true });
-  const { left, right, weightLeft, weightRight, clamped } = interpolationWeights(y, bins);
-  return {
-    value: result.perElement.data[0],
-    gradient: (result.grad as { pred: Tensor }).pred.data,
-    expectation: result.expectation.data[0],
-    entropyFloor: result.entropyFloor.data[0],
-    left,
-    right,
-    weightLeft,
-    weightRight,
-    clamped,
-  };
-}

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seededRandom } from '../../helpers/random';
-import { rowDistances, type DistanceKind } from '../../../src/core/distances';
-import { InputError } from '../../../src/core/errors';
-import { tripletMarginLoss, type TripletOptions } from '../../../src/core/losses/triplet';
-import { softplus } from '../../../src/core/numerics';
-import { toTensor, type Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { seededRandom } from '../../../helpers/random';
+import { rowDistances, type DistanceKind } from '../../../../src/core/distances';
+import { InputError } from '../../../../src/core/errors';
+import { tripletMarginLoss, type TripletOptions } from '../../../../src/core/losses/triplet';
+import { softplus } from '../../../../src/core/numerics';
+import { toTensor, type Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
 
 const matrix = (rows: number[][]): Tensor => ({ shape: [rows.length, rows[0]?.length ?? 0], data: Float64Array.from(rows.flat()) });
 

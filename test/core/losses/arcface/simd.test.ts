@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { arcFaceLoss, arcFaceRows, type ArcFaceJob, type ArcFaceHost, type ArcFaceOptions } from '../../../src/core/losses/arcface';
-import { CORE_PRODUCTS } from '../../../src/core/matmul';
-import { simdMemory } from '../../../src/core/simd/memory';
-import { setKernelPath } from '../../../src/core/simd/path';
-import '../../../src/core/simd/arcface';
-import type { Tensor } from '../../../src/core/tensor';
-import { assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
-import { gaussian, seededRandom } from '../../helpers/random';
+import { arcFaceLoss, type ArcFaceHost, type ArcFaceOptions } from '../../../../src/core/losses/arcface';
+import { arcFaceRows, type ArcFaceJob } from '../../../../src/core/losses/arcface/job';
+import { CORE_PRODUCTS } from '../../../../src/core/matmul';
+import { simdMemory } from '../../../../src/core/simd/memory';
+import { setKernelPath } from '../../../../src/core/simd/path';
+import '../../../../src/core/losses/arcface/simd';
+import type { Tensor } from '../../../../src/core/tensor';
+import { assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
+import { gaussian, seededRandom } from '../../../helpers/random';
 
 const ULP = 2 ** -52;
 

@@ -5,11 +5,11 @@
  * mispredict on real boxes, where a pair's sides compare either way at random). Inputs pass
  * through a fixed scratch region in blocks of BLOCK rows; an odd last row runs on overlapKernel.
  */
-import { overlapKernel, type OverlapCounts, type OverlapUpstream } from '../boxes';
-import { simdMemory } from './memory';
-import { useSimd } from './path';
+import { overlapKernel, type OverlapCounts, type OverlapUpstream } from '../../boxes';
+import { simdMemory } from '../../simd/memory';
+import { useSimd } from '../../simd/path';
 
-declare module './memory' {
+declare module '../../simd/memory' {
   interface KernelExports {
     giou_f64(
       p: number,

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import {
-  distributionFocalLoss,
-  distributionFocalLossRows,
-  newDflOutputs,
-  prepareDfl,
-  type DflOptions,
-  type DflResult,
-} from '../../../src/core/losses/dfl';
-import { simdSupported } from '../../../src/core/simd/memory';
-import { setKernelPath } from '../../../src/core/simd/path';
-import { onPath } from '../../helpers/kernelPath';
-import type { Tensor } from '../../../src/core/tensor';
-import { gaussian, seededRandom } from '../../helpers/random';
+import { InputError } from '../../../../src/core/errors';
+import { distributionFocalLoss, type DflOptions, type DflResult } from '../../../../src/core/losses/dfl';
+import { distributionFocalLossRows, newDflOutputs, prepareDfl } from '../../../../src/core/losses/dfl/job';
+import { simdSupported } from '../../../../src/core/simd/memory';
+import { setKernelPath } from '../../../../src/core/simd/path';
+import { onPath } from '../../../helpers/kernelPath';
+import type { Tensor } from '../../../../src/core/tensor';
+import { gaussian, seededRandom } from '../../../helpers/random';
 
 after(() => setKernelPath('auto'));
 

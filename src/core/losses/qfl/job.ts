@@ -1,9 +1,14 @@
-import { InputError, describeValue } from '../errors';
-import { absPow, binaryCrossEntropy, binaryCrossEntropyGrad, fastExp, type ClampCounter } from '../numerics';
-import { log1pUnit } from './focal';
-import { coefficient, planReduction, reduce, type ReductionPlan } from '../reduction';
-import { qflLabelSimd, qflLabelUsesSimd } from '../simd/elementwise';
-import type { FloatArray, Precision } from '../simd/path';
+import { InputError, describeValue } from '../../errors';
+import {
+  absPow,
+  binaryCrossEntropy,
+  binaryCrossEntropyGrad,
+  sigmoidBce,
+  type ClampCounter,
+} from '../../numerics';
+import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
+import { qflLabelSimd, qflLabelUsesSimd } from './simd';
+import type { FloatArray, Precision } from '../../simd/path';
 import {
   requireFinite,
   requireInRange,
@@ -13,8 +18,9 @@ import {
   scalar,
   type Tensor,
   type TensorF32,
-} from '../tensor';
-import type { LossOptions, LossResult } from './types';
+} from '../../tensor';
+import { type PredOutputs, type RowLoss } from '../rowLoss';
+import type { LossOptions, LossResult } from '../types';
 
 const FN = 'qualityFocalLoss';
 
@@ -48,38 +54,6 @@ export interface QflOptions extends LossOptions {
 }
 
 /**
- * Quality Focal Loss (Li et al. 2020, Generalized Focal Loss), with mmdetection's
- * `quality_focal_loss` semantics and `abs()` on the modulating factor:
- *
- *   loss(x, y) = BCE(σ, y)·|y − σ|^β,  σ = σ(x) for logits, σ = pred when `activated`.
- *
- * @param pred (n, C) class logits, or probabilities in [0, 1] with `activated: true`; float64, or a
- *   float32 export (TensorF32) read in place in either precision (as are `dense` targets; float32
- *   labels and scores, (n), are widened).
- * @param target `{ label, score }`: label (n) integers under `labelConvention`, score (n) in
- *   [0, 1]; a row's labelled class has target `score`, all other entries target 0. Or
- *   `{ dense }`: (n, C) soft targets in [0, 1].
- * @param options `beta` (default 2, ≥ 0); `labelConvention` (default 'background-last');
- *   `activated` (default false); `reduction` (default 'mean': weighted mean over the elements of
- *   `perElement`, or weighted sum / `avgFactor`; 'sum'; 'none': weighted `perElement`); `weight` of
- *   `perElement`'s shape or a prefix of it ((n) in both forms, as mmdetection passes it); `grad`;
- *   `precision` (default 'float64').
- * @returns `perElement`: (n), the loss summed over classes, for the label/score form; (n, C) for
- *   the dense form. With `grad`, `grad.pred` (n, C) = ∂loss/∂pred (of the sum of `loss` for 'none').
- *   For logits, with d = σ − y: d·|d|^β + BCE·β·|d|^β/d·σ(1 − σ), taken as d·|d|^β where d = 0
- *   (the subgradient that keeps β < 1 finite). For probabilities, BCE's derivative is PyTorch's
- *   (σ − y)/max(σ(1 − σ), 1e-12) and BCE's logs are clamped at −100; `report.logClamps` counts them.
- */
-export function qualityFocalLoss(pred: Tensor | TensorF32, target: QflTarget, options: QflOptions = {}): LossResult<'pred'> {
-  const job = prepareQualityFocalLoss(pred, target, options);
-  const perElement = new Float64Array(job.perElementShape.reduce((a, b) => a * b, 1));
-  const grad = options.grad ? new Float64Array(job.n * job.C) : null;
-  const clamps: ClampCounter = { count: 0 };
-  const total = qualityFocalLossRows(job, 0, job.n, perElement, grad, clamps);
-  return finishQualityFocalLoss(job, perElement, grad, total, clamps.count);
-}
-
-/**
  * A validated QFL evaluation, ready to run over any range of rows: what `qualityFocalLoss` checks
  * and plans before its single pass. Only typed arrays and numbers, so that it can be posted to a
  * worker thread (src/node/parallel) and, with SharedArrayBuffer-backed arrays, shared without a copy.
@@ -101,6 +75,8 @@ export interface QflJob {
   readonly perElementShape: readonly number[];
   readonly plan: ReductionPlan;
   readonly precision: Precision;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
   /**
    * Whether pred's finiteness check still has to run (the label/score form on logits): a
    * non-finite logit makes the row passes' total non-finite, and only then does the naming check
@@ -121,6 +97,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
   const convention = options.labelConvention ?? 'background-last';
   const activated = options.activated ?? false;
   const precision = options.precision ?? 'float64';
+  const grad = Boolean(options.grad);
   requireNumberInRange(FN, 'options.beta', beta, 0, Infinity);
   if (convention !== 'background-last' && convention !== 'background-first') {
     throw new InputError(FN, 'options.labelConvention', "'background-last' or 'background-first'", describeValue(convention));
@@ -141,7 +118,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
     const perElementShape = [n, C];
     const plan = planReduction(FN, perElementShape, options);
     const dense = target.dense.data;
-    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense, perElementShape, plan, precision, predUnchecked };
+    return { n, C, beta, activated, pred: pred.data, label: null, score: null, shift: 0, dense, perElementShape, plan, precision, grad, predUnchecked };
   }
   requireShape(FN, 'target.label', target.label, ['n'], dims);
   requireShape(FN, 'target.score', target.score, ['n'], dims);
@@ -153,7 +130,7 @@ export function prepareQualityFocalLoss(pred: Tensor | TensorF32, target: QflTar
   const plan = planReduction(FN, perElementShape, options);
   // Column of each row's labelled class; −1 (or C) marks a background row, which never matches.
   const shift = convention === 'background-first' ? 1 : 0;
-  return { n, C, beta, activated, pred: pred.data, label: label.data, score: score.data, shift, dense: null, perElementShape, plan, precision, predUnchecked };
+  return { n, C, beta, activated, pred: pred.data, label: label.data, score: score.data, shift, dense: null, perElementShape, plan, precision, grad, predUnchecked };
 }
 
 /**
@@ -184,6 +161,22 @@ export function qualityFocalLossRows(
   }
   return labelLogitKernel(job.pred, C, label, start, end, job.shift, score, beta, plan, perElement, grad);
 }
+
+/** QFL as a row loss (rows of C logits). Partials: [Σ cᵢ·lossᵢ, log clamps]. */
+export const QFL_ROWS: RowLoss<Parameters<typeof prepareQualityFocalLoss>, QflJob, PredOutputs, LossResult<'pred'>> = {
+  prepare: prepareQualityFocalLoss,
+  shape: (job) => ({ rows: job.n, rowLength: job.C, precision: job.precision }),
+  outputs: (job, allocate) => ({
+    perElement: allocate(job.perElementShape.reduce((a, b) => a * b, 1)),
+    grad: job.grad ? allocate(job.n * job.C) : null,
+  }),
+  runRows(job, outputs, start, end, partials, at) {
+    const clamps: ClampCounter = { count: 0 };
+    partials[at] = qualityFocalLossRows(job, start, end, outputs.perElement, outputs.grad, clamps);
+    partials[at + 1] = clamps.count;
+  },
+  finish: (job, outputs, totals) => finishQualityFocalLoss(job, outputs.perElement, outputs.grad, totals[0], totals[1]),
+};
 
 /** The LossResult of a prepared QFL whose rows have all run; `total` is the sum of their partial totals. */
 export function finishQualityFocalLoss(
@@ -239,39 +232,21 @@ function labelLogitKernel(
   for (let r = start; r < end; r++) {
     const c = coefficient(plan, r);
     const positive = label[r] - shift;
+    const y = score[r];
     const base = r * C;
     let rowSum = 0;
     for (let j = 0; j < C; j++) {
       const i = base + j;
       const xi = x[i];
       nonFinite += xi * 0;
-      // One exp serves σ(x), σ(−x) and softplus(±x), each taken on its non-overflowing side.
-      const e = fastExp(-Math.abs(xi));
-      const inv = 1 / (1 + e);
-      const lp = log1pUnit(e);
-      let p: number;
-      let q: number;
-      // BCE = log1p(e^−|x|) + max(x, 0) − y·x, as a sum of non-negative terms: (1 − y)·x for
-      // x ≥ 0, −y·x below. The textbook (1 − y)·x + softplus(−x) cancels for negative x.
-      let nonLog: number; // the BCE's part besides log1p, for target 0
-      if (xi >= 0) {
-        p = inv;
-        q = e * inv;
-        nonLog = xi;
-      } else {
-        p = e * inv;
-        q = inv;
-        nonLog = 0;
-      }
-      if (j !== positive) {
+      const positiveClass = j === positive;
+      const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, positiveClass ? y : 0);
+      if (!positiveClass) {
         // Target 0: BCE = softplus(x), d = σ, and ∂σ^β/∂x = β·σ^β·(1 − σ) needs no σ^(β−1).
-        const bce = nonLog + lp;
         const pb = powBeta(p, beta);
         rowSum += bce * pb;
         if (grad !== null) grad[i] = c * pb * (p + beta * bce * q);
       } else {
-        const y = score[r];
-        const bce = (xi >= 0 ? (1 - y) * xi : -(y * xi)) + lp;
         // σ − y from whichever of σ, 1 − σ is small, so a saturated logit keeps its digits.
         const d = p < 0.5 ? p - y : 1 - y - q;
         const m = d < 0 ? -d : d;
@@ -302,12 +277,7 @@ function denseLogitKernel(
     const c = coefficient(plan, i);
     const xi = x[i];
     const yi = y[i];
-    const e = fastExp(-Math.abs(xi));
-    const inv = 1 / (1 + e);
-    const lp = log1pUnit(e);
-    const p = xi >= 0 ? inv : e * inv;
-    const q = xi >= 0 ? e * inv : inv;
-    const bce = (xi >= 0 ? (1 - yi) * xi : -(yi * xi)) + lp;
+    const { sigma: p, oneMinusSigma: q, bce } = sigmoidBce(xi, yi);
     const d = p < 0.5 ? p - yi : 1 - yi - q;
     const m = d < 0 ? -d : d;
     const mb = powBeta(m, beta);
@@ -374,7 +344,7 @@ function denseProbKernel(
   return total;
 }
 
-function qflPointUnchecked(sigma: number, y: number, beta: number, clamps?: ClampCounter): { value: number; dSigma: number } {
+export function qflPointUnchecked(sigma: number, y: number, beta: number, clamps?: ClampCounter): { value: number; dSigma: number } {
   const bce = binaryCrossEntropy(sigma, y, clamps);
   const modulator = absPow(sigma - y, beta);
   return {
@@ -383,16 +353,3 @@ function qflPointUnchecked(sigma: number, y: number, beta: number, clamps?: Clam
   };
 }
 
-/**
- * QFL of a probability σ ∈ [0, 1] against a soft target y ∈ [0, 1], for plotting curves:
- * BCE(σ, y)·|y − σ|^β with `F.binary_cross_entropy`'s logs clamped at −100, so the value is finite
- * at σ ∈ {0, 1}. `dSigma` is its derivative in σ, using PyTorch's bounded BCE derivative
- * (σ − y)/max(σ(1 − σ), 1e-12) and the subgradient 0 of |y − σ|^β at σ = y.
- */
-export function qflPoint(sigma: number, y: number, beta: number): { value: number; dSigma: number } {
-  const fn = 'qflPoint';
-  if (!(sigma >= 0 && sigma <= 1)) throw new InputError(fn, 'sigma', 'a probability in [0, 1]', describeValue(sigma));
-  if (!(y >= 0 && y <= 1)) throw new InputError(fn, 'y', 'a target in [0, 1]', describeValue(y));
-  requireNumberInRange(fn, 'beta', beta, 0, Infinity);
-  return qflPointUnchecked(sigma, y, beta);
-}

@@ -1,9 +1,9 @@
-import { addPairGradient, emptyDistanceReport, pairDistance, resolveMetric, type DistanceKind } from '../distances';
-import { InputError, describeValue } from '../errors';
-import { sigmoid, softplus } from '../numerics';
-import { coefficient, planReduction, reduce } from '../reduction';
-import { requireFinite, requireShape, type Tensor } from '../tensor';
-import type { LossOptions, LossResult } from './types';
+import { addPairGradient, emptyDistanceReport, pairDistance, resolveMetric, type DistanceKind } from '../../distances';
+import { InputError, describeValue } from '../../errors';
+import { sigmoid, softplus } from '../../numerics';
+import { coefficient, planReduction, reduce } from '../../reduction';
+import { requireFinite, requireShape, type Tensor } from '../../tensor';
+import type { LossOptions, LossResult } from '../types';
 
 /**
  * The per-triplet loss given z = d_ap − d_an: softplus(z) when `soft`, else the hinge

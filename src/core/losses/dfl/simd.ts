@@ -2,17 +2,33 @@
  * Distribution Focal Loss on the WebAssembly SIMD kernel `dfl_f64` (wat/dfl.wat): two rows per
  * f64x2 lane pair, one exponential per logit, log-sum-exp and the entropy floor per lane. Inputs
  * pass through a fixed scratch region in blocks of about 8192 logits (the copies stay in L2) and the
- * outputs are copied back. Same contract as losses/dfl.ts's TypeScript rows: same outputs to a few
+ * outputs are copied back. Same contract as job.ts's TypeScript rows: same outputs to a few
  * ulp, the same clamp count, −1 for a non-finite logit (the caller then names it).
  * The `precision: 'float32'` mode runs `dfl_f32` (wat/dfl_f32.wat) instead: four rows per group,
  * one per lane, float32 exponentials and logs, float64 targets, weights and outputs.
  */
-import type { DflJob, DflOutputs } from '../losses/dfl';
-import { perRowCoefficients } from '../reduction';
-import { simdMemory } from './memory';
-import { useSimd } from './path';
+import { perRowCoefficients, type ReductionPlan } from '../../reduction';
+import { simdMemory } from '../../simd/memory';
+import { useSimd, type FloatArray } from '../../simd/path';
 
-declare module './memory' {
+/** What the kernels read of a prepared DFL (job.ts's DflJob): (n, bins) logits, (n) targets, the reduction. */
+export interface DflKernelInput {
+  readonly bins: number;
+  readonly pred: FloatArray;
+  readonly target: Float64Array;
+  readonly plan: ReductionPlan;
+}
+
+/** Where DFL writes: (n) per-row arrays and the optional (n, bins) gradient. */
+export interface DflOutputs {
+  readonly perElement: Float64Array;
+  readonly expectation: Float64Array;
+  readonly floor: Float64Array;
+  readonly excess: Float64Array;
+  readonly grad: Float64Array | null;
+}
+
+declare module '../../simd/memory' {
   interface KernelExports {
     dfl_f64(
       x: number,
@@ -63,7 +79,7 @@ export function dflUsesSimd(): boolean {
  * Rows [start, end) of a prepared DFL on the SIMD kernel, written into full-size `outputs` (see
  * distributionFocalLossRows). Returns the number of clamped targets, or −1 if a logit is not finite.
  */
-export function distributionFocalLossSimd(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
+export function distributionFocalLossSimd(job: DflKernelInput, start: number, end: number, outputs: DflOutputs): number {
   const { bins, plan } = job;
   if (end <= start) return 0;
   const rowsPerBlock = Math.max(2, Math.floor(BLOCK / bins));
@@ -133,7 +149,7 @@ const F32_SLOTS = 224;
  * float64. Same contract as distributionFocalLossSimd; accuracy in docs/performance.md.
  *
  * Error bound against the float64 path on the same float32 logits (asserted in
- * test/core/simd/dfl_f32.test.ts), with u = 2⁻²⁴ and b = bins. tᵢ = xᵢ − m (m the row maximum) is
+ * test/core/losses/dfl/simd_f32.test.ts), with u = 2⁻²⁴ and b = bins. tᵢ = xᵢ − m (m the row maximum) is
  * rounded once, which moves e^tᵢ by u·|tᵢ|, and exp adds ≤ 2u. Σ ≥ 1 (the maximum's own term) and
  * Σ eᵢ·|tᵢ| ≤ (b − 1)/e, so Σ is within ((1 + 1/e)(b − 1) + 2)·u relative (with its b − 1
  * additions) and ln Σ ≤ ln b adds 2u·ln b. The loss is assembled in float64 from exact weights
@@ -144,7 +160,7 @@ const F32_SLOTS = 224;
  * 2u·max|x| to the loss bound, times E to the expectation's and times |c| to the gradient's.
  * Measured on N(0, 2²) logits, 17 bins: losses within 3.5u, expectations 5u·E, gradients 3.6u·|c|.
  */
-export function distributionFocalLossSimdF32(job: DflJob, start: number, end: number, outputs: DflOutputs): number {
+export function distributionFocalLossSimdF32(job: DflKernelInput, start: number, end: number, outputs: DflOutputs): number {
   const { bins, plan } = job;
   if (end <= start) return 0;
   const rowsPerBlock = Math.max(4, Math.floor(F32_BLOCK / bins));

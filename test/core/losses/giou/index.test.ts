@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { giouLoss } from '../../../src/core/losses/giou';
-import type { Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
-import { randomBoxes } from '../../helpers/boxes';
+import { InputError } from '../../../../src/core/errors';
+import { giouLoss } from '../../../../src/core/losses/giou';
+import type { Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
+import { randomBoxes } from '../../../helpers/boxes';
 
 const boxes = (rows: number[][]): Tensor => ({ shape: [rows.length, 4], data: Float64Array.from(rows.flat()) });
 

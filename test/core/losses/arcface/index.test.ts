@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceHost, type ArcFaceOptions } from '../../../src/core/losses/arcface';
-import { CORE_PRODUCTS } from '../../../src/core/matmul';
-import { onPath } from '../../helpers/kernelPath';
-import type { Tensor } from '../../../src/core/tensor';
-import { runArcfaceCase } from '../../parity/adapters/arcface';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { InputError } from '../../../../src/core/errors';
+import { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceHost, type ArcFaceOptions } from '../../../../src/core/losses/arcface';
+import { CORE_PRODUCTS } from '../../../../src/core/matmul';
+import { onPath } from '../../../helpers/kernelPath';
+import type { Tensor } from '../../../../src/core/tensor';
+import { runArcfaceCase } from '../../../parity/adapters/arcface';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
 
 const t = (shape: number[], values: number[]): Tensor => ({ shape, data: Float64Array.from(values) });
 

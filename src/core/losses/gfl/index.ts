@@ -4,13 +4,13 @@
  * the boxes decoded from the bin distributions, and DFL on the bins. It composes the standalone
  * losses (QFL, DFL, the Integral, the IoU kernel) rather than re-deriving them.
  */
-import { bbox2distance, distance2bbox, distance2bboxBackward, overlapKernel, type OverlapCounts } from '../boxes';
-import { integral } from '../distributions';
-import { InputError, describeValue } from '../errors';
-import { sigmoid } from '../numerics';
-import { requireFinite, requireIntegers, requireShape, type Tensor } from '../tensor';
-import { distributionFocalLoss as serialDistributionFocalLoss } from './dfl';
-import { qualityFocalLoss as serialQualityFocalLoss, type LabelConvention } from './qfl';
+import { bbox2distance, distance2bbox, distance2bboxBackward, overlapKernel, type OverlapCounts } from '../../boxes';
+import { integral } from '../../distributions';
+import { InputError, describeValue } from '../../errors';
+import { sigmoid } from '../../numerics';
+import { requireFinite, requireIntegers, requireShape, type Tensor } from '../../tensor';
+import { distributionFocalLoss as serialDistributionFocalLoss } from '../dfl';
+import { qualityFocalLoss as serialQualityFocalLoss, type LabelConvention } from '../qfl';
 
 const FN = 'gflHeadLoss';
 /** mmdetection's GIoULoss module eps (its bare `giou_loss` uses 1e-7) and bbox_overlaps' default. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { InputError } from '../../../src/core/errors';
-import { sigmoidFocalLoss } from '../../../src/core/losses/focal';
-import { qflPoint, qualityFocalLoss, type QflOptions } from '../../../src/core/losses/qfl';
-import type { Reduction } from '../../../src/core/reduction';
-import type { Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { InputError } from '../../../../src/core/errors';
+import { sigmoidFocalLoss } from '../../../../src/core/losses/focal';
+import { qflPoint, qualityFocalLoss, type QflOptions } from '../../../../src/core/losses/qfl';
+import type { Reduction } from '../../../../src/core/reduction';
+import type { Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
 
 const t = (shape: number[], values: number[]): Tensor => ({ shape, data: Float64Array.from(values) });
 const scalarLoss = (result: { loss: Tensor }): number => result.loss.data.reduce((a, b) => a + b, 0);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { gaussian, seededRandom } from '../../helpers/random';
-import { InputError } from '../../../src/core/errors';
-import { gflHeadLoss, type GflInputs, type GflOptions } from '../../../src/core/losses/gfl';
-import type { Tensor } from '../../../src/core/tensor';
-import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../helpers/gradcheck';
+import { gaussian, seededRandom } from '../../../helpers/random';
+import { InputError } from '../../../../src/core/errors';
+import { gflHeadLoss, type GflInputs, type GflOptions } from '../../../../src/core/losses/gfl';
+import type { Tensor } from '../../../../src/core/tensor';
+import { assertAllFinite, assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
 
 interface Head {
   readonly inputs: GflInputs;
