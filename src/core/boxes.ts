@@ -224,7 +224,7 @@ export interface OverlapUpstream {
  * Returns false if some coordinate may be non-finite, so that callers can skip a separate
  * validation pass over the inputs and run `requireFinite` (for its error message) only then.
  */
-export function overlapKernel(
+export function overlapRows(
   mode: OverlapMode,
   pred: Float64Array,
   target: Float64Array,
@@ -248,7 +248,7 @@ export function overlapKernel(
 
 const CHUNK = 1024;
 
-/** Rows [start, end) of `overlapKernel`; returns Σ (s − s) over the row sums s (0 iff all finite). */
+/** Rows [start, end) of `overlapRows`; returns Σ (s − s) over the row sums s (0 iff all finite). */
 function overlapChunk(
   mode: OverlapMode,
   pred: Float64Array,
@@ -428,7 +428,7 @@ export interface BoxOverlapResult {
  * @param pred (n, 4) boxes (x1, y1, x2, y2). Degenerate boxes (x2 < x1, zero area) are allowed and
  *   give finite values: a negative area can only lower the union, which is raised to eps.
  * @param target (n, 4) boxes, paired row by row with `pred`.
- * @param mode 'iou' (default), 'giou', 'diou' or 'ciou'; see `overlapKernel` for the formulas.
+ * @param mode 'iou' (default), 'giou', 'diou' or 'ciou'; see `overlapRows` for the formulas.
  * @param eps lower bound of the union and of the enclosing area / squared diagonal (default 1e-6,
  *   mmdetection's); must be > 0 so that nothing is divided by zero.
  * @param options `grad` for dL/dpred, with `upstream` dL/dvalue (n), default ones. The backward pass
@@ -460,7 +460,7 @@ export function boxOverlaps(
   const iou = mode === 'iou' ? value : new Float64Array(n);
   const counts: OverlapCounts = { unionClamped: 0, enclosureClamped: 0 };
   const gradOut = options.grad === true ? new Float64Array(n * 4) : null;
-  const finite = overlapKernel(mode, pred.data, target.data, n, eps, value, mode === 'iou' ? null : iou, counts, upstream ?? { scale: 1, weights: null, stride: 1 }, gradOut);
+  const finite = overlapRows(mode, pred.data, target.data, n, eps, value, mode === 'iou' ? null : iou, counts, upstream ?? { scale: 1, weights: null, stride: 1 }, gradOut);
   if (!finite) requireFiniteBoxes(fn, pred, target);
   return {
     value: { shape: [n], data: value },

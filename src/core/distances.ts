@@ -32,7 +32,7 @@ export interface DistanceOptions {
   eps?: number;
 }
 
-/** A validated distance: what the kernels below take. */
+/** A validated distance: what the loops below take. */
 export interface Metric {
   readonly kind: DistanceKind;
   readonly p: number;
@@ -320,15 +320,15 @@ function requireRowPairs(fn: string, x1: Tensor, x2: Tensor): { B: number; d: nu
   return { B: dims.get('B') as number, d: dims.get('d') as number };
 }
 
-/** Rows per tile of the blocked matrix kernel: two tiles of 32 rows of 128 float64 = 64 KiB. */
+/** Rows per tile of the blocked distance matrix: two tiles of 32 rows of 128 float64 = 64 KiB. */
 export const TILE = 32;
 
 /**
- * What the tiled kernel needs to know about a metric and a batch. Euclidean p = 2 tiles hold the
+ * What the tiled loops need to know about a metric and a batch. Euclidean p = 2 tiles hold the
  * squared distance (`squaredEuclidean`), so that a miner can select on them and take the root of
  * the few it keeps; selection is unchanged since the root is monotone.
  */
-export interface TileKernel {
+export interface DistanceTiles {
   readonly metric: Metric;
   readonly x: Float64Array;
   readonly B: number;
@@ -358,10 +358,10 @@ interface SimdTileLayout {
 export const SIMD_DISTANCE_THRESHOLD = 32768;
 
 /** The memory of the SIMD tile kernel with x resident, copying it in if someone else claimed it. */
-function residentTileMemory(kernel: TileKernel, layout: SimdTileLayout): ReturnType<typeof simdMemory> {
-  const memory = simdMemory(layout.totalBytes, kernel);
+function residentTileMemory(tiles: DistanceTiles, layout: SimdTileLayout): ReturnType<typeof simdMemory> {
+  const memory = simdMemory(layout.totalBytes, tiles);
   if (memory.resident) return memory;
-  const { x, B, d } = kernel;
+  const { x, B, d } = tiles;
   const stride = layout.rowBytes / 8;
   for (let i = 0; i < B; i++) {
     memory.f64.set(x.subarray(i * d, i * d + d), i * stride);
@@ -370,7 +370,7 @@ function residentTileMemory(kernel: TileKernel, layout: SimdTileLayout): ReturnT
   return memory;
 }
 
-export function tileKernel(metric: Metric, x: Float64Array, B: number, d: number): TileKernel {
+export function distanceTiles(metric: Metric, x: Float64Array, B: number, d: number): DistanceTiles {
   let inverseNorm: Float64Array | null = null;
   if (metric.kind === 'cosine') {
     inverseNorm = new Float64Array(B);
@@ -387,11 +387,11 @@ export function tileKernel(metric: Metric, x: Float64Array, B: number, d: number
 }
 
 /**
- * Writes the kernel's value for every pair i in [i0, i1), j in [j0, j1) with j > i into
+ * Writes the tile's value (a distance, or a squared one) for every pair i in [i0, i1), j in [j0, j1) with j > i into
  * out[offset + (i − i0)·stride + (j − j0)]. Other positions of the tile may be overwritten.
  */
-export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0: number, j1: number, out: Float64Array, offset: number, stride: number): void {
-  const { metric, x, d, inverseNorm } = kernel;
+export function distanceTileInto(tiles: DistanceTiles, i0: number, i1: number, j0: number, j1: number, out: Float64Array, offset: number, stride: number): void {
+  const { metric, x, d, inverseNorm } = tiles;
   if (inverseNorm !== null) {
     for (let i = i0; i < i1; i++) {
       for (let j = Math.max(j0, i + 1); j < j1; j++) {
@@ -400,9 +400,9 @@ export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0:
         out[offset + (i - i0) * stride + (j - j0)] = 1 - s * inverseNorm[i] * inverseNorm[j];
       }
     }
-  } else if (kernel.simd !== null && i1 - i0 <= TILE && j1 - j0 <= TILE) {
-    const layout = kernel.simd;
-    const memory = residentTileMemory(kernel, layout);
+  } else if (tiles.simd !== null && i1 - i0 <= TILE && j1 - j0 <= TILE) {
+    const layout = tiles.simd;
+    const memory = residentTileMemory(tiles, layout);
     const width = j1 - j0;
     memory.kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, width);
     const tile = layout.tileStart / 8;
@@ -410,7 +410,7 @@ export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0:
       const row = tile + (i - i0) * width;
       out.set(memory.f64.subarray(row, row + width), offset + (i - i0) * stride);
     }
-  } else if (kernel.squaredEuclidean || metric.kind === 'squared-euclidean') {
+  } else if (tiles.squaredEuclidean || metric.kind === 'squared-euclidean') {
     squaredDistanceTile(x, d, i0, i1, j0, j1, out, offset - i0 * stride - j0, stride);
   } else {
     for (let i = i0; i < i1; i++) {
@@ -424,19 +424,19 @@ export function distanceTileInto(kernel: TileKernel, i0: number, i1: number, j0:
  * zero diagonal (cosine: 0 unless a norm was floored).
  */
 export function pairwiseDistanceMatrixInto(metric: Metric, x: Float64Array, B: number, d: number, out: Float64Array): void {
-  const kernel = tileKernel(metric, x, B, d);
+  const tiles = distanceTiles(metric, x, B, d);
   for (let i0 = 0; i0 < B; i0 += TILE) {
     for (let j0 = i0; j0 < B; j0 += TILE) {
       checkInterrupt();
-      distanceTileInto(kernel, i0, Math.min(B, i0 + TILE), j0, Math.min(B, j0 + TILE), out, i0 * B + j0, B);
+      distanceTileInto(tiles, i0, Math.min(B, i0 + TILE), j0, Math.min(B, j0 + TILE), out, i0 * B + j0, B);
     }
   }
   for (let i = 0; i < B; i++) {
-    out[i * B + i] = selfDistance(kernel, i);
+    out[i * B + i] = selfDistance(tiles, i);
     for (let j = i + 1; j < B; j++) {
       let value = out[i * B + j];
       // An overflowing sum of squares is redone with the scaled p-norm.
-      if (kernel.squaredEuclidean) value = value === Infinity ? pairDistance(metric, x, i * d, x, j * d, d) : Math.sqrt(value);
+      if (tiles.squaredEuclidean) value = value === Infinity ? pairDistance(metric, x, i * d, x, j * d, d) : Math.sqrt(value);
       out[i * B + j] = value;
       out[j * B + i] = value;
     }
@@ -444,8 +444,8 @@ export function pairwiseDistanceMatrixInto(metric: Metric, x: Float64Array, B: n
 }
 
 /** A row's distance to itself: 0, except cosine with a floored norm (then cos < 1). */
-function selfDistance(kernel: TileKernel, i: number): number {
-  const { inverseNorm, x, d } = kernel;
+function selfDistance(tiles: DistanceTiles, i: number): number {
+  const { inverseNorm, x, d } = tiles;
   if (inverseNorm === null || inverseNorm[i] !== 1 / COSINE_NORM_FLOOR) return 0;
   return 1 - selfDot(x, i, d) * inverseNorm[i] * inverseNorm[i];
 }

@@ -18,10 +18,10 @@ import {
   distanceTileInto,
   pairDistance,
   resolveMetric,
-  tileKernel,
+  distanceTiles,
   TILE,
   type DistanceOptions,
-  type TileKernel,
+  type DistanceTiles,
   type DistanceReport,
   type Metric,
 } from './distances';
@@ -145,7 +145,7 @@ export function batchHard(embeddings: Tensor, labels: Tensor, options: MiningOpt
 
 /** A validated batch-hard problem: what the tile pass needs, on any thread. */
 export interface BatchHardJob extends Omit<PreparedBatch, 'distances'> {
-  readonly kernel: TileKernel;
+  readonly tiles: DistanceTiles;
   readonly grad: boolean;
 }
 
@@ -165,7 +165,7 @@ export interface HardestCandidates {
 export function prepareBatchHard(embeddings: Tensor, labels: Tensor, options: MiningOptions = {}): BatchHardJob {
   const batch = prepareBatch('batchHard', embeddings, labels, options, true);
   const { B, d, x, labels: label, metric, margin, soft } = batch;
-  return { B, d, x, labels: label, metric, margin, soft, kernel: tileKernel(metric, x, B, d), grad: options.grad === true };
+  return { B, d, x, labels: label, metric, margin, soft, tiles: distanceTiles(metric, x, B, d), grad: options.grad === true };
 }
 
 /** Rows of TILE × TILE tiles in the upper triangle: tile row t holds ceil(B/TILE) − t tiles. */
@@ -186,13 +186,13 @@ export function emptyCandidates(B: number, slots = 1, allocate = (bytes: number)
 
 /**
  * Mines the pairs of tile rows [t0, t1) of the upper triangle into candidate block `slot`; returns
- * the largest kernel value met. Each pair updates both of its rows, and a row meets its candidates
+ * the largest distance value met. Each pair updates both of its rows, and a row meets its candidates
  * in increasing index order (j < a as a column of earlier tiles, then j > a along its own row), so
  * the strict comparisons leave ties with the lowest index, as torch.max/min along a dimension do.
  * Blocks of disjoint tile rows, merged by mergeCandidates, give exactly the one-pass result.
  */
 export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidates: HardestCandidates, slot: number): number {
-  const { B, kernel } = job;
+  const { B, tiles } = job;
   const label = job.labels;
   const o = slot * B;
   const farthest = candidates.farthest.subarray(o, o + B);
@@ -208,7 +208,7 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
       // A tile is TILE²·d multiply-adds; a large batch is billions of them.
       checkInterrupt();
       const j1 = Math.min(B, j0 + TILE);
-      distanceTileInto(kernel, i0, i1, j0, j1, tile, 0, TILE);
+      distanceTileInto(tiles, i0, i1, j0, j1, tile, 0, TILE);
       for (let i = i0; i < i1; i++) {
         const own = label[i];
         const row = (i - i0) * TILE - j0;
@@ -268,14 +268,14 @@ export function mergeCandidates(into: HardestCandidates, from: HardestCandidates
 
 /** Roots, per-anchor losses, the mean and its gradient from the merged candidates (block 0). */
 export function finishBatchHard(job: BatchHardJob, candidates: HardestCandidates, largestKernelValue: number): BatchHardResult {
-  const { B, d, x, metric, margin, soft, kernel } = job;
+  const { B, d, x, metric, margin, soft, tiles } = job;
   const batch = job;
   let largest = largestKernelValue;
   const hardestPositive = candidates.hardestPositive.slice(0, B);
   const hardestNegative = candidates.hardestNegative.slice(0, B);
   const farthest = candidates.farthest.slice(0, B);
   const nearest = candidates.nearest.slice(0, B);
-  if (kernel.squaredEuclidean) {
+  if (tiles.squaredEuclidean) {
     // Only the 2·B selected distances need their root; recomputing them also covers a sum of
     // squares that overflowed.
     largest = Math.sqrt(largest);

@@ -258,7 +258,7 @@
       (br $iloop)))
   )
 
-  ;; ---- Elementwise sigmoid losses on logits (src/core/simd/elementwise.ts drives them) ----
+  ;; ---- Elementwise sigmoid losses on logits (src/core/losses/focal/simd.ts and qfl/simd.ts drive them) ----
   ;; Both kernels share one inlined prologue per pair of logits (a call per pair would cost more
   ;; than the arithmetic): e = exp(−|x|) and log1p(e) by range reduction and polynomials, to a few
   ;; ulp in float64, then σ(x), 1 − σ(x) and softplus(−x) from whichever side does not overflow,

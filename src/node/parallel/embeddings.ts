@@ -53,7 +53,7 @@ export interface ParallelEmbeddingLosses {
 export function parallelEmbeddingLosses(pool: ParallelPool, tuning: EmbeddingTuning = {}): ParallelEmbeddingLosses {
   const minProductWork = tuning.minProductWork ?? PARALLEL_MIN_PRODUCT_WORK;
   const minBatchHardWork = tuning.minBatchHardWork ?? PARALLEL_MIN_BATCH_HARD_WORK;
-  const products = poolArcFaceKernels(pool, minProductWork, tuning.minElements ?? PARALLEL_MIN_ELEMENTS);
+  const products = poolArcFaceHost(pool, minProductWork, tuning.minElements ?? PARALLEL_MIN_ELEMENTS);
 
   const arcFace = (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options: ArcFaceOptions = {}): ArcFaceResult => {
     const B = x.shape[0] ?? 0;
@@ -99,7 +99,7 @@ export function parallelEmbeddingLosses(pool: ParallelPool, tuning: EmbeddingTun
  * range per thread. Work the pool cannot take (too small, or a failed run) runs here, whole; a
  * failed run leaves nothing that the rerun does not overwrite.
  */
-export function poolArcFaceKernels(pool: ParallelPool, minWork: number, minElements: number): ArcFaceHost {
+export function poolArcFaceHost(pool: ParallelPool, minWork: number, minElements: number): ArcFaceHost {
   const parallel = (length: number): boolean => pool.threads > 1 && length > 1;
   const run = (task: LossTask, length: number): Float64Array | null => runTask(pool, task, length, Math.ceil(length / pool.threads));
   const large = (job: ArcFaceJob): boolean => job.B * job.C >= minElements && job.cosines.buffer instanceof SharedArrayBuffer;

@@ -29,7 +29,7 @@ export type LossTask =
   | { readonly kind: 'columnNorms'; readonly data: FloatArray; readonly rows: number; readonly cols: number; readonly norms: Float64Array }
   /**
    * Batch-hard mining: block b mines tile rows [bounds[b], bounds[b+1]) into candidate block b and
-   * writes the largest kernel value it met into its `total` slot.
+   * writes the largest distance value it met into its `total` slot.
    */
   | { readonly kind: 'batchHard'; readonly job: BatchHardJob; readonly bounds: Int32Array; readonly candidates: HardestCandidates };
 

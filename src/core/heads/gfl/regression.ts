@@ -4,7 +4,7 @@
  * IoU that becomes each positive's QFL target. Composed from the core's DFL, Integral and overlap
  * kernel; only the normalisation is the head's own.
  */
-import { bbox2distance, distance2bbox, distance2bboxBackward, overlapKernel, type OverlapCounts } from '../../boxes';
+import { bbox2distance, distance2bbox, distance2bboxBackward, overlapRows, type OverlapCounts } from '../../boxes';
 import { integral } from '../../distributions';
 import { distributionFocalLoss } from '../../losses/dfl';
 import type { Positives } from './positives';
@@ -83,11 +83,11 @@ export function regressionTerms(positives: Positives, settings: RegressionSettin
   const gradBoxes = settings.grad ? new Float64Array(4 * M) : null;
   const bboxScale = settings.lossWeightBbox / ((1 + AVG_FACTOR_EPS) * settings.normalizer);
   const upstream = { scale: -bboxScale, weights: weight, stride: 1 };
-  overlapKernel('giou', decoded, positives.targets, M, settings.giouEps, giou, score, counts, upstream, gradBoxes);
+  overlapRows('giou', decoded, positives.targets, M, settings.giouEps, giou, score, counts, upstream, gradBoxes);
   report.unionClamped = counts.unionClamped;
   report.enclosureClamped = counts.enclosureClamped;
   if (settings.giouEps !== SCORE_EPS) {
-    overlapKernel('iou', decoded, positives.targets, M, SCORE_EPS, score, null, { unionClamped: 0, enclosureClamped: 0 });
+    overlapRows('iou', decoded, positives.targets, M, SCORE_EPS, score, null, { unionClamped: 0, enclosureClamped: 0 });
   }
   for (let m = 0; m < M; m++) bbox[m] = bboxScale * weight[m] * (1 - giou[m]);
 

@@ -4,7 +4,7 @@
  * the boxes decoded from the bin distributions, and DFL on the bins. It composes the standalone
  * losses (QFL, DFL, the Integral, the IoU kernel) rather than re-deriving them.
  */
-import { bbox2distance, distance2bbox, distance2bboxBackward, overlapKernel, type OverlapCounts } from '../../boxes';
+import { bbox2distance, distance2bbox, distance2bboxBackward, overlapRows, type OverlapCounts } from '../../boxes';
 import { integral } from '../../distributions';
 import { InputError, describeValue } from '../../errors';
 import { sigmoid } from '../../numerics';
@@ -184,7 +184,7 @@ export function gflHeadLoss(inputs: GflInputs, options: GflOptions, losses: GflL
     const counts: OverlapCounts = { unionClamped: 0, enclosureClamped: 0 };
     const gradBoxes = grad ? new Float64Array(m * 4) : null;
     const upstream = { scale: -weights.bbox / normalizer, weights: w, stride: 1 };
-    overlapKernel('giou', decoded.data, gt, m, IOU_EPS, giou, iou, counts, upstream, gradBoxes);
+    overlapRows('giou', decoded.data, gt, m, IOU_EPS, giou, iou, counts, upstream, gradBoxes);
     report.unionClamped = counts.unionClamped;
     report.enclosureClamped = counts.enclosureClamped;
     for (let j = 0; j < m; j++) {

@@ -1,5 +1,5 @@
 import { InputError, describeValue } from '../../errors';
-import { overlapKernel, requireFiniteBoxes, type OverlapCounts } from '../../boxes';
+import { overlapRows, requireFiniteBoxes, type OverlapCounts } from '../../boxes';
 import { coefficient, planReduction, reduce, type ReductionPlan } from '../../reduction';
 import { giouOverlapSimd, giouUsesSimd } from './simd';
 import { requireShape, scalar, type Tensor } from '../../tensor';
@@ -104,16 +104,16 @@ export function giouLossRows(job: GiouJob, start: number, end: number, outputs: 
   const upstream = { scale: -plan.scale, weights, stride: plan.weightStride };
   const grad = outputs.grad === null ? null : rows(outputs.grad, 4);
   const giou = rows(outputs.giou, 1);
-  // The SIMD kernel gives overlapKernel's bits without its data-dependent branches (simd.ts).
+  // The SIMD kernel gives overlapRows's bits without its data-dependent branches (simd.ts).
   const kernel = giouUsesSimd() ? giouOverlapSimd : overlapGiou;
   const finite = kernel(rows(job.pred, 4), rows(job.target, 4), end - start, job.eps, giou, rows(outputs.iou, 1), counts, upstream, grad);
   if (!finite) counts.maybeNonFinite++;
   return complementAndReduce(giou, rows(outputs.perElement, 1), plan, start);
 }
 
-/** overlapKernel in mode 'giou', with giouOverlapSimd's signature. */
+/** overlapRows in mode 'giou', with giouOverlapSimd's signature. */
 function overlapGiou(...args: Parameters<typeof giouOverlapSimd>): boolean {
-  return overlapKernel('giou', ...args);
+  return overlapRows('giou', ...args);
 }
 
 /** The GiouResult of a prepared GIoU loss whose rows have all run with finite coordinates. */

@@ -1,11 +1,11 @@
 /**
  * The GIoU of aligned box pairs on the WebAssembly SIMD kernel `giou_f64` (wat/giou.wat), two
- * pairs per f64x2: the same float64 operations, in the same order, as boxes.ts's `overlapKernel`
+ * pairs per f64x2: the same float64 operations, in the same order, as boxes.ts's `overlapRows`
  * in mode 'giou' (the reference), so the same bits, without its data-dependent branches (which
  * mispredict on real boxes, where a pair's sides compare either way at random). Inputs pass
- * through a fixed scratch region in blocks of BLOCK rows; an odd last row runs on overlapKernel.
+ * through a fixed scratch region in blocks of BLOCK rows; an odd last row runs on overlapRows.
  */
-import { overlapKernel, type OverlapCounts, type OverlapUpstream } from '../../boxes';
+import { overlapRows, type OverlapCounts, type OverlapUpstream } from '../../boxes';
 import { simdMemory } from '../../simd/memory';
 import { useSimd } from '../../simd/path';
 
@@ -40,11 +40,11 @@ export function giouUsesSimd(): boolean {
 }
 
 /**
- * `overlapKernel('giou', pred, target, n, eps, value, iou, counts, upstream, gradOut)` on the SIMD
+ * `overlapRows('giou', pred, target, n, eps, value, iou, counts, upstream, gradOut)` on the SIMD
  * kernel: pred, target (n, 4); writes value (n) = giou, iou (n) and, when gradOut (n, 4) is given,
  * dL/dpred for dL/dvalueᵢ = upstream.scale · weight of row i. Adds the clamps to `counts`. Returns
  * false if some coordinate may be non-finite. Weights other than per row (stride 1) or one for all
- * rows (stride ≥ n) run on overlapKernel.
+ * rows (stride ≥ n) run on overlapRows.
  */
 export function giouOverlapSimd(
   pred: Float64Array,
@@ -59,7 +59,7 @@ export function giouOverlapSimd(
 ): boolean {
   const { weights, stride } = upstream;
   const perRow = weights instanceof Float64Array && stride === 1 ? weights : null;
-  if (weights !== null && perRow === null && stride < n) return overlapKernel('giou', pred, target, n, eps, value, iou, counts, upstream, gradOut);
+  if (weights !== null && perRow === null && stride < n) return overlapRows('giou', pred, target, n, eps, value, iou, counts, upstream, gradOut);
   // One weight for all rows folds into the scale: the scalar kernel's scale · w₀, the same product.
   const scale = weights !== null && perRow === null && n > 0 ? upstream.scale * weights[0] : upstream.scale;
   const [pAt, tAt, gradAt] = [0, 1, 2].map((k) => k * BLOCK * 4);
@@ -99,7 +99,7 @@ export function giouOverlapSimd(
   if (even < n) {
     const i = even;
     const last: OverlapUpstream = { scale: upstream.scale, weights: perRow === null ? weights : perRow.subarray(i), stride };
-    const lastFinite = overlapKernel(
+    const lastFinite = overlapRows(
       'giou',
       pred.subarray(4 * i),
       target.subarray(4 * i),

@@ -1,4 +1,4 @@
-  ;; ---- ArcFace's (B, C) row pass, two classes per f64x2 (src/core/simd/arcface.ts drives it) ----
+  ;; ---- ArcFace's (B, C) row pass, two classes per f64x2 (src/core/losses/arcface/simd.ts drives it) ----
   ;; One row of C classes at a time, in three sweeps over regions that stay in L2; the margin at
   ;; the label is the caller's (scalar, once per row). Row lengths are padded to whole pairs by the
   ;; caller (see arcface.ts for the padding values that keep the pad lane out of every result).

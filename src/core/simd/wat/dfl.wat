@@ -1,4 +1,4 @@
-  ;; Distribution Focal Loss (src/core/simd/dfl.ts drives it; src/core/losses/dfl.ts is the
+  ;; Distribution Focal Loss (src/core/losses/dfl/simd.ts drives it; src/core/losses/dfl/job.ts is the
   ;; TypeScript reference). Rows run two at a time, one per f64x2 lane, so that every per-row
   ;; quantity (row sums, log-sum-exp, the interpolation weights, the entropy floor) is a plain lane
   ;; operation with no horizontal sums, and each row's arithmetic is the same whichever lane (and

@@ -1,5 +1,5 @@
 ;; ---- Distribution Focal Loss in float32 (f32x4), the opt-in `precision: 'float32'` mode ----
-  ;; src/core/simd/dfl.ts drives it; src/core/losses/dfl.ts's float64 rows are the reference.
+  ;; src/core/losses/dfl/simd.ts drives it; src/core/losses/dfl/job.ts's float64 rows are the reference.
   ;; Rows go in groups of four, one row per lane throughout: bin i of the group's four rows is
   ;; gathered into one vector (and kept, transposed, in the scratch), so the maximum m, the
   ;; exponentials eᵢ = exp(xᵢ − m), Σeᵢ and Σi·eᵢ take no lane masks and no horizontal sums, and
@@ -12,7 +12,7 @@
   ;; ln Σ is well conditioned even at ±1000 logits. Targets, weights and the interpolation weights
   ;; stay float64 (exact; the clamp decisions are the float64 path's), the loss is assembled in
   ;; float64 from float32 m, x_k and ln Σ, so only Σ (exp and summation) and ln carry float32
-  ;; rounding; the floor and the gradient's softmax are float32 (docs in src/core/simd/dfl.ts).
+  ;; rounding; the floor and the gradient's softmax are float32 (docs in src/core/losses/dfl/simd.ts).
   ;;
   ;; exp(t), t ≤ 0: 2^k·P(r), k = round(t/ln 2) by the 1.5·2^23 shifter, r = t − k·ln 2 in Cody–Waite
   ;; parts (ln2hi has 9 bits: k·ln2hi is exact), P = 1 + r + r²·Q(r), Cephes' degree-5 Q (≤ 1 ulp).

@@ -1,5 +1,5 @@
   ;; ---- Elementwise sigmoid losses in float32 (f32x4), the opt-in `precision: 'float32'` mode ----
-  ;; src/core/simd/elementwise.ts drives them. Same formulas as focal_f64 / qfl_label_f64, four
+  ;; src/core/losses/focal/simd.ts and src/core/losses/qfl/simd.ts drive them. Same formulas as focal_f64 / qfl_label_f64, four
   ;; logits at a time in float32; results are widened to float64 on store and all sums run in
   ;; float64, so only the per-element arithmetic carries float32 rounding (docs/performance.md).
   ;; Per element: e = exp(−|x|) and log1p(e) to ~1–2 ulp of float32, then σ(x), 1 − σ(x) and

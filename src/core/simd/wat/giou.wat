@@ -1,5 +1,5 @@
   ;; ---- GIoU of aligned box pairs, forward and backward, two pairs per f64x2 ----
-  ;; src/core/simd/giou.ts drives it; boxes.ts's `overlapKernel` (mode 'giou') is the reference,
+  ;; src/core/losses/giou/simd.ts drives it; boxes.ts's `overlapRows` (mode 'giou') is the reference,
   ;; and this kernel performs the same float64 operations in the same order, so it gives the same
   ;; bits. The point is branchlessness: on real boxes the sides of a pair compare either way at
   ;; random, and the scalar kernel's `a < b ? a : b` branches mispredict (~40% of its time).

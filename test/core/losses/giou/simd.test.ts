@@ -1,9 +1,9 @@
 /**
- * The GIoU SIMD kernel (`giou_f64`) against boxes.ts's scalar overlapKernel, the reference: the
+ * The GIoU SIMD kernel (`giou_f64`) against boxes.ts's scalar overlapRows, the reference: the
  * kernel performs the same float64 operations in the same order, so every output must be the same
  * bits (Object.is, so signed zeros count), on boxes built to hit every branch of the scalar kernel:
  * ties of sides (the ½ gradient shares), identical boxes, zero-width boxes, disjoint pairs, union
- * and enclosure clamps, per-row and scalar weights, odd n (the last row runs on overlapKernel).
+ * and enclosure clamps, per-row and scalar weights, odd n (the last row runs on overlapRows).
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -58,7 +58,7 @@ function gridBoxes(random: () => number, n: number, other?: Float64Array): Float
   return boxes;
 }
 
-describe('GIoU SIMD kernel vs the scalar overlapKernel', { skip: !simdSupported() }, () => {
+describe('GIoU SIMD kernel vs the scalar overlapRows', { skip: !simdSupported() }, () => {
   it('gives the same bits on random grid boxes (ties, degenerate, identical), weights, reductions, eps, odd n', () => {
     fc.assert(
       fc.property(
