@@ -41,11 +41,12 @@ const backing = new WeakMap<object, Backing>();
  * A matrix that no mathjs function has touched, such as the `per_element` of a loss a cell re-runs
  * or an export passed from loss to loss, then costs no nested arrays and no check.
  * The matrix takes the tensor over: nothing may write the tensor afterwards (it is a loss's fresh
- * result or a loaded file's array). A scalar is a number and an empty tensor an eager matrix, as
- * tensorToMatrix makes them.
+ * result or a loaded file's array). A scalar is a number, and an empty tensor goes through
+ * `math.matrix`, which gives it the size mathjs gives an empty array.
  */
 export function backedMatrix(math: MathJsInstance, tensor: Tensor): unknown {
-  if (tensor.shape.length === 0 || tensor.data.length === 0) return tensorToMatrix(math, tensor);
+  if (tensor.shape.length === 0) return tensor.data[0];
+  if (tensor.data.length === 0) return math.matrix(toNested(tensor) as number[]);
   const { DenseMatrix } = math as unknown as { DenseMatrix: new () => { _size: number[] } };
   const matrix = new DenseMatrix();
   matrix._size = [...tensor.shape];
@@ -121,21 +122,6 @@ export function valueToTensor(fn: string, argument: string, value: unknown): Ten
     return toTensor(fn, argument, Array.isArray(own) ? own : value.toArray());
   }
   return toTensor(fn, argument, value);
-}
-
-/**
- * A tensor as a mathjs matrix (a number for a scalar). The nested arrays are fresh, so the matrix
- * takes them as they are (mathjs's JSON form) instead of `math.matrix`'s deep copy and scan, which
- * cost a notebook cell more than the loss on a large result (docs/performance.md, "Measurements
- * behind the code"). An empty tensor goes through `math.matrix`,
- * which gives it the size mathjs gives an empty array.
- */
-export function tensorToMatrix(math: MathJsInstance, tensor: Tensor): unknown {
-  if (tensor.shape.length === 0) return tensor.data[0];
-  const nested = toNested(tensor) as unknown[];
-  if (tensor.data.length === 0) return math.matrix(nested as number[]);
-  const { DenseMatrix } = math as unknown as { DenseMatrix: { fromJSON(json: { data: unknown[]; size: number[] }): unknown } };
-  return DenseMatrix.fromJSON({ data: nested, size: [...tensor.shape] });
 }
 
 /**

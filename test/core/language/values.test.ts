@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { create, all, type Matrix } from 'mathjs';
 import { InputError } from '../../../src/core/errors';
-import { backedMatrix, isMatrixLike, listMatrix, summarizeTensor, summarizeValue, summaryMarkdown, tensorToMatrix, tensorToValue, valueToTensor } from '../../../src/core/language/values';
+import { backedMatrix, isMatrixLike, listMatrix, summarizeTensor, summarizeValue, summaryMarkdown, tensorToValue, valueToTensor } from '../../../src/core/language/values';
 
 const math = create(all);
 
@@ -29,14 +29,14 @@ describe('valueToTensor / tensorToValue', () => {
       { shape: [0, 4], data: new Float64Array(0) },
     ];
     for (const tensor of cases) {
-      const made = tensorToMatrix(math, tensor) as Matrix<number>;
+      const made = backedMatrix(math, tensor) as Matrix<number>;
       const reference = math.matrix(tensorToValue(tensor) as number[]) as Matrix<number>;
       assert.equal(math.isDenseMatrix(made), true);
       assert.deepEqual(made.size(), reference.size());
       assert.deepEqual(made.toArray(), reference.toArray());
       assert.deepEqual((math.multiply(made, 2) as typeof made).toArray(), (math.multiply(reference, 2) as typeof reference).toArray());
     }
-    assert.equal(tensorToMatrix(math, { shape: [], data: Float64Array.of(7) }), 7);
+    assert.equal(backedMatrix(math, { shape: [], data: Float64Array.of(7) }), 7);
   });
 
   it('reads a matrix without changing it, and the tensor does not alias it', () => {
@@ -44,9 +44,6 @@ describe('valueToTensor / tensorToValue', () => {
     const tensor = valueToTensor('f', 'x', matrix);
     tensor.data[0] = 99;
     assert.deepEqual(matrix.toArray(), [[1, 2], [3, 4]]);
-    const made = tensorToMatrix(math, tensor) as typeof matrix;
-    tensor.data[1] = 98;
-    assert.deepEqual(made.toArray(), [[99, 2], [3, 4]]);
   });
 
   it('round-trips a tensor to nested arrays', () => {
