@@ -363,7 +363,7 @@ const ENTRIES: readonly FormulaEntry[] = [
       { library: 'losslab', aliases: ['gfl'], parameters: [] },
       {
         library: 'mmdetection',
-        aliases: ['GFLHead', 'GFL'],
+        aliases: ['GFL'],
         parameters: [
           { name: 'reg_max', default: '16', note: '17 bins' },
           { name: 'loss_cls', default: "dict(type='QualityFocalLoss', beta=2.0, loss_weight=1.0)" },
@@ -394,6 +394,60 @@ const ENTRIES: readonly FormulaEntry[] = [
       'score = 0.8',
       'plot([qfl(s, score, beta), qfl(s, 0, beta)], s, 0.01, 0.99, {grad: true, names: ["positive: target = IoU", "negative"], sliders: {beta: [0, 4], score: [0, 1]}, x_label: "σ"})',
       'g = gfl({cls: [[2, -1], [-3, -2]], reg: [[0, 3, 0, 0, 3, 0, 0, 3, 0, 0, 3, 0], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], points: [[8, 8], [16, 16]], labels: [0, 2], gt_boxes: [[0, 0, 16, 16], [0, 0, 0, 0]]}, {stride: 8, reg_max: 2})',
+    ].join('\n'),
+  },
+  {
+    id: 'gfl_head',
+    title: 'GFL head from raw outputs (mmdetection GFLHead.loss_by_feat)',
+    category: 'loss',
+    latex: String.raw`\mathcal{L} = \underbrace{\frac{\lambda_c\sum_{a,c}\mathrm{QFL}}{\sum_i \max(P_i,1)+\epsilon}}_{\texttt{loss\_cls}} + \underbrace{\frac{\lambda_b\sum_{a\in\mathrm{pos}} w_a\,(1-\mathrm{GIoU}_a)}{(1+\epsilon)\,W}}_{\texttt{loss\_bbox}} + \underbrace{\frac{\lambda_d\sum_{a\in\mathrm{pos}}\sum_{k} w_a\,\mathrm{DFL}_{a,k}}{(4+\epsilon)\,W}}_{\texttt{loss\_dfl}},\quad W=\max\Big(\sum_{a\in\mathrm{pos}} w_a,1\Big)`,
+    unicode:
+      'L = λc·Σ QFL / (Σᵢ max(Pᵢ, 1) + ε) + λb·Σ_pos w·(1 − GIoU) / ((1 + ε)·W) + λd·Σ_pos Σ_sides w·DFL / ((4 + ε)·W), W = max(Σ_pos w, 1), w = max_c σ(cls), ε = 2⁻²³; positives by ATSS',
+    parameters: [
+      { symbol: 'strides', key: 'strides', meaning: 'one stride per FPN level: [8, 16, 32, 64, 128]' },
+      { symbol: 'reg_max', key: 'reg_max', meaning: 'mmdetection reg_max: reg_max + 1 bins per side' },
+      { symbol: 'k', key: 'topk', meaning: 'ATSS candidates per level and GT: the k anchors nearest its centre' },
+      { symbol: 'β', key: 'beta', meaning: 'QFL exponent' },
+      { symbol: 'λ', key: 'loss_weight', meaning: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
+      { symbol: 'octave', key: 'octave_base_scale', meaning: "the anchors' side in strides: an 8s square on each grid corner" },
+      { symbol: 'ε_GIoU', key: 'giou_eps', meaning: "GIoULoss's floor of the union and the enclosing area" },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['gfl_head'], parameters: [] },
+      {
+        library: 'mmdetection',
+        aliases: ['GFLHead', 'loss_by_feat', 'ATSSAssigner'],
+        parameters: [
+          { name: 'num_classes', default: 'required' },
+          { name: 'reg_max', default: '16', note: '17 bins' },
+          { name: "anchor_generator=dict(octave_base_scale=…, strides=…)", default: '8, [8, 16, 32, 64, 128]' },
+          { name: 'train_cfg.assigner', default: "dict(type='ATSSAssigner', topk=9)" },
+          { name: 'loss_cls', default: "dict(type='QualityFocalLoss', beta=2.0, loss_weight=1.0)" },
+          { name: 'loss_bbox', default: "dict(type='GIoULoss', loss_weight=2.0)" },
+          { name: 'loss_dfl', default: "dict(type='DistributionFocalLoss', loss_weight=0.25)" },
+        ],
+        note: "The logged loss_cls, loss_bbox and loss_dfl are each the sum of the five levels' losses. ε = 2⁻²³ is weight_reduce_loss's guard against a zero avg_factor; it shifts loss_bbox by 1.2e-7 relative.",
+      },
+      { library: 'paper', aliases: ['GFL'], parameters: [] },
+    ],
+    intuition:
+      'ATSS picks, per GT, the anchors whose IoU beats the mean + std of its nearest candidates; those learn the box (weighted by their own max class score) and a QFL target equal to the IoU of their decoded box, while every other anchor learns background.',
+    traps: [
+      'Anchors sit on the grid corners (j·s, i·s), not on the cell centres as in ultralytics: an export decoded with the other convention is off by half a stride.',
+      'loss_cls is normalised by the positives per image, each image counting at least 1; loss_bbox and loss_dfl by the sum of the positives’ detached max class scores.',
+      'The QFL target of a positive is the IoU of its own decoded box with its GT, computed without gradient: a head that predicts boxes badly also lowers its classification target.',
+      'An image without GT still adds 1 to the classification normaliser, and every one of its anchors is a negative.',
+    ],
+    papers: [GFL_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: [
+      '# A positive learns QFL toward the IoU of its own decoded box; a negative toward 0.',
+      'beta = 2',
+      'iou = 0.7',
+      'plot([qfl(s, iou, beta), qfl(s, 0, beta)], s, 0.01, 0.99, {grad: true, names: ["positive: target = IoU", "negative"], sliders: {beta: [0, 4], iou: [0, 1]}, x_label: "σ"})',
+      '# One level of a raw head (zero logits) and one GT box: ATSS picks the positives.',
+      'h = gfl_head({cls_scores: [zeros(1, 2, 4, 4)], bbox_preds: [zeros(1, 68, 4, 4)], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]], img_shape: [32, 32]}, {strides: [8]})',
+      'table({loss_cls: [h.loss_cls], loss_bbox: [h.loss_bbox], loss_dfl: [h.loss_dfl], num_pos: [h.num_pos]})',
     ].join('\n'),
   },
   {

@@ -44,6 +44,13 @@ const trip: Probe['expr'] = (o) => `triplet([[0, 0], [1, 1]], [[0, 1], [1, 2.5]]
 const mine = (fn: string): Probe['expr'] => (o) => `${fn}(${E}, ${L}, {${o}}).loss`;
 const gfl: Probe['expr'] = (o) => `gfl(load("level.npz"), {${['stride: 8', o].filter(Boolean).join(', ')}}).loss`;
 
+/** One level of a raw GFL head and one GT box; reg_max 7 gets its 4·8 distribution channels. */
+const rawHead = (o: string): string => {
+  const channels = o.includes('reg_max: 7') ? 32 : 68;
+  const options = ['strides: [8]', o].filter(Boolean).join(', ');
+  return `gfl_head({cls_scores: [zeros(1, 2, 4, 4) + 0.5], bbox_preds: [zeros(1, ${channels}, 4, 4)], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]], img_shape: [32, 32]}, {${options}}).loss`;
+};
+
 const PROBES: Readonly<Record<string, Probe>> = {
   'focal.alpha': { expr: focal, other: 0.5 },
   'focal.gamma': { expr: focal, other: 1 },
@@ -53,6 +60,11 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'qfl.background': { expr: qfl, other: 'first' },
   'qfl.reduction': { expr: qfl, other: 'sum' },
   'dfl.reduction': { expr: (o) => `dfl([[1, 2, 0.5, -1], [0, 0, 3, 1]], [0.4, 2.5], {${['bins: 4', o].filter(Boolean).join(', ')}}).loss`, other: 'sum' },
+  'gfl_head.reg_max': { expr: rawHead, other: 7 },
+  'gfl_head.octave_base_scale': { expr: rawHead, other: 4 },
+  'gfl_head.topk': { expr: rawHead, other: 3 },
+  'gfl_head.beta': { expr: rawHead, other: 1 },
+  'gfl_head.giou_eps': { expr: rawHead, other: 1000 },
   'gfl.reg_max': { expr: gfl, other: 4 },
   'gfl.beta': { expr: gfl, other: 1 },
   'gfl.background': { expr: gfl, other: 'first' },
@@ -106,7 +118,8 @@ describe('formula catalog', () => {
     const expected: Record<string, string[]> = {
       qfl: ['qfl', 'QualityFocalLoss', 'quality_focal_loss'],
       dfl: ['dfl', 'DistributionFocalLoss', 'distribution_focal_loss', 'DFLoss'],
-      gfl: ['gfl', 'GFLHead', 'BboxLoss'],
+      gfl: ['gfl', 'BboxLoss'],
+      gfl_head: ['gfl_head', 'GFLHead', 'ATSSAssigner'],
       integral: ['integral', 'Integral'],
       giou: ['giou', 'GIoULoss'],
       iou: ['iou'],

@@ -89,6 +89,19 @@ export const IOU_OPTIONS: readonly OptionSpec[] = [
   { key: 'eps', type: 'number', default: 1e-6, description: 'floor of the union' },
 ];
 
+/** gfl_head: mmdetection's GFLHead as configs/gfl/gfl_r50_fpn_1x_coco.py sets it up. */
+export const GFL_HEAD_OPTIONS: readonly OptionSpec[] = [
+  { key: 'num_classes', type: 'number', description: 'C, checked against the maps (default: their class channels)' },
+  { key: 'strides', type: 'any', description: 'one stride per level (default [8, 16, 32, 64, 128], the FPN levels P3–P7)' },
+  { key: 'reg_max', type: 'number', default: 16, description: 'mmdetection reg_max: reg_max + 1 bins per side' },
+  { key: 'octave_base_scale', type: 'number', default: 8, description: "the anchors' side in strides (one square anchor per location)" },
+  { key: 'topk', type: 'number', default: 9, description: 'ATSS candidates per level and GT box' },
+  { key: 'beta', type: 'number', default: 2, description: 'QFL exponent β' },
+  { key: 'loss_weight', type: 'any', description: 'multipliers {cls: 1, bbox: 2, dfl: 0.25}' },
+  { key: 'giou_eps', type: 'number', default: 1e-6, description: "GIoULoss's eps: the union and enclosing area are floored at it" },
+  { key: 'img_shape', type: 'any', description: "[H, W] of the padded image (default: the data's img_shape)" },
+];
+
 /** The options of the builtins the formula catalog describes, by builtin name, for the hovers' defaults. */
 export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = new Map([
   ['focal', FOCAL_OPTIONS],
@@ -96,6 +109,7 @@ export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = ne
   ['dfl', DFL_OPTIONS],
   ['giou', GIOU_OPTIONS],
   ['gfl', GFL_OPTIONS],
+  ['gfl_head', GFL_HEAD_OPTIONS],
   ['arcface', ARCFACE_OPTIONS],
   ['triplet', TRIPLET_OPTIONS],
   ['batch_hard', MINING_OPTIONS],

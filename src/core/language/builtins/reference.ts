@@ -13,6 +13,7 @@ export const REFERENCE_END = '<!-- builtins:end -->';
 
 const ROOM_TITLES: Readonly<Record<BuiltinRoom, string>> = {
   losses: 'Losses',
+  heads: 'Detector heads from raw outputs',
   mining: 'Mining',
   helpers: 'Helpers',
   data: 'Data',

@@ -40,6 +40,10 @@ const SETUP = [
   'g = gfl(data, {stride: 8})',
   'beta = 2',
   's = 0.4',
+  // A raw GFL head of an 8×8 image: every one of the five levels is 1×1, so a literal stacks them.
+  'raw = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1), gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
+  'raw_out = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1)}',
+  'raw_gt = {gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
 ].join('\n');
 
 /** A plausible argument for each parameter, by `function.parameter` first, then by parameter name. */
@@ -55,6 +59,9 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   'giou.target': 'boxes_b',
   'integral.pred': 'reg',
   data: 'data',
+  'gfl_head.data': 'raw',
+  outputs: 'raw_out',
+  targets: 'raw_gt',
   'table.data': '{loss: [0.1, 0.5], iou: [0.9, 0.2]}',
   x: 'x',
   W: 'W',
@@ -145,6 +152,10 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   'table.by': '"loss"',
   'sides.reg_max': '16',
   'points': '11',
+  'gfl_head.num_classes': '2',
+  'gfl_head.strides': '[8, 16, 32, 64, 128]',
+  'gfl_head.loss_weight': '{cls: 1, bbox: 2, dfl: 0.25}',
+  'gfl_head.img_shape': '[8, 8]',
 };
 
 /** Option objects that need a companion key (reg_max needs its convention), in place of the key alone. */

@@ -16,6 +16,7 @@ import { qualityFocalLoss } from '../../../../src/core/losses/qfl';
 import { tripletMarginLoss } from '../../../../src/core/losses/triplet';
 import { batchAll, batchHard, semiHardTriplets } from '../../../../src/core/mining';
 import { toTensor, type Tensor } from '../../../../src/core/tensor';
+import { createLoader } from '../../../../src/node/kernel/load';
 import { createQflStreamHost } from '../../../../src/node/stream/qflStreamHost';
 import { assertClose } from '../../../helpers/gradcheck';
 
@@ -30,7 +31,16 @@ const GFL_DATA = {
 
 /** `qfl_stream` reads the small sample export in samples/data (the docs' examples name it so). */
 const stream = createQflStreamHost({ resolvePath: (path) => resolve('samples', path) });
-const newSession = (): Session => new Session({ load: () => GFL_DATA, stream });
+/**
+ * A session whose load gives GFL_DATA for the small examples, and reads a bundled torch.save export
+ * (samples/data/raw-*.pt, the detector heads' examples) from the samples folder as the kernel does.
+ */
+function newSession(): Session {
+  let session: Session | undefined = undefined;
+  const readSample = createLoader({ folder: 'samples', isTrusted: () => true, math: () => session!.math, matrixLimit: () => session!.elementCap, onProgress: () => undefined });
+  session = new Session({ load: (path) => (path.endsWith('.pt') ? readSample(path) : GFL_DATA), stream });
+  return session;
+}
 
 /** Runs a cell and returns the value bound to `name`, failing on any error output. */
 function evalCell(session: Session, source: string, name = 'r'): unknown {
