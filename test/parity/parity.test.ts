@@ -4,7 +4,10 @@ import { runReferenceCase } from './adapter';
 import { compare, loadCases } from './compare';
 
 // Copied unchanged from shared/fixtures (PyTorch 1.13, float64); see test/fixtures/README.md.
-const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extreme-losses.json'];
+const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extreme-losses.json', 'test/fixtures/detector-heads.json'];
+
+/** Fixture functions whose adapter is still being written (issue 15: the GFL head's raw maps); listed as todo, not run. */
+const PENDING_FUNCTIONS = new Set(['gfl_head_raw']);
 
 /** Reference functions whose products, distances or elementwise losses run on the WebAssembly SIMD kernels. */
 const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', 'focal']);
@@ -20,6 +23,10 @@ for (const [label, forceSimd] of [['', false], [' (SIMD kernels forced)', true]]
       after(() => setKernelPath('auto'));
     }
     for (const c of cases) {
+      if (PENDING_FUNCTIONS.has(c.fn)) {
+        it.todo(`${c.name} (no adapter for ${c.fn} yet)`);
+        continue;
+      }
       it(c.name, () => {
         const got = runReferenceCase({ fn: c.fn, inputs: c.inputs, params: c.params });
         for (const [key, want] of Object.entries(c.expected)) compare(key, got[key], want);
