@@ -7,7 +7,7 @@
  */
 import { fastExp } from '../../numerics';
 import type { HeadMaps } from './maps';
-import { mapIndex } from './maps';
+import { mapIndex, requireFiniteRange } from './maps';
 import type { AnchorLayout } from './points';
 import type { Positives } from './positives';
 
@@ -23,21 +23,34 @@ export function classificationTerm(
   perAnchor: Float64Array,
   grads: readonly Float64Array[] | null,
   gradScale: number,
+  fn: string,
 ): number {
   const { batch, channels, bins, classes } = maps;
   const A = layout.count;
   let total = 0;
+  const linear = new Float64Array(BLOCK);
+  const product = new Float64Array(BLOCK);
   for (let n = 0; n < batch; n++) {
-    layout.levels.forEach(({ height, width, offset }, l) => {
+    for (let l = 0; l < layout.levels.length; l++) {
+      const { height, width, offset } = layout.levels[l];
       const plane = height * width;
-      const data = maps.data[l];
       const grad = grads === null ? null : grads[l];
-      const anchorBase = n * A + offset;
-      for (let c = 0; c < classes; c++) {
-        const base = (n * channels + 4 * bins + c) * plane;
-        total += negativePlane(data, grad, base, plane, perAnchor, anchorBase, gradScale);
+      // Blocks of cells small enough that the running sums stay in the first-level cache.
+      for (let first = 0; first < plane; first += BLOCK) {
+        const cells = Math.min(BLOCK, plane - first);
+        linear.fill(0, 0, cells);
+        product.fill(1, 0, cells);
+        for (let c = 0; c < classes; c++) {
+          negativePlane(maps.data[l], grad, (n * channels + 4 * bins + c) * plane + first, cells, linear, product, gradScale);
+          // Each factor is in [1, 2]: 2^1000 bounds a product of PRODUCT_RUN of them.
+          if ((c + 1) % PRODUCT_RUN === 0 || c === classes - 1) total += flushProducts(linear, product, cells, perAnchor, n * A + offset + first);
+        }
       }
-    });
+    }
+  }
+  if (!Number.isFinite(total)) {
+    // A non-finite logit makes the sum non-finite; only then is the culprit looked for.
+    maps.data.forEach((data, l) => requireFiniteRange(fn, l, data, maps, 4 * bins, channels));
   }
   for (let p = 0; p < positives.count; p++) {
     const index = mapIndex(maps, layout, positives.image[p], positives.anchor[p], 4 * bins + positives.label[p]);
@@ -50,27 +63,46 @@ export function classificationTerm(
   return total;
 }
 
+/** Adds each cell's Σ softplus, linear + log(product), into perAnchor, resets both, and returns their sum. */
+function flushProducts(linear: Float64Array, product: Float64Array, plane: number, perAnchor: Float64Array, first: number): number {
+  let total = 0;
+  for (let p = 0; p < plane; p++) {
+    const sum = linear[p] + Math.log(product[p]);
+    perAnchor[first + p] += sum;
+    total += sum;
+    linear[p] = 0;
+    product[p] = 1;
+  }
+  return total;
+}
+
+/** Cells per block of the class pass. */
+const BLOCK = 512;
+
+/** Classes whose softplus factors are multiplied before one logarithm is taken. */
+const PRODUCT_RUN = 1000;
+
 /**
- * softplus(x) = max(x, 0) + log1p(e^−|x|) over one class plane, with σ(x) from the same
- * exponential: one exponential and one logarithm per logit. Returns the plane's sum.
+ * softplus(x) = max(x, 0) + log(1 + e^−|x|) over one class plane, split so that the logarithm is
+ * not taken per logit: max(x, 0) is added into `linear` and 1 + e^−|x| multiplied into `product`,
+ * whose logarithm the caller takes once per anchor; σ(x) comes from the same exponential. The
+ * product's rounding, a few ulp per factor, stays far below the parity tolerance.
  */
 function negativePlane(
   data: Float64Array,
   grad: Float64Array | null,
   base: number,
   plane: number,
-  perAnchor: Float64Array,
-  anchorBase: number,
+  linear: Float64Array,
+  product: Float64Array,
   gradScale: number,
-): number {
-  let sum = 0;
+): void {
   for (let p = 0; p < plane; p++) {
     const x = data[base + p];
     const e = fastExp(x < 0 ? x : -x);
-    const loss = (x > 0 ? x : 0) + Math.log1p(e);
-    sum += loss;
-    perAnchor[anchorBase + p] += loss;
-    if (grad !== null) grad[base + p] = (gradScale * (x >= 0 ? 1 : e)) / (1 + e);
+    const factor = 1 + e;
+    linear[p] += x > 0 ? x : 0;
+    product[p] *= factor;
+    if (grad !== null) grad[base + p] = (gradScale * (x >= 0 ? 1 : e)) / factor;
   }
-  return sum;
 }

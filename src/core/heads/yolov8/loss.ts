@@ -9,16 +9,16 @@
  * 5. loss_items = (7.5·box, 0.5·cls, 1.5·dfl), total = Σ loss_items · N.
  * The assigner's outputs and CIoU's α are constants for the gradient, as the peer detaches them.
  */
-import { integral } from '../../distributions';
 import { InputError, describeValue } from '../../errors';
 import type { Tensor } from '../../tensor';
 import { classificationTerm } from './classification';
-import { gatherBins, mapIndex, readHeadMaps } from './maps';
+import { DecodeScratch, decodeRun } from './decode';
+import { mapIndex, readHeadMaps } from './maps';
 import { resolveOptions, type Yolov8Options } from './options';
-import { anchorLayout, anchorPoints, type AnchorLayout, type LevelGrid } from './points';
+import { anchorLayout, anchorPoints, cellSpan, type AnchorLayout, type LevelGrid } from './points';
 import { gatherPositives } from './positives';
 import { regressionTerms } from './regression';
-import { anchorsInside, assignImage, newAssignment, TalScratch, type Assignment, type TalOptions } from './tal';
+import { assignImage, newAssignment, TalScratch, type Assignment, type TalOptions } from './tal';
 import { readTargets, targetsFromBatch, type ImageTargets, type YoloBatchTargets } from './targets';
 import type { HeadMaps } from './maps';
 
@@ -101,7 +101,7 @@ export function yolov8Loss(inputs: Yolov8Inputs, options: Yolov8Options = {}): Y
   const perCls = new Float64Array(N * A);
   const perBox = new Float64Array(N * A);
   const perDfl = new Float64Array(N * A);
-  const cls = classificationTerm(maps, layout, positives, perCls, grads, (N * gains.cls) / tss);
+  const cls = classificationTerm(maps, layout, positives, perCls, grads, (N * gains.cls) / tss, fn);
   const regression = regressionTerms(
     maps,
     layout,
@@ -160,52 +160,58 @@ function readBatchTargets(fn: string, inputs: Yolov8Inputs, maps: HeadMaps, imag
 }
 
 /**
- * Runs the assigner image by image. Only anchors inside some real GT are decoded: the assigner
- * reads no other prediction.
+ * Runs the assigner image by image. Only cells under some real GT are decoded (per row, the span
+ * of columns that the GTs crossing that row cover): the assigner reads no other prediction.
  */
 function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly ImageTargets[], tal: TalOptions): Assignment {
   const A = layout.count;
-  const R = maps.bins;
   const assignment = newAssignment(maps.batch * A);
   const scratch = new TalScratch(A);
+  const decodeScratch = new DecodeScratch(layout);
+  const distance = new Float64Array(4 * A);
   const predBoxes = new Float64Array(4 * A);
-  const marked = new Uint8Array(A);
-  const decodeList = new Int32Array(A);
-  const classBase = 4 * R;
+  const classBase = 4 * maps.bins;
+  const { gridCellOffset } = layout;
   for (let n = 0; n < maps.batch; n++) {
     const gt = targets[n];
-    let listed = 0;
-    for (let g = 0; g < gt.count; g++) {
-      if (gt.real[g] === 0) continue;
-      const count = anchorsInside(layout, gt.boxes, 4 * g, scratch.inside);
-      for (let t = 0; t < count; t++) {
-        const a = scratch.inside[t];
-        if (marked[a] === 0) {
-          marked[a] = 1;
-          decodeList[listed++] = a;
+    for (let l = 0; l < layout.levels.length; l++) {
+      const { height, width, stride, offset } = layout.levels[l];
+      const spans = gtSpans(gt, layout.levels[l], gridCellOffset);
+      for (let i = 0; i < height; i++) {
+        let [j0, j1] = [width, -1];
+        for (let s = 0; s < spans.length; s += 4) {
+          if (i < spans[s] || i > spans[s + 1]) continue;
+          j0 = Math.min(j0, spans[s + 2]);
+          j1 = Math.max(j1, spans[s + 3]);
+        }
+        if (j1 < j0) continue;
+        decodeRun(maps, layout, n, l, i, j0, j1, distance, decodeScratch);
+        const py = i + gridCellOffset;
+        for (let j = j0, a = offset + i * width + j0; j <= j1; j++, a++) {
+          const px = j + gridCellOffset;
+          // As the peer: the box in stride units, then times the stride.
+          predBoxes[4 * a] = (px - distance[4 * a]) * stride;
+          predBoxes[4 * a + 1] = (py - distance[4 * a + 1]) * stride;
+          predBoxes[4 * a + 2] = (px + distance[4 * a + 2]) * stride;
+          predBoxes[4 * a + 3] = (py + distance[4 * a + 3]) * stride;
         }
       }
-    }
-    if (listed === 0) continue;
-    const logits = new Float64Array(listed * 4 * R);
-    for (let t = 0; t < listed; t++) {
-      gatherBins(maps, layout, n, decodeList[t], logits, t * 4 * R);
-      marked[decodeList[t]] = 0;
-    }
-    const distance = integral({ shape: [4 * listed, R], data: logits }).expectation.data;
-    for (let t = 0; t < listed; t++) {
-      const a = decodeList[t];
-      const { stride, width } = layout.levels[layout.level[a]];
-      const px = (layout.cell[a] % width) + layout.gridCellOffset;
-      const py = Math.floor(layout.cell[a] / width) + layout.gridCellOffset;
-      // As the peer: the box in stride units, then times the stride.
-      predBoxes[4 * a] = (px - distance[4 * t]) * stride;
-      predBoxes[4 * a + 1] = (py - distance[4 * t + 1]) * stride;
-      predBoxes[4 * a + 2] = (px + distance[4 * t + 2]) * stride;
-      predBoxes[4 * a + 3] = (py + distance[4 * t + 3]) * stride;
     }
     const logit = (a: number, c: number): number => maps.data[layout.level[a]][mapIndex(maps, layout, n, a, classBase + c)];
     assignImage(layout, gt, { boxes: predBoxes, logit }, tal, assignment, n * A, scratch);
   }
   return assignment;
+}
+
+/** Per real GT of the image, the rows and columns (i0, i1, j0, j1) of a level's cells it can contain. */
+function gtSpans(gt: ImageTargets, grid: LevelGrid, gridCellOffset: number): number[] {
+  const spans: number[] = [];
+  for (let g = 0; g < gt.count; g++) {
+    if (gt.real[g] === 0) continue;
+    const o = 4 * g;
+    const [i0, i1] = cellSpan(gt.boxes[o + 1], gt.boxes[o + 3], grid.stride, gridCellOffset, grid.height);
+    const [j0, j1] = cellSpan(gt.boxes[o], gt.boxes[o + 2], grid.stride, gridCellOffset, grid.width);
+    if (i0 <= i1 && j0 <= j1) spans.push(i0, i1, j0, j1);
+  }
+  return spans;
 }

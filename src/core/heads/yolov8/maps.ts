@@ -47,17 +47,31 @@ export function readHeadMaps(fn: string, feats: readonly Tensor[], bins: number,
   const channels = first.shape[1];
   const classes = channels - 4 * bins;
   if (classes < 1) throw new InputError(fn, 'feats[0]', `at least 4·reg_max + 1 = ${4 * bins + 1} channels`, `of shape (${first.shape.join(', ')})`);
-  feats.forEach((map, l) => {
-    const { data } = map;
-    // v − v is 0 for a finite v and NaN otherwise: one cheap pass, the culprit found only on failure.
+  const maps = { data: feats.map((map) => map.data), batch: first.shape[0], channels, bins, classes, sizes };
+  // The class channels are checked by the class pass, which reads every one of them anyway.
+  for (let l = 0; l < feats.length; l++) requireFiniteRange(fn, l, maps.data[l], maps, 0, 4 * bins);
+  return maps;
+}
+
+/**
+ * Throws the InputError naming the first non-finite value of channels [from, to) of feats[l]. One
+ * pass of v − v sums (0 for finite v, NaN otherwise); the culprit is looked for only on failure.
+ */
+export function requireFiniteRange(fn: string, l: number, data: Float64Array, maps: HeadMaps, from: number, to: number): void {
+  const [height, width] = maps.sizes[l];
+  const plane = height * width;
+  for (let n = 0; n < maps.batch; n++) {
+    const start = (n * maps.channels + from) * plane;
+    const end = (n * maps.channels + to) * plane;
     let check = 0;
-    for (let i = 0; i < data.length; i++) check += data[i] - data[i];
-    if (check !== 0) {
-      const bad = data.findIndex((v: number) => !Number.isFinite(v));
-      throw new InputError(fn, `feats[${l}]`, 'finite numbers', describeValue(data[bad]), unravelIndex(bad, map.shape));
+    for (let i = start; i < end; i++) check += data[i] - data[i];
+    if (check === 0) continue;
+    for (let i = start; i < end; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new InputError(fn, `feats[${l}]`, 'finite numbers', describeValue(data[i]), unravelIndex(i, [maps.batch, maps.channels, height, width]));
+      }
     }
-  });
-  return { data: feats.map((map) => map.data), batch: first.shape[0], channels, bins, classes, sizes };
+  }
 }
 
 /** Index of channel `channel` of image n at anchor a, in its level's data array. */
