@@ -30,7 +30,7 @@ export function runYolov8Case(c: ReferenceCase): ReferenceOutput {
   const result = yolov8Loss(
     { feats, ...targets },
     {
-      numClasses: numberParam(params, 'num_classes', NaN),
+      numClasses: typeof params.num_classes === 'number' ? params.num_classes : undefined,
       strides: (params.strides as number[] | undefined) ?? [8, 16, 32],
       regMax: numberParam(params, 'reg_max', 16),
       gains: { box: numberParam(hyp, 'box', 7.5), cls: numberParam(hyp, 'cls', 0.5), dfl: numberParam(hyp, 'dfl', 1.5) },
