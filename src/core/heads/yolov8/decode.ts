@@ -47,25 +47,41 @@ export function decodeRun(
 ): void {
   const [height, width] = maps.sizes[l];
   const plane = height * width;
-  const data = maps.data[l];
-  const R = maps.bins;
-  const { sum, moment } = scratch;
   const anchorRow = layout.levels[l].offset + i * width;
   for (let k = 0; k < 4; k++) {
-    const rowBase = (n * maps.channels + k * R) * plane + i * width;
-    sum.fill(0, j0, j1 + 1);
-    moment.fill(0, j0, j1 + 1);
-    for (let b = 0, base = rowBase; b < R; b++, base += plane) {
-      for (let j = j0; j <= j1; j++) {
-        const e = exp(data[base + j]);
-        sum[j] += e;
-        moment[j] += b * e;
-      }
-    }
+    const rowBase = (n * maps.channels + k * maps.bins) * plane + i * width;
+    decodeSide(maps.data[l], rowBase, plane, maps.bins, j0, j1, scratch.sum, scratch.moment, distance, 4 * anchorRow + k);
+  }
+}
+
+/**
+ * One side over one run: the kernel takes only typed arrays and numbers, so that its optimized code
+ * depends on no object that a collection could free (which made V8 discard it after every GC).
+ */
+function decodeSide(
+  data: Float64Array,
+  rowBase: number,
+  plane: number,
+  R: number,
+  j0: number,
+  j1: number,
+  sum: Float64Array,
+  moment: Float64Array,
+  distance: Float64Array,
+  out: number,
+): void {
+  sum.fill(0, j0, j1 + 1);
+  moment.fill(0, j0, j1 + 1);
+  for (let b = 0, base = rowBase; b < R; b++, base += plane) {
     for (let j = j0; j <= j1; j++) {
-      const s = sum[j];
-      distance[4 * (anchorRow + j) + k] = s >= SUM_MIN && s <= SUM_MAX ? moment[j] / s : shiftedMean(data, rowBase + j, plane, R);
+      const e = exp(data[base + j]);
+      sum[j] += e;
+      moment[j] += b * e;
     }
+  }
+  for (let j = j0; j <= j1; j++) {
+    const s = sum[j];
+    distance[out + 4 * j] = s >= SUM_MIN && s <= SUM_MAX ? moment[j] / s : shiftedMean(data, rowBase + j, plane, R);
   }
 }
 

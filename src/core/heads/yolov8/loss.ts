@@ -13,12 +13,12 @@ import { InputError, describeValue } from '../../errors';
 import type { Tensor } from '../../tensor';
 import { classificationTerm } from './classification';
 import { DecodeScratch, decodeRun } from './decode';
-import { mapIndex, readHeadMaps } from './maps';
+import { readHeadMaps } from './maps';
 import { resolveOptions, type Yolov8Options } from './options';
 import { anchorLayout, anchorPoints, cellSpan, type AnchorLayout, type LevelGrid } from './points';
 import { gatherPositives } from './positives';
 import { regressionTerms } from './regression';
-import { assignImage, newAssignment, TalScratch, type Assignment, type TalOptions } from './tal';
+import { assignImage, newAssignment, TalScratch, type Assignment, type ClassLogits, type TalOptions } from './tal';
 import { readTargets, targetsFromBatch, type ImageTargets, type YoloBatchTargets } from './targets';
 import type { HeadMaps } from './maps';
 
@@ -172,6 +172,13 @@ function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly Ima
   const predBoxes = new Float64Array(4 * A);
   const classBase = 4 * maps.bins;
   const { gridCellOffset } = layout;
+  const logits: ClassLogits = {
+    data: maps.data,
+    level: layout.level,
+    cell: layout.cell,
+    plane: Int32Array.from(layout.levels, ({ height, width }) => height * width),
+    base: new Int32Array(layout.levels.length),
+  };
   for (let n = 0; n < maps.batch; n++) {
     const gt = targets[n];
     for (let l = 0; l < layout.levels.length; l++) {
@@ -197,8 +204,8 @@ function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly Ima
         }
       }
     }
-    const logit = (a: number, c: number): number => maps.data[layout.level[a]][mapIndex(maps, layout, n, a, classBase + c)];
-    assignImage(layout, gt, { boxes: predBoxes, logit }, tal, assignment, n * A, scratch);
+    layout.levels.forEach(({ height, width }, l) => (logits.base[l] = (n * maps.channels + classBase) * height * width));
+    assignImage(layout, gt, { boxes: predBoxes, logits }, tal, assignment, n * A, scratch);
   }
   return assignment;
 }

@@ -131,12 +131,39 @@ export class TalScratch {
   }
 }
 
+/**
+ * Where one image's class logits are: the logit of class c at anchor a is
+ * data[level[a]][base[level[a]] + c·plane[level[a]] + cell[a]]. For the raw maps, level and cell are
+ * the layout's, plane[l] = H_l·W_l and base[l] the offset of the image's first class channel.
+ * Data rather than a callback, so that the optimized assigner does not depend on one closure.
+ */
+export interface ClassLogits {
+  readonly data: readonly Float64Array[];
+  readonly level: Uint8Array;
+  readonly cell: Int32Array;
+  readonly plane: Int32Array;
+  readonly base: Int32Array;
+}
+
 /** What the assigner reads of one image's predictions. */
 export interface ImagePredictions {
   /** (A, 4) decoded boxes in pixels; only rows of anchors inside some real GT are read. */
   readonly boxes: Float64Array;
-  /** The logit of class c at anchor a (σ is applied here, as the peer applies it to detached scores). */
-  readonly logit: (a: number, c: number) => number;
+  /** The class logits (σ is applied here, as the peer applies it to detached scores). */
+  readonly logits: ClassLogits;
+}
+
+/** max(CIoU(GT g, pred a), 0): the assigner's overlap (box1 = the GT, as the peer passes them). */
+function clampedCiou(boxes: Float64Array, g: number, pred: Float64Array, a: number, eps: number): number {
+  const c = ciouAt(boxes, 4 * g, pred, 4 * a, eps);
+  return c > 0 ? c : 0;
+}
+
+/** σ(logit of class c at anchor a)^α · ciou^β. torch's pow(x, 0.5) is a square root, which Math.pow(x, 0.5) may miss by an ulp. */
+function alignMetric(logits: ClassLogits, a: number, c: number, ciou: number, alpha: number, beta: number): number {
+  const l = logits.level[a];
+  const p = sigmoid(logits.data[l][logits.base[l] + c * logits.plane[l] + logits.cell[a]]);
+  return (alpha === 0.5 ? Math.sqrt(p) : Math.pow(p, alpha)) * Math.pow(ciou, beta);
 }
 
 /**
@@ -155,15 +182,9 @@ export function assignImage(
   const { boxes, labels, real, count: rows } = targets;
   const { topk, alpha, beta, eps, ciouEps } = options;
   const pred = predictions.boxes;
+  const { logits } = predictions;
   const { centres } = layout;
   const { selections, firstSelection, inside, touched } = scratch;
-  // torch's pow(x, 0.5) is a square root; Math.pow(x, 0.5) may differ from it in the last bit.
-  const scorePower = (p: number): number => (alpha === 0.5 ? Math.sqrt(p) : Math.pow(p, alpha));
-  const pairCiou = (g: number, a: number): number => {
-    const c = ciouAt(boxes, 4 * g, pred, 4 * a, ciouEps);
-    return c > 0 ? c : 0;
-  };
-  const pairMetric = (g: number, a: number, c: number): number => scorePower(sigmoid(predictions.logit(a, labels[g]))) * Math.pow(c, beta);
 
   const topMetric = new Float64Array(topk);
   const topAnchor = new Int32Array(topk);
@@ -178,8 +199,8 @@ export function assignImage(
     let kept = 0;
     for (let t = 0; t < n; t++) {
       const a = inside[t];
-      const c = pairCiou(g, a);
-      const m = pairMetric(g, a, c);
+      const c = clampedCiou(boxes, g, pred, a, ciouEps);
+      const m = alignMetric(logits, a, labels[g], c, alpha, beta);
       scratch.poolAnchor[pooled] = a;
       scratch.poolMetric[pooled++] = m;
       const o = base + a;
@@ -218,7 +239,7 @@ export function assignImage(
     if (selections[a] > 1) {
       let best = -Infinity;
       for (let h = 0; h < rows; h++) {
-        const c = real[h] === 1 && insideBox(centres[2 * a], centres[2 * a + 1], boxes, 4 * h) ? pairCiou(h, a) : 0;
+        const c = real[h] === 1 && insideBox(centres[2 * a], centres[2 * a + 1], boxes, 4 * h) ? clampedCiou(boxes, h, pred, a, ciouEps) : 0;
         if (c > best) {
           best = c;
           g = h;
@@ -237,8 +258,8 @@ export function assignImage(
     const o = base + a;
     const g = out.gt[o];
     const inGt = insideBox(centres[2 * a], centres[2 * a + 1], boxes, 4 * g);
-    const c = inGt ? pairCiou(g, a) : 0;
-    const m = inGt ? pairMetric(g, a, c) : 0;
+    const c = inGt ? clampedCiou(boxes, g, pred, a, ciouEps) : 0;
+    const m = inGt ? alignMetric(logits, a, labels[g], c, alpha, beta) : 0;
     out.candidate[o] = g;
     out.ciou[o] = c;
     out.metric[o] = m;

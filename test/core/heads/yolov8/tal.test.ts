@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { sigmoid } from '../../../../src/core/numerics';
 import { anchorLayout, type AnchorLayout } from '../../../../src/core/heads/yolov8/points';
-import { assignImage, newAssignment, TalScratch, type Assignment } from '../../../../src/core/heads/yolov8/tal';
+import { assignImage, newAssignment, TalScratch, type Assignment, type ClassLogits } from '../../../../src/core/heads/yolov8/tal';
 import type { ImageTargets } from '../../../../src/core/heads/yolov8/targets';
 import { gaussian, seededRandom } from '../../../helpers/random';
 import { referenceCiou, referenceTal, type ReferenceGt } from './reference';
@@ -45,10 +45,15 @@ function targetsOf(gts: readonly ReferenceGt[]): ImageTargets {
   };
 }
 
+/** The image's (A, C) logits as the assigner reads them: class c of anchor a at a·C + c. */
+function logitsOf(image: RandomImage): ClassLogits {
+  const A = image.layout.count;
+  return { data: [image.logits], level: new Uint8Array(A), cell: Int32Array.from({ length: A }, (_, a) => a * CLASSES), plane: Int32Array.of(1), base: Int32Array.of(0) };
+}
+
 function assign(image: RandomImage, gts = image.gts): Assignment {
   const out = newAssignment(image.layout.count);
-  const logit = (a: number, c: number): number => image.logits[a * CLASSES + c];
-  assignImage(image.layout, targetsOf(gts), { boxes: image.pred, logit }, OPTIONS, out, 0, new TalScratch(image.layout.count));
+  assignImage(image.layout, targetsOf(gts), { boxes: image.pred, logits: logitsOf(image) }, OPTIONS, out, 0, new TalScratch(image.layout.count));
   return out;
 }
 
@@ -136,11 +141,11 @@ describe('yolov8 task-aligned assigner', () => {
     const targets = targetsOf(padded);
     targets.real[2] = 0;
     const out = newAssignment(image.layout.count);
-    const logit = (a: number, c: number): number => image.logits[a * CLASSES + c];
-    assignImage(image.layout, targets, { boxes: image.pred, logit }, OPTIONS, out, 0, new TalScratch(image.layout.count));
+    const logits = logitsOf(image);
+    assignImage(image.layout, targets, { boxes: image.pred, logits }, OPTIONS, out, 0, new TalScratch(image.layout.count));
     assert.deepEqual([...out.gt], [...assign(image).gt]);
     const none = newAssignment(image.layout.count);
-    assert.equal(assignImage(image.layout, targetsOf([]), { boxes: image.pred, logit }, OPTIONS, none, 0, new TalScratch(image.layout.count)), 0);
+    assert.equal(assignImage(image.layout, targetsOf([]), { boxes: image.pred, logits }, OPTIONS, none, 0, new TalScratch(image.layout.count)), 0);
     assert.ok(none.gt.every((g) => g === -1));
   });
 });
