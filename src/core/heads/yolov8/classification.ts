@@ -38,18 +38,8 @@ export function classificationTerm(
     for (let l = 0; l < layout.levels.length; l++) {
       const { height, width, offset } = layout.levels[l];
       const plane = height * width;
-      const grad = grads === null ? null : grads[l];
-      // Blocks of cells small enough that the running sums stay in the first-level cache.
-      for (let first = 0; first < plane; first += BLOCK) {
-        const cells = Math.min(BLOCK, plane - first);
-        linear.fill(0, 0, cells);
-        product.fill(1, 0, cells);
-        for (let c = 0; c < classes; c++) {
-          negativePlane(maps.data[l], grad, (n * channels + 4 * bins + c) * plane + first, cells, linear, product, gradScale);
-          // Each factor is in [1, 2]: 2^1000 bounds a product of PRODUCT_RUN of them.
-          if ((c + 1) % PRODUCT_RUN === 0 || c === classes - 1) total += flushProducts(linear, product, cells, perAnchor, n * A + offset + first);
-        }
-      }
+      const first = (n * channels + 4 * bins) * plane;
+      total += classPlanes(maps.data[l], grads === null ? null : grads[l], first, plane, classes, linear, product, perAnchor, n * A + offset, gradScale);
     }
   }
   if (!Number.isFinite(total)) {
@@ -67,46 +57,58 @@ export function classificationTerm(
   return total;
 }
 
-/** Adds each cell's Σ softplus, linear + log(product), into perAnchor, resets both, and returns their sum. */
-function flushProducts(linear: Float64Array, product: Float64Array, plane: number, perAnchor: Float64Array, first: number): number {
-  let total = 0;
-  for (let p = 0; p < plane; p++) {
-    const sum = linear[p] + Math.log(product[p]);
-    perAnchor[first + p] += sum;
-    total += sum;
-    linear[p] = 0;
-    product[p] = 1;
-  }
-  return total;
-}
-
-/** Cells per block of the class pass. */
+/** Cells per block of the class pass: the running sums stay in the first-level cache. */
 const BLOCK = 512;
 
-/** Classes whose softplus factors are multiplied before one logarithm is taken. */
+/** Classes whose softplus factors are multiplied before one logarithm is taken: each factor is in [1, 2]. */
 const PRODUCT_RUN = 1000;
 
 /**
- * softplus(x) = max(x, 0) + log(1 + e^−|x|) over one class plane, split so that the logarithm is
- * not taken per logit: max(x, 0) is added into `linear` and 1 + e^−|x| multiplied into `product`,
- * whose logarithm the caller takes once per anchor; σ(x) comes from the same exponential. The
- * product's rounding, a few ulp per factor, stays far below the parity tolerance.
+ * The class channels of one image at one level, channel c of cell p at data[first + c·plane + p]:
+ * returns Σ softplus over them, adds each cell's sum into perAnchor[anchorFirst + p] and, with
+ * `grad`, writes gradScale·σ(x) at each logit's place. softplus(x) = max(x, 0) + log(1 + e^−|x|) is
+ * split so that no logarithm is taken per logit: max(x, 0) is added into `linear` and 1 + e^−|x|
+ * multiplied into `product`, whose logarithm is taken once per cell and run of classes; σ(x) comes
+ * from the same exponential. The product's rounding, a few ulp per factor, stays far below the
+ * parity tolerance. Typed arrays and numbers only, so that its optimized code outlives collections.
  */
-function negativePlane(
+function classPlanes(
   data: Float64Array,
   grad: Float64Array | null,
-  base: number,
+  first: number,
   plane: number,
+  classes: number,
   linear: Float64Array,
   product: Float64Array,
+  perAnchor: Float64Array,
+  anchorFirst: number,
   gradScale: number,
-): void {
-  for (let p = 0; p < plane; p++) {
-    const x = data[base + p];
-    const e = exp(x < 0 ? x : -x);
-    const factor = 1 + e;
-    linear[p] += x > 0 ? x : 0;
-    product[p] *= factor;
-    if (grad !== null) grad[base + p] = (gradScale * (x >= 0 ? 1 : e)) / factor;
+): number {
+  let total = 0;
+  for (let block = 0; block < plane; block += BLOCK) {
+    const cells = plane - block < BLOCK ? plane - block : BLOCK;
+    linear.fill(0, 0, cells);
+    product.fill(1, 0, cells);
+    for (let c = 0; c < classes; c++) {
+      const base = first + c * plane + block;
+      for (let p = 0; p < cells; p++) {
+        const x = data[base + p];
+        const e = exp(x < 0 ? x : -x);
+        const factor = 1 + e;
+        linear[p] += x > 0 ? x : 0;
+        product[p] *= factor;
+        if (grad !== null) grad[base + p] = (gradScale * (x >= 0 ? 1 : e)) / factor;
+      }
+      if ((c + 1) % PRODUCT_RUN === 0 || c === classes - 1) {
+        for (let p = 0; p < cells; p++) {
+          const sum = linear[p] + Math.log(product[p]);
+          perAnchor[anchorFirst + block + p] += sum;
+          total += sum;
+          linear[p] = 0;
+          product[p] = 1;
+        }
+      }
+    }
   }
+  return total;
 }

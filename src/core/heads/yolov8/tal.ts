@@ -159,11 +159,15 @@ function clampedCiou(boxes: Float64Array, g: number, pred: Float64Array, a: numb
   return c > 0 ? c : 0;
 }
 
-/** σ(logit of class c at anchor a)^α · ciou^β. torch's pow(x, 0.5) is a square root, which Math.pow(x, 0.5) may miss by an ulp. */
+/** The alignment metric p^α · ciou^β. torch's pow(x, 0.5) is a square root, which Math.pow(x, 0.5) may miss by an ulp. */
+function metricOf(p: number, ciou: number, alpha: number, beta: number): number {
+  return (alpha === 0.5 ? Math.sqrt(p) : Math.pow(p, alpha)) * Math.pow(ciou, beta);
+}
+
+/** σ(logit of class c at anchor a)^α · ciou^β. */
 function alignMetric(logits: ClassLogits, a: number, c: number, ciou: number, alpha: number, beta: number): number {
   const l = logits.level[a];
-  const p = sigmoid(logits.data[l][logits.base[l] + c * logits.plane[l] + logits.cell[a]]);
-  return (alpha === 0.5 ? Math.sqrt(p) : Math.pow(p, alpha)) * Math.pow(ciou, beta);
+  return metricOf(sigmoid(logits.data[l][logits.base[l] + c * logits.plane[l] + logits.cell[a]]), ciou, alpha, beta);
 }
 
 /**
@@ -196,31 +200,12 @@ export function assignImage(
     if (real[g] === 0) continue;
     const n = anchorsInside(layout, boxes, 4 * g, inside);
     scratch.reserve(pooled + n, pooled);
-    let kept = 0;
-    for (let t = 0; t < n; t++) {
-      const a = inside[t];
-      const c = clampedCiou(boxes, g, pred, a, ciouEps);
-      const m = alignMetric(logits, a, labels[g], c, alpha, beta);
-      scratch.poolAnchor[pooled] = a;
-      scratch.poolMetric[pooled++] = m;
-      const o = base + a;
-      out.inside[o]++;
-      if (out.candidate[o] < 0 || m > out.metric[o]) {
-        out.candidate[o] = g;
-        out.metric[o] = m;
-        out.ciou[o] = c;
-      }
-      // Partial selection: a sorted buffer of the k best so far; equal metrics keep the earlier anchor.
-      if (!(m > 0) || (kept === topk && !(m > topMetric[topk - 1]))) continue;
-      let slot = kept < topk ? kept++ : topk - 1;
-      while (slot > 0 && topMetric[slot - 1] < m) {
-        topMetric[slot] = topMetric[slot - 1];
-        topAnchor[slot] = topAnchor[slot - 1];
-        slot--;
-      }
-      topMetric[slot] = m;
-      topAnchor[slot] = a;
-    }
+    const { data, level, cell, plane, base: logitBase } = logits;
+    const kept = scoreInsideAnchors(
+      boxes, g, labels[g], pred, inside, n, data, level, cell, plane, logitBase, alpha, beta, ciouEps,
+      out.inside, out.candidate, out.metric, out.ciou, base, scratch.poolAnchor, scratch.poolMetric, pooled, topMetric, topAnchor,
+    );
+    pooled += n;
     for (let s = 0; s < kept; s++) {
       const a = topAnchor[s];
       if (selections[a] === 0) {
@@ -287,6 +272,68 @@ export function assignImage(
     }
   }
   return touchedCount;
+}
+
+/**
+ * The scan of one GT g over the n anchors inside it (`inside`): each one's clamped CIoU and metric
+ * go into the pool at [pooled, pooled + n), the anchor's candidate is updated (the containing GT of
+ * largest metric, the lowest index on a tie), and the k best positive metrics are kept in
+ * topMetric/topAnchor by partial selection (equal metrics keep the earlier anchor). Returns how
+ * many were kept. Typed arrays and numbers only, so that its optimized code outlives collections.
+ */
+function scoreInsideAnchors(
+  boxes: Float64Array,
+  g: number,
+  label: number,
+  pred: Float64Array,
+  inside: Int32Array,
+  n: number,
+  data: readonly Float64Array[],
+  level: Uint8Array,
+  cell: Int32Array,
+  plane: Int32Array,
+  logitBase: Int32Array,
+  alpha: number,
+  beta: number,
+  ciouEps: number,
+  insideCount: Float64Array,
+  candidate: Float64Array,
+  candidateMetric: Float64Array,
+  candidateCiou: Float64Array,
+  base: number,
+  poolAnchor: Int32Array,
+  poolMetric: Float64Array,
+  pooled: number,
+  topMetric: Float64Array,
+  topAnchor: Int32Array,
+): number {
+  const topk = topMetric.length;
+  let kept = 0;
+  for (let t = 0; t < n; t++) {
+    const a = inside[t];
+    const c = clampedCiou(boxes, g, pred, a, ciouEps);
+    const l = level[a];
+    const m = metricOf(sigmoid(data[l][logitBase[l] + label * plane[l] + cell[a]]), c, alpha, beta);
+    poolAnchor[pooled + t] = a;
+    poolMetric[pooled + t] = m;
+    const o = base + a;
+    insideCount[o]++;
+    if (candidate[o] < 0 || m > candidateMetric[o]) {
+      candidate[o] = g;
+      candidateMetric[o] = m;
+      candidateCiou[o] = c;
+    }
+    if (!(m > 0) || (kept === topk && !(m > topMetric[topk - 1]))) continue;
+    let slot = kept < topk ? kept++ : topk - 1;
+    while (slot > 0 && topMetric[slot - 1] < m) {
+      topMetric[slot] = topMetric[slot - 1];
+      topAnchor[slot] = topAnchor[slot - 1];
+      slot--;
+    }
+    topMetric[slot] = m;
+    topAnchor[slot] = a;
+  }
+  return kept;
 }
 
 /** The number of entries of an ascending array that are ≤ value. */
