@@ -187,6 +187,7 @@ export function assignImage(
   const { topk, alpha, beta, eps, ciouEps } = options;
   const pred = predictions.boxes;
   const { logits } = predictions;
+  const { data, level, cell, plane, base: logitBase } = logits;
   const { centres } = layout;
   const { selections, firstSelection, inside, touched } = scratch;
 
@@ -200,7 +201,6 @@ export function assignImage(
     if (real[g] === 0) continue;
     const n = anchorsInside(layout, boxes, 4 * g, inside);
     scratch.reserve(pooled + n, pooled);
-    const { data, level, cell, plane, base: logitBase } = logits;
     const kept = scoreInsideAnchors(
       boxes, g, labels[g], pred, inside, n, data, level, cell, plane, logitBase, alpha, beta, ciouEps,
       out.inside, out.candidate, out.metric, out.ciou, base, scratch.poolAnchor, scratch.poolMetric, pooled, topMetric, topAnchor,
