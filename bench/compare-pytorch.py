@@ -219,6 +219,47 @@ def yolov8_assign(scores, boxes, points, labels, gt, topk=10, alpha=0.5, beta=6.
     return target_boxes, target_scores * norm, fg > 0
 
 
+def yolov8_points(feats, strides, dt):
+    """make_anchors: the (A, 2) cell centres in stride units and the (A, 1) strides, level-major."""
+    points, point_strides = [], []
+    for f, s in zip(feats, strides):
+        h, w = f.shape[2:]
+        sy, sx = torch.meshgrid(torch.arange(h, dtype=dt) + 0.5, torch.arange(w, dtype=dt) + 0.5, indexing='ij')
+        points.append(torch.stack((sx, sy), -1).view(-1, 2))
+        point_strides.append(torch.full((h * w, 1), s, dtype=dt))
+    return torch.cat(points), torch.cat(point_strides)
+
+
+def yolov8_items(feats, labels, gt, points, point_strides, nc, reg=16):
+    """v8DetectionLoss from the raw maps and padded GT (N, n, 1) / (N, n, 4) in pixels: box, cls and
+    dfl before their gains, and the foreground mask."""
+    n, dt = feats[0].shape[0], feats[0].dtype
+    distri, scores = torch.cat([f.view(n, 4 * reg + nc, -1) for f in feats], 2).split((4 * reg, nc), 1)
+    scores, distri = scores.permute(0, 2, 1).contiguous(), distri.permute(0, 2, 1).contiguous()
+    lt, rb = distri.view(n, -1, 4, reg).softmax(3).matmul(torch.arange(reg, dtype=dt)).chunk(2, -1)
+    pred = torch.cat((points - lt, points + rb), -1)
+    if gt.shape[1] == 0:
+        target_boxes, target_scores, fg = torch.zeros_like(pred), torch.zeros_like(scores), torch.zeros(pred.shape[:2], dtype=torch.bool)
+    else:
+        with torch.no_grad():
+            target_boxes, target_scores, fg = yolov8_assign(scores.detach().sigmoid(), pred.detach() * point_strides, points * point_strides, labels, gt)
+    tss = max(target_scores.sum(), 1)
+    cls = F.binary_cross_entropy_with_logits(scores, target_scores, reduction='none').sum() / tss
+    box, dfl = torch.zeros((), dtype=dt), torch.zeros((), dtype=dt)
+    if fg.sum():
+        target_boxes = target_boxes / point_strides
+        weight = target_scores.sum(-1)[fg].unsqueeze(-1)
+        box = ((1.0 - yolov8_ciou(pred[fg], target_boxes[fg])) * weight).sum() / tss
+        ltrb = torch.cat((points - target_boxes[..., :2], target_boxes[..., 2:] - points), -1).clamp_(0, reg - 1 - 0.01)[fg]
+        left = ltrb.long()
+        wl = left + 1 - ltrb
+        logits = distri[fg].view(-1, reg)
+        sides = (F.cross_entropy(logits, left.view(-1), reduction='none').view(left.shape) * wl
+                 + F.cross_entropy(logits, (left + 1).view(-1), reduction='none').view(left.shape) * (1 - wl)).mean(-1, keepdim=True)
+        dfl = (sides * weight).sum() / tss
+    return box, cls, dfl, fg
+
+
 def yolov8_loss(dt):
     """v8DetectionLoss's pipeline on one 640x640 image, 80 classes, 10 GT boxes (bench/workloads.ts)."""
     g = torch.Generator().manual_seed(7)
@@ -228,36 +269,12 @@ def yolov8_loss(dt):
     xy = torch.rand(10, 2, generator=g, dtype=dt) * (size - wh)
     gt = torch.cat([xy, xy + wh], 1)[None]
     labels = torch.randint(0, nc, (1, 10, 1), generator=g).to(dt)
-    points, point_strides = [], []
-    for s in strides:
-        n = size // s
-        sy, sx = torch.meshgrid(torch.arange(n, dtype=dt) + 0.5, torch.arange(n, dtype=dt) + 0.5, indexing='ij')
-        points.append(torch.stack((sx, sy), -1).view(-1, 2))
-        point_strides.append(torch.full((n * n, 1), s, dtype=dt))
-    points, point_strides = torch.cat(points), torch.cat(point_strides)
-    proj = torch.arange(reg, dtype=dt)
+    points, point_strides = yolov8_points(feats, strides, dt)
 
     def step():
         for f in feats:
             f.grad = None
-        distri, scores = torch.cat([f.view(1, 4 * reg + nc, -1) for f in feats], 2).split((4 * reg, nc), 1)
-        scores, distri = scores.permute(0, 2, 1).contiguous(), distri.permute(0, 2, 1).contiguous()
-        lt, rb = distri.view(1, -1, 4, reg).softmax(3).matmul(proj).chunk(2, -1)
-        pred = torch.cat((points - lt, points + rb), -1)
-        with torch.no_grad():
-            target_boxes, target_scores, fg = yolov8_assign(scores.detach().sigmoid(), pred.detach() * point_strides, points * point_strides, labels, gt)
-        tss = max(target_scores.sum(), 1)
-        cls = F.binary_cross_entropy_with_logits(scores, target_scores, reduction='none').sum() / tss
-        target_boxes = target_boxes / point_strides
-        weight = target_scores.sum(-1)[fg].unsqueeze(-1)
-        box = ((1.0 - yolov8_ciou(pred[fg], target_boxes[fg])) * weight).sum() / tss
-        ltrb = torch.cat((points - target_boxes[..., :2], target_boxes[..., 2:] - points), -1).clamp_(0, reg - 1 - 0.01)[fg]
-        left = ltrb.long()
-        wl = left + 1 - ltrb
-        logits = distri[fg].view(-1, reg)
-        dfl = (F.cross_entropy(logits, left.view(-1), reduction='none').view(left.shape) * wl
-               + F.cross_entropy(logits, (left + 1).view(-1), reduction='none').view(left.shape) * (1 - wl)).mean(-1, keepdim=True)
-        dfl = (dfl * weight).sum() / tss
+        box, cls, dfl, _ = yolov8_items(feats, labels, gt, points, point_strides, nc, reg)
         (7.5 * box + 0.5 * cls + 1.5 * dfl).backward()
     return step
 
