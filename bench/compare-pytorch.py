@@ -271,7 +271,119 @@ def gfl_head_raw(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'gfl_head_raw': gfl_head_raw}
+def yolov8_ciou(b1, b2, eps=1e-7):
+    """ultralytics' bbox_iou(b1, b2, xywh=False, CIoU=True): eps on h, the union and c^2; alpha detached."""
+    a1, a2 = b1.chunk(4, -1), b2.chunk(4, -1)
+    w1, h1 = a1[2] - a1[0], a1[3] - a1[1] + eps
+    w2, h2 = a2[2] - a2[0], a2[3] - a2[1] + eps
+    inter = (torch.min(a1[2], a2[2]) - torch.max(a1[0], a2[0])).clamp(0) * (torch.min(a1[3], a2[3]) - torch.max(a1[1], a2[1])).clamp(0)
+    iou = inter / (w1 * h1 + w2 * h2 - inter + eps)
+    cw = torch.max(a1[2], a2[2]) - torch.min(a1[0], a2[0])
+    ch = torch.max(a1[3], a2[3]) - torch.min(a1[1], a2[1])
+    c2 = cw ** 2 + ch ** 2 + eps
+    rho2 = ((a2[0] + a2[2] - a1[0] - a1[2]) ** 2 + (a2[1] + a2[3] - a1[1] - a1[3]) ** 2) / 4
+    v = (4 / math.pi ** 2) * torch.pow(torch.atan(w2 / h2) - torch.atan(w1 / h1), 2)
+    with torch.no_grad():
+        alpha = v / (v - iou + (1 + eps))
+    return iou - (rho2 / c2 + v * alpha)
+
+
+def yolov8_assign(scores, boxes, points, labels, gt, topk=10, alpha=0.5, beta=6.0, eps=1e-9):
+    """The TaskAlignedAssigner's tensor operations (ultralytics/utils/tal.py), for one batch."""
+    b, na, nc = scores.shape
+    nmax = gt.shape[1]
+    lt, rb = gt.view(-1, 1, 4).chunk(2, 2)
+    inside = torch.cat((points[None] - lt, rb - points[None]), 2).view(b, nmax, na, -1).amin(3).gt_(1e-9)
+    real = (gt.sum(2, keepdim=True) > 0).to(scores.dtype)
+    mask = (inside * real).bool()
+    overlaps = torch.zeros(b, nmax, na, dtype=boxes.dtype)
+    class_scores = torch.zeros_like(overlaps)
+    image = torch.arange(b).view(-1, 1).expand(-1, nmax)
+    class_scores[mask] = scores[image, :, labels.long().squeeze(-1)][mask]
+    pairs_pred = boxes.unsqueeze(1).expand(-1, nmax, -1, -1)[mask]
+    pairs_gt = gt.unsqueeze(2).expand(-1, -1, na, -1)[mask]
+    overlaps[mask] = yolov8_ciou(pairs_gt, pairs_pred).squeeze(-1).clamp_(0)
+    metric = class_scores.pow(alpha) * overlaps.pow(beta)
+    top = torch.topk(metric, topk, dim=-1).indices
+    count = torch.zeros(metric.shape, dtype=torch.int8)
+    count.scatter_add_(-1, top, torch.ones_like(top, dtype=torch.int8))
+    mask_pos = count.to(metric.dtype) * inside * real
+    fg = mask_pos.sum(-2)
+    if fg.max() > 1:
+        multi = (fg.unsqueeze(1) > 1).expand(-1, nmax, -1)
+        best = torch.zeros_like(mask_pos).scatter_(1, overlaps.argmax(1).unsqueeze(1), 1)
+        mask_pos = torch.where(multi, best, mask_pos)
+        fg = mask_pos.sum(-2)
+    gt_index = mask_pos.argmax(-2) + torch.arange(b)[:, None] * nmax
+    target_labels = labels.long().flatten()[gt_index].clamp_(0)
+    target_boxes = gt.view(-1, 4)[gt_index]
+    target_scores = F.one_hot(target_labels, nc).to(scores.dtype) * (fg[:, :, None] > 0)
+    metric *= mask_pos
+    norm = (metric * (overlaps * mask_pos).amax(-1, keepdim=True) / (metric.amax(-1, keepdim=True) + eps)).amax(-2).unsqueeze(-1)
+    return target_boxes, target_scores * norm, fg > 0
+
+
+def yolov8_points(feats, strides, dt):
+    """make_anchors: the (A, 2) cell centres in stride units and the (A, 1) strides, level-major."""
+    points, point_strides = [], []
+    for f, s in zip(feats, strides):
+        h, w = f.shape[2:]
+        sy, sx = torch.meshgrid(torch.arange(h, dtype=dt) + 0.5, torch.arange(w, dtype=dt) + 0.5, indexing='ij')
+        points.append(torch.stack((sx, sy), -1).view(-1, 2))
+        point_strides.append(torch.full((h * w, 1), s, dtype=dt))
+    return torch.cat(points), torch.cat(point_strides)
+
+
+def yolov8_items(feats, labels, gt, points, point_strides, nc, reg=16):
+    """v8DetectionLoss from the raw maps and padded GT (N, n, 1) / (N, n, 4) in pixels: box, cls and
+    dfl before their gains, and the foreground mask."""
+    n, dt = feats[0].shape[0], feats[0].dtype
+    distri, scores = torch.cat([f.view(n, 4 * reg + nc, -1) for f in feats], 2).split((4 * reg, nc), 1)
+    scores, distri = scores.permute(0, 2, 1).contiguous(), distri.permute(0, 2, 1).contiguous()
+    lt, rb = distri.view(n, -1, 4, reg).softmax(3).matmul(torch.arange(reg, dtype=dt)).chunk(2, -1)
+    pred = torch.cat((points - lt, points + rb), -1)
+    if gt.shape[1] == 0:
+        target_boxes, target_scores, fg = torch.zeros_like(pred), torch.zeros_like(scores), torch.zeros(pred.shape[:2], dtype=torch.bool)
+    else:
+        with torch.no_grad():
+            target_boxes, target_scores, fg = yolov8_assign(scores.detach().sigmoid(), pred.detach() * point_strides, points * point_strides, labels, gt)
+    tss = max(target_scores.sum(), 1)
+    cls = F.binary_cross_entropy_with_logits(scores, target_scores, reduction='none').sum() / tss
+    box, dfl = torch.zeros((), dtype=dt), torch.zeros((), dtype=dt)
+    if fg.sum():
+        target_boxes = target_boxes / point_strides
+        weight = target_scores.sum(-1)[fg].unsqueeze(-1)
+        box = ((1.0 - yolov8_ciou(pred[fg], target_boxes[fg])) * weight).sum() / tss
+        ltrb = torch.cat((points - target_boxes[..., :2], target_boxes[..., 2:] - points), -1).clamp_(0, reg - 1 - 0.01)[fg]
+        left = ltrb.long()
+        wl = left + 1 - ltrb
+        logits = distri[fg].view(-1, reg)
+        sides = (F.cross_entropy(logits, left.view(-1), reduction='none').view(left.shape) * wl
+                 + F.cross_entropy(logits, (left + 1).view(-1), reduction='none').view(left.shape) * (1 - wl)).mean(-1, keepdim=True)
+        dfl = (sides * weight).sum() / tss
+    return box, cls, dfl, fg
+
+
+def yolov8_loss(dt):
+    """v8DetectionLoss's pipeline on one 640x640 image, 80 classes, 10 GT boxes (bench/workloads.ts)."""
+    g = torch.Generator().manual_seed(7)
+    size, nc, reg, strides = 640, 80, 16, [8, 16, 32]
+    feats = [torch.randn(1, 4 * reg + nc, size // s, size // s, generator=g, dtype=dt).requires_grad_() for s in strides]
+    wh = 32 + torch.rand(10, 2, generator=g, dtype=dt) * 320
+    xy = torch.rand(10, 2, generator=g, dtype=dt) * (size - wh)
+    gt = torch.cat([xy, xy + wh], 1)[None]
+    labels = torch.randint(0, nc, (1, 10, 1), generator=g).to(dt)
+    points, point_strides = yolov8_points(feats, strides, dt)
+
+    def step():
+        for f in feats:
+            f.grad = None
+        box, cls, dfl, _ = yolov8_items(feats, labels, gt, points, point_strides, nc, reg)
+        (7.5 * box + 0.5 * cls + 1.5 * dfl).backward()
+    return step
+
+
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],

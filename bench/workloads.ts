@@ -2,6 +2,7 @@
  * The fixed workloads of `npm run bench`: each builds its inputs once (seeded) and returns the
  * timed step, a forward plus backward pass through the public core API.
  */
+import { yolov8Loss } from '../src/core/heads/yolov8';
 import { CORE_LOSSES, type LossImplementations } from '../src/core/language/hosts';
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
@@ -131,6 +132,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
   triplet_batch_hard_2t: onPool(tripletWorkload),
   gfl_head_raw: gflHeadRawWorkload,
+  yolov8_loss: yolov8Workload,
   ...scaleWorkloads,
 };
 
@@ -156,4 +158,26 @@ function tripletWorkload(losses: BenchLosses, share: Share): Workload {
   for (let i = 0; i < batch; i++) labels[i] = i % 64;
   const labelTensor = tensor([batch], labels);
   return { gradBytes: embeddings.data.byteLength, step: () => losses.batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }) };
+}
+
+/**
+ * YOLOv8's loss from raw maps: one 640×640 image, 80 classes, 8,400 anchors over strides 8, 16, 32
+ * (maps (1, 144, 80, 80), (1, 144, 40, 40), (1, 144, 20, 20)) and 10 GT boxes of 32 to 352 px,
+ * assignment, forward and backward.
+ */
+function yolov8Workload(): Workload {
+  const random = seededRandom(7);
+  const [size, classes] = [640, 80];
+  const feats = [8, 16, 32].map((s) => tensor([1, 64 + classes, size / s, size / s], gaussian(random, (64 + classes) * (size / s) ** 2)));
+  const gt = new Float64Array(40);
+  const labels = new Float64Array(10);
+  for (let g = 0; g < 10; g++) {
+    const [w, h] = [32 + random() * 320, 32 + random() * 320];
+    const [x, y] = [random() * (size - w), random() * (size - h)];
+    gt.set([x, y, x + w, y + h], 4 * g);
+    labels[g] = Math.floor(random() * classes);
+  }
+  const inputs = { feats, gtBoxes: [tensor([10, 4], gt)], gtLabels: [tensor([10], labels)] };
+  const gradBytes = feats.reduce((bytes, map) => bytes + map.data.byteLength, 0);
+  return { gradBytes, step: () => yolov8Loss(inputs, { grad: true }) };
 }

@@ -14,6 +14,7 @@ import { runGiouCase } from './adapters/giou';
 import { runMiningCase } from './adapters/mining';
 import { runQflCase, runQflDenseCase } from './adapters/qfl';
 import { runTripletCase } from './adapters/triplet';
+import { runYolov8Case } from './adapters/yolov8';
 
 export type { ReferenceCase, ReferenceOutput } from './case';
 
@@ -28,6 +29,7 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImpleme
   arcface: runArcfaceCase,
   triplet: runTripletCase,
   triplet_mining: runMiningCase,
+  yolov8_loss: runYolov8Case,
 };
 
 /**

@@ -3,12 +3,9 @@ import { setKernelPath } from '../../src/core/simd/path';
 import { runReferenceCase } from './adapter';
 import { compare, loadCases } from './compare';
 
-// Copied unchanged from shared/fixtures (PyTorch 1.13, float64); see test/fixtures/README.md.
-const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extreme-losses.json', 'test/fixtures/detector-heads.json'];
-
-/** The fns of detector-heads.json (issue 15) whose adapters exist so far; the others are left to their own change. */
-const DETECTOR_HEAD_FNS = new Set(['gfl_head_raw']);
-const adapted = (path: string, fn: string): boolean => !path.endsWith('detector-heads.json') || DETECTOR_HEAD_FNS.has(fn);
+// Copied unchanged from shared/fixtures (PyTorch 1.13, float64); see test/fixtures/README.md. The
+// generated ones (extreme-losses, yolov8-extra) are described in scripts/fixtures/README.md.
+const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extreme-losses.json', 'test/fixtures/detector-heads.json', 'test/fixtures/yolov8-extra.json'];
 
 /** Reference functions whose products, distances or elementwise losses run on the WebAssembly SIMD kernels. */
 const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', 'focal']);
@@ -16,7 +13,7 @@ const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', '
 // The default run (kernel path `auto`: small cases take the TypeScript kernels), then the cases
 // that use matrix kernels again with the SIMD path forced, so both implementations meet PyTorch.
 for (const [label, forceSimd] of [['', false], [' (SIMD kernels forced)', true]] as const) for (const path of fixturePaths) {
-  const cases = loadCases(path).filter((c) => adapted(path, c.fn) && (!forceSimd || SIMD_FUNCTIONS.has(c.fn)));
+  const cases = loadCases(path).filter((c) => (!forceSimd || SIMD_FUNCTIONS.has(c.fn)));
   if (cases.length === 0) continue;
   describe(`parity with ${path}${label}`, () => {
     if (forceSimd) {
