@@ -26,6 +26,7 @@ export { giouLoss, type GiouOptions, type GiouResult } from './losses/giou';
 export { bbox2distance, boxOverlaps, distance2bbox, type BoxOverlapOptions, type BoxOverlapResult, type OverlapMode } from './boxes';
 export { gflHeadLoss, type GflInputs, type GflLossWeights, type GflOptions, type GflResult } from './losses/gfl';
 export { atssAssign, gflAnchors, gflHeadRawLoss, type AtssAssignment, type GflAnchors, type GflHeadRawInputs, type GflHeadRawOptions, type GflHeadRawResult } from './heads/gfl';
+export { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from './heads/yolov8';
 
 // Metric learning: ArcFace, triplet loss, mining.
 export { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult } from './losses/arcface';

@@ -103,6 +103,14 @@ export interface FormulaEntry {
   readonly notebookCell: string;
 }
 
+const TOOD_PAPER: Paper = {
+  title: 'TOOD: Task-aligned One-stage Object Detection',
+  authors: 'Chengjian Feng, Yujie Zhong, Yu Gao, Matthew R. Scott, Weilin Huang',
+  year: 2021,
+  venue: 'ICCV',
+  arxiv: '2108.07755',
+};
+
 const GFL_PAPER: Paper = {
   title: 'Generalized Focal Loss: Learning Qualified and Distributed Bounding Boxes for Dense Object Detection',
   authors: 'Xiang Li, Wenhai Wang, Lijun Wu, Shuo Chen, Xiaolin Hu, Jun Li, Jinhui Tang, Jian Yang',
@@ -400,9 +408,9 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'gfl_head',
     title: 'GFL head from raw outputs (mmdetection GFLHead.loss_by_feat)',
     category: 'loss',
-    latex: String.raw`\mathcal{L} = \underbrace{\frac{\lambda_c\sum_{a,c}\mathrm{QFL}}{\sum_i \max(P_i,1)+\epsilon}}_{\texttt{loss\_cls}} + \underbrace{\frac{\lambda_b\sum_{a\in\mathrm{pos}} w_a\,(1-\mathrm{GIoU}_a)}{(1+\epsilon)\,W}}_{\texttt{loss\_bbox}} + \underbrace{\frac{\lambda_d\sum_{a\in\mathrm{pos}}\sum_{k} w_a\,\mathrm{DFL}_{a,k}}{(4+\epsilon)\,W}}_{\texttt{loss\_dfl}},\quad W=\max\Big(\sum_{a\in\mathrm{pos}} w_a,1\Big)`,
+    latex: String.raw`\begin{gathered}\mathcal{L} = \mathcal{L}_{cls} + \mathcal{L}_{bbox} + \mathcal{L}_{dfl}\\ \mathcal{L}_{cls} = \frac{\lambda_c \sum_{a,c} \mathrm{QFL}}{\sum_i \max(P_i, 1) + \epsilon}\\ \mathcal{L}_{bbox} = \frac{\lambda_b \sum_{pos} w\,(1 - \mathrm{GIoU})}{(1+\epsilon)\,W}\\ \mathcal{L}_{dfl} = \frac{\lambda_d \sum_{pos} w \sum_k \mathrm{DFL}_k}{(4+\epsilon)\,W}\\ W = \max\Big(\sum_{pos} w,\ 1\Big),\qquad w = \max_c \sigma(x_c)\end{gathered}`,
     unicode:
-      'L = λc·Σ QFL / (Σᵢ max(Pᵢ, 1) + ε) + λb·Σ_pos w·(1 − GIoU) / ((1 + ε)·W) + λd·Σ_pos Σ_sides w·DFL / ((4 + ε)·W), W = max(Σ_pos w, 1), w = max_c σ(cls), ε = 2⁻²³; positives by ATSS',
+      'L = λc·Σ QFL / (Σ_i max(P_i, 1) + ε) + λb·Σ_pos w·(1 − GIoU) / ((1 + ε)·W) + λd·Σ_pos Σ_sides w·DFL / ((4 + ε)·W), W = max(Σ_pos w, 1), w = max_c σ(cls), ε = 2⁻²³; positives by ATSS',
     parameters: [
       { symbol: 'strides', key: 'strides', meaning: 'one stride per FPN level: [8, 16, 32, 64, 128]' },
       { symbol: 'reg_max', key: 'reg_max', meaning: 'mmdetection reg_max: reg_max + 1 bins per side' },
@@ -448,6 +456,56 @@ const ENTRIES: readonly FormulaEntry[] = [
       '# One level of a raw head (zero logits) and one GT box: ATSS picks the positives.',
       'h = gfl_head({cls_scores: [zeros(1, 2, 4, 4)], bbox_preds: [zeros(1, 68, 4, 4)], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]], img_shape: [32, 32]}, {strides: [8]})',
       'table({loss_cls: [h.loss_cls], loss_bbox: [h.loss_bbox], loss_dfl: [h.loss_dfl], num_pos: [h.num_pos]})',
+    ].join('\n'),
+  },
+  {
+    id: 'yolov8_loss',
+    title: 'YOLOv8 detection loss from raw outputs (ultralytics v8DetectionLoss)',
+    category: 'loss',
+    latex: String.raw`\begin{gathered}\mathcal{L} = N\,\big(\lambda_{box}\,\mathcal{L}_{box} + \lambda_{cls}\,\mathcal{L}_{cls} + \lambda_{dfl}\,\mathcal{L}_{dfl}\big)\\ T = \max\Big(\sum_{a,c} t_{a,c},\ 1\Big)\\ \mathcal{L}_{box} = \frac{\sum_{pos} t\,(1 - \mathrm{CIoU})}{T},\quad \mathcal{L}_{cls} = \frac{\sum_{a,c} \mathrm{BCE}(x_{a,c}, t_{a,c})}{T}\\ \mathcal{L}_{dfl} = \frac{\sum_{pos} t\,\overline{\mathrm{DFL}}}{T}\\ t = \frac{m \max_{pos} \mathrm{CIoU}}{\max_{pos} m},\qquad m = \sigma^{\alpha}\,\mathrm{CIoU}^{\beta}\end{gathered}`,
+    unicode:
+      'L = N·(λbox·Σ_pos t·(1 − CIoU)/T + λcls·Σ BCE(x, t)/T + λdfl·Σ_pos t·mean_sides DFL/T), T = max(Σ t, 1), t = m·max CIoU / max m over each GT’s positives, m = σ^α·CIoU^β (task-aligned assigner)',
+    parameters: [
+      { symbol: 'strides', key: 'strides', meaning: 'one stride per level: [8, 16, 32]' },
+      { symbol: 'reg_max', key: 'reg_max', meaning: 'ultralytics reg_max: reg_max bins per side (0 … 15)' },
+      { symbol: 'λbox', key: 'box', meaning: 'gain of the box loss (hyp.box)' },
+      { symbol: 'λcls', key: 'cls', meaning: 'gain of the class loss (hyp.cls)' },
+      { symbol: 'λdfl', key: 'dfl', meaning: 'gain of the DFL (hyp.dfl)' },
+      { symbol: 'k', key: 'topk', meaning: 'positives per GT: the k anchors inside it with the largest metric' },
+      { symbol: 'α', key: 'alpha', meaning: 'exponent of the class score in the alignment metric m' },
+      { symbol: 'β', key: 'beta', meaning: 'exponent of the CIoU in the alignment metric m' },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['yolov8_loss'], parameters: [] },
+      {
+        library: 'ultralytics',
+        aliases: ['v8DetectionLoss', 'TaskAlignedAssigner'],
+        parameters: [
+          { name: 'hyp.box, hyp.cls, hyp.dfl', default: '7.5, 0.5, 1.5' },
+          { name: 'TaskAlignedAssigner(topk, num_classes, alpha, beta)', default: '10, C, 0.5, 6.0' },
+          { name: 'reg_max', default: '16', note: '16 bins; targets clamped to 14.99' },
+        ],
+        note: 'loss_items (what the progress bar and results.csv show) are the three terms after their gains; the returned loss, which is backpropagated, is their sum times the batch size.',
+      },
+      { library: 'paper', aliases: ['TOOD'], parameters: [] },
+    ],
+    intuition:
+      'Each GT takes the anchors inside it whose predicted class score and box agree best with it (the alignment metric), and their soft class targets grow with that agreement, so classification learns to rank boxes by quality.',
+    traps: [
+      'Anchor points sit on the cell centres ((j + 0.5)·s), not on the grid corners as in mmdetection.',
+      'The logged box_loss, cls_loss and dfl_loss are divided by the sum of the target scores, not by the number of positives, and the loss that is backpropagated is their sum × batch size.',
+      'reg_max = 16 means 16 bins (0 … 15) here and 17 in mmdetection; the DFL targets are clamped to 14.99.',
+      "CIoU's α and everything the assigner decides are constants for the gradient: the assignment does not move with the prediction it was made from.",
+    ],
+    papers: [TOOD_PAPER],
+    binConventions: REG_MAX_CONVENTIONS,
+    notebookCell: [
+      '# The class loss of one anchor against its soft target t (the alignment score), with its gradient.',
+      't = 0.6',
+      'plot([-(t * logsigmoid(x) + (1 - t) * logsigmoid(-x))], x, -6, 6, {grad: true, names: ["BCE(x, t)"], sliders: {t: [0, 1]}, x_label: "logit x"})',
+      '# One level of raw maps and one GT box: the task-aligned assigner picks the positives.',
+      'y = yolov8_loss({feats: [reshape(map(1:1056, sin), [1, 66, 4, 4])], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]]}, {strides: [8]})',
+      'table({box_loss: [y.box_loss], cls_loss: [y.cls_loss], dfl_loss: [y.dfl_loss], num_pos: [y.num_pos]})',
     ].join('\n'),
   },
   {

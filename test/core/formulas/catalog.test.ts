@@ -44,6 +44,13 @@ const trip: Probe['expr'] = (o) => `triplet([[0, 0], [1, 1]], [[0, 1], [1, 2.5]]
 const mine = (fn: string): Probe['expr'] => (o) => `${fn}(${E}, ${L}, {${o}}).loss`;
 const gfl: Probe['expr'] = (o) => `gfl(load("level.npz"), {${['stride: 8', o].filter(Boolean).join(', ')}}).loss`;
 
+/** One level of raw YOLOv8 maps (logits that vary) and one GT box; reg_max 8 gets its 4·8 box channels. */
+const rawYolo = (o: string): string => {
+  const channels = (o.includes('reg_max: 8') ? 32 : 64) + 2;
+  const options = ['strides: [8]', o].filter(Boolean).join(', ');
+  return `yolov8_loss({feats: [reshape(map(1:${channels * 16}, sin), [1, ${channels}, 4, 4])], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]]}, {${options}}).total`;
+};
+
 /** One level of a raw GFL head and one GT box; reg_max 7 gets its 4·8 distribution channels. */
 const rawHead = (o: string): string => {
   const channels = o.includes('reg_max: 7') ? 32 : 68;
@@ -60,6 +67,13 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'qfl.background': { expr: qfl, other: 'first' },
   'qfl.reduction': { expr: qfl, other: 'sum' },
   'dfl.reduction': { expr: (o) => `dfl([[1, 2, 0.5, -1], [0, 0, 3, 1]], [0.4, 2.5], {${['bins: 4', o].filter(Boolean).join(', ')}}).loss`, other: 'sum' },
+  'yolov8_loss.reg_max': { expr: rawYolo, other: 8 },
+  'yolov8_loss.box': { expr: rawYolo, other: 1 },
+  'yolov8_loss.cls': { expr: rawYolo, other: 1 },
+  'yolov8_loss.dfl': { expr: rawYolo, other: 1 },
+  'yolov8_loss.topk': { expr: rawYolo, other: 3 },
+  'yolov8_loss.alpha': { expr: rawYolo, other: 2 },
+  'yolov8_loss.beta': { expr: rawYolo, other: 1 },
   'gfl_head.reg_max': { expr: rawHead, other: 7 },
   'gfl_head.octave_base_scale': { expr: rawHead, other: 4 },
   'gfl_head.topk': { expr: rawHead, other: 3 },
@@ -120,6 +134,7 @@ describe('formula catalog', () => {
       dfl: ['dfl', 'DistributionFocalLoss', 'distribution_focal_loss', 'DFLoss'],
       gfl: ['gfl', 'BboxLoss'],
       gfl_head: ['gfl_head', 'GFLHead', 'ATSSAssigner'],
+      yolov8_loss: ['yolov8_loss', 'v8DetectionLoss', 'TaskAlignedAssigner'],
       integral: ['integral', 'Integral'],
       giou: ['giou', 'GIoULoss'],
       iou: ['iou'],

@@ -102,6 +102,20 @@ export const GFL_HEAD_OPTIONS: readonly OptionSpec[] = [
   { key: 'img_shape', type: 'any', description: "[H, W] of the padded image (default: the data's img_shape)" },
 ];
 
+/** yolov8_loss: ultralytics' v8DetectionLoss with ultralytics/cfg/default.yaml's gains. */
+export const YOLOV8_OPTIONS: readonly OptionSpec[] = [
+  { key: 'num_classes', type: 'number', description: "C, checked against the maps (default: their channels − 4·reg_max)" },
+  { key: 'strides', type: 'any', description: 'one stride per level (default [8, 16, 32], P3–P5)' },
+  { key: 'reg_max', type: 'number', default: 16, description: 'ultralytics reg_max: reg_max bins per side (0 … 15)' },
+  { key: 'box', type: 'number', default: 7.5, description: 'gain of the CIoU box loss (hyp.box)' },
+  { key: 'cls', type: 'number', default: 0.5, description: 'gain of the BCE class loss (hyp.cls)' },
+  { key: 'dfl', type: 'number', default: 1.5, description: 'gain of the DFL (hyp.dfl)' },
+  { key: 'topk', type: 'number', default: 10, description: 'TaskAlignedAssigner: positives per GT box' },
+  { key: 'alpha', type: 'number', default: 0.5, description: 'TaskAlignedAssigner: exponent of the class score in the alignment metric' },
+  { key: 'beta', type: 'number', default: 6, description: 'TaskAlignedAssigner: exponent of the CIoU in the alignment metric' },
+  { key: 'img_shape', type: 'any', description: '[H, W] that normalised batch boxes scale by (default: 8 × the first map, as ultralytics infers it)' },
+];
+
 /** The options of the builtins the formula catalog describes, by builtin name, for the hovers' defaults. */
 export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = new Map([
   ['focal', FOCAL_OPTIONS],
@@ -110,6 +124,7 @@ export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = ne
   ['giou', GIOU_OPTIONS],
   ['gfl', GFL_OPTIONS],
   ['gfl_head', GFL_HEAD_OPTIONS],
+  ['yolov8_loss', YOLOV8_OPTIONS],
   ['arcface', ARCFACE_OPTIONS],
   ['triplet', TRIPLET_OPTIONS],
   ['batch_hard', MINING_OPTIONS],

@@ -1,11 +1,12 @@
 import type { MathJsInstance } from 'mathjs';
 import { InputError, describeValue } from '../../errors';
 import { gflHeadRawLoss, type GflHeadRawInputs, type GflHeadRawOptions, type GflHeadRawResult } from '../../heads/gfl';
+import { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from '../../heads/yolov8';
 import type { Tensor } from '../../tensor';
 import { isOptionObject, readOptions, type OptionValues } from '../options';
 import { isMatrixLike, listMatrix, valueToTensor } from '../values';
 import { out, positions } from './arguments';
-import { GFL_HEAD_OPTIONS } from './defaults';
+import { GFL_HEAD_OPTIONS, YOLOV8_OPTIONS } from './defaults';
 import { LOSS_MARK } from './marks';
 import type { ValueBuiltin } from './types';
 
@@ -39,6 +40,12 @@ function member(fn: string, sources: readonly { name: string; value: Record<stri
   throw new InputError(fn, `${sources[0].name}.${key}`, 'present', 'missing');
 }
 
+/** A list member of the data (`data.cls_scores`), item by item. */
+function listMember(fn: string, sources: readonly { name: string; value: Record<string, unknown> }[], key: string, expected: string): Tensor[] {
+  const { value, argument } = member(fn, sources, key);
+  return tensorList(fn, argument, value, expected);
+}
+
 /** [H, W] from a vector, a list or an option; undefined when none is given. */
 function imageShape(fn: string, argument: string, value: unknown): [number, number] {
   const shape = valueToTensor(fn, argument, value);
@@ -70,6 +77,10 @@ function headArguments(fn: string, args: unknown[], optionKeys: readonly string[
 
 /** The core's names for the inputs and options, as a cell writes them. */
 const CELL_NAMES: Readonly<Record<string, string>> = {
+  feats: 'feats',
+  gtBoxes: 'gt_bboxes',
+  batchIdx: 'batch.batch_idx',
+  imageSize: 'img_shape',
   clsScores: 'cls_scores',
   bboxPreds: 'bbox_preds',
   gtBboxes: 'gt_bboxes',
@@ -126,15 +137,14 @@ const GFL_HEAD: ValueBuiltin = {
     "mmdetection's GFLHead.loss_by_feat from raw outputs: anchors, ATSS, then QFL + GIoU + DFL over every level and image, as the training log prints them. data holds cls_scores and bbox_preds (lists over levels of (N, C, H, W) and (N, 68, H, W)), gt_bboxes and gt_labels (lists over images) and img_shape.",
   arities: [[1, 3]],
   options: GFL_HEAD_OPTIONS,
+  // The data, outputs and targets are objects too: only a second or third one can be the options.
+  optionPositions: [1, 2],
   example: 'h = gfl_head(load("data/raw-gfl-head.pt"))',
   call: (args, { math }) => {
     const fn = 'gfl_head';
     const { sources, options } = headArguments(fn, args, GFL_HEAD_OPTIONS.map((o) => o.key));
     const o: OptionValues = readOptions(fn, options, GFL_HEAD_OPTIONS);
-    const list = (key: string, expected: string): Tensor[] => {
-      const { value, argument } = member(fn, sources, key);
-      return tensorList(fn, argument, value, expected);
-    };
+    const list = (key: string, expected: string): Tensor[] => listMember(fn, sources, key, expected);
     const clsScores = list('cls_scores', 'a list over levels of (N, C, H, W) class logits');
     const shape =
       o.img_shape !== undefined
@@ -202,4 +212,102 @@ const GFL_HEAD: ValueBuiltin = {
   },
 };
 
-export const HEADS_BUILTINS: readonly ValueBuiltin[] = [GFL_HEAD];
+/** (N, A) per-anchor rows of the assignment, with GT rows and ranks as 1-based positions (0: none). */
+function yoloAssignmentValue(math: MathJsInstance, assignment: Yolov8Result['assignment']): Record<string, unknown> {
+  const onePlus = (t: Tensor): unknown => out(math, { shape: t.shape, data: t.data.map((i) => i + 1) });
+  return {
+    gt: onePlus(assignment.gt),
+    candidate: onePlus(assignment.candidate),
+    rank: onePlus(assignment.rank),
+    inside: out(math, assignment.inside),
+    ciou: out(math, assignment.ciou),
+    metric: out(math, assignment.metric),
+    score: out(math, assignment.score),
+  };
+}
+
+const YOLOV8_LOSS: ValueBuiltin = {
+  name: 'yolov8_loss',
+  room: 'heads',
+  signatures: [
+    'yolov8_loss(data, {num_classes, strides, reg_max, box, cls, dfl, topk, alpha, beta, img_shape})',
+    'yolov8_loss(feats, batch, {num_classes, strides, reg_max, box, cls, dfl, topk, alpha, beta, img_shape})',
+  ],
+  summary:
+    "ultralytics' v8DetectionLoss from raw outputs: anchor points, the task-aligned assigner, then BCE + CIoU + DFL with the gains 7.5, 0.5, 1.5, as the progress bar prints them (box_loss, cls_loss, dfl_loss; total = their sum × N). data holds feats (a list over levels of (N, 4·16 + C, H, W)) and batch ({batch_idx, cls, bboxes} as the dataloader collates it), or gt_bboxes and gt_labels per image.",
+  arities: [[1, 3]],
+  options: YOLOV8_OPTIONS,
+  optionPositions: [1, 2],
+  example: 'y = yolov8_loss(load("data/raw-yolov8.pt"))',
+  call: (args, { math }) => {
+    const fn = 'yolov8_loss';
+    const optionKeys = YOLOV8_OPTIONS.map((o) => o.key);
+    // (feats, batch, {…}): the maps as a list first, as v8DetectionLoss(preds, batch) takes them.
+    const listFirst = args.length >= 2 && !isOptionObject(args[0]);
+    const { sources, options } = listFirst
+      ? { sources: [{ name: 'data', value: { feats: args[0], batch: args[1] } as Record<string, unknown> }], options: args[2] }
+      : headArguments(fn, args, optionKeys);
+    const o: OptionValues = readOptions(fn, options, YOLOV8_OPTIONS);
+    const holder = (key: string): string => (listFirst ? (key === 'feats' ? 'feats' : 'batch') : sources.find((source) => source.value[key] !== undefined)?.name ?? sources[0].name);
+    const feats = (() => {
+      const { value, argument } = member(fn, sources, 'feats');
+      return tensorList(fn, listFirst ? 'feats' : argument, value, 'a list over levels of (N, 4·reg_max + C, H, W) maps');
+    })();
+    const has = (key: string): boolean => sources.some((source) => source.value[key] !== undefined);
+    let targets: Pick<Yolov8Inputs, 'batch' | 'gtBoxes' | 'gtLabels'>;
+    if (has('batch')) {
+      const { value, argument } = member(fn, sources, 'batch');
+      const where = listFirst ? 'batch' : argument;
+      if (!isOptionObject(value)) throw new InputError(fn, where, 'an object {batch_idx, cls, bboxes}, as the dataloader collates it', describeValue(value));
+      const part = (key: string): Tensor => {
+        if (value[key] === undefined) throw new InputError(fn, `${where}.${key}`, 'present', 'missing');
+        return valueToTensor(fn, `${where}.${key}`, value[key]);
+      };
+      targets = { batch: { batchIdx: part('batch_idx'), cls: part('cls'), bboxes: part('bboxes') } };
+    } else {
+      const list = (key: string, expected: string): Tensor[] => listMember(fn, sources, key, expected);
+      targets = {
+        gtBoxes: list('gt_bboxes', 'a list over images of (n, 4) GT boxes x1, y1, x2, y2 in pixels'),
+        gtLabels: list('gt_labels', 'a list over images of (n) class ids 0 … C − 1'),
+      };
+    }
+    const number = (key: string): number | undefined => o[key] as number | undefined;
+    const strides = o.strides === undefined ? undefined : Array.from(valueToTensor(fn, 'options.strides', o.strides).data);
+    const gains = { ...(number('box') !== undefined ? { box: number('box') } : {}), ...(number('cls') !== undefined ? { cls: number('cls') } : {}), ...(number('dfl') !== undefined ? { dfl: number('dfl') } : {}) };
+    const tal = { ...(number('topk') !== undefined ? { topk: number('topk') } : {}), ...(number('alpha') !== undefined ? { alpha: number('alpha') } : {}), ...(number('beta') !== undefined ? { beta: number('beta') } : {}) };
+    const settings: Yolov8Options = {
+      ...(number('num_classes') !== undefined ? { numClasses: number('num_classes') } : {}),
+      ...(strides !== undefined ? { strides } : {}),
+      ...(number('reg_max') !== undefined ? { regMax: number('reg_max') } : {}),
+      gains,
+      tal,
+      ...(o.img_shape !== undefined ? { imageSize: imageShape(fn, 'options.img_shape', o.img_shape) } : {}),
+      grad: true,
+    };
+    let result: Yolov8Result;
+    try {
+      result = yolov8Loss({ feats, ...targets }, settings);
+    } catch (error) {
+      throw error instanceof InputError ? inCellWords(error, holder) : error;
+    }
+    const value: Record<string, unknown> = {
+      loss: result.total,
+      box_loss: result.boxLoss,
+      cls_loss: result.clsLoss,
+      dfl_loss: result.dflLoss,
+      total: result.total,
+      loss_items: math.matrix([result.boxLoss, result.clsLoss, result.dflLoss]),
+      num_pos: result.numPos,
+      target_scores_sum: result.targetScoresSum,
+      per_anchor: { box: out(math, result.perAnchor.box), cls: out(math, result.perAnchor.cls), dfl: out(math, result.perAnchor.dfl) },
+      assignment: yoloAssignmentValue(math, result.assignment),
+      anchors: { centres: out(math, result.anchors.centres), strides: out(math, result.anchors.strides) },
+      grad: result.grad ? { feats: listMatrix(math, result.grad.feats.map((t) => out(math, t))) } : {},
+      report: { ...result.report },
+    };
+    Object.defineProperty(value, LOSS_MARK, { value: fn, enumerable: false });
+    return value;
+  },
+};
+
+export const HEADS_BUILTINS: readonly ValueBuiltin[] = [GFL_HEAD, YOLOV8_LOSS];

@@ -44,6 +44,10 @@ const SETUP = [
   'raw = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1), gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
   'raw_out = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1)}',
   'raw_gt = {gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
+  // Raw YOLOv8 maps of an 8×8 image: its three levels are all 1×1, so a literal stacks them.
+  'yolo_feats = zeros(3, 1, 66, 1, 1)',
+  'yolo_batch = {batch_idx: [0], cls: [1], bboxes: [[0.5, 0.5, 0.5, 0.5]]}',
+  'yolo = {feats: yolo_feats, gt_bboxes: [[[0, 0, 8, 8]]], gt_labels: [[1]]}',
 ].join('\n');
 
 /** A plausible argument for each parameter, by `function.parameter` first, then by parameter name. */
@@ -62,6 +66,9 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   'gfl_head.data': 'raw',
   outputs: 'raw_out',
   targets: 'raw_gt',
+  'yolov8_loss.data': 'yolo',
+  feats: 'yolo_feats',
+  batch: 'yolo_batch',
   'table.data': '{loss: [0.1, 0.5], iou: [0.9, 0.2]}',
   x: 'x',
   W: 'W',
@@ -156,6 +163,9 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   'gfl_head.strides': '[8, 16, 32, 64, 128]',
   'gfl_head.loss_weight': '{cls: 1, bbox: 2, dfl: 0.25}',
   'gfl_head.img_shape': '[8, 8]',
+  'yolov8_loss.num_classes': '2',
+  'yolov8_loss.strides': '[8, 16, 32]',
+  'yolov8_loss.img_shape': '[8, 8]',
 };
 
 /** Option objects that need a companion key (reg_max needs its convention), in place of the key alone. */

@@ -93,3 +93,50 @@ describe('gfl_head: raw per-level outputs to the training log', () => {
     assert.match(message('gfl_head(load("data/raw-gfl-head.pt"), {topk: "9"})'), /options\.topk should be a number/);
   });
 });
+
+/**
+ * yolov8_loss in a cell, on samples/data/raw-yolov8.pt: the maps and the collated batch of the
+ * fixture case yolov8/64x64-3cls-1gt, which ultralytics' v8DetectionLoss computed.
+ */
+describe('yolov8_loss: raw maps and the batch to the progress bar', () => {
+  const yolo = loadCases('test/fixtures/detector-heads.json').find((c) => c.name === 'yolov8/64x64-3cls-1gt');
+  assert.ok(yolo !== undefined);
+  const expected = yolo.expected as Record<string, unknown>;
+
+  it("gives ultralytics' loss_items, total and gradient from a torch.save export", () => {
+    const session = createNodeSession('samples');
+    run(session, 'y = yolov8_loss(load("data/raw-yolov8.pt"))\nlogged = [y.box_loss, y.cls_loss, y.dfl_loss, y.total]\ng = y.grad.feats');
+    compare('logged', plain(session, 'logged'), [expected.box_loss, expected.cls_loss, expected.dfl_loss, expected.total]);
+    compare('grad_feats', plain(session, 'g'), expected.grad_feats);
+  });
+
+  it('takes (feats, batch) as v8DetectionLoss does, and the per-image pixel boxes, to the same loss', () => {
+    const session = createNodeSession('samples');
+    const gt = (yolo.inputs as { gt_bboxes: number[][][]; gt_labels: number[][] });
+    run(
+      session,
+      [
+        'd = load("data/raw-yolov8.pt")',
+        'a = yolov8_loss(d.feats, d.batch).total',
+        `b = yolov8_loss({feats: d.feats, gt_bboxes: [${JSON.stringify(gt.gt_bboxes[0])}], gt_labels: [${JSON.stringify(gt.gt_labels[0])}]}).total`,
+        'c = yolov8_loss(d, {box: 0, cls: 0.5, dfl: 0})',
+      ].join('\n'),
+    );
+    compare('a', session.scope.get('a'), expected.total);
+    compare('b', session.scope.get('b'), expected.total);
+    // With the box and DFL gains at 0, only the class term is left: N · cls_loss.
+    const c = session.scope.get('c') as { total: number; cls_loss: number };
+    compare('cls alone', c.total, expected.cls_loss);
+  });
+
+  it('names what is missing, in the words of the cell', () => {
+    const session = createNodeSession('samples');
+    const message = (source: string): string => {
+      const error = session.runCell(source).find((o) => o.kind === 'error');
+      return error?.kind === 'error' ? error.message : '';
+    };
+    assert.match(message('yolov8_loss({feats: 1})'), /yolov8_loss: data\.feats should be a list over levels/);
+    assert.match(message('d = load("data/raw-yolov8.pt")\nyolov8_loss({feats: d.feats})'), /yolov8_loss: data\.gt_bboxes should be present/);
+    assert.match(message('d = load("data/raw-yolov8.pt")\nyolov8_loss(d.feats, {batch_idx: [0]})'), /yolov8_loss: batch\.cls should be present/);
+  });
+});
