@@ -5,15 +5,23 @@
  * is first taken as a negative, BCE(x, 0) = softplus(x), and each positive's one soft element is
  * then corrected: BCE(x, t) = softplus(x) − t·x, and its gradient σ(x) − t.
  */
-import { fastExp } from '../../numerics';
 import type { HeadMaps } from './maps';
 import { mapIndex, requireFiniteRange } from './maps';
 import type { AnchorLayout } from './points';
 import type { Positives } from './positives';
 
-// Read once: under tsx an imported function is reached through a getter at every call, which the
-// loops below paid until the optimizing tier inlined it (the bench's few calls stay below it).
-const exp = fastExp;
+// e^t for t ∈ [−708, 0], as numerics' fastExp computes it (same tables, same bits), written out in
+// the class pass's loop: an imported call is reached through a getter under tsx and is inlined only
+// late, and its range test is not needed once the argument is clamped.
+const EXP_FRACTION_POWERS = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
+const EXP_POWER_OFFSET = 1030;
+const EXP_INTEGER_POWERS = Float64Array.from({ length: 2 * EXP_POWER_OFFSET }, (_, i) => Math.pow(2, i - EXP_POWER_OFFSET));
+const EXP_INV_STEP = 64 / Math.LN2;
+const EXP_STEP_HI = 6.93147180369123816490e-1 / 64;
+const EXP_STEP_LO = 1.90821492927058770002e-10 / 64;
+const ROUND_SHIFTER = 6755399441055744;
+/** e^−708: below it e^−|x| no longer changes 1 + e^−|x|, and σ(x) is within 1e-307 of 0. */
+const EXP_FLOOR = -708;
 
 /**
  * Returns Σ BCE over the batch. Adds each anchor's Σ over classes into `perAnchor` (N·A). With
@@ -67,10 +75,13 @@ const PRODUCT_RUN = 1000;
  * The class channels of one image at one level, channel c of cell p at data[first + c·plane + p]:
  * returns Σ softplus over them, adds each cell's sum into perAnchor[anchorFirst + p] and, with
  * `grad`, writes gradScale·σ(x) at each logit's place. softplus(x) = max(x, 0) + log(1 + e^−|x|) is
- * split so that no logarithm is taken per logit: max(x, 0) is added into `linear` and 1 + e^−|x|
- * multiplied into `product`, whose logarithm is taken once per cell and run of classes; σ(x) comes
- * from the same exponential. The product's rounding, a few ulp per factor, stays far below the
- * parity tolerance. Typed arrays and numbers only, so that its optimized code outlives collections.
+ * split so that no logarithm is taken per logit: 2·max(x, 0) = x + |x| is added into `linear` and
+ * 1 + e^−|x| multiplied into `product`, whose logarithm is taken once per cell and run of classes;
+ * σ(x) comes from the same exponential. The loop has no branch on the logit's sign but σ's select
+ * (random signs made the others mispredict): |x| is a mask, and e^−|x| is evaluated inline on the
+ * argument clamped at −708. A non-finite logit still makes the sum non-finite (x + |x| is NaN or
+ * ∞; so does a logit above 2^1023, whose double overflows). The product's rounding, a few ulp per
+ * factor, stays far below the parity tolerance. Typed arrays and numbers only, so that its optimized code outlives collections.
  */
 function classPlanes(
   data: Float64Array,
@@ -93,15 +104,24 @@ function classPlanes(
       const base = first + c * plane + block;
       for (let p = 0; p < cells; p++) {
         const x = data[base + p];
-        const e = exp(x < 0 ? x : -x);
+        const a = Math.abs(x);
+        const t = a < -EXP_FLOOR ? -a : EXP_FLOOR;
+        const kf = t * EXP_INV_STEP + ROUND_SHIFTER - ROUND_SHIFTER;
+        const r = t - kf * EXP_STEP_HI - kf * EXP_STEP_LO;
+        const k = kf | 0;
+        const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+        const e = EXP_FRACTION_POWERS[k & 63] * poly * EXP_INTEGER_POWERS[(k >> 6) + EXP_POWER_OFFSET];
         const factor = 1 + e;
-        linear[p] += x > 0 ? x : 0;
+        linear[p] += x + a;
         product[p] *= factor;
-        if (grad !== null) grad[base + p] = (gradScale * (x >= 0 ? 1 : e)) / factor;
+        if (grad !== null) {
+          const q = gradScale / factor;
+          grad[base + p] = x >= 0 ? q : e * q;
+        }
       }
       if ((c + 1) % PRODUCT_RUN === 0 || c === classes - 1) {
         for (let p = 0; p < cells; p++) {
-          const sum = linear[p] + Math.log(product[p]);
+          const sum = 0.5 * linear[p] + Math.log(product[p]);
           perAnchor[anchorFirst + block + p] += sum;
           total += sum;
           linear[p] = 0;
