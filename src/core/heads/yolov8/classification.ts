@@ -20,6 +20,8 @@ const EXP_INV_STEP = 64 / Math.LN2;
 const EXP_STEP_HI = 6.93147180369123816490e-1 / 64;
 const EXP_STEP_LO = 1.90821492927058770002e-10 / 64;
 const ROUND_SHIFTER = 6755399441055744;
+/** Keeps the sign selector's division finite at x = 0: 0 / (0 + 1e-300) = 0. */
+const SIGN_GUARD = 1e-300;
 /** e^−708: below it e^−|x| no longer changes 1 + e^−|x|, and σ(x) is within 1e-307 of 0. */
 const EXP_FLOOR = -708;
 
@@ -77,8 +79,9 @@ const PRODUCT_RUN = 1000;
  * `grad`, writes gradScale·σ(x) at each logit's place. softplus(x) = max(x, 0) + log(1 + e^−|x|) is
  * split so that no logarithm is taken per logit: 2·max(x, 0) = x + |x| is added into `linear` and
  * 1 + e^−|x| multiplied into `product`, whose logarithm is taken once per cell and run of classes;
- * σ(x) comes from the same exponential. The loop has no branch on the logit's sign but σ's select
- * (random signs made the others mispredict): |x| is a mask, and e^−|x| is evaluated inline on the
+ * σ(x) comes from the same exponential. The loop has no branch on the logit's sign (the bench's
+ * random signs made such branches mispredict on half the logits): |x| is a mask, σ's choice
+ * between q and e·q is a product with an exact 0/1 selector, and e^−|x| is evaluated inline on the
  * argument clamped at −708. A non-finite logit still makes the sum non-finite (x + |x| is NaN or
  * ∞; so does a logit above 2^1023, whose double overflows). The product's rounding, a few ulp per
  * factor, stays far below the parity tolerance. Typed arrays and numbers only, so that its optimized code outlives collections.
@@ -115,8 +118,11 @@ function classPlanes(
         linear[p] += x + a;
         product[p] *= factor;
         if (grad !== null) {
-          const q = gradScale / factor;
-          grad[base + p] = x >= 0 ? q : e * q;
+          // σ(x) = q for x ≥ 0 and e·q below, selected arithmetically: s is exactly 1 for x < 0
+          // and 0 for x ≥ 0 (−0 included), so e·s + (1 − s) is exactly e or 1. (Below |x| ≈ 1e-284
+          // s may round below 1, where e = 1 to the last bit anyway.)
+          const s = (a - x) / (a + a + SIGN_GUARD);
+          grad[base + p] = (gradScale / factor) * (e * s + (1 - s));
         }
       }
       if ((c + 1) % PRODUCT_RUN === 0 || c === classes - 1) {
