@@ -5,25 +5,19 @@
  * is first taken as a negative, BCE(x, 0) = softplus(x), and each positive's one soft element is
  * then corrected: BCE(x, t) = softplus(x) − t·x, and its gradient σ(x) − t.
  */
+import { EXP_ARGUMENT_LIMIT, expInRange } from './exp';
 import type { HeadMaps } from './maps';
 import { mapIndex, requireFiniteRange } from './maps';
 import type { AnchorLayout } from './points';
 import type { Positives } from './positives';
 
-// e^t for t ∈ [−708, 0], as numerics' fastExp computes it (same tables, same bits), written out in
-// the class pass's loop: an imported call is reached through a getter under tsx and is inlined only
-// late, and its range test is not needed once the argument is clamped.
-const EXP_FRACTION_POWERS = Float64Array.from({ length: 64 }, (_, j) => Math.pow(2, j / 64));
-const EXP_POWER_OFFSET = 1030;
-const EXP_INTEGER_POWERS = Float64Array.from({ length: 2 * EXP_POWER_OFFSET }, (_, i) => Math.pow(2, i - EXP_POWER_OFFSET));
-const EXP_INV_STEP = 64 / Math.LN2;
-const EXP_STEP_HI = 6.93147180369123816490e-1 / 64;
-const EXP_STEP_LO = 1.90821492927058770002e-10 / 64;
-const ROUND_SHIFTER = 6755399441055744;
+// Read once: under tsx an imported function is reached through a getter at every call.
+const exp = expInRange;
+
 /** Keeps the sign selector's division finite at x = 0: 0 / (0 + 1e-300) = 0. */
 const SIGN_GUARD = 1e-300;
-/** e^−708: below it e^−|x| no longer changes 1 + e^−|x|, and σ(x) is within 1e-307 of 0. */
-const EXP_FLOOR = -708;
+/** Below e^−708, e^−|x| no longer changes 1 + e^−|x|, and σ(x) is within 1e-307 of 0. */
+const EXP_FLOOR = -EXP_ARGUMENT_LIMIT;
 
 /**
  * Returns Σ BCE over the batch. Adds each anchor's Σ over classes into `perAnchor` (N·A). With
@@ -81,7 +75,7 @@ const PRODUCT_RUN = 1000;
  * 1 + e^−|x| multiplied into `product`, whose logarithm is taken once per cell and run of classes;
  * σ(x) comes from the same exponential. The loop has no branch on the logit's sign (the bench's
  * random signs made such branches mispredict on half the logits): |x| is a mask, σ's choice
- * between q and e·q is a product with an exact 0/1 selector, and e^−|x| is evaluated inline on the
+ * between q and e·q is a product with an exact 0/1 selector, and e^−|x| is `expInRange` (exp.ts) on the
  * argument clamped at −708. A non-finite logit still makes the sum non-finite (x + |x| is NaN or
  * ∞; so does a logit above 2^1023, whose double overflows). The product's rounding, a few ulp per
  * factor, stays far below the parity tolerance. Typed arrays and numbers only, so that its optimized code outlives collections.
@@ -108,12 +102,8 @@ function classPlanes(
       for (let p = 0; p < cells; p++) {
         const x = data[base + p];
         const a = Math.abs(x);
-        const t = a < -EXP_FLOOR ? -a : EXP_FLOOR;
-        const kf = t * EXP_INV_STEP + ROUND_SHIFTER - ROUND_SHIFTER;
-        const r = t - kf * EXP_STEP_HI - kf * EXP_STEP_LO;
-        const k = kf | 0;
-        const poly = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
-        const e = EXP_FRACTION_POWERS[k & 63] * poly * EXP_INTEGER_POWERS[(k >> 6) + EXP_POWER_OFFSET];
+        const t = -a > EXP_FLOOR ? -a : EXP_FLOOR;
+        const e = exp(t);
         const factor = 1 + e;
         linear[p] += x + a;
         product[p] *= factor;

@@ -6,12 +6,18 @@
  * 4·R scattered logits per anchor first.
  */
 import { fastExp } from '../../numerics';
+import { EXP_ARGUMENT_LIMIT, expInRange } from './exp';
 import type { HeadMaps } from './maps';
 import type { AnchorLayout } from './points';
 
-// Read once: under tsx an imported function is reached through a getter at every call, which the
-// loops below paid until the optimizing tier inlined it (the bench's few calls stay below it).
-const exp = fastExp;
+// Read once: under tsx an imported binding is reached through a getter at every use. fastExp's
+// range test and its Math.exp fallback kept it from being inlined into the bin loop. The clamp at
+// ±708 is harmless: a logit above 708 puts its cell's sum above SUM_MAX (then redone shifted, by
+// fastExp), and one below −708 adds e^−708 ≈ 3e-308 instead of less: lost in any sum above
+// SUM_MIN, and at most R·e^−708 in the moment (distance 0 becomes ~1e-306 at worst).
+const exp = expInRange;
+const EXP_LIMIT = EXP_ARGUMENT_LIMIT;
+const fullExp = fastExp;
 
 // Sums of e^x inside this range leave every softmax term accurate without shifting by the maximum
 // (as `expRowInto`); a cell whose sum leaves it (logits beyond about ±600) is redone shifted.
@@ -74,7 +80,8 @@ function decodeSide(
   moment.fill(0, j0, j1 + 1);
   for (let b = 0, base = rowBase; b < R; b++, base += plane) {
     for (let j = j0; j <= j1; j++) {
-      const e = exp(data[base + j]);
+      const x = data[base + j];
+      const e = exp(x < -EXP_LIMIT ? -EXP_LIMIT : x > EXP_LIMIT ? EXP_LIMIT : x);
       sum[j] += e;
       moment[j] += b * e;
     }
@@ -92,7 +99,7 @@ function shiftedMean(data: Float64Array, first: number, plane: number, R: number
   let sum = 0;
   let moment = 0;
   for (let b = 0; b < R; b++) {
-    const e = exp(data[first + b * plane] - max);
+    const e = fullExp(data[first + b * plane] - max);
     sum += e;
     moment += b * e;
   }
