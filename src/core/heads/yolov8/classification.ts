@@ -14,8 +14,6 @@ import type { Positives } from './positives';
 // Read once: under tsx an imported function is reached through a getter at every call.
 const exp = expInRange;
 
-/** Keeps the sign selector's division finite at x = 0: 0 / (0 + 1e-300) = 0. */
-const SIGN_GUARD = 1e-300;
 /** Below e^−708, e^−|x| no longer changes 1 + e^−|x|, and σ(x) is within 1e-307 of 0. */
 const EXP_FLOOR = -EXP_ARGUMENT_LIMIT;
 
@@ -108,10 +106,10 @@ function classPlanes(
         linear[p] += x + a;
         product[p] *= factor;
         if (grad !== null) {
-          // σ(x) = q for x ≥ 0 and e·q below, selected arithmetically: s is exactly 1 for x < 0
-          // and 0 for x ≥ 0 (−0 included), so e·s + (1 − s) is exactly e or 1. (Below |x| ≈ 1e-284
-          // s may round below 1, where e = 1 to the last bit anyway.)
-          const s = (a - x) / (a + a + SIGN_GUARD);
+          // σ(x) = q for x ≥ 0 and e·q below, selected arithmetically: +(x < 0) is exactly 0 or 1
+          // (0 for NaN), so e·s + (1 − s) is exactly e or 1, and V8 compiles it without the
+          // jump that `x >= 0 ? q : e·q` mispredicted (timed: as fast as a division-made selector).
+          const s = +(x < 0);
           grad[base + p] = (gradScale / factor) * (e * s + (1 - s));
         }
       }
