@@ -6,51 +6,95 @@
  * 4·R scattered logits per anchor first.
  */
 import { fastExp } from '../../numerics';
+import { EXP_ARGUMENT_LIMIT, expInRange } from './exp';
 import type { HeadMaps } from './maps';
 import type { AnchorLayout } from './points';
 
-// Read once: under tsx an imported function is reached through a getter at every call, which the
-// loops below paid until the optimizing tier inlined it (the bench's few calls stay below it).
-const exp = fastExp;
+// Read once: under tsx an imported binding is reached through a getter at every use. fastExp's
+// range test and its Math.exp fallback kept it from being inlined into the bin loop. The clamp at
+// ±708 is harmless: a logit above 708 puts its cell's sum above SUM_MAX (then redone shifted, by
+// fastExp), and one below −708 adds e^−708 ≈ 3e-308 instead of less: lost in any sum above
+// SUM_MIN, and at most R·e^−708 in the moment (distance 0 becomes ~1e-306 at worst).
+const exp = expInRange;
+const EXP_LIMIT = EXP_ARGUMENT_LIMIT;
+const fullExp = fastExp;
 
 // Sums of e^x inside this range leave every softmax term accurate without shifting by the maximum
 // (as `expRowInto`); a cell whose sum leaves it (logits beyond about ±600) is redone shifted.
 const SUM_MIN = 1e-280;
 const SUM_MAX = 1e280;
 
-/** Row buffers of the widest level, reused for every run. */
+/** Row buffers of the widest level, reused for every run, and the (4·A) side distances. */
 export class DecodeScratch {
   readonly sum: Float64Array;
   readonly moment: Float64Array;
+  readonly distance: Float64Array;
 
   constructor(layout: AnchorLayout) {
     const widest = Math.max(...layout.levels.map(({ width }) => width));
     this.sum = new Float64Array(widest);
     this.moment = new Float64Array(widest);
+    this.distance = new Float64Array(4 * layout.count);
   }
 }
 
 /**
- * Writes d_k (k = 0…3) of image n for the cells (i, j0 … j1) of level l into distance[4·a + k],
- * a the flat anchor.
+ * Decodes image n's cells of level l that the assigner can read, and writes their predicted boxes
+ * in pixels (x1, y1, x2, y2) into boxes[4·a …]. `spans` holds, per real GT, the rows and columns
+ * (i0, i1, j0, j1) of the cells it can contain; each row is decoded over the columns from the
+ * leftmost to the rightmost span crossing it.
  */
-export function decodeRun(
-  maps: HeadMaps,
-  layout: AnchorLayout,
-  n: number,
-  l: number,
-  i: number,
-  j0: number,
-  j1: number,
-  distance: Float64Array,
-  scratch: DecodeScratch,
-): void {
+export function decodeLevelBoxes(maps: HeadMaps, layout: AnchorLayout, n: number, l: number, spans: Int32Array, spanCount: number, boxes: Float64Array, scratch: DecodeScratch): void {
   const [height, width] = maps.sizes[l];
-  const plane = height * width;
-  const anchorRow = layout.levels[l].offset + i * width;
-  for (let k = 0; k < 4; k++) {
-    const rowBase = (n * maps.channels + k * maps.bins) * plane + i * width;
-    decodeSide(maps.data[l], rowBase, plane, maps.bins, j0, j1, scratch.sum, scratch.moment, distance, 4 * anchorRow + k);
+  const { stride, offset } = layout.levels[l];
+  levelBoxes(
+    maps.data[l], n * maps.channels * height * width, height * width, width, maps.bins, height, stride, offset, layout.gridCellOffset,
+    spans, spanCount, scratch.distance, boxes, scratch.sum, scratch.moment,
+  );
+}
+
+/**
+ * decodeLevelBoxes's loops, on typed arrays and numbers only: code that depends on an object a
+ * collection can free is thrown away at that collection, and the bench collects before every call.
+ * d_k of anchor a goes into distance[4·a + k]; the box as the peer makes it, in stride units and
+ * then times the stride.
+ */
+function levelBoxes(
+  data: Float64Array,
+  imageBase: number,
+  plane: number,
+  width: number,
+  R: number,
+  height: number,
+  stride: number,
+  anchorOffset: number,
+  gridCellOffset: number,
+  spans: Int32Array,
+  spanCount: number,
+  distance: Float64Array,
+  boxes: Float64Array,
+  sum: Float64Array,
+  moment: Float64Array,
+): void {
+  for (let i = 0; i < height; i++) {
+    let j0 = width;
+    let j1 = -1;
+    for (let s = 0; s < 4 * spanCount; s += 4) {
+      if (i < spans[s] || i > spans[s + 1]) continue;
+      if (spans[s + 2] < j0) j0 = spans[s + 2];
+      if (spans[s + 3] > j1) j1 = spans[s + 3];
+    }
+    if (j1 < j0) continue;
+    const anchorRow = anchorOffset + i * width;
+    for (let k = 0; k < 4; k++) decodeSide(data, imageBase + k * R * plane + i * width, plane, R, j0, j1, sum, moment, distance, 4 * anchorRow + k);
+    const py = i + gridCellOffset;
+    for (let j = j0, a = anchorRow + j0; j <= j1; j++, a++) {
+      const px = j + gridCellOffset;
+      boxes[4 * a] = (px - distance[4 * a]) * stride;
+      boxes[4 * a + 1] = (py - distance[4 * a + 1]) * stride;
+      boxes[4 * a + 2] = (px + distance[4 * a + 2]) * stride;
+      boxes[4 * a + 3] = (py + distance[4 * a + 3]) * stride;
+    }
   }
 }
 
@@ -74,7 +118,8 @@ function decodeSide(
   moment.fill(0, j0, j1 + 1);
   for (let b = 0, base = rowBase; b < R; b++, base += plane) {
     for (let j = j0; j <= j1; j++) {
-      const e = exp(data[base + j]);
+      const x = data[base + j];
+      const e = exp(x < -EXP_LIMIT ? -EXP_LIMIT : x > EXP_LIMIT ? EXP_LIMIT : x);
       sum[j] += e;
       moment[j] += b * e;
     }
@@ -92,7 +137,7 @@ function shiftedMean(data: Float64Array, first: number, plane: number, R: number
   let sum = 0;
   let moment = 0;
   for (let b = 0; b < R; b++) {
-    const e = exp(data[first + b * plane] - max);
+    const e = fullExp(data[first + b * plane] - max);
     sum += e;
     moment += b * e;
   }

@@ -12,7 +12,7 @@
 import { InputError, describeValue } from '../../errors';
 import type { Tensor } from '../../tensor';
 import { classificationTerm } from './classification';
-import { DecodeScratch, decodeRun } from './decode';
+import { DecodeScratch, decodeLevelBoxes } from './decode';
 import { readHeadMaps } from './maps';
 import { resolveOptions, type Yolov8Options } from './options';
 import { anchorLayout, anchorPoints, cellSpan, type AnchorLayout, type LevelGrid } from './points';
@@ -168,10 +168,9 @@ function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly Ima
   const assignment = newAssignment(maps.batch * A);
   const scratch = new TalScratch(A);
   const decodeScratch = new DecodeScratch(layout);
-  const distance = new Float64Array(4 * A);
   const predBoxes = new Float64Array(4 * A);
+  const spans = new Int32Array(4 * targets.reduce((most, t) => Math.max(most, t.count), 0));
   const classBase = 4 * maps.bins;
-  const { gridCellOffset } = layout;
   const logits: ClassLogits = {
     data: maps.data,
     level: layout.level,
@@ -182,27 +181,8 @@ function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly Ima
   for (let n = 0; n < maps.batch; n++) {
     const gt = targets[n];
     for (let l = 0; l < layout.levels.length; l++) {
-      const { height, width, stride, offset } = layout.levels[l];
-      const spans = gtSpans(gt, layout.levels[l], gridCellOffset);
-      for (let i = 0; i < height; i++) {
-        let [j0, j1] = [width, -1];
-        for (let s = 0; s < spans.length; s += 4) {
-          if (i < spans[s] || i > spans[s + 1]) continue;
-          j0 = Math.min(j0, spans[s + 2]);
-          j1 = Math.max(j1, spans[s + 3]);
-        }
-        if (j1 < j0) continue;
-        decodeRun(maps, layout, n, l, i, j0, j1, distance, decodeScratch);
-        const py = i + gridCellOffset;
-        for (let j = j0, a = offset + i * width + j0; j <= j1; j++, a++) {
-          const px = j + gridCellOffset;
-          // As the peer: the box in stride units, then times the stride.
-          predBoxes[4 * a] = (px - distance[4 * a]) * stride;
-          predBoxes[4 * a + 1] = (py - distance[4 * a + 1]) * stride;
-          predBoxes[4 * a + 2] = (px + distance[4 * a + 2]) * stride;
-          predBoxes[4 * a + 3] = (py + distance[4 * a + 3]) * stride;
-        }
-      }
+      const spanCount = gtSpans(gt, layout.levels[l], layout.gridCellOffset, spans);
+      decodeLevelBoxes(maps, layout, n, l, spans, spanCount, predBoxes, decodeScratch);
     }
     layout.levels.forEach(({ height, width }, l) => (logits.base[l] = (n * maps.channels + classBase) * height * width));
     assignImage(layout, gt, { boxes: predBoxes, logits }, tal, assignment, n * A, scratch);
@@ -210,15 +190,18 @@ function assignBatch(maps: HeadMaps, layout: AnchorLayout, targets: readonly Ima
   return assignment;
 }
 
-/** Per real GT of the image, the rows and columns (i0, i1, j0, j1) of a level's cells it can contain. */
-function gtSpans(gt: ImageTargets, grid: LevelGrid, gridCellOffset: number): number[] {
-  const spans: number[] = [];
+/**
+ * Per real GT of the image, the rows and columns (i0, i1, j0, j1) of a level's cells it can
+ * contain, written into `spans`; returns how many.
+ */
+function gtSpans(gt: ImageTargets, grid: LevelGrid, gridCellOffset: number, spans: Int32Array): number {
+  let count = 0;
   for (let g = 0; g < gt.count; g++) {
     if (gt.real[g] === 0) continue;
     const o = 4 * g;
     const [i0, i1] = cellSpan(gt.boxes[o + 1], gt.boxes[o + 3], grid.stride, gridCellOffset, grid.height);
     const [j0, j1] = cellSpan(gt.boxes[o], gt.boxes[o + 2], grid.stride, gridCellOffset, grid.width);
-    if (i0 <= i1 && j0 <= j1) spans.push(i0, i1, j0, j1);
+    if (i0 <= i1 && j0 <= j1) spans.set([i0, i1, j0, j1], 4 * count++);
   }
-  return spans;
+  return count;
 }

@@ -153,6 +153,30 @@ describe('yolov8Loss: identities', () => {
     assert.ok(Math.abs(result.total - 2 * result.clsLoss) <= 1e-12 * result.total);
   });
 
+  it('the class pass at the edges of its exponential: logits around ±708, ±745, 0, −0 and tiny', () => {
+    // The pass clamps e^−|x| at e^−708 and takes max(x, 0) as (x + |x|)/2: per logit, softplus and σ
+    // must still match the textbook to rounding.
+    const edges = [0, -0, 1e-300, -1e-300, 707.9, -707.9, 708, -708, 708.1, -708.1, 745, -745, 800, -800, 37, -37, 1e-8, -1e-8];
+    const head = randomHead(5, 32, 3, [0]);
+    let at = 0;
+    for (const map of head.feats) {
+      for (let i = 64 * map.shape[2] * map.shape[3]; i < map.data.length; i++) map.data[i] = edges[at++ % edges.length];
+    }
+    const result = yolov8Loss(head, { grad: true });
+    let want = 0;
+    head.feats.forEach((map, l) => {
+      const plane = map.shape[2] * map.shape[3];
+      const grad = result.grad!.feats[l].data;
+      for (let i = 64 * plane; i < map.data.length; i++) {
+        const x = map.data[i];
+        want += softplus(x);
+        const sigma = 0.5 * sigmoid(x);
+        assert.ok(Math.abs(grad[i] - sigma) <= 1e-15 * sigma + 1e-300, `σ at ${x}: ${grad[i]} against ${sigma}`);
+      }
+    });
+    assert.ok(Math.abs(result.clsLoss - 0.5 * want) <= 1e-12 * want);
+  });
+
   it('stays finite for logits of ±1000', () => {
     const head = randomHead(8, 32, 3, [2]);
     head.feats.forEach((map) => map.data.forEach((v, i) => (map.data[i] = v > 0 ? 1000 : -1000)));
