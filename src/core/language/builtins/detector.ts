@@ -1,4 +1,4 @@
-import { anchorMap, ANCHOR_MAP_OPTIONS, calibration, CALIBRATION_OPTIONS, sides, SIDES_OPTIONS, worstAnchors, WORST_OPTIONS } from '../figures/detector';
+import { anchorMap, ANCHOR_MAP_OPTIONS, assignmentMap, ASSIGNMENT_MAP_OPTIONS, calibration, CALIBRATION_OPTIONS, sides, SIDES_OPTIONS, worstAnchors, WORST_OPTIONS } from '../figures/detector';
 import type { ValueBuiltin } from './types';
 
 /* The detector-debug views over a loaded GFL export and its gfl(…) result. */
@@ -6,13 +6,27 @@ import type { ValueBuiltin } from './types';
 const ANCHOR_MAP: ValueBuiltin = {
   name: 'anchor_map',
   room: 'detector',
-  signatures: ['anchor_map(g_or_values, points_or_shape, {component, stride, title, z_label})'],
-  summary: "A per-anchor value (a gfl result's component, or any vector) on the feature grid of one level; the hover names each anchor's 1-based position.",
+  signatures: ['anchor_map(g_or_values, points_or_shape, {component, stride, title, z_label})', 'anchor_map(head, raw, {component, image, title, z_label})'],
+  summary:
+    "A per-anchor value (a gfl result's component, or any vector) on the feature grid of one level; with a gfl_head or yolov8_loss result and its export, one map per level of one image. The hover names each anchor's 1-based position (and its level and grid cell).",
   arities: [[2, 3]],
   options: ANCHOR_MAP_OPTIONS,
   optionPositions: [2],
   example: 'data = load("example-export.npz"); g = gfl(data, {stride: 8}); anchor_map(g, data.points, {stride: 8, component: "dfl"})',
   call: (args) => anchorMap(args),
+};
+
+const ASSIGNMENT_MAP: ValueBuiltin = {
+  name: 'assignment_map',
+  room: 'detector',
+  signatures: ['assignment_map(head, raw, {image, level, title})'],
+  summary:
+    "One image's assignment by a raw head's assigner over the image: the GT boxes, the positive anchors coloured by their GT and the candidates that stayed negative (ATSS: a GT's top-k nearest on a level; TAL: centre inside a GT), with the ATSS IoU and threshold or the TAL metric in the hover.",
+  arities: [[2, 3]],
+  options: ASSIGNMENT_MAP_OPTIONS,
+  optionPositions: [2],
+  example: 'd = load("data/raw-gfl-head.pt"); assignment_map(gfl_head(d), d, {image: 1})',
+  call: (args) => assignmentMap(args),
 };
 
 const WORST_ANCHORS: ValueBuiltin = {
@@ -52,4 +66,4 @@ const CALIBRATION: ValueBuiltin = {
 };
 
 
-export const DETECTOR_BUILTINS: readonly ValueBuiltin[] = [ANCHOR_MAP, WORST_ANCHORS, SIDES, CALIBRATION];
+export const DETECTOR_BUILTINS: readonly ValueBuiltin[] = [ANCHOR_MAP, ASSIGNMENT_MAP, WORST_ANCHORS, SIDES, CALIBRATION];

@@ -1,6 +1,6 @@
 import { InputError, describeValue } from '../../errors';
 import { dflPoint } from '../../losses/dfl';
-import { FIGURE_SPEC_VERSION, type TableFigure, type AnchorMapFigure, type CalibrationFigure, type DistributionGridFigure, type DistributionPanel } from '../../figures/spec';
+import { FIGURE_SPEC_VERSION, type TableFigure, type AnchorMapFigure, type AnchorMapGridFigure, type AssignmentMapFigure, type CalibrationFigure, type DistributionGridFigure, type DistributionPanel } from '../../figures/spec';
 import { binDistribution } from '../../distributions';
 import { sigmoid } from '../../numerics';
 import { bbox2distance } from '../../boxes';
@@ -8,6 +8,7 @@ import type { Tensor } from '../../tensor';
 import { isOptionObject, readOptions, type OptionSpec, type OptionValues } from '../options';
 import { valueToTensor } from '../values';
 import { finiteNumber } from './arguments';
+import { assignmentView, isRawHeadResult, levelMaps, readComponent as readRawComponent, readImage, readRawHead } from './rawHead';
 
 /* The detector-debug views (issue 4): anchor maps, the worst anchors, one anchor's sides, QFL calibration. */
 
@@ -58,9 +59,10 @@ function readComponent(fn: string, value: unknown): GflComponent {
 
 export const ANCHOR_MAP_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
-  { key: 'component', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: 'which per-anchor value of a gfl result' },
+  { key: 'component', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: "which per-anchor value of a gfl or raw head's result (a yolov8_loss result's box part is \"bbox\", its target score \"score\")" },
   { key: 'stride', type: 'number', description: "the level's stride in pixels (with anchor points)" },
   { key: 'z_label', type: 'string', description: 'colour-bar title' },
+  { key: 'image', type: 'number', default: 1, description: "the image of a raw head's batch, counted from 1" },
 ];
 
 /** Largest grid an anchor map may lay out, so a stray point cannot allocate a huge image. */
@@ -74,10 +76,19 @@ const MAX_GRID_CELLS = 4_000_000;
  * places both mmdetection's offset-0 and offset-0.5 centres in their own cell; or from an explicit
  * [H, W], the values then being row-major. Several anchors in one cell add up; empty cells are null.
  */
-export function anchorMap(args: unknown[]): AnchorMapFigure {
+export function anchorMap(args: unknown[]): AnchorMapFigure | AnchorMapGridFigure {
   const fn = 'anchor_map';
   if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'anchor_map(g_or_values, points_or_shape, {component, stride})', `${args.length} arguments`);
   const options = readOptions(fn, args[2], ANCHOR_MAP_OPTIONS);
+  if (isRawHeadResult(args[0])) {
+    // anchor_map(h, data, {component, image}): every level of one image, the grids from the result.
+    if (options.stride !== undefined) throw new InputError(fn, 'options.stride', "left out with a raw head's result, whose levels carry their strides", describeValue(options.stride));
+    if (!isOptionObject(args[1])) throw new InputError(fn, 'data', "the export the raw head's result came from", describeValue(args[1]));
+    const head = readRawHead(fn, 'h', args[0]);
+    const figure = levelMaps(fn, head, readRawComponent(fn, options.component), readImage(fn, head, options.image), options.title as string | undefined);
+    return options.z_label === undefined ? figure : { ...figure, zLabel: options.z_label as string };
+  }
+  if (options.image !== undefined) throw new InputError(fn, 'options.image', "used only with a gfl_head(…) or yolov8_loss(…) result", describeValue(options.image));
   const fromResult = isGflResult(args[0]);
   if (!fromResult && options.component !== undefined) {
     throw new InputError(fn, 'options.component', 'used only with a gfl(…) result', describeValue(options.component));
@@ -347,4 +358,28 @@ function reliabilityCurve(x: readonly number[], y: readonly number[], bins: numb
     out.counts.push(count[b]);
   }
   return out;
+}
+
+export const ASSIGNMENT_MAP_OPTIONS: readonly OptionSpec[] = [
+  { key: 'title', type: 'string', description: 'figure title' },
+  { key: 'image', type: 'number', default: 1, description: 'the image of the batch, counted from 1' },
+  { key: 'level', type: 'number', description: "keep one level's anchors, counted from 1 (default: every level)" },
+];
+
+/**
+ * assignment_map(h, data, {image, level}): one image's assignment by a raw head's assigner (ATSS
+ * for gfl_head, the task-aligned assigner for yolov8_loss): its GT boxes, the positives coloured by
+ * their GT and the candidates that stayed negative, with the assigner's facts in the hover.
+ */
+export function assignmentMap(args: unknown[]): AssignmentMapFigure {
+  const fn = 'assignment_map';
+  if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'assignment_map(h, data, {image, level})', `${args.length} arguments`);
+  const options = readOptions(fn, args[2], ASSIGNMENT_MAP_OPTIONS);
+  const head = readRawHead(fn, 'h', args[0]);
+  let level: number | undefined;
+  if (options.level !== undefined) {
+    level = finiteNumber(fn, 'options.level', options.level);
+    if (!Number.isInteger(level) || level < 1 || level > head.levels.length) throw new InputError(fn, 'options.level', `a level from 1 to ${head.levels.length}`, String(level));
+  }
+  return assignmentView(fn, head, args[1], readImage(fn, head, options.image), level, options.title as string | undefined);
 }

@@ -43,6 +43,7 @@ const SETUP = [
   // A raw GFL head of an 8×8 image: every one of the five levels is 1×1, so a literal stacks them.
   'raw = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1), gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
   'raw_out = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1)}',
+  'rh = gfl_head(raw)',
   'raw_gt = {gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
   // Raw YOLOv8 maps of an 8×8 image: its three levels are all 1×1, so a literal stacks them.
   'yolo_feats = zeros(3, 1, 66, 1, 1)',
@@ -132,6 +133,8 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   points_or_shape: '[1, 2]',
   g: 'g',
   'sides.anchor': '2',
+  head: 'rh',
+  raw: 'raw',
 };
 
 /** Option values where the default is not a plausible one, by `function.key` first, then by key. */
@@ -166,6 +169,8 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   'yolov8_loss.num_classes': '2',
   'yolov8_loss.strides': '[8, 16, 32]',
   'yolov8_loss.img_shape': '[8, 8]',
+  image: '1',
+  level: '1',
 };
 
 /** Option objects that need a companion key (reg_max needs its convention), in place of the key alone. */
