@@ -33,6 +33,6 @@ export function figureMarkdown(spec: FigureSpec): string {
       return `*Figure${title}*: ${spec.assigner} assignment on a ${spec.width}×${spec.height} image: ${spec.gt.length} GT boxes, ${positives} positives, ${spec.anchors.length - positives} other candidates`;
     }
     case 'calibration':
-      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs IoU)`;
+      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs ${spec.levels === undefined ? 'IoU' : spec.xLabel})`;
   }
 }

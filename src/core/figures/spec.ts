@@ -158,6 +158,8 @@ export interface DistributionGridFigure extends FigureBase {
   readonly panels: readonly DistributionPanel[];
   readonly columns: number;
   readonly xLabel: string;
+  /** One label per row of panels, e.g. the anchor its sides belong to (the first column's y-axis title; default 'probability'). */
+  readonly rowLabels?: readonly string[];
 }
 
 /**
@@ -188,6 +190,8 @@ export interface CalibrationFigure extends FigureBase {
   readonly y: readonly number[];
   /** The 1-based position of each point's anchor. */
   readonly anchors: readonly number[];
+  /** The level of each point, counted from 1 (a raw head's positives over several levels), for colours. */
+  readonly levels?: readonly number[];
   readonly reliability?: { readonly x: readonly number[]; readonly y: readonly number[]; readonly counts: readonly number[] };
   readonly xLabel: string;
   readonly yLabel: string;

@@ -35,7 +35,8 @@ export function distributionGridToPlotly(spec: DistributionGridFigure, theme: Fi
     const suffix = k === 1 ? '' : String(k);
     const lastRow = Math.floor(i / columns) === rows - 1;
     axes[`xaxis${suffix}`] = axis(theme, lastRow ? spec.xLabel : '', { dtick: panel.probabilities.length > 24 ? undefined : 2, range: parts.xRange, zeroline: false });
-    axes[`yaxis${suffix}`] = axis(theme, i % columns === 0 ? 'probability' : '', { range: parts.yRange });
+    const rowLabel = spec.rowLabels?.[Math.floor(i / columns)] ?? 'probability';
+    axes[`yaxis${suffix}`] = axis(theme, i % columns === 0 ? rowLabel : '', { range: parts.yRange });
     const loss = panel.loss === undefined ? '' : ` · DFL ${formatNumber(panel.loss)}${panel.entropyFloor === undefined ? '' : ` (floor ${formatNumber(panel.entropyFloor)})`}`;
     annotations.push(panelTitle(theme, suffix, `<b>${panel.name}</b>${loss}`));
   });

@@ -32,8 +32,9 @@ const ASSIGNMENT_MAP: ValueBuiltin = {
 const WORST_ANCHORS: ValueBuiltin = {
   name: 'worst_anchors',
   room: 'detector',
-  signatures: ['worst_anchors(g, {k, by, title})'],
-  summary: "The k anchors of a gfl result with the largest loss (or component), with every per-anchor value; the anchor column is each one's 1-based position.",
+  signatures: ['worst_anchors(g, {k, by, title})', 'worst_anchors(head, {k, by, image, title})'],
+  summary:
+    "The k anchors of a gfl result with the largest loss (or component), with every per-anchor value; the anchor column is each one's 1-based position. With a gfl_head or yolov8_loss result: one image's anchors over every level, with each one's level, grid cell and GT.",
   arities: [[1, 2]],
   options: WORST_OPTIONS,
   optionPositions: [1],
@@ -44,8 +45,9 @@ const WORST_ANCHORS: ValueBuiltin = {
 const SIDES: ValueBuiltin = {
   name: 'sides',
   room: 'detector',
-  signatures: ['sides(data, anchor, {stride, reg_max, background, title})'],
-  summary: 'The four side distributions (l, t, r, b) of one anchor, its 1-based position, with the ground-truth distances of a positive.',
+  signatures: ['sides(data, anchor, {stride, reg_max, background, title})', 'sides(head, raw, {anchor, k, image, reg_max, title})'],
+  summary:
+    "The four side distributions (l, t, r, b) of one anchor, its 1-based position, with the ground-truth distances of a positive. With a gfl_head or yolov8_loss result and its export: the k worst positives of one image over every level (or one anchor), the softmax of the raw box channels at each, with the GT distances in stride units (YOLOv8's reg_max is ultralytics', the bin count).",
   arities: [[2, 3]],
   options: SIDES_OPTIONS,
   optionPositions: [2],
@@ -56,8 +58,9 @@ const SIDES: ValueBuiltin = {
 const CALIBRATION: ValueBuiltin = {
   name: 'calibration',
   room: 'detector',
-  signatures: ['calibration(g, data, {bins, background, title})'],
-  summary: "QFL's calibration: each positive's σ of its labelled class against its IoU target, with a reliability curve.",
+  signatures: ['calibration(g, data, {bins, background, title})', 'calibration(head, raw, {bins, title})'],
+  summary:
+    "QFL's calibration: each positive's σ of its labelled class against its IoU target, with a reliability curve. With a gfl_head result and its export: every positive of every level and image, coloured by level; with a yolov8_loss result, the class score against the TAL target score.",
   arities: [[2, 3]],
   options: CALIBRATION_OPTIONS,
   optionPositions: [2],

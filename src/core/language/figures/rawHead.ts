@@ -204,3 +204,49 @@ export function assignmentView(fn: string, head: RawHead, data: unknown, image: 
     title: title ?? `${assigner} assignment, image ${image + 1}${level === undefined ? '' : `, level ${level}`}`,
   };
 }
+
+/** Bins per side: GFL's from the width of bbox_preds (4·(reg_max + 1)), YOLOv8's from `reg_max` (ultralytics': the bin count, 16). */
+export function sideBins(fn: string, head: RawHead, maps: readonly Tensor[], regMax: unknown): number {
+  if (head.head === 'yolov8_loss') return regMax === undefined ? 16 : finiteNumber(fn, 'options.reg_max', regMax);
+  const bins = (maps[0]?.shape[1] ?? 0) / 4;
+  if (regMax !== undefined && regMax !== bins - 1) throw new InputError(fn, 'options.reg_max', `${bins - 1}, as data.bbox_preds has ${bins} bins per side`, describeValue(regMax));
+  return bins;
+}
+
+/** Channel c of a 0-based anchor in image n of its level's (N, channels, H, W) map. */
+export function channelAt(head: RawHead, maps: readonly Tensor[], image: number, anchor: number, channel: number): number {
+  const { level, row, col } = anchorCell(head, anchor);
+  const [, channels, H, W] = maps[level].shape;
+  return maps[level].data[((image * channels + channel) * H + row) * W + col];
+}
+
+/** A 0-based anchor's centre in pixels. */
+export function anchorCentre(fn: string, head: RawHead, anchor: number): [number, number] {
+  if (head.head === 'gfl_head') {
+    const b = valueToTensor(fn, 'h.anchors', head.record.anchors).data;
+    return [(b[4 * anchor] + b[4 * anchor + 2]) / 2, (b[4 * anchor + 1] + b[4 * anchor + 3]) / 2];
+  }
+  const centres = valueToTensor(fn, 'h.anchors.centres', field(fn, 'h.anchors', head.record.anchors, 'centres')).data;
+  return [centres[2 * anchor], centres[2 * anchor + 1]];
+}
+
+/** One image's assigned GT per anchor (A): counted from 1, 0 for a negative. */
+export function assignedGt(fn: string, head: RawHead, image: number): Float64Array {
+  if (head.head === 'gfl_head') {
+    const assignment = listItems(fn, 'h.assignment', head.record.assignment)[image];
+    return valueToTensor(fn, `h.assignment[${image + 1}].gt`, field(fn, `h.assignment[${image + 1}]`, assignment, 'gt')).data;
+  }
+  const gt = valueToTensor(fn, 'h.assignment.gt', field(fn, 'h.assignment', head.record.assignment, 'gt'));
+  return gt.data.subarray(image * head.anchors, (image + 1) * head.anchors);
+}
+
+/** The image's positives (0-based anchors), largest total loss first (ties: lower position first). */
+export function worstPositives(fn: string, head: RawHead, image: number): number[] {
+  const gt = assignedGt(fn, head, image);
+  const total = rawComponent(fn, head, 'total', image);
+  const positives: number[] = [];
+  for (let a = 0; a < head.anchors; a++) if (gt[a] > 0) positives.push(a);
+  return positives.sort((a, b) => total[b] - total[a] || a - b);
+}
+
+export { groundTruth as rawGroundTruth };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AnchorMapGridFigure, AssignmentMapFigure, FigureSpec } from '../../../../src/core/figures/spec';
+import type { AnchorMapGridFigure, AssignmentMapFigure, CalibrationFigure, DistributionGridFigure, FigureSpec, TableFigure } from '../../../../src/core/figures/spec';
 import { Session } from '../../../../src/core/language/session';
 import { createNodeSession } from '../../../../src/node/session';
 import { loadCases } from '../../../parity/compare';
@@ -155,5 +155,109 @@ describe('assignment_map', () => {
       const got = map.anchors.filter((a) => a.gt > 0).map((a) => [0, a.anchor - 1, a.gt - 1]);
       assert.deepEqual(got, positives, name);
     }
+  });
+});
+
+/**
+ * The raw maps of gflSession's export, with reg_max 1 (2 bins a side, 8 box channels) and 5 classes:
+ * channel c of image n at cell (i, j) of level l holds a value the tests recompute by hand.
+ */
+const boxValue = (l: number, n: number, c: number, i: number, j: number): number => 0.1 * c * c + 0.01 * (i * 2 + j) + n + 2 * l;
+const clsValue = (l: number, n: number, c: number, i: number, j: number): number => c - 2 + 0.5 * (i + j) - n + l;
+
+function mapOf(session: Session, value: (l: number, n: number, c: number, i: number, j: number) => number, l: number, N: number, C: number, size: number): unknown {
+  const nested = Array.from({ length: N }, (_, n) => Array.from({ length: C }, (_, c) => Array.from({ length: size }, (_, i) => Array.from({ length: size }, (_, j) => value(l, n, c, i, j)))));
+  return session.math.matrix(nested);
+}
+
+/** gflSession with the maps, and GT 2 moved where anchor 1's sides land inside the 2 bins. */
+function gflMapsSession(): Session {
+  const session = gflSession();
+  const d = session.scope.get('d') as Record<string, unknown>;
+  d.gt_bboxes = [[[0, 0, 16, 16], [-4, -2, 4, 6]], [[0, 0, 8, 8], [8, 8, 16, 16]]];
+  d.bbox_preds = [mapOf(session, boxValue, 0, 2, 8, 2), mapOf(session, boxValue, 1, 2, 8, 1)];
+  d.cls_scores = [mapOf(session, clsValue, 0, 2, 5, 2), mapOf(session, clsValue, 1, 2, 5, 1)];
+  return session;
+}
+
+const softmax = (z: readonly number[]): number[] => {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+};
+const near = (got: readonly number[], want: readonly number[]): void => {
+  assert.equal(got.length, want.length);
+  got.forEach((g, i) => assert.ok(Math.abs(g - want[i]) <= 1e-12, `${got} vs ${want}`));
+};
+const sigma = (z: number): number => 1 / (1 + Math.exp(-z));
+
+describe('worst_anchors of a raw head', () => {
+  it("ranks one image's anchors over every level, with each one's level, cell, parts and GT", () => {
+    const table = figureOf(gflSession(), 'worst_anchors(h, {k: 2})') as TableFigure;
+    assert.deepEqual(table.columns, ['anchor', 'level', 'row', 'col', 'total', 'cls', 'bbox', 'dfl', 'score', 'weight', 'gt']);
+    assert.deepEqual(table.rows, [
+      [5, 2, 0, 0, 6.25, 5, 0.25, 1, 0.6, 0.8, 1],
+      [4, 1, 1, 1, 4, 4, 0, 0, 0, 0, 0],
+    ]);
+    const second = figureOf(gflSession(), 'worst_anchors(h, {k: 1, image: 2, by: "cls"})') as TableFigure;
+    assert.deepEqual(second.rows, [[5, 2, 0, 0, 50, 50, 0, 0, 0, 0, 0]]);
+    const yolo = figureOf(yoloSession(), 'worst_anchors(y, {k: 1, by: "bbox"})') as TableFigure;
+    assert.deepEqual(yolo.rows, [[2, 1, 0, 1, 3.5, 1, 2, 0.5, 0.8, 1]]);
+  });
+});
+
+describe('sides of a raw head', () => {
+  it("shows the worst positives' four sides: the softmax of each side's channels at the anchor's cell, with the GT in stride units", () => {
+    const grid = figureOf(gflMapsSession(), 'sides(h, d)') as DistributionGridFigure;
+    // Image 1's positives by total loss: anchor 5 (6.25), then anchor 1 (1.625).
+    assert.deepEqual(grid.rowLabels, ['anchor 5 · L2', 'anchor 5 · L2', 'anchor 1 · L1', 'anchor 1 · L1']);
+    assert.equal(grid.panels.length, 8);
+    for (let s = 0; s < 4; s++) {
+      near(grid.panels[s].probabilities, softmax([boxValue(1, 0, 2 * s, 0, 0), boxValue(1, 0, 2 * s + 1, 0, 0)]));
+      near(grid.panels[4 + s].probabilities, softmax([boxValue(0, 0, 2 * s, 0, 0), boxValue(0, 0, 2 * s + 1, 0, 0)]));
+    }
+    // Anchor 5 (centre (0, 0), stride 16) in GT 1 (0, 0, 16, 16): l = t = 0, r = b = 1, clamped to reg_max − 0.1 = 0.9.
+    assert.deepEqual(grid.panels.slice(0, 4).map((p) => [p.name, p.target?.y]), [['l (gt 0)', 0], ['t (gt 0)', 0], ['r (gt 1 → 0.9)', 0.9], ['b (gt 1 → 0.9)', 0.9]]);
+    // Anchor 1 (centre (0, 0), stride 8) in GT 2 (−4, −2, 4, 6): 4/8, 2/8, 4/8, 6/8.
+    assert.deepEqual(grid.panels.slice(4).map((p) => p.target?.y), [0.5, 0.25, 0.5, 0.75]);
+    const p = grid.panels[5];
+    const probabilities = softmax([boxValue(0, 0, 2, 0, 0), boxValue(0, 0, 3, 0, 0)]);
+    assert.ok(Math.abs((p.loss ?? NaN) - -(0.75 * Math.log(probabilities[0]) + 0.25 * Math.log(probabilities[1]))) <= 1e-12);
+  });
+
+  it('shows one anchor, in the image asked for, without a target for a negative', () => {
+    const grid = figureOf(gflMapsSession(), 'sides(h, d, {anchor: 2, image: 2})') as DistributionGridFigure;
+    assert.deepEqual(grid.panels.map((p) => p.name), ['l', 't', 'r', 'b']);
+    near(grid.panels[1].probabilities, softmax([boxValue(0, 1, 2, 0, 1), boxValue(0, 1, 3, 0, 1)]));
+    assert.equal(grid.panels[1].target, undefined);
+    assert.match(errorOf(gflMapsSession(), 'sides(h, d, {stride: 8})'), /stride/);
+  });
+});
+
+describe('calibration of a raw head', () => {
+  it("plots every positive's σ of its GT's class against its IoU target, with its level", () => {
+    const spec = figureOf(gflMapsSession(), 'calibration(h, d, {bins: 0})') as CalibrationFigure;
+    // Anchor 1 → GT 2 (label 1), anchor 5 → GT 1 (label 4); image 2 has no positive.
+    assert.deepEqual(spec.anchors, [1, 5]);
+    assert.deepEqual(spec.levels, [1, 2]);
+    assert.deepEqual(spec.x, [0.9, 0.6]);
+    near(spec.y, [sigma(clsValue(0, 0, 1, 0, 0)), sigma(clsValue(1, 0, 4, 0, 0))]);
+    assert.equal(spec.reliability, undefined);
+  });
+
+  it("reads YOLOv8's class logits after its 4·16 box channels, against the TAL target score", () => {
+    const session = yoloSession();
+    // feats: level 1 (1, 67, 2, 2), level 2 (1, 67, 1, 1); channel c at (i, j) holds c/100 + i + j.
+    const value = (l: number, n: number, c: number, i: number, j: number): number => c / 100 + i + j + l;
+    session.scope.set('yd', { feats: [mapOf(session, value, 0, 1, 67, 2), mapOf(session, value, 1, 1, 67, 1)] });
+    const spec = figureOf(session, 'calibration(y, yd, {bins: 0})') as CalibrationFigure;
+    // Anchor 2 (level 1, row 0, col 1) → GT 1, label 2: channel 64 + 2.
+    assert.deepEqual([spec.anchors, spec.x, spec.xLabel], [[2], [0.8], 'TAL target score']);
+    near(spec.y, [sigma(value(0, 0, 66, 0, 1))]);
+    const sides = figureOf(session, 'sides(y, yd)') as DistributionGridFigure;
+    // Anchor 2's centre (12, 4) in GT (8, 0, 16, 16) at stride 8: 0.5, 0.5, 0.5, 1.5 bins.
+    assert.deepEqual(sides.panels.map((p) => p.target?.y), [0.5, 0.5, 0.5, 1.5]);
+    near(sides.panels[3].probabilities, softmax(Array.from({ length: 16 }, (_, b) => value(0, 0, 48 + b, 0, 1))));
   });
 });
