@@ -261,3 +261,42 @@ describe('calibration of a raw head', () => {
     near(sides.panels[3].probabilities, softmax(Array.from({ length: 16 }, (_, b) => value(0, 0, 48 + b, 0, 1))));
   });
 });
+
+describe("sides of a raw head agree with the head's own DFL", () => {
+  it('on the bundled exports: each worst positive’s side DFLs give its per-anchor DFL, by the peers’ weighting', () => {
+    const session = createNodeSession('samples');
+    const outputs = session.runCell(
+      [
+        'd = load("data/raw-gfl-head.pt")',
+        'h = gfl_head(d)',
+        'g = sides(h, d, {k: 3})',
+        'yd = load("data/raw-yolov8.pt")',
+        'y = yolov8_loss(yd)',
+        'v = sides(y, yd, {k: 3})',
+      ].join('\n'),
+    );
+    assert.deepEqual(outputs.filter((o) => o.kind === 'error'), []);
+    const figures = outputs.filter((o) => o.kind === 'figure').map((o) => (o.kind === 'figure' ? (o.spec as DistributionGridFigure) : undefined));
+    const [gfl, yolo] = figures as DistributionGridFigure[];
+    const anchorOf = (label: string): number => Number(/anchor (\d+)/.exec(label)?.[1]) - 1;
+    const h = session.scope.get('h') as { per_anchor: Record<string, { valueOf(): number[][] }>; avg_factor_bbox: number };
+    const y = session.scope.get('y') as { per_anchor: Record<string, { valueOf(): number[][] }>; assignment: Record<string, { valueOf(): number[][] }>; target_scores_sum: number };
+    const EPS = 2 ** -23;
+    for (let r = 0; r < 3; r++) {
+      const sum = (grid: DistributionGridFigure): number => grid.panels.slice(4 * r, 4 * r + 4).reduce((a, p) => a + (p.loss ?? NaN), 0);
+      // mmdetection: DistributionFocalLoss(weight = the positive's weight, avg_factor = 4.0) · 0.25, its
+      // weight_reduce_loss dividing by 4 + eps; then loss_by_feat's plain division by the bbox avg factor.
+      const a = anchorOf(gfl.rowLabels?.[2 * r] ?? '');
+      const weight = h.per_anchor.weight.valueOf()[0][a];
+      const wantGfl = h.per_anchor.dfl.valueOf()[0][a];
+      const gotGfl = (0.25 * weight * sum(gfl)) / (4 + EPS) / h.avg_factor_bbox;
+      assert.ok(Math.abs(gotGfl - wantGfl) <= 1e-9 * Math.abs(wantGfl), `GFL anchor ${a + 1}: ${gotGfl} vs ${wantGfl}`);
+      // ultralytics: the mean over the sides, times the target score, over tss, times the gain 1.5.
+      const b = anchorOf(yolo.rowLabels?.[2 * r] ?? '');
+      const score = y.assignment.score.valueOf()[0][b];
+      const wantYolo = y.per_anchor.dfl.valueOf()[0][b];
+      const gotYolo = (1.5 * score * sum(yolo)) / 4 / y.target_scores_sum;
+      assert.ok(Math.abs(gotYolo - wantYolo) <= 1e-9 * Math.abs(wantYolo), `YOLOv8 anchor ${b + 1}: ${gotYolo} vs ${wantYolo}`);
+    }
+  });
+});
