@@ -189,7 +189,7 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
       lastWidth = container.clientWidth;
       if (disposed) return;
       // The square kinds' height follows the width, which only a redraw recomputes.
-      if (spec.kind === 'anchor-map' || spec.kind === 'calibration') void draw();
+      if (spec.kind === 'anchor-map' || spec.kind === 'anchor-map-grid' || spec.kind === 'assignment-map' || spec.kind === 'calibration') void draw();
       else void plotly.Plots.resize(graph);
     });
   });

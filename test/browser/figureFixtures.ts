@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FigureSpec } from '../../src/core/figures/spec';
 import { Session } from '../../src/core/language/session';
+import { createNodeSession } from '../../src/node/session';
 
 /**
  * The figure fixtures under test/fixtures/figures/: each is the cells that draw it and the spec
@@ -36,11 +37,14 @@ export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
   'anchor-map': [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'anchor_map(g, data, {stride: 8, component: "total", title: "loss per anchor"})'],
   sides: [DETECTOR_DATA, 'sides(data, 1, {stride: 8, title: "anchor 1"})'],
   calibration: [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'calibration(g, data, {title: "score vs IoU"})'],
+  // The bundled raw GFL export (samples/data/raw-gfl-head.pt): five levels, 16×16 down to 1×1, three GT boxes.
+  'anchor-map-grid': ['d = load("data/raw-gfl-head.pt")', 'h = gfl_head(d)', 'anchor_map(h, d, {title: "loss per anchor, every level"})'],
+  'assignment-map': ['d = load("data/raw-gfl-head.pt")', 'h = gfl_head(d)', 'assignment_map(h, d, {title: "ATSS assignment"})'],
 };
 
-/** Runs a fixture's cells in a fresh session and returns the last figure. */
+/** Runs a fixture's cells in a fresh session (one that loads from samples/ when a cell loads) and returns the last figure. */
 export function figureFromCells(cells: readonly string[]): FigureSpec {
-  const session = new Session();
+  const session = cells.some((cell) => cell.includes('load(')) ? createNodeSession('samples', { pool: null }) : new Session();
   let spec: FigureSpec | undefined;
   for (const cell of cells) {
     for (const output of session.runCell(cell)) {

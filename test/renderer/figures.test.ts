@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { readFixtures, type FigureFixture } from '../browser/figureFixtures';
 import { openHarness, renderFigure, type HarnessSession } from '../browser/session';
 import { Session } from '../../src/core/language/session';
+import { loadCases } from '../parity/compare';
 
 // Every figure kind, drawn by the real renderer bundle in headless Chromium, checked for what a
 // user sees: traces, their points, axis titles, highlights and colours. Screenshots go to
@@ -56,7 +57,7 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
 
   it('draws every fixture kind and saves a screenshot of each', async () => {
     const kinds = new Set([...fixtures.values()].map((f) => f.spec.kind));
-    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table', 'anchor-map', 'distribution-grid', 'calibration']) assert.ok(kinds.has(kind as never), kind);
+    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table', 'anchor-map', 'distribution-grid', 'calibration', 'anchor-map-grid', 'assignment-map']) assert.ok(kinds.has(kind as never), kind);
     for (const name of fixtures.keys()) {
       const svg = await session.page.$$(`#output-${name} .main-svg`);
       assert.ok(svg.length > 0, `${name} has a plotly SVG`);
@@ -200,6 +201,34 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
     assert.ok(points >= 2, `${points} points`);
     assert.ok(d.traces.some((t) => t.layer === 'scatterlayer' && t.paths === 1), 'the diagonal');
     assert.ok(d.titles.some((t) => t.includes('IoU')));
+  });
+
+  it("anchor map grid: one heatmap per level on the levels' grids, the cells adding up to mmdetection's logged loss", async () => {
+    const grids = await session.page.evaluate(() => {
+      const graph = document.querySelector('#output-anchor-map-grid .losslab-plot') as HTMLElement & { data: { type: string; z: (number | null)[][]; showscale?: boolean }[] };
+      return graph.data.map((t) => ({ type: t.type, rows: t.z.length, cols: t.z[0]?.length ?? 0, sum: t.z.flat().reduce<number>((a, v) => a + (v ?? 0), 0), scale: t.showscale === true }));
+    });
+    // The export's five levels are 16×16 … 1×1 (a 128² image, strides 8 … 128).
+    assert.deepEqual(grids.map((g) => [g.type, g.rows, g.cols]), [16, 8, 4, 2, 1].map((n) => ['heatmap', n, n]));
+    assert.deepEqual(grids.map((g) => g.scale), [true, false, false, false, false], 'one colour bar');
+    const want = (loadCases('test/fixtures/detector-heads.json').find((c) => c.name === 'gfl/128x128-5cls-3gt')?.expected as { loss: number }).loss;
+    const total = grids.reduce((a, g) => a + g.sum, 0);
+    assert.ok(Math.abs(total - want) <= 1e-9 * want, `${total} vs ${want}`);
+    const d = await drawn(session.page, 'anchor-map-grid');
+    for (const level of [1, 2, 3, 4, 5]) assert.ok(d.text.includes(`level ${level} (stride ${4 * 2 ** level})`), `panel ${level} in ${d.text}`);
+  });
+
+  it("assignment map: the GT boxes, and as many positives as mmdetection's ATSS made", async () => {
+    const drawnMap = await session.page.evaluate(() => {
+      const root = document.querySelector('#output-assignment-map') as HTMLElement;
+      const graph = root.querySelector('.losslab-plot') as HTMLElement & { data: { name: string; x: number[] }[]; layout: { shapes: unknown[] } };
+      return { traces: graph.data.map((t) => [t.name, t.x.length]), shapes: graph.layout.shapes.length, points: root.querySelectorAll('.scatterlayer .point').length };
+    });
+    const debug = (loadCases('test/fixtures/detector-heads.json').find((c) => c.name === 'gfl/128x128-5cls-3gt') as unknown as { debug: { num_pos_per_image: number[] } }).debug;
+    const positives = drawnMap.traces.find(([name]) => String(name).startsWith('positives'));
+    assert.equal(positives?.[1], debug.num_pos_per_image[0]);
+    assert.equal(drawnMap.shapes, 3, 'three GT boxes');
+    assert.equal(drawnMap.points, drawnMap.traces.reduce((a, [, n]) => a + Number(n), 0), 'every anchor drawn');
   });
 
   it('shows the statement that drew a figure above it when the spec names one, and nothing otherwise', async () => {

@@ -155,7 +155,7 @@ describe('sample figures read well in Chromium', { timeout: 180_000 }, () => {
 
   it('covers every figure kind of the samples', () => {
     const kinds = new Set(figures.map((f) => f.spec.kind));
-    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table', 'anchor-map', 'distribution-grid', 'calibration']) assert.ok(kinds.has(kind as never), kind);
+    for (const kind of ['curves', 'distribution', 'heatmap', 'histogram', 'scatter', 'table', 'anchor-map', 'distribution-grid', 'calibration', 'anchor-map-grid', 'assignment-map']) assert.ok(kinds.has(kind as never), kind);
     assert.ok(figures.length >= 25, `${figures.length} figures`);
   });
 
@@ -215,7 +215,7 @@ describe('sample figures read well in Chromium', { timeout: 180_000 }, () => {
         const m = measured.get(key(figure, width)) as Measured;
         assert.ok(Math.abs(m.svgWidth - m.container) <= 1, `${key(figure, width)}: ${m.svgWidth} px in a ${m.container} px cell`);
         assert.ok(m.graphHeight - m.svgHeight <= 1, `${key(figure, width)}: ${m.graphHeight - m.svgHeight} px blank under the figure`);
-        if (figure.spec.kind === 'anchor-map' || figure.spec.kind === 'calibration') {
+        if (figure.spec.kind === 'anchor-map' || figure.spec.kind === 'calibration' || figure.spec.kind === 'assignment-map') {
           // What is left beside the plot is its margins, the colour bar and the axis titles.
           assert.ok(m.plotWidth >= 0.6 * m.container, `${key(figure, width)}: a ${m.plotWidth.toFixed(0)} px plot in a ${m.container} px cell`);
         }

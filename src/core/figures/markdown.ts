@@ -26,7 +26,13 @@ export function figureMarkdown(spec: FigureSpec): string {
       return `*Figure${title}*: ${spec.panels.length} distributions (${spec.panels.map((p) => `${p.name}: E ${p.expectation.toPrecision(4)}`).join(', ')})`;
     case 'anchor-map':
       return `*Figure${title}*: ${spec.zLabel} on a ${spec.z.length}×${spec.z[0]?.length ?? 0} anchor grid`;
+    case 'anchor-map-grid':
+      return `*Figure${title}*: ${spec.zLabel} on ${spec.panels.length} level grids (${spec.panels.map((p) => `${p.z.length}×${p.z[0]?.length ?? 0}`).join(', ')})`;
+    case 'assignment-map': {
+      const positives = spec.anchors.filter((a) => a.gt > 0).length;
+      return `*Figure${title}*: ${spec.assigner} assignment on a ${spec.width}×${spec.height} image: ${spec.gt.length} GT boxes, ${positives} positives, ${spec.anchors.length - positives} other candidates`;
+    }
     case 'calibration':
-      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs IoU)`;
+      return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs ${spec.levels === undefined ? 'IoU' : spec.xLabel})`;
   }
 }

@@ -158,6 +158,8 @@ export interface DistributionGridFigure extends FigureBase {
   readonly panels: readonly DistributionPanel[];
   readonly columns: number;
   readonly xLabel: string;
+  /** One label per row of panels, e.g. the anchor its sides belong to (the first column's y-axis title; default 'probability'). */
+  readonly rowLabels?: readonly string[];
 }
 
 /**
@@ -188,10 +190,63 @@ export interface CalibrationFigure extends FigureBase {
   readonly y: readonly number[];
   /** The 1-based position of each point's anchor. */
   readonly anchors: readonly number[];
+  /** The level of each point, counted from 1 (a raw head's positives over several levels), for colours. */
+  readonly levels?: readonly number[];
   readonly reliability?: { readonly x: readonly number[]; readonly y: readonly number[]; readonly counts: readonly number[] };
   readonly xLabel: string;
   readonly yLabel: string;
 }
 
+/** One level's map in an AnchorMapGridFigure: an AnchorMapFigure's grid, named. */
+export interface AnchorMapPanel {
+  /** e.g. 'level 1 (stride 8)'. */
+  readonly name: string;
+  /** The level, counted from 1. */
+  readonly level: number;
+  readonly z: readonly (readonly (number | null)[])[];
+  /** anchors[row][col]: the 1-based position of the anchor at that cell over all levels. */
+  readonly anchors: readonly (readonly (number | null)[])[];
+  readonly stride: number;
+}
+
+/** Per-level maps of a raw head's per-anchor value, one panel per level, `columns` per row, on one colour scale. */
+export interface AnchorMapGridFigure extends FigureBase {
+  readonly kind: 'anchor-map-grid';
+  readonly panels: readonly AnchorMapPanel[];
+  readonly columns: number;
+  readonly zLabel: string;
+}
+
+/** An anchor of an AssignmentMapFigure: a positive or a candidate of the assigner. */
+export interface AssignedAnchor {
+  /** The anchor's 1-based position over all levels. */
+  readonly anchor: number;
+  readonly level: number;
+  /** Its centre in pixels. */
+  readonly x: number;
+  readonly y: number;
+  /** The assigned GT, counted from 1; 0 for a candidate that stayed negative. */
+  readonly gt: number;
+  /** The GT the facts refer to (the assigned one, else the one it was a candidate of), counted from 1. */
+  readonly reference: number;
+  /** The assigner's facts about it, by name (ATSS: IoU, threshold; TAL: metric, CIoU, rank). */
+  readonly facts: Readonly<Record<string, number>>;
+}
+
+/**
+ * One image's assignment: its GT boxes, the positive anchors (coloured by their GT) and the
+ * candidates that stayed negative, in pixels; rows grow downwards, as in the image.
+ */
+export interface AssignmentMapFigure extends FigureBase {
+  readonly kind: 'assignment-map';
+  /** 'ATSS' (GFL) or 'TAL' (YOLOv8). */
+  readonly assigner: string;
+  readonly width: number;
+  readonly height: number;
+  /** The GT boxes (x1, y1, x2, y2) in pixels, with their labels as exported. */
+  readonly gt: readonly { readonly box: readonly number[]; readonly label: number }[];
+  readonly anchors: readonly AssignedAnchor[];
+}
+
 /** The detector-debug figure kinds (part of FigureSpec). */
-export type DetectorFigureSpec = DistributionGridFigure | AnchorMapFigure | CalibrationFigure;
+export type DetectorFigureSpec = DistributionGridFigure | AnchorMapFigure | CalibrationFigure | AnchorMapGridFigure | AssignmentMapFigure;

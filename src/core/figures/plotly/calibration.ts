@@ -1,6 +1,6 @@
 import type { CalibrationFigure } from '../spec';
 import type { FigureTheme } from '../theme';
-import { axis, baseConfig, baseLayout, bottomLegend, heightForAspect } from './layout';
+import { axis, baseConfig, baseLayout, bottomLegend, heightForAspect, seriesColor } from './layout';
 import type { FigureSize, PlotlyFigure, PlotlyTrace } from './types';
 
 /**
@@ -18,28 +18,37 @@ export function calibrationToPlotly(spec: CalibrationFigure, theme: FigureTheme,
     {
       type: 'scatter',
       mode: 'lines',
-      name: 'σ = IoU',
+      name: spec.xLabel.includes('IoU') ? 'σ = IoU' : 'σ = target',
       x: [0, 1],
       y: [0, 1],
       line: { color: theme.lineColor, width: 1.5, dash: 'dash' },
       hoverinfo: 'skip',
     },
-    {
-      type: 'scatter',
-      mode: 'markers',
-      name: 'positives',
-      x: spec.x,
-      y: spec.y,
-      customdata: spec.anchors,
-      marker: { color: theme.blue, size: 7, opacity: 0.75 },
-      hovertemplate: 'anchor %{customdata}<br>IoU %{x:.4g}<br>σ %{y:.4g}<extra></extra>',
-    },
   ];
+  // One trace per level when the positives span several, so the legend names each level's colour.
+  const markers = (name: string, x: readonly number[], y: readonly number[], anchors: readonly number[], color: string): PlotlyTrace => ({
+    type: 'scatter',
+    mode: 'markers',
+    name,
+    x,
+    y,
+    customdata: anchors,
+    marker: { color, size: 7, opacity: 0.75 },
+    hovertemplate: `anchor %{customdata}${spec.levels === undefined ? '' : `, ${name}`}<br>target %{x:.4g}<br>σ %{y:.4g}<extra></extra>`,
+  });
+  if (spec.levels === undefined) data.push(markers('positives', spec.x, spec.y, spec.anchors, theme.blue));
+  else {
+    const levels = spec.levels;
+    for (const level of [...new Set(levels)].sort((a, b) => a - b)) {
+      const at = levels.flatMap((l, i) => (l === level ? [i] : []));
+      data.push(markers(`level ${level}`, at.map((i) => spec.x[i]), at.map((i) => spec.y[i]), at.map((i) => spec.anchors[i]), seriesColor(theme, level - 1)));
+    }
+  }
   if (spec.reliability !== undefined) {
     data.push({
       type: 'scatter',
       mode: 'lines+markers',
-      name: 'mean σ per IoU bin',
+      name: spec.levels === undefined ? 'mean σ per IoU bin' : 'mean σ per bin',
       x: spec.reliability.x,
       y: spec.reliability.y,
       customdata: spec.reliability.counts,

@@ -1,7 +1,7 @@
 import type { DistributionGridFigure } from '../spec';
 import type { FigureTheme } from '../theme';
 import { distributionParts } from './distribution';
-import { axis, baseConfig, baseLayout, bottomLegend, formatNumber } from './layout';
+import { axis, baseConfig, baseLayout, bottomLegend, formatNumber, panelTitle } from './layout';
 import type { PlotlyFigure, PlotlyObject, PlotlyTrace } from './types';
 
 /** Height of one row of panels, in px. */
@@ -35,20 +35,10 @@ export function distributionGridToPlotly(spec: DistributionGridFigure, theme: Fi
     const suffix = k === 1 ? '' : String(k);
     const lastRow = Math.floor(i / columns) === rows - 1;
     axes[`xaxis${suffix}`] = axis(theme, lastRow ? spec.xLabel : '', { dtick: panel.probabilities.length > 24 ? undefined : 2, range: parts.xRange, zeroline: false });
-    axes[`yaxis${suffix}`] = axis(theme, i % columns === 0 ? 'probability' : '', { range: parts.yRange });
+    const rowLabel = spec.rowLabels?.[Math.floor(i / columns)] ?? 'probability';
+    axes[`yaxis${suffix}`] = axis(theme, i % columns === 0 ? rowLabel : '', { range: parts.yRange });
     const loss = panel.loss === undefined ? '' : ` · DFL ${formatNumber(panel.loss)}${panel.entropyFloor === undefined ? '' : ` (floor ${formatNumber(panel.entropyFloor)})`}`;
-    annotations.push({
-      text: `<b>${panel.name}</b>${loss}`,
-      x: 0.5,
-      y: 1,
-      xref: `x${suffix} domain`,
-      yref: `y${suffix} domain`,
-      xanchor: 'center',
-      yanchor: 'bottom',
-      yshift: 4,
-      showarrow: false,
-      font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },
-    });
+    annotations.push(panelTitle(theme, suffix, `<b>${panel.name}</b>${loss}`));
   });
   const layout = baseLayout(theme, spec.title, {
     height,

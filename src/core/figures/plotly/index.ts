@@ -1,6 +1,8 @@
 import type { FigureSpec } from '../spec';
 import type { FigureTheme } from '../theme';
 import { anchorMapToPlotly } from './anchorMap';
+import { anchorMapGridToPlotly } from './anchorMapGrid';
+import { assignmentMapToPlotly } from './assignmentMap';
 import { calibrationToPlotly } from './calibration';
 import { curvesToPlotly } from './curves';
 import { distributionToPlotly } from './distribution';
@@ -18,7 +20,7 @@ export type { FigureSize, PlotlyFigure, PlotlyObject, PlotlyTrace, PlotlyValue }
  * arrays are passed through (never copied), nothing in the spec is modified, and every colour
  * comes from `theme`, so re-theming is calling this again with another theme. Every kind,
  * tables included, is drawn by plotly. `size` (the cell's width) sets the height of the kinds
- * drawn at a fixed aspect (anchor maps, calibration), so that they fill the width; without it
+ * drawn at a fixed aspect (anchor maps and their grids, assignment maps, calibration), so that they fill the width; without it
  * they keep plotly's default height.
  */
 export function toPlotly(spec: FigureSpec, theme: FigureTheme, size?: FigureSize): PlotlyFigure {
@@ -41,5 +43,9 @@ export function toPlotly(spec: FigureSpec, theme: FigureTheme, size?: FigureSize
       return anchorMapToPlotly(spec, theme, size);
     case 'calibration':
       return calibrationToPlotly(spec, theme, size);
+    case 'anchor-map-grid':
+      return anchorMapGridToPlotly(spec, theme, size);
+    case 'assignment-map':
+      return assignmentMapToPlotly(spec, theme, size);
   }
 }

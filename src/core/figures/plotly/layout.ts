@@ -51,6 +51,22 @@ export function bottomLegend(theme: FigureTheme): PlotlyObject {
   return { font: font(theme), bgcolor: theme.background, orientation: 'h', xref: 'paper', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom' };
 }
 
+/** A subplot's title: bold text centred just above the panel of axes `x{suffix}`/`y{suffix}`. */
+export function panelTitle(theme: FigureTheme, suffix: string, text: string): PlotlyObject {
+  return {
+    text,
+    x: 0.5,
+    y: 1,
+    xref: `x${suffix} domain`,
+    yref: `y${suffix} domain`,
+    xanchor: 'center',
+    yanchor: 'bottom',
+    yshift: 4,
+    showarrow: false,
+    font: { family: theme.fontFamily, size: theme.fontSize, color: theme.foreground },
+  };
+}
+
 /** The themed base layout; `rest` adds the figure's axes, shapes and annotations. */
 export function baseLayout(theme: FigureTheme, title: string | undefined, rest: PlotlyObject = {}): PlotlyObject {
   return {

@@ -16,11 +16,15 @@ export function tableToPlotly(spec: TableFigure, theme: FigureTheme): PlotlyFigu
   // Plotly grows a row whose text has markup (the bold header) or may wrap to the text's height plus
   // 8 px of padding above and below; rows declared that tall keep the table's height predictable.
   const rowHeight = Math.round(theme.fontSize * 1.25) + 16;
+  // Columns as wide as their longest text (plus room for the padding), relative to each other:
+  // equal widths let a wide table's numbers run into their neighbours while `level` takes as much room.
+  const columnwidth = spec.columns.map((name, c) => 2 + Math.max(name.length, ...columns[c].map((text) => text.length)));
   const margin = { l: 10, r: 10, t: spec.title === undefined ? 10 : 50, b: 10 };
   return {
     data: [
       {
         type: 'table',
+        columnwidth,
         header: {
           values: spec.columns.map((name) => `<b>${name}</b>`),
           align: 'left',

@@ -52,6 +52,8 @@ export interface Yolov8Result {
   readonly assignment: Yolov8Assignment;
   /** (A, 2) anchor centres in pixels, (A) their strides, and the levels' grids. */
   readonly anchors: { readonly centres: Tensor; readonly strides: Tensor; readonly levels: readonly LevelGrid[] };
+  /** Per image the GT rows the assigner read, (G_i, 4) pixel boxes and (G_i) labels (the batch form converted). */
+  readonly gt: { readonly boxes: readonly Tensor[]; readonly labels: readonly Tensor[] };
   /** With `grad`: d total / d feats[l], shaped as feats[l]. */
   readonly grad?: { readonly feats: Tensor[] };
   readonly report: {
@@ -139,6 +141,10 @@ export function yolov8Loss(inputs: Yolov8Inputs, options: Yolov8Options = {}): Y
       score: asTensor(assignment.score),
     },
     anchors: { centres: { shape: [A, 2], data: layout.centres }, strides: points.strides, levels: layout.levels },
+    gt: {
+      boxes: targets.map((t) => ({ shape: [t.count, 4], data: t.boxes.slice(0, 4 * t.count) })),
+      labels: targets.map((t) => ({ shape: [t.count], data: Float64Array.from(t.labels.subarray(0, t.count)) })),
+    },
     ...(grads === null ? {} : { grad: { feats: grads.map((data, l) => ({ shape: [...inputs.feats[l].shape], data })) } }),
     report: {
       dflTargetsClamped: regression.clampedTargets,

@@ -107,6 +107,12 @@ function inCellWords(error: InputError, holder: (key: string) => string): InputE
   return new InputError(error.fn, argument, expected, error.found, error.index);
 }
 
+/** The levels' grids as vectors over levels: each one's first anchor (1-based), H, W and stride. */
+function levelsValue(math: MathJsInstance, levels: readonly { start: number; height: number; width: number; stride: number }[]): Record<string, unknown> {
+  const vector = (pick: (l: (typeof levels)[number]) => number): unknown => math.matrix(levels.map(pick));
+  return { start: vector((l) => l.start + 1), height: vector((l) => l.height), width: vector((l) => l.width), stride: vector((l) => l.stride) };
+}
+
 /** Per image, what ATSS decided for each anchor, with the GT as a 1-based position (0: none). */
 function assignmentValue(math: MathJsInstance, result: GflHeadRawResult): unknown {
   return listMatrix(
@@ -201,6 +207,7 @@ const GFL_HEAD: ValueBuiltin = {
         weight: out(math, result.perAnchor.weight),
       },
       anchors: out(math, { shape: [result.anchors.count, 4], data: result.anchors.boxes }),
+      levels: levelsValue(math, result.anchors.levels.map((l) => ({ start: l.start, height: l.height, width: l.width, stride: l.stride }))),
       assignment: assignmentValue(math, result),
       grad: result.grad
         ? { cls_scores: listMatrix(math, result.grad.clsScores.map((t) => out(math, t))), bbox_preds: listMatrix(math, result.grad.bboxPreds.map((t) => out(math, t))) }
@@ -302,6 +309,9 @@ const YOLOV8_LOSS: ValueBuiltin = {
       per_anchor: { box: out(math, result.perAnchor.box), cls: out(math, result.perAnchor.cls), dfl: out(math, result.perAnchor.dfl) },
       assignment: yoloAssignmentValue(math, result.assignment),
       anchors: { centres: out(math, result.anchors.centres), strides: out(math, result.anchors.strides) },
+      levels: levelsValue(math, result.anchors.levels.map((l) => ({ start: l.offset, height: l.height, width: l.width, stride: l.stride }))),
+      gt_bboxes: listMatrix(math, result.gt.boxes.map((t) => out(math, t))),
+      gt_labels: listMatrix(math, result.gt.labels.map((t) => out(math, t))),
       grad: result.grad ? { feats: listMatrix(math, result.grad.feats.map((t) => out(math, t))) } : {},
       report: { ...result.report },
     };

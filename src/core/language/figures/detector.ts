@@ -1,13 +1,14 @@
 import { InputError, describeValue } from '../../errors';
-import { dflPoint } from '../../losses/dfl';
-import { FIGURE_SPEC_VERSION, type TableFigure, type AnchorMapFigure, type CalibrationFigure, type DistributionGridFigure, type DistributionPanel } from '../../figures/spec';
-import { binDistribution } from '../../distributions';
+import { FIGURE_SPEC_VERSION, type TableFigure, type AnchorMapFigure, type AnchorMapGridFigure, type AssignmentMapFigure, type CalibrationFigure, type DistributionGridFigure } from '../../figures/spec';
 import { sigmoid } from '../../numerics';
 import { bbox2distance } from '../../boxes';
 import type { Tensor } from '../../tensor';
 import { isOptionObject, readOptions, type OptionSpec, type OptionValues } from '../options';
 import { valueToTensor } from '../values';
 import { finiteNumber } from './arguments';
+import { assignmentView, isRawHeadResult, levelMaps, readComponent as readRawComponent, readImage, readRawHead } from './rawHead';
+import { rawCalibration, rawSides, rawWorstAnchors } from './rawHeadPositives';
+import { sideGrid, sidePanels } from './sidePanels';
 
 /* The detector-debug views (issue 4): anchor maps, the worst anchors, one anchor's sides, QFL calibration. */
 
@@ -58,9 +59,10 @@ function readComponent(fn: string, value: unknown): GflComponent {
 
 export const ANCHOR_MAP_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'figure title' },
-  { key: 'component', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: 'which per-anchor value of a gfl result' },
+  { key: 'component', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: "which per-anchor value of a gfl or raw head's result (a yolov8_loss result's box part is \"bbox\", its target score \"score\")" },
   { key: 'stride', type: 'number', description: "the level's stride in pixels (with anchor points)" },
   { key: 'z_label', type: 'string', description: 'colour-bar title' },
+  { key: 'image', type: 'number', default: 1, description: "the image of a raw head's batch, counted from 1" },
 ];
 
 /** Largest grid an anchor map may lay out, so a stray point cannot allocate a huge image. */
@@ -74,10 +76,19 @@ const MAX_GRID_CELLS = 4_000_000;
  * places both mmdetection's offset-0 and offset-0.5 centres in their own cell; or from an explicit
  * [H, W], the values then being row-major. Several anchors in one cell add up; empty cells are null.
  */
-export function anchorMap(args: unknown[]): AnchorMapFigure {
+export function anchorMap(args: unknown[]): AnchorMapFigure | AnchorMapGridFigure {
   const fn = 'anchor_map';
   if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'anchor_map(g_or_values, points_or_shape, {component, stride})', `${args.length} arguments`);
   const options = readOptions(fn, args[2], ANCHOR_MAP_OPTIONS);
+  if (isRawHeadResult(args[0])) {
+    // anchor_map(h, data, {component, image}): every level of one image, the grids from the result.
+    if (options.stride !== undefined) throw new InputError(fn, 'options.stride', "left out with a raw head's result, whose levels carry their strides", describeValue(options.stride));
+    if (!isOptionObject(args[1])) throw new InputError(fn, 'data', "the export the raw head's result came from", describeValue(args[1]));
+    const head = readRawHead(fn, 'h', args[0]);
+    const figure = levelMaps(fn, head, readRawComponent(fn, options.component), readImage(fn, head, options.image), options.title as string | undefined);
+    return options.z_label === undefined ? figure : { ...figure, zLabel: options.z_label as string };
+  }
+  if (options.image !== undefined) throw new InputError(fn, 'options.image', "used only with a gfl_head(…) or yolov8_loss(…) result", describeValue(options.image));
   const fromResult = isGflResult(args[0]);
   if (!fromResult && options.component !== undefined) {
     throw new InputError(fn, 'options.component', 'used only with a gfl(…) result', describeValue(options.component));
@@ -152,14 +163,23 @@ export const WORST_OPTIONS: readonly OptionSpec[] = [
   { key: 'title', type: 'string', description: 'table title' },
   { key: 'k', type: 'number', default: 10, description: 'number of anchors' },
   { key: 'by', type: 'string', default: 'total', values: [...GFL_COMPONENTS], description: 'the column to rank by, largest first' },
+  { key: 'image', type: 'number', default: 1, description: "the image of a raw head's batch, counted from 1" },
 ];
 
 /** worst_anchors(g, {k, by}): the k anchors with the largest loss (component), with every per-anchor value. */
 export function worstAnchors(args: unknown[]): TableFigure {
   const fn = 'worst_anchors';
   if (args.length < 1 || args.length > 2) throw new InputError(fn, 'arguments', 'worst_anchors(g, {k, by})', `${args.length} arguments`);
+  if (isRawHeadResult(args[0])) {
+    const options = readOptions(fn, args[1], WORST_OPTIONS);
+    const head = readRawHead(fn, 'h', args[0]);
+    const k = options.k === undefined ? 10 : Math.round(finiteNumber(fn, 'options.k', options.k));
+    if (k < 0) throw new InputError(fn, 'options.k', 'a number ≥ 0', String(k));
+    return rawWorstAnchors(fn, head, readImage(fn, head, options.image), k, readRawComponent(fn, options.by), options.title as string | undefined);
+  }
   if (!isGflResult(args[0])) throw new InputError(fn, 'g', 'the result of gfl(…)', describeValue(args[0]));
   const options = readOptions(fn, args[1], WORST_OPTIONS);
+  if (options.image !== undefined) throw new InputError(fn, 'options.image', 'used only with a gfl_head(…) or yolov8_loss(…) result', describeValue(options.image));
   const by = (options.by as GflComponent | undefined) ?? 'total';
   const k = options.k === undefined ? 10 : Math.round(finiteNumber(fn, 'options.k', options.k));
   if (k < 0) throw new InputError(fn, 'options.k', 'a number ≥ 0', String(k));
@@ -184,6 +204,9 @@ export const SIDES_OPTIONS: readonly OptionSpec[] = [
   { key: 'stride', type: 'number', description: "the level's stride in pixels: puts the ground truth in bin units" },
   { key: 'reg_max', type: 'number', description: 'mmdetection reg_max (reg_max + 1 bins per side); default: from the width of reg' },
   { key: 'background', type: 'string', default: 'last', values: ['last', 'first'], description: 'background label convention' },
+  { key: 'anchor', type: 'number', description: "with a raw head's result: one anchor's sides, its 1-based position over every level (default: the k worst positives)" },
+  { key: 'k', type: 'number', default: 3, description: "with a raw head's result: how many of the worst positives (largest total loss)" },
+  { key: 'image', type: 'number', default: 1, description: "the image of a raw head's batch, counted from 1" },
 ];
 
 /** The class column of a label under the convention, or −1 for background. */
@@ -204,6 +227,10 @@ export function sides(args: unknown[]): DistributionGridFigure {
   if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'sides(data, anchor, {stride, reg_max})', `${args.length} arguments`);
   const data = args[0];
   const options = readOptions(fn, args[2], SIDES_OPTIONS);
+  if (isRawHeadResult(args[0])) return rawHeadSides(fn, args[0], args[1], options);
+  for (const key of ['anchor', 'k', 'image']) {
+    if (options[key] !== undefined) throw new InputError(fn, `options.${key}`, "used only with a gfl_head(…) or yolov8_loss(…) result (the anchor is the second argument here)", describeValue(options[key]));
+  }
   const reg = valueToTensor(fn, 'data.reg', member(fn, 'data', data, 'reg'));
   if (reg.shape.length !== 2 || reg.shape[1] % 4 !== 0 || reg.shape[1] < 8) {
     throw new InputError(fn, 'data.reg', 'a matrix (n, 4·bins) with bins ≥ 2', `of shape (${reg.shape.join(', ')})`);
@@ -223,33 +250,26 @@ export function sides(args: unknown[]): DistributionGridFigure {
     if (!Number.isFinite(row[i])) throw new InputError(fn, 'data.reg', 'finite numbers', describeValue(row[i]), [anchor, i]);
   }
   const target = groundTruthDistances(fn, data, anchor, bins, options);
-  const names = ['l', 't', 'r', 'b'];
-  const panels: DistributionPanel[] = names.map((name, s) => {
-    const logits = row.subarray(s * bins, (s + 1) * bins);
-    const { probabilities, expectation } = binDistribution(logits);
-    if (target === undefined) return { name, probabilities, expectation };
-    const y = target.clamped[s];
-    const point = dflPoint(logits, y);
-    const raw = target.raw[s];
-    return {
-      name: raw === y ? `${name} (gt ${Number(raw.toPrecision(4))})` : `${name} (gt ${Number(raw.toPrecision(4))} → ${Number(y.toPrecision(4))})`,
-      probabilities,
-      expectation,
-      target: { y, left: point.left, right: point.right, weightLeft: point.weightLeft, weightRight: point.weightRight },
-      loss: point.value,
-      entropyFloor: point.entropyFloor,
-    };
-  });
+  const panels = sidePanels(row, bins, target);
   // The label as the exporter wrote it: class ids are data, not positions.
   const label = target === undefined ? 'negative' : `label ${target.label}`;
-  return {
-    version: FIGURE_SPEC_VERSION,
-    kind: 'distribution-grid',
-    panels,
-    columns: 2,
-    xLabel: 'bin (stride units)',
-    title: (options.title as string | undefined) ?? `Anchor ${position} (${label}): side distributions`,
-  };
+  return sideGrid(panels, (options.title as string | undefined) ?? `Anchor ${position} (${label}): side distributions`);
+}
+
+/** sides(h, data, {anchor, k, image, reg_max}): a raw head's worst positives (or one anchor), every level. */
+function rawHeadSides(fn: string, h: unknown, data: unknown, options: OptionValues): DistributionGridFigure {
+  if (options.stride !== undefined) throw new InputError(fn, 'options.stride', "left out with a raw head's result, whose levels carry their strides", describeValue(options.stride));
+  const head = readRawHead(fn, 'h', h);
+  const image = readImage(fn, head, options.image);
+  const k = options.k === undefined ? 3 : Math.round(finiteNumber(fn, 'options.k', options.k));
+  if (k < 1 || k > 50) throw new InputError(fn, 'options.k', 'between 1 and 50', String(k));
+  let anchors: number[] | undefined;
+  if (options.anchor !== undefined) {
+    const position = finiteNumber(fn, 'options.anchor', options.anchor);
+    if (!Number.isInteger(position) || position < 1 || position > head.anchors) throw new InputError(fn, 'options.anchor', `a position from 1 to ${head.anchors}`, String(position));
+    anchors = [position - 1];
+  }
+  return rawSides(fn, head, data, image, anchors, k, options.reg_max, options.title as string | undefined);
 }
 
 /** The anchor's ground-truth side distances in bins, raw and clamped as GFL does; undefined for a negative. */
@@ -294,6 +314,13 @@ export function calibration(args: unknown[]): CalibrationFigure {
   const fn = 'calibration';
   if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'calibration(g, data, {bins})', `${args.length} arguments`);
   const options = readOptions(fn, args[2], CALIBRATION_OPTIONS);
+  const bins = options.bins === undefined ? 10 : Math.round(finiteNumber(fn, 'options.bins', options.bins));
+  if (bins < 0 || bins > 1000) throw new InputError(fn, 'options.bins', 'between 0 and 1000', String(bins));
+  if (isRawHeadResult(args[0])) {
+    if (options.background !== undefined) throw new InputError(fn, 'options.background', "left out with a raw head's result, whose labels are class ids", describeValue(options.background));
+    const spec = rawCalibration(fn, readRawHead(fn, 'h', args[0]), args[1], options.title as string | undefined);
+    return bins === 0 ? spec : { ...spec, reliability: reliabilityCurve(spec.x, spec.y, bins) };
+  }
   const score = finiteVector(fn, 'g.score', member(fn, 'g', args[0], 'score'));
   const cls = valueToTensor(fn, 'data.cls', member(fn, 'data', args[1], 'cls'));
   const labels = finiteVector(fn, 'data.labels', member(fn, 'data', args[1], 'labels'));
@@ -301,8 +328,6 @@ export function calibration(args: unknown[]): CalibrationFigure {
   const C = cls.shape.length === 2 ? cls.shape[1] : -1;
   if (cls.shape.length !== 2 || cls.shape[0] !== n) throw new InputError(fn, 'data.cls', `a matrix (${n}, C) like data.labels`, `of shape (${cls.shape.join(', ')})`);
   if (score.length !== n) throw new InputError(fn, 'g.score', `of length ${n} like data.labels`, `of length ${score.length}`);
-  const bins = options.bins === undefined ? 10 : Math.round(finiteNumber(fn, 'options.bins', options.bins));
-  if (bins < 0 || bins > 1000) throw new InputError(fn, 'options.bins', 'between 0 and 1000', String(bins));
   const x: number[] = [];
   const y: number[] = [];
   const anchors: number[] = [];
@@ -347,4 +372,28 @@ function reliabilityCurve(x: readonly number[], y: readonly number[], bins: numb
     out.counts.push(count[b]);
   }
   return out;
+}
+
+export const ASSIGNMENT_MAP_OPTIONS: readonly OptionSpec[] = [
+  { key: 'title', type: 'string', description: 'figure title' },
+  { key: 'image', type: 'number', default: 1, description: 'the image of the batch, counted from 1' },
+  { key: 'level', type: 'number', description: "keep one level's anchors, counted from 1 (default: every level)" },
+];
+
+/**
+ * assignment_map(h, data, {image, level}): one image's assignment by a raw head's assigner (ATSS
+ * for gfl_head, the task-aligned assigner for yolov8_loss): its GT boxes, the positives coloured by
+ * their GT and the candidates that stayed negative, with the assigner's facts in the hover.
+ */
+export function assignmentMap(args: unknown[]): AssignmentMapFigure {
+  const fn = 'assignment_map';
+  if (args.length < 2 || args.length > 3) throw new InputError(fn, 'arguments', 'assignment_map(h, data, {image, level})', `${args.length} arguments`);
+  const options = readOptions(fn, args[2], ASSIGNMENT_MAP_OPTIONS);
+  const head = readRawHead(fn, 'h', args[0]);
+  let level: number | undefined;
+  if (options.level !== undefined) {
+    level = finiteNumber(fn, 'options.level', options.level);
+    if (!Number.isInteger(level) || level < 1 || level > head.levels.length) throw new InputError(fn, 'options.level', `a level from 1 to ${head.levels.length}`, String(level));
+  }
+  return assignmentView(fn, head, args[1], readImage(fn, head, options.image), level, options.title as string | undefined);
 }

@@ -43,6 +43,7 @@ const SETUP = [
   // A raw GFL head of an 8×8 image: every one of the five levels is 1×1, so a literal stacks them.
   'raw = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1), gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
   'raw_out = {cls_scores: zeros(5, 1, 2, 1, 1), bbox_preds: zeros(5, 1, 68, 1, 1)}',
+  'rh = gfl_head(raw)',
   'raw_gt = {gt_bboxes: [[[1, 1, 7, 7]]], gt_labels: [[1]], img_shape: [8, 8]}',
   // Raw YOLOv8 maps of an 8×8 image: its three levels are all 1×1, so a literal stacks them.
   'yolo_feats = zeros(3, 1, 66, 1, 1)',
@@ -132,6 +133,8 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   points_or_shape: '[1, 2]',
   g: 'g',
   'sides.anchor': '2',
+  head: 'rh',
+  raw: 'raw',
 };
 
 /** Option values where the default is not a plausible one, by `function.key` first, then by key. */
@@ -166,6 +169,9 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   'yolov8_loss.num_classes': '2',
   'yolov8_loss.strides': '[8, 16, 32]',
   'yolov8_loss.img_shape': '[8, 8]',
+  image: '1',
+  level: '1',
+  anchor: '1',
 };
 
 /** Option objects that need a companion key (reg_max needs its convention), in place of the key alone. */
@@ -184,7 +190,7 @@ function argument(fn: string, label: string): string {
 }
 
 /** Every option object worth running for a key: each allowed string, else the default, else a plausible value. */
-function optionObjects(fn: KnownFunction, key: string): string[] {
+function optionObjects(fn: KnownFunction, key: string, before: readonly string[]): string[] {
   const special = OPTION_OBJECTS[`${fn.name}.${key}`];
   if (special !== undefined) return [...special];
   const spec = fn.options.find((o) => o.key === key);
@@ -193,7 +199,8 @@ function optionObjects(fn: KnownFunction, key: string): string[] {
   const values =
     spec.values !== undefined ? spec.values.map((v) => JSON.stringify(v)) : given !== undefined ? [given] : spec.default !== undefined ? [JSON.stringify(spec.default)] : [];
   assert.ok(values.length > 0, `no plausible value for ${fn.name}'s option '${key}': add one to OPTION_VALUES`);
-  const base = BASE_OPTIONS[fn.name];
+  // A raw head's result carries its levels' strides: its signatures take no stride.
+  const base = before[0] === ARGUMENTS.head ? undefined : BASE_OPTIONS[fn.name];
   return values.map((v) => `{${base !== undefined && !base.startsWith(`${key}:`) ? `${base}, ` : ''}${key}: ${v}}`);
 }
 
@@ -221,7 +228,7 @@ function callsOf(fn: KnownFunction, signature: string): { calls: string[]; count
   if (options !== undefined) {
     const before = args.slice(0, positional.length);
     for (const key of optionKeysOf(options)) {
-      for (const object of optionObjects(fn, key)) calls.push(`${fn.name}(${[...before, object].join(', ')})`);
+      for (const object of optionObjects(fn, key, before)) calls.push(`${fn.name}(${[...before, object].join(', ')})`);
     }
     counts.add(positional.length + 1);
   }

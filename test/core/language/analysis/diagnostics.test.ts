@@ -145,6 +145,7 @@ describe('diagnostics agree with running the cell', () => {
         table: 'table([[1, 2]], {OPT})',
         margins_plot: 'margins_plot({OPT})',
         anchor_map: 'anchor_map([1, 2], [1, 2], {OPT})',
+        assignment_map: 'assignment_map(1, 1, {OPT})',
         worst_anchors: 'worst_anchors({per_anchor: {cls: [1], bbox: [1], dfl: [1]}, score: [1], weight: [1]}, {OPT})',
         sides: 'sides(1, 1, {OPT})',
         calibration: 'calibration(1, 1, {OPT})',
