@@ -4,7 +4,8 @@ import { gflHeadRawLoss, type GflHeadRawInputs, type GflHeadRawOptions, type Gfl
 import { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from '../../heads/yolov8';
 import type { Tensor } from '../../tensor';
 import { isOptionObject, readOptions, type OptionValues } from '../options';
-import { isMatrixLike, listMatrix, valueToTensor } from '../values';
+import { listMatrix, valueToTensor } from '../values';
+import { tensorList } from '../figures/arguments';
 import { out, positions } from './arguments';
 import { GFL_HEAD_OPTIONS, YOLOV8_OPTIONS } from './defaults';
 import { LOSS_MARK } from './marks';
@@ -14,23 +15,6 @@ import type { ValueBuiltin } from './types';
  * The detector heads from raw outputs: the per-level maps a model returns and each image's ground
  * truth, as a training step has them (docs/exporting.md), to the losses the training log prints.
  */
-
-/**
- * A list of arrays as a cell holds it, item by item: a loaded torch.save list (whose items are
- * matrices), or one array whose first axis is the list (a cell's literal `[zeros(1, 2, 4, 4)]`,
- * since mathjs stacks the items of a literal into one array).
- */
-export function tensorList(fn: string, argument: string, value: unknown, expected: string): Tensor[] {
-  const items = Array.isArray(value) ? value : isMatrixLike(value) ? value.valueOf() : undefined;
-  if (Array.isArray(items) && items.length > 0 && items.every((item) => isMatrixLike(item))) {
-    return items.map((item, i) => valueToTensor(fn, `${argument}[${i + 1}]`, item));
-  }
-  const stacked = items === undefined ? undefined : valueToTensor(fn, argument, value);
-  if (stacked === undefined || stacked.shape.length < 2 || stacked.shape[0] === 0) throw new InputError(fn, argument, expected, describeValue(value));
-  const [count, ...shape] = stacked.shape;
-  const size = stacked.data.length / count;
-  return Array.from({ length: count }, (_, i) => ({ shape, data: stacked.data.slice(i * size, (i + 1) * size) }));
-}
 
 /** A field of the data object, or of the second object, named as the user wrote it. */
 function member(fn: string, sources: readonly { name: string; value: Record<string, unknown> }[], key: string): { value: unknown; argument: string } {

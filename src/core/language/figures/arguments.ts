@@ -1,7 +1,8 @@
 import type { MathNode } from 'mathjs';
 import { InputError, describeValue } from '../../errors';
 import { compiled } from '../compiled';
-import { valueToTensor } from '../values';
+import type { Tensor } from '../../tensor';
+import { isMatrixLike, valueToTensor } from '../values';
 
 /** Argument readers the figure functions share: each names the function and argument in its error. */
 
@@ -26,4 +27,21 @@ export function symbolName(fn: string, node: MathNode | undefined, argument: str
     throw new InputError(fn, argument, 'a variable name, as in plot(qfl(s, 0.5), s, 0, 1)', node === undefined ? 'missing' : `'${node.toString()}'`);
   }
   return (node as MathNode & { name: string }).name;
+}
+
+/**
+ * A list of arrays as a cell holds it, item by item: a loaded torch.save list (whose items are
+ * matrices), or one array whose first axis is the list (a cell's literal `[zeros(1, 2, 4, 4)]`,
+ * since mathjs stacks the items of a literal into one array).
+ */
+export function tensorList(fn: string, argument: string, value: unknown, expected: string): Tensor[] {
+  const items = Array.isArray(value) ? value : isMatrixLike(value) ? value.valueOf() : undefined;
+  if (Array.isArray(items) && items.length > 0 && items.every((item) => isMatrixLike(item))) {
+    return items.map((item, i) => valueToTensor(fn, `${argument}[${i + 1}]`, item));
+  }
+  const stacked = items === undefined ? undefined : valueToTensor(fn, argument, value);
+  if (stacked === undefined || stacked.shape.length < 2 || stacked.shape[0] === 0) throw new InputError(fn, argument, expected, describeValue(value));
+  const [count, ...shape] = stacked.shape;
+  const size = stacked.data.length / count;
+  return Array.from({ length: count }, (_, i) => ({ shape, data: stacked.data.slice(i * size, (i + 1) * size) }));
 }

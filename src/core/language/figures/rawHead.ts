@@ -1,9 +1,8 @@
 import { InputError, describeValue } from '../../errors';
 import { FIGURE_SPEC_VERSION, type AnchorMapGridFigure, type AnchorMapPanel, type AssignedAnchor, type AssignmentMapFigure } from '../../figures/spec';
 import type { Tensor } from '../../tensor';
-import { tensorList } from '../builtins/heads';
 import { isMatrixLike, valueToTensor } from '../values';
-import { finiteNumber } from './arguments';
+import { finiteNumber, tensorList } from './arguments';
 
 /*
  * The views of a raw head's result (issue 15): a gfl_head(…) or yolov8_loss(…) result with the

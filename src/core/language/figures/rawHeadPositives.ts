@@ -2,7 +2,7 @@ import { InputError } from '../../errors';
 import { FIGURE_SPEC_VERSION, type CalibrationFigure, type DistributionGridFigure, type DistributionPanel, type TableFigure } from '../../figures/spec';
 import { sigmoid } from '../../numerics';
 import type { Tensor } from '../../tensor';
-import { tensorList } from '../builtins/heads';
+import { tensorList } from './arguments';
 import { isMatrixLike } from '../values';
 import {
   anchorCell,
