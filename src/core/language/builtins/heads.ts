@@ -30,7 +30,7 @@ function listMember(fn: string, sources: readonly { name: string; value: Record<
   return tensorList(fn, argument, value, expected);
 }
 
-/** [H, W] from a vector, a list or an option; undefined when none is given. */
+/** [H, W] in pixels from a vector, a list or an option value. */
 function imageShape(fn: string, argument: string, value: unknown): [number, number] {
   const shape = valueToTensor(fn, argument, value);
   const [H, W] = shape.data;
