@@ -1,4 +1,4 @@
-// Figures that read well, in the real workbench: each of the four sample notebooks is opened and
+// Figures that read well, in the real workbench: each of the five sample notebooks is opened and
 // run, and inside its output webview every figure is measured as it draws there (the cell's
 // width, VS Code's fonts): no two pieces of text (legend items, axis titles, tick labels,
 // annotations, bar and table text) overlap. The headless-browser twin of this check, at fixed
@@ -8,9 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector'];
+const NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector', 'debug-raw-head'];
 /** A statement that draws a figure: the samples put each on a line of its own. */
-const FIGURE_STATEMENT = /^\s*(plot|heatmap|dist|hist|scatter|table|margins_plot|anchor_map|worst_anchors|sides|calibration)\s*\(/gm;
+const FIGURE_STATEMENT = /^\s*(plot|heatmap|dist|hist|scatter|table|margins_plot|anchor_map|assignment_map|worst_anchors|sides|calibration)\s*\(/gm;
 /** Boxes may touch: text overlaps when it shares more than this many px both ways. */
 const TOLERANCE = 0.5;
 
