@@ -1,7 +1,7 @@
 import type { MathJsInstance } from 'mathjs';
 import { InputError, describeValue } from '../../errors';
 import { gflHeadRawLoss, type GflHeadRawInputs, type GflHeadRawOptions, type GflHeadRawResult } from '../../heads/gfl';
-import { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from '../../heads/yolov8';
+import { YOLOV8_DEFAULTS, yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from '../../heads/yolov8';
 import type { Tensor } from '../../tensor';
 import { isOptionObject, readOptions, type OptionValues } from '../options';
 import { listMatrix, valueToTensor } from '../values';
@@ -290,6 +290,8 @@ const YOLOV8_LOSS: ValueBuiltin = {
       loss_items: math.matrix([result.boxLoss, result.clsLoss, result.dflLoss]),
       num_pos: result.numPos,
       target_scores_sum: result.targetScoresSum,
+      // The views read the bins per side from here, so a head run with another reg_max draws its own.
+      reg_max: settings.regMax ?? YOLOV8_DEFAULTS.regMax,
       per_anchor: { box: out(math, result.perAnchor.box), cls: out(math, result.perAnchor.cls), dfl: out(math, result.perAnchor.dfl) },
       assignment: yoloAssignmentValue(math, result.assignment),
       anchors: { centres: out(math, result.anchors.centres), strides: out(math, result.anchors.strides) },

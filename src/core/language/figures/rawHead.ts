@@ -204,9 +204,18 @@ export function assignmentView(fn: string, head: RawHead, data: unknown, image: 
   };
 }
 
-/** Bins per side: GFL's from the width of bbox_preds (4·(reg_max + 1)), YOLOv8's from `reg_max` (ultralytics': the bin count, 16). */
+/**
+ * Bins per side: GFL's from the width of bbox_preds (4·(reg_max + 1)); YOLOv8's from `reg_max`
+ * (ultralytics': the bin count), given, else the one the yolov8_loss result was computed with.
+ */
 export function sideBins(fn: string, head: RawHead, maps: readonly Tensor[], regMax: unknown): number {
-  if (head.head === 'yolov8_loss') return regMax === undefined ? 16 : finiteNumber(fn, 'options.reg_max', regMax);
+  if (head.head === 'yolov8_loss') {
+    const computedWith = head.record.reg_max;
+    if (regMax === undefined) return finiteNumber(fn, 'h.reg_max', computedWith);
+    const bins = finiteNumber(fn, 'options.reg_max', regMax);
+    if (computedWith !== undefined && bins !== computedWith) throw new InputError(fn, 'options.reg_max', `${String(computedWith)}, the reg_max h was computed with`, describeValue(regMax));
+    return bins;
+  }
   const bins = (maps[0]?.shape[1] ?? 0) / 4;
   if (regMax !== undefined && regMax !== bins - 1) throw new InputError(fn, 'options.reg_max', `${bins - 1}, as data.bbox_preds has ${bins} bins per side`, describeValue(regMax));
   return bins;

@@ -100,8 +100,8 @@ export function rawSides(fn: string, head: RawHead, data: unknown, image: number
 export function rawCalibration(fn: string, head: RawHead, data: unknown, title: string | undefined): CalibrationFigure {
   const yolo = head.head === 'yolov8_loss';
   const maps = rawMaps(fn, head, data, yolo ? 'feats' : 'cls_scores');
-  // YOLOv8's class logits follow its 4·16 box channels.
-  const first = yolo ? 4 * 16 : 0;
+  // YOLOv8's class logits follow its 4·reg_max box channels.
+  const first = yolo ? 4 * sideBins(fn, head, maps, undefined) : 0;
   const x: number[] = [];
   const y: number[] = [];
   const anchors: number[] = [];

@@ -52,7 +52,7 @@ function gflSession(): Session {
 }
 
 /** A yolov8_loss-shaped result of one image over the same two levels; TAL made anchor 2 a positive of GT 1, anchor 4 lies inside GT 1. */
-function yoloSession(): Session {
+function yoloSession(regMax = 16): Session {
   const session = new Session();
   session.scope.set('y', {
     per_anchor: { box: [[0, 2, 0, 0, 0]], cls: [[1, 1, 1, 1, 1]], dfl: [[0, 0.5, 0, 0, 0]] },
@@ -69,6 +69,7 @@ function yoloSession(): Session {
     },
     gt_bboxes: [[[8, 0, 16, 16]]],
     gt_labels: [[2]],
+    reg_max: regMax,
   });
   return session;
 }
@@ -259,6 +260,18 @@ describe('calibration of a raw head', () => {
     // Anchor 2's centre (12, 4) in GT (8, 0, 16, 16) at stride 8: 0.5, 0.5, 0.5, 1.5 bins.
     assert.deepEqual(sides.panels.map((p) => p.target?.y), [0.5, 0.5, 0.5, 1.5]);
     near(sides.panels[3].probabilities, softmax(Array.from({ length: 16 }, (_, b) => value(0, 0, 48 + b, 0, 1))));
+  });
+
+  it('reads the bins per side from the reg_max the YOLOv8 result was computed with', () => {
+    const session = yoloSession(8);
+    // reg_max 8 and 3 classes: 4·8 + 3 = 35 channels, the class logits from channel 32.
+    const value = (l: number, n: number, c: number, i: number, j: number): number => c / 100 + i + j + l;
+    session.scope.set('yd', { feats: [mapOf(session, value, 0, 1, 35, 2), mapOf(session, value, 1, 1, 35, 1)] });
+    const spec = figureOf(session, 'calibration(y, yd, {bins: 0})') as CalibrationFigure;
+    near(spec.y, [sigma(value(0, 0, 32 + 2, 0, 1))]);
+    const sides = figureOf(session, 'sides(y, yd)') as DistributionGridFigure;
+    near(sides.panels[3].probabilities, softmax(Array.from({ length: 8 }, (_, b) => value(0, 0, 24 + b, 0, 1))));
+    assert.match(errorOf(session, 'sides(y, yd, {reg_max: 16})'), /reg_max h was computed with/);
   });
 });
 
