@@ -30,8 +30,8 @@ export function classPlanesSimd(
   gradScale: number,
   productRun: number,
 ): number {
-  // Planes padded to an even length: the kernel works on whole pairs of cells.
-  const stride = plane + (plane & 1);
+  // Planes padded to a multiple of 4: the kernel works on 4 cells at a time.
+  const stride = (plane + 3) & ~3;
   const run = classes < productRun ? classes : productRun;
   const linAt = run * stride;
   const prodAt = linAt + stride;
