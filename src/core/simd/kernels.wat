@@ -267,16 +267,17 @@
   ;; leave 16 bytes of slack after each region); that lane is masked out of the sums.
 
   ;; The shared prologue, written once and expanded by scripts/build-wasm.mjs into each loop (and,
-  ;; interleaved for two vectors, into the pair loops) in two parts: exp_neg_abs_f64 gives, from the
-  ;; logits $xv, $a = −|x| and the exponential $e (YOLOv8's class pass, wat/bce_planes.wat, needs
-  ;; only these); sigmoid_log1p_f64 then σ's denominator $w and reciprocal $inv, and $lp = log1p(e).
-  ;; @define exp_neg_abs_f64
-  ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-  ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+  ;; interleaved for two vectors, into the pair loops) in two parts, after the loop has set
+  ;; $a = −|x| from the logits $xv: exp_f64 gives the exponential $e = e^a (YOLOv8's class pass,
+  ;; wat/bce_planes.wat, needs only this, and its decode, wat/softmax_mean.wat, takes it of
+  ;; logits clamped to ±708); sigmoid_log1p_f64 then σ's denominator $w and reciprocal $inv, and
+  ;; $lp = log1p(e).
+  ;; @define exp_f64
+  ;; e = exp(a) = 2^k·P(r) for a ≤ 708: k = round(a/ln 2) by the 1.5·2^52 shifter, whose low
+  ;; mantissa bits then hold k for building 2^k; r = a − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
   ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
   ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
   ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
-  (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
   (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
   (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
   (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
@@ -350,7 +351,9 @@
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
         (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
         (local.set $tv_b (v128.load offset=16 (i32.add (local.get $t) (local.get $off))))
-        ;; @expand exp_neg_abs_f64 _b
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        ;; @expand exp_f64 _b
         ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
@@ -405,7 +408,8 @@
       (local.set $off (i32.shl (local.get $i) (i32.const 3)))
       (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
       (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
-        ;; @expand exp_neg_abs_f64
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        ;; @expand exp_f64
         ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
@@ -491,7 +495,9 @@
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
-        ;; @expand exp_neg_abs_f64 _b
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        ;; @expand exp_f64 _b
         ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
@@ -550,7 +556,8 @@
           (then (local.set $mask (v128.const i64x2 -1 0))))
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
-        ;; @expand exp_neg_abs_f64
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        ;; @expand exp_f64
         ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))

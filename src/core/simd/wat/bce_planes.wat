@@ -45,7 +45,9 @@
           ;; second one gives the out-of-order core independent work; docs/performance.md).
           (local.set $xv (v128.load (i32.add (local.get $row) (local.get $off))))
           (local.set $xv_b (v128.load offset=16 (i32.add (local.get $row) (local.get $off))))
-          ;; @expand exp_neg_abs_f64 _b
+          (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+          (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+          ;; @expand exp_f64 _b
           (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
           (local.set $w_b (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e_b)))
           ;; x − a = x + |x|.
