@@ -19,6 +19,7 @@ import {
   pairDistance,
   resolveMetric,
   distanceTiles,
+  residentTileMemory,
   TILE,
   type DistanceOptions,
   type DistanceTiles,
@@ -28,6 +29,15 @@ import {
 import { InputError, describeValue } from './errors';
 import { tripletLoss, tripletLossSlope } from './losses/triplet';
 import { requireFinite, requireIntegers, requireShape, scalar, type Tensor } from './tensor';
+
+declare module './simd/memory' {
+  interface KernelExports {
+    mine_tile_f64(
+      tile: number, ldo: number, i0: number, i1: number, j0: number, j1: number,
+      labels: number, far: number, hp: number, near: number, hn: number, largest: number,
+    ): number;
+  }
+}
 
 /** Options shared by the miners. */
 export interface MiningOptions extends Omit<DistanceOptions, 'eps'> {
@@ -199,6 +209,7 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
   const nearest = candidates.nearest.subarray(o, o + B);
   const hardestPositive = candidates.hardestPositive.subarray(o, o + B);
   const hardestNegative = candidates.hardestNegative.subarray(o, o + B);
+  if (tiles.simd !== null) return mineTileRowsSimd(job, t0, t1, { farthest, hardestPositive, nearest, hardestNegative });
   // No (B, B) matrix is stored: the triangle streams through one tile buffer.
   const tile = new Float64Array(TILE * TILE);
   let largest = 0;
@@ -239,6 +250,40 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
       }
     }
   }
+  return largest;
+}
+
+/**
+ * mineTileRows on the WebAssembly kernels: each tile's squared distances stay in linear memory
+ * (sqdist_tile_f64), where mine_tile_f64 updates the candidates with the TypeScript loop's order
+ * and comparisons, so the result is the same bits; the candidates are copied in and out once.
+ */
+function mineTileRowsSimd(job: BatchHardJob, t0: number, t1: number, candidates: HardestCandidates): number {
+  const { B, tiles } = job;
+  const layout = tiles.simd!;
+  // After the layout (8-byte aligned): labels, farthest, nearest (float64), then the two index arrays.
+  const [labelsAt, farAt, nearAt, hpAt, hnAt] = [0, 8, 16, 24, 28].map((bytes) => layout.totalBytes + bytes * B);
+  const { kernels, f64 } = residentTileMemory(tiles, layout, 32 * B);
+  const i32 = new Int32Array(f64.buffer);
+  f64.set(job.labels, labelsAt / 8);
+  f64.set(candidates.farthest, farAt / 8);
+  f64.set(candidates.nearest, nearAt / 8);
+  i32.set(candidates.hardestPositive, hpAt / 4);
+  i32.set(candidates.hardestNegative, hnAt / 4);
+  let largest = 0;
+  for (let i0 = t0 * TILE; i0 < Math.min(B, t1 * TILE); i0 += TILE) {
+    const i1 = Math.min(B, i0 + TILE);
+    for (let j0 = i0; j0 < B; j0 += TILE) {
+      checkInterrupt();
+      const j1 = Math.min(B, j0 + TILE);
+      kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, j1 - j0);
+      largest = kernels.mine_tile_f64(layout.tileStart, j1 - j0, i0, i1, j0, j1, labelsAt, farAt, hpAt, nearAt, hnAt, largest);
+    }
+  }
+  candidates.farthest.set(f64.subarray(farAt / 8, farAt / 8 + B));
+  candidates.nearest.set(f64.subarray(nearAt / 8, nearAt / 8 + B));
+  candidates.hardestPositive.set(i32.subarray(hpAt / 4, hpAt / 4 + B));
+  candidates.hardestNegative.set(i32.subarray(hnAt / 4, hnAt / 4 + B));
   return largest;
 }
 
