@@ -13,11 +13,14 @@ declare module '../../simd/memory' {
   }
 }
 
+/** Logits per run in linear memory: 32 MB. */
+const SLAB_ELEMENTS = 1 << 22;
+
 /**
  * As `classPlanes` (classification.ts), whose contract this keeps: over the `classes` planes of
  * `plane` cells at data[first + c·plane + p], returns Σ softplus, adds each cell's sum into
  * perAnchor[anchorFirst + p] and, with `grad`, writes gradScale·σ(x) at each logit's place. Runs of
- * at most `productRun` classes share one logarithm per cell.
+ * at most `productRun` classes (and of at most 32 MB of logits) share one logarithm per cell.
  */
 export function classPlanesSimd(
   data: Float64Array,
@@ -32,7 +35,9 @@ export function classPlanesSimd(
 ): number {
   // Planes padded to a multiple of 4: the kernel works on 4 cells at a time.
   const stride = (plane + 3) & ~3;
-  const run = classes < productRun ? classes : productRun;
+  // A large map with many classes would otherwise grow the shared memory to the whole slab.
+  const fit = Math.max(1, Math.floor(SLAB_ELEMENTS / stride));
+  const run = Math.min(classes, productRun, fit);
   const linAt = run * stride;
   const prodAt = linAt + stride;
   const { kernels, f64 } = simdMemory((prodAt + stride) * 8);
