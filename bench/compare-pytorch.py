@@ -149,12 +149,11 @@ def arcface(dt):
     return step
 
 
-def triplet_batch_hard(dt):
+def triplet_batch_hard(dt, b=1024, d=128, classes=64):
     # Hermans et al. batch-hard with Euclidean distances, margin 0.3, 64 classes.
     g = torch.Generator().manual_seed(6)
-    b, d = 1024, 128
     emb = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
-    labels = torch.arange(b) % 64
+    labels = torch.arange(b) % classes
     same = labels[:, None] == labels[None, :]
     eye = torch.eye(b, dtype=torch.bool)
 
@@ -164,6 +163,32 @@ def triplet_batch_hard(dt):
         pos = dist.masked_fill(~same | eye, float('-inf')).max(1).values
         neg = dist.masked_fill(same, float('inf')).min(1).values
         F.relu(pos - neg + 0.3).mean().backward()
+    return step
+
+
+def triplet_batch_hard_4096(dt):
+    """Batch-hard at a large metric-learning batch: 4096x256 embeddings in 256 classes (issue 19)."""
+    return triplet_batch_hard(dt, 4096, 256, 256)
+
+
+def batch_all_512(dt):
+    """Batch-all (Hermans et al.): the mean over the valid triplets whose hinge loss is positive, of
+    512x128 embeddings in 32 classes, margin 0.3, as mining.ts's batchAll (issue 19)."""
+    g = torch.Generator().manual_seed(8)
+    b, d, classes = 512, 128, 32
+    emb = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
+    labels = torch.arange(b) % classes
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(b, dtype=torch.bool)
+    # valid[a, p, n]: p a positive of a (not a itself), n a negative of a.
+    valid = ((same & ~eye)[:, :, None] & ~same[:, None, :])
+
+    def step():
+        emb.grad = None
+        dist = torch.cdist(emb, emb)
+        loss = F.relu(dist[:, :, None] - dist[:, None, :] + 0.3) * valid
+        positive = (loss > 1e-16).sum()
+        (loss.sum() / positive.clamp(min=1)).backward()
     return step
 
 
@@ -383,7 +408,7 @@ def yolov8_loss(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],

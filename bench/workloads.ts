@@ -3,6 +3,7 @@
  * timed step, a forward plus backward pass through the public core API.
  */
 import { yolov8Loss } from '../src/core/heads/yolov8';
+import { batchAll } from '../src/core/mining';
 import { CORE_LOSSES, type LossImplementations } from '../src/core/language/hosts';
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
@@ -127,6 +128,9 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
     return workloads.triplet_batch_hard();
   },
   triplet_batch_hard: () => tripletWorkload(CORE, asIs),
+  // Issue 19's sizes: a large metric-learning batch, and batch-all over every valid triplet.
+  triplet_batch_hard_4096: () => tripletWorkload(CORE, asIs, [4096, 256, 256]),
+  batch_all_512: batchAllWorkload,
   // The same ArcFace and batch-hard batches, shared, on the 2-thread pool (src/node/parallel/embeddings.ts).
   arcface_2t: onPool(arcfaceWorkload),
   arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
@@ -149,15 +153,26 @@ function arcfaceWorkload(losses: BenchLosses, share: Share, float32 = false): Wo
   return { gradBytes: (batch * dims + dims * classes) * 8, step: () => losses.arcFaceLoss(x, W, labelTensor, options) };
 }
 
-/** Batch-hard triplet mining, margin 0.3, over 1024 embeddings of 128 dimensions in 64 classes. */
-function tripletWorkload(losses: BenchLosses, share: Share): Workload {
+/**
+ * Batch-hard triplet mining, margin 0.3, over `batch` embeddings of `dims` dimensions in `classes`
+ * classes (labels i mod classes); by default 1024 × 128 in 64 classes.
+ */
+function tripletWorkload(losses: BenchLosses, share: Share, [batch, dims, classes] = [1024, 128, 64]): Workload {
   const random = seededRandom(6);
-  const [batch, dims] = [1024, 128];
   const embeddings = tensor([batch, dims], share(gaussian(random, batch * dims)));
   const labels = new Float64Array(batch);
-  for (let i = 0; i < batch; i++) labels[i] = i % 64;
+  for (let i = 0; i < batch; i++) labels[i] = i % classes;
   const labelTensor = tensor([batch], labels);
   return { gradBytes: embeddings.data.byteLength, step: () => losses.batchHard(embeddings, labelTensor, { margin: 0.3, grad: true }) };
+}
+
+/** Batch-all triplet loss, margin 0.3, over 512 embeddings of 128 dimensions in 32 classes (labels i mod 32). */
+function batchAllWorkload(): Workload {
+  const random = seededRandom(8);
+  const [batch, dims] = [512, 128];
+  const embeddings = tensor([batch, dims], gaussian(random, batch * dims));
+  const labels = tensor([batch], Float64Array.from({ length: batch }, (_, i) => i % 32));
+  return { gradBytes: embeddings.data.byteLength, step: () => batchAll(embeddings, labels, { margin: 0.3, grad: true }) };
 }
 
 /**

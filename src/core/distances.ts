@@ -345,7 +345,7 @@ export interface DistanceTiles {
  * x copied into linear memory with rows zero-padded to an even length (the kernel walks f64x2
  * pairs; the padding cancels in x_i − x_j), followed by a TILE × TILE output tile. Sizes in bytes.
  */
-interface SimdTileLayout {
+export interface SimdTileLayout {
   readonly rowBytes: number;
   readonly tileStart: number;
   readonly totalBytes: number;
@@ -357,9 +357,12 @@ interface SimdTileLayout {
  */
 export const SIMD_DISTANCE_THRESHOLD = 32768;
 
-/** The memory of the SIMD tile kernel with x resident, copying it in if someone else claimed it. */
-function residentTileMemory(tiles: DistanceTiles, layout: SimdTileLayout): ReturnType<typeof simdMemory> {
-  const memory = simdMemory(layout.totalBytes, tiles);
+/**
+ * The memory of the SIMD tile kernel with x resident, copying it in if someone else claimed it;
+ * `extraBytes` more after layout.totalBytes are the caller's (batch-hard's candidates, mining.ts).
+ */
+export function residentTileMemory(tiles: DistanceTiles, layout: SimdTileLayout, extraBytes = 0): ReturnType<typeof simdMemory> {
+  const memory = simdMemory(layout.totalBytes + extraBytes, tiles);
   if (memory.resident) return memory;
   const { x, B, d } = tiles;
   const stride = layout.rowBytes / 8;

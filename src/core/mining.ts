@@ -19,15 +19,27 @@ import {
   pairDistance,
   resolveMetric,
   distanceTiles,
+  residentTileMemory,
   TILE,
   type DistanceOptions,
   type DistanceTiles,
   type DistanceReport,
+  type SimdTileLayout,
   type Metric,
 } from './distances';
 import { InputError, describeValue } from './errors';
 import { tripletLoss, tripletLossSlope } from './losses/triplet';
+import type { KernelExports } from './simd/memory';
 import { requireFinite, requireIntegers, requireShape, scalar, type Tensor } from './tensor';
+
+declare module './simd/memory' {
+  interface KernelExports {
+    mine_tile_f64(
+      tile: number, ldo: number, i0: number, i1: number, j0: number, j1: number,
+      labels: number, far: number, hp: number, near: number, hn: number, largest: number,
+    ): number;
+  }
+}
 
 /** Options shared by the miners. */
 export interface MiningOptions extends Omit<DistanceOptions, 'eps'> {
@@ -199,8 +211,9 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
   const nearest = candidates.nearest.subarray(o, o + B);
   const hardestPositive = candidates.hardestPositive.subarray(o, o + B);
   const hardestNegative = candidates.hardestNegative.subarray(o, o + B);
+  const simd = tiles.simd === null ? null : new SimdMiner(job, { farthest, hardestPositive, nearest, hardestNegative });
   // No (B, B) matrix is stored: the triangle streams through one tile buffer.
-  const tile = new Float64Array(TILE * TILE);
+  const tile = new Float64Array(simd === null ? TILE * TILE : 0);
   let largest = 0;
   for (let i0 = t0 * TILE; i0 < Math.min(B, t1 * TILE); i0 += TILE) {
     const i1 = Math.min(B, i0 + TILE);
@@ -208,6 +221,10 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
       // A tile is TILE²·d multiply-adds; a large batch is billions of them.
       checkInterrupt();
       const j1 = Math.min(B, j0 + TILE);
+      if (simd !== null) {
+        largest = simd.mine(i0, i1, j0, j1, largest);
+        continue;
+      }
       distanceTileInto(tiles, i0, i1, j0, j1, tile, 0, TILE);
       for (let i = i0; i < i1; i++) {
         const own = label[i];
@@ -239,7 +256,61 @@ export function mineTileRows(job: BatchHardJob, t0: number, t1: number, candidat
       }
     }
   }
+  simd?.copyOut();
   return largest;
+}
+
+/**
+ * mineTileRows on the WebAssembly kernels: each tile's squared distances stay in linear memory
+ * (sqdist_tile_f64), where mine_tile_f64 updates the candidates with the TypeScript loop's order
+ * and comparisons, so the result is the same bits; the candidates are copied in once and out once
+ * (`copyOut`).
+ */
+class SimdMiner {
+  private readonly kernels: KernelExports;
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  private readonly layout: SimdTileLayout;
+  /** Byte offsets after the layout (8-byte aligned): labels, farthest, nearest (float64), then the two index arrays. */
+  private readonly at: readonly [number, number, number, number, number];
+
+  constructor(
+    job: BatchHardJob,
+    private readonly candidates: HardestCandidates,
+  ) {
+    const { B, tiles } = job;
+    this.layout = tiles.simd!;
+    const [labelsAt, farAt, nearAt, hpAt, hnAt] = [0, 8, 16, 24, 28].map((bytes) => this.layout.totalBytes + bytes * B);
+    this.at = [labelsAt, farAt, nearAt, hpAt, hnAt];
+    const { kernels, f64 } = residentTileMemory(tiles, this.layout, 32 * B);
+    this.kernels = kernels;
+    this.f64 = f64;
+    this.i32 = new Int32Array(f64.buffer);
+    f64.set(job.labels, labelsAt / 8);
+    f64.set(candidates.farthest, farAt / 8);
+    f64.set(candidates.nearest, nearAt / 8);
+    this.i32.set(candidates.hardestPositive, hpAt / 4);
+    this.i32.set(candidates.hardestNegative, hnAt / 4);
+  }
+
+  /** Mines the tile rows [i0, i1) × columns [j0, j1); returns the largest distance met, from `largest` on. */
+  mine(i0: number, i1: number, j0: number, j1: number, largest: number): number {
+    const { kernels, layout } = this;
+    const [labelsAt, farAt, nearAt, hpAt, hnAt] = this.at;
+    kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, j1 - j0);
+    return kernels.mine_tile_f64(layout.tileStart, j1 - j0, i0, i1, j0, j1, labelsAt, farAt, hpAt, nearAt, hnAt, largest);
+  }
+
+  /** Copies the candidates back into the arrays the miner was given. */
+  copyOut(): void {
+    const { candidates, f64, i32 } = this;
+    const [, farAt, nearAt, hpAt, hnAt] = this.at;
+    const B = candidates.farthest.length;
+    candidates.farthest.set(f64.subarray(farAt / 8, farAt / 8 + B));
+    candidates.nearest.set(f64.subarray(nearAt / 8, nearAt / 8 + B));
+    candidates.hardestPositive.set(i32.subarray(hpAt / 4, hpAt / 4 + B));
+    candidates.hardestNegative.set(i32.subarray(hnAt / 4, hnAt / 4 + B));
+  }
 }
 
 /**

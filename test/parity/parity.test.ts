@@ -9,15 +9,23 @@ const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extr
 
 /** Reference functions whose products, distances or elementwise losses run on the WebAssembly SIMD kernels. */
 const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', 'focal']);
+/** Reference functions that take the SIMD kernels at every size under `auto`: run again on TypeScript. */
+const TYPESCRIPT_FUNCTIONS = new Set(['yolov8_loss']);
 
-// The default run (kernel path `auto`: small cases take the TypeScript kernels), then the cases
-// that use matrix kernels again with the SIMD path forced, so both implementations meet PyTorch.
-for (const [label, forceSimd] of [['', false], [' (SIMD kernels forced)', true]] as const) for (const path of fixturePaths) {
-  const cases = loadCases(path).filter((c) => (!forceSimd || SIMD_FUNCTIONS.has(c.fn)));
+// The default run (kernel path `auto`: small cases take the TypeScript kernels, YOLOv8's class pass
+// and decode the SIMD ones), then the cases whose other implementation `auto` leaves out with that
+// path forced, so both implementations meet PyTorch.
+const runs = [
+  { label: '', path: 'auto', functions: null },
+  { label: ' (SIMD kernels forced)', path: 'simd', functions: SIMD_FUNCTIONS },
+  { label: ' (TypeScript kernels forced)', path: 'typescript', functions: TYPESCRIPT_FUNCTIONS },
+] as const;
+for (const { label, path: kernels, functions } of runs) for (const path of fixturePaths) {
+  const cases = loadCases(path).filter((c) => functions === null || functions.has(c.fn));
   if (cases.length === 0) continue;
   describe(`parity with ${path}${label}`, () => {
-    if (forceSimd) {
-      before(() => setKernelPath('simd'));
+    if (kernels !== 'auto') {
+      before(() => setKernelPath(kernels));
       after(() => setKernelPath('auto'));
     }
     for (const c of cases) {

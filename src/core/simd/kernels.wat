@@ -267,15 +267,17 @@
   ;; leave 16 bytes of slack after each region); that lane is masked out of the sums.
 
   ;; The shared prologue, written once and expanded by scripts/build-wasm.mjs into each loop (and,
-  ;; interleaved for two vectors, into the pair loops): from the logits $xv, the exponential $e,
-  ;; σ's denominator $w and reciprocal $inv, and $lp = log1p(e).
-  ;; @define sigmoid_log1p_f64
-  ;; e = exp(−|x|) = 2^k·P(r): k = round(−|x|/ln 2) by the 1.5·2^52 shifter, whose low mantissa
-  ;; bits then hold k for building 2^k; r = −|x| − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
+  ;; interleaved for two vectors, into the pair loops) in two parts, after the loop has set
+  ;; $a = −|x| from the logits $xv: exp_f64 gives the exponential $e = e^a (YOLOv8's class pass,
+  ;; wat/bce_planes.wat, needs only this, and its decode, wat/softmax_mean.wat, takes it of
+  ;; logits clamped to ±708); sigmoid_log1p_f64 then σ's denominator $w and reciprocal $inv, and
+  ;; $lp = log1p(e).
+  ;; @define exp_f64
+  ;; e = exp(a) = 2^k·P(r) for a ≤ 708: k = round(a/ln 2) by the 1.5·2^52 shifter, whose low
+  ;; mantissa bits then hold k for building 2^k; r = a − k·ln 2 in two parts (fdlibm's ln2 hi/lo),
   ;; |r| ≤ ln2/2, and P the Taylor series to r^13 (next term < 5e-18) in Estrin's scheme: Horner's
   ;; 13-deep chain of dependent multiply-adds made the loop latency-bound. Below −708, 2^k leaves
   ;; the normal range: e is flushed to 0 (e^−708 ≈ 3e-308 would only feed subnormal terms).
-  (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
   (local.set $kf (f64x2.add (f64x2.mul (local.get $a) (v128.const f64x2 1.4426950408889634 1.4426950408889634)) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
   (local.set $scale (i64x2.shl (i64x2.add (local.get $kf) (v128.const i64x2 -2251799813684225 -2251799813684225)) (i32.const 52)))
   (local.set $kf (f64x2.sub (local.get $kf) (v128.const f64x2 6755399441055744.0 6755399441055744.0)))
@@ -287,6 +289,9 @@
     (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 1.0 1.0) (f64x2.mul (local.get $r) (v128.const f64x2 1.0 1.0))) (f64x2.mul (f64x2.add (v128.const f64x2 0.5 0.5) (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666666 0.16666666666666666))) (local.get $r2))) (f64x2.mul (f64x2.add (f64x2.add (v128.const f64x2 0.041666666666666664 0.041666666666666664) (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333333333 0.008333333333333333))) (f64x2.mul (f64x2.add (v128.const f64x2 0.001388888888888889 0.001388888888888889) (f64x2.mul (local.get $r) (v128.const f64x2 0.0001984126984126984 0.0001984126984126984))) (local.get $r2))) (local.get $r4)))
     (f64x2.mul (f64x2.add (f64x2.add (f64x2.add (v128.const f64x2 2.48015873015873e-05 2.48015873015873e-05) (f64x2.mul (local.get $r) (v128.const f64x2 2.7557319223985893e-06 2.7557319223985893e-06))) (f64x2.mul (f64x2.add (v128.const f64x2 2.755731922398589e-07 2.755731922398589e-07) (f64x2.mul (local.get $r) (v128.const f64x2 2.505210838544172e-08 2.505210838544172e-08))) (local.get $r2))) (f64x2.mul (f64x2.add (v128.const f64x2 2.08767569878681e-09 2.08767569878681e-09) (f64x2.mul (local.get $r) (v128.const f64x2 1.6059043836821613e-10 1.6059043836821613e-10))) (local.get $r4))) (f64x2.mul (local.get $r4) (local.get $r4)))))
   (local.set $e (v128.and (f64x2.mul (local.get $e) (local.get $scale)) (f64x2.ge (local.get $a) (v128.const f64x2 -708.0 -708.0))))
+  ;; @end
+
+  ;; @define sigmoid_log1p_f64
   ;; σ(±|x|) from w = 1 + e: 1/w and e/w.
   (local.set $w (f64x2.add (v128.const f64x2 1.0 1.0) (local.get $e)))
   (local.set $inv (f64x2.div (v128.const f64x2 1.0 1.0) (local.get $w)))
@@ -346,6 +351,9 @@
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
         (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
         (local.set $tv_b (v128.load offset=16 (i32.add (local.get $t) (local.get $off))))
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        ;; @expand exp_f64 _b
         ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
@@ -400,6 +408,8 @@
       (local.set $off (i32.shl (local.get $i) (i32.const 3)))
       (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
       (local.set $tv (v128.load (i32.add (local.get $t) (local.get $off))))
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        ;; @expand exp_f64
         ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
@@ -485,6 +495,9 @@
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
         (local.set $xv_b (v128.load offset=16 (i32.add (local.get $x) (local.get $off))))
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        (local.set $a_b (f64x2.neg (f64x2.abs (local.get $xv_b))))
+        ;; @expand exp_f64 _b
         ;; @expand sigmoid_log1p_f64 _b
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))
         (local.set $nonneg_b (f64x2.ge (local.get $xv_b) (v128.const f64x2 0.0 0.0)))
@@ -543,6 +556,8 @@
           (then (local.set $mask (v128.const i64x2 -1 0))))
         (local.set $off (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $j)) (i32.const 3)))
         (local.set $xv (v128.load (i32.add (local.get $x) (local.get $off))))
+        (local.set $a (f64x2.neg (f64x2.abs (local.get $xv))))
+        ;; @expand exp_f64
         ;; @expand sigmoid_log1p_f64
         ;; p = σ(x) and q = 1 − σ(x), each on its non-overflowing side.
         (local.set $nonneg (f64x2.ge (local.get $xv) (v128.const f64x2 0.0 0.0)))

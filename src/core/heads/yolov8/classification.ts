@@ -5,6 +5,8 @@
  * is first taken as a negative, BCE(x, 0) = softplus(x), and each positive's one soft element is
  * then corrected: BCE(x, t) = softplus(x) − t·x, and its gradient σ(x) − t.
  */
+import { useSimd } from '../../simd/path';
+import { classPlanesSimd } from './classSimd';
 import { EXP_ARGUMENT_LIMIT, expInRange } from './exp';
 import type { HeadMaps } from './maps';
 import { mapIndex, requireFiniteRange } from './maps';
@@ -34,6 +36,7 @@ export function classificationTerm(
   const { batch, channels, bins, classes } = maps;
   const A = layout.count;
   let total = 0;
+  const simd = useSimd(0, 0);
   const linear = new Float64Array(BLOCK);
   const product = new Float64Array(BLOCK);
   for (let n = 0; n < batch; n++) {
@@ -41,7 +44,10 @@ export function classificationTerm(
       const { height, width, offset } = layout.levels[l];
       const plane = height * width;
       const first = (n * channels + 4 * bins) * plane;
-      total += classPlanes(maps.data[l], grads === null ? null : grads[l], first, plane, classes, linear, product, perAnchor, n * A + offset, gradScale);
+      const grad = grads === null ? null : grads[l];
+      total += simd
+        ? classPlanesSimd(maps.data[l], grad, first, plane, classes, perAnchor, n * A + offset, gradScale, PRODUCT_RUN)
+        : classPlanes(maps.data[l], grad, first, plane, classes, linear, product, perAnchor, n * A + offset, gradScale);
     }
   }
   if (!Number.isFinite(total)) {

@@ -6,6 +6,8 @@
  * 4·R scattered logits per anchor first.
  */
 import { fastExp } from '../../numerics';
+import { useSimd } from '../../simd/path';
+import { copyBinRows, sideSumsSimd, type BinRows } from './decodeSimd';
 import { EXP_ARGUMENT_LIMIT, expInRange } from './exp';
 import type { HeadMaps } from './maps';
 import type { AnchorLayout } from './points';
@@ -45,11 +47,19 @@ export class DecodeScratch {
  * leftmost to the rightmost span crossing it.
  */
 export function decodeLevelBoxes(maps: HeadMaps, layout: AnchorLayout, n: number, l: number, spans: Int32Array, spanCount: number, boxes: Float64Array, scratch: DecodeScratch): void {
+  if (spanCount === 0) return;
   const [height, width] = maps.sizes[l];
   const { stride, offset } = layout.levels[l];
+  const imageBase = n * maps.channels * height * width;
+  let rows: BinRows | null = null;
+  if (useSimd(0, 0)) {
+    let [firstRow, lastRow] = [height, -1];
+    for (let s = 0; s < 4 * spanCount; s += 4) [firstRow, lastRow] = [Math.min(firstRow, spans[s]), Math.max(lastRow, spans[s + 1])];
+    rows = copyBinRows(maps.data[l], imageBase, height * width, width, 4 * maps.bins, firstRow, lastRow);
+  }
   levelBoxes(
-    maps.data[l], n * maps.channels * height * width, height * width, width, maps.bins, height, stride, offset, layout.gridCellOffset,
-    spans, spanCount, scratch.distance, boxes, scratch.sum, scratch.moment,
+    maps.data[l], imageBase, height * width, width, maps.bins, height, stride, offset, layout.gridCellOffset,
+    spans, spanCount, scratch.distance, boxes, scratch.sum, scratch.moment, rows,
   );
 }
 
@@ -75,6 +85,7 @@ function levelBoxes(
   boxes: Float64Array,
   sum: Float64Array,
   moment: Float64Array,
+  rows: BinRows | null,
 ): void {
   for (let i = 0; i < height; i++) {
     let j0 = width;
@@ -86,7 +97,15 @@ function levelBoxes(
     }
     if (j1 < j0) continue;
     const anchorRow = anchorOffset + i * width;
-    for (let k = 0; k < 4; k++) decodeSide(data, imageBase + k * R * plane + i * width, plane, R, j0, j1, sum, moment, distance, 4 * anchorRow + k);
+    for (let k = 0; k < 4; k++) {
+      const rowBase = imageBase + k * R * plane + i * width;
+      if (rows === null) {
+        decodeSide(data, rowBase, plane, R, j0, j1, sum, moment, distance, 4 * anchorRow + k);
+      } else {
+        sideSumsSimd(rows, k, R, width, i, j0, j1);
+        distances(rows.f64, rows.sumAt - j0, rows.f64, rows.momentAt - j0, data, rowBase, plane, R, j0, j1, distance, 4 * anchorRow + k);
+      }
+    }
     const py = i + gridCellOffset;
     for (let j = j0, a = anchorRow + j0; j <= j1; j++, a++) {
       const px = j + gridCellOffset;
@@ -124,9 +143,20 @@ function decodeSide(
       moment[j] += b * e;
     }
   }
+  distances(sum, 0, moment, 0, data, rowBase, plane, R, j0, j1, distance, out);
+}
+
+/**
+ * d_k = moment/sum of cells j0 … j1 (cell j's sum at sums[sumAt + j], moment at moments[momentAt + j]) into
+ * distance[out + 4·j]; a cell whose sum is outside [SUM_MIN, SUM_MAX] is redone shifted.
+ */
+function distances(
+  sums: Float64Array, sumAt: number, moments: Float64Array, momentAt: number,
+  data: Float64Array, rowBase: number, plane: number, R: number, j0: number, j1: number, distance: Float64Array, out: number,
+): void {
   for (let j = j0; j <= j1; j++) {
-    const s = sum[j];
-    distance[out + 4 * j] = s >= SUM_MIN && s <= SUM_MAX ? moment[j] / s : shiftedMean(data, rowBase + j, plane, R);
+    const s = sums[sumAt + j];
+    distance[out + 4 * j] = s >= SUM_MIN && s <= SUM_MAX ? moments[momentAt + j] / s : shiftedMean(data, rowBase + j, plane, R);
   }
 }
 

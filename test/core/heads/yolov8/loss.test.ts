@@ -12,6 +12,7 @@ import { readTargets, type ImageTargets } from '../../../../src/core/heads/yolov
 import { sigmoid, softplus } from '../../../../src/core/numerics';
 import { toTensor, type Tensor } from '../../../../src/core/tensor';
 import { assertClose, assertGradientMatches, finiteDifference } from '../../../helpers/gradcheck';
+import { onPath } from '../../../helpers/kernelPath';
 import { randomHead, type RandomHead } from './randomHead';
 import { referenceAlpha, referenceCiou } from './reference';
 
@@ -131,59 +132,76 @@ describe('yolov8Loss: identities', () => {
     );
   });
 
-  it('without any GT in the batch: box = dfl = 0, cls = 0.5 · Σ softplus(logit), gradients 0.5·N·σ and 0', () => {
-    const head = randomHead(5, 32, 3, [0, 0]);
-    const result = yolov8Loss(head, { grad: true });
-    assert.equal(result.boxLoss, 0);
-    assert.equal(result.dflLoss, 0);
-    assert.equal(result.numPos, 0);
-    assert.equal(result.targetScoresSum, 1);
-    let want = 0;
-    head.feats.forEach((map, l) => {
-      const [, channels, h, w] = map.shape;
-      const grad = result.grad!.feats[l].data;
-      map.data.forEach((x, i) => {
-        const channel = Math.floor(i / (h * w)) % channels;
-        if (channel < 64) return assert.equal(grad[i], 0);
-        want += softplus(x);
-        assert.ok(Math.abs(grad[i] - 0.5 * 2 * sigmoid(x)) <= 1e-15);
+  // The class pass has two implementations: TypeScript, and the SIMD kernel bce_planes_f64 (`auto`).
+  // Heads of 32 px have planes of 16, 4 and 1 cells (an odd plane pads the kernel's last pair), of
+  // 200 px a plane of 625 (two of the kernel's 512-cell blocks), and 1003 classes two runs of the
+  // per-cell product (at most 1000 classes each).
+  const noGtCases = [
+    { path: 'typescript', size: 32, classes: 3 },
+    { path: 'simd', size: 32, classes: 3 },
+    { path: 'simd', size: 200, classes: 3 },
+    { path: 'simd', size: 40, classes: 1003 },
+    { path: 'typescript', size: 40, classes: 1003 },
+  ] as const;
+  for (const { path, size, classes } of noGtCases) {
+    it(`without any GT in the batch: box = dfl = 0, cls = 0.5 · Σ softplus(logit), gradients 0.5·N·σ and 0 (${path}, ${size} px, ${classes} classes)`, () => {
+      const head = randomHead(5, size, classes, [0, 0]);
+      const result = onPath(path, () => yolov8Loss(head, { grad: true }));
+      assert.equal(result.boxLoss, 0);
+      assert.equal(result.dflLoss, 0);
+      assert.equal(result.numPos, 0);
+      assert.equal(result.targetScoresSum, 1);
+      let want = 0;
+      head.feats.forEach((map, l) => {
+        const [, channels, h, w] = map.shape;
+        const grad = result.grad!.feats[l].data;
+        map.data.forEach((x, i) => {
+          const channel = Math.floor(i / (h * w)) % channels;
+          if (channel < 64) return assert.equal(grad[i], 0);
+          want += softplus(x);
+          assert.ok(Math.abs(grad[i] - 0.5 * 2 * sigmoid(x)) <= 1e-15);
+        });
       });
+      assert.ok(Math.abs(result.clsLoss - 0.5 * want) <= 1e-12 * want);
+      assert.ok(Math.abs(result.total - 2 * result.clsLoss) <= 1e-12 * result.total);
     });
-    assert.ok(Math.abs(result.clsLoss - 0.5 * want) <= 1e-12 * want);
-    assert.ok(Math.abs(result.total - 2 * result.clsLoss) <= 1e-12 * result.total);
-  });
+  }
 
-  it('the class pass at the edges of its exponential: logits around ±708, ±745, 0, −0 and tiny', () => {
-    // The pass clamps e^−|x| at e^−708 and takes max(x, 0) as (x + |x|)/2: per logit, softplus and σ
-    // must still match the textbook to rounding.
-    const edges = [0, -0, 1e-300, -1e-300, 707.9, -707.9, 708, -708, 708.1, -708.1, 745, -745, 800, -800, 37, -37, 1e-8, -1e-8];
-    const head = randomHead(5, 32, 3, [0]);
-    let at = 0;
-    for (const map of head.feats) {
-      for (let i = 64 * map.shape[2] * map.shape[3]; i < map.data.length; i++) map.data[i] = edges[at++ % edges.length];
-    }
-    const result = yolov8Loss(head, { grad: true });
-    let want = 0;
-    head.feats.forEach((map, l) => {
-      const plane = map.shape[2] * map.shape[3];
-      const grad = result.grad!.feats[l].data;
-      for (let i = 64 * plane; i < map.data.length; i++) {
-        const x = map.data[i];
-        want += softplus(x);
-        const sigma = 0.5 * sigmoid(x);
-        assert.ok(Math.abs(grad[i] - sigma) <= 1e-15 * sigma + 1e-300, `σ at ${x}: ${grad[i]} against ${sigma}`);
+  for (const path of ['typescript', 'simd'] as const) {
+    it(`the class pass at the edges of its exponential: logits around ±708, ±745, 0, −0 and tiny (${path})`, () => {
+      // The pass clamps e^−|x| at e^−708 and takes max(x, 0) as (x + |x|)/2: per logit, softplus and σ
+      // must still match the textbook to rounding.
+      const edges = [0, -0, 1e-300, -1e-300, 707.9, -707.9, 708, -708, 708.1, -708.1, 745, -745, 800, -800, 37, -37, 1e-8, -1e-8];
+      const head = randomHead(5, 32, 3, [0]);
+      let at = 0;
+      for (const map of head.feats) {
+        for (let i = 64 * map.shape[2] * map.shape[3]; i < map.data.length; i++) map.data[i] = edges[at++ % edges.length];
       }
+      const result = onPath(path, () => yolov8Loss(head, { grad: true }));
+      let want = 0;
+      head.feats.forEach((map, l) => {
+        const plane = map.shape[2] * map.shape[3];
+        const grad = result.grad!.feats[l].data;
+        for (let i = 64 * plane; i < map.data.length; i++) {
+          const x = map.data[i];
+          want += softplus(x);
+          const sigma = 0.5 * sigmoid(x);
+          assert.ok(Math.abs(grad[i] - sigma) <= 1e-15 * sigma + 1e-300, `σ at ${x}: ${grad[i]} against ${sigma}`);
+        }
+      });
+      assert.ok(Math.abs(result.clsLoss - 0.5 * want) <= 1e-12 * want);
     });
-    assert.ok(Math.abs(result.clsLoss - 0.5 * want) <= 1e-12 * want);
-  });
+  }
 
-  it('stays finite for logits of ±1000', () => {
-    const head = randomHead(8, 32, 3, [2]);
-    head.feats.forEach((map) => map.data.forEach((v, i) => (map.data[i] = v > 0 ? 1000 : -1000)));
-    const result = yolov8Loss(head, { grad: true });
-    assert.ok(Number.isFinite(result.total));
-    for (const grad of result.grad!.feats) assert.ok(grad.data.every(Number.isFinite));
-  });
+  for (const path of ['typescript', 'simd'] as const) {
+    it(`stays finite for logits of ±1000, whose decode sums leave the range and are redone shifted (${path})`, () => {
+      const head = randomHead(8, 32, 3, [2]);
+      head.feats.forEach((map) => map.data.forEach((v, i) => (map.data[i] = v > 0 ? 1000 : -1000)));
+      const result = onPath(path, () => yolov8Loss(head, { grad: true }));
+      assert.ok(Number.isFinite(result.total));
+      for (const grad of result.grad!.feats) assert.ok(grad.data.every(Number.isFinite));
+    });
+  }
 });
 
 describe('yolov8Loss: the two forms of ground truth', () => {
