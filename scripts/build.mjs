@@ -86,8 +86,9 @@ const targets = [
   },
 ];
 
-// The notebook renderer runs in a webview as an ES module; plotly is split into a chunk that it
-// imports on first render, so opening a notebook does not parse 4.8 MB up front.
+// The notebook renderer runs in a webview as an ES module; the slider recompute is split into a
+// chunk it imports on first use, and plotly is loaded by URL on first render, so opening a
+// notebook does not parse 4.8 MB up front.
 const renderer = {
   ...common,
   entryPoints: { renderer: 'src/renderer/index.ts' },
@@ -98,7 +99,20 @@ const renderer = {
   splitting: true,
   chunkNames: 'renderer-chunks/[name]-[hash]',
 };
-// The HTML report (`losslab run --html`, the editor's export) inlines this self-contained script to draw its figures.
+// plotly.js, shipped once as a classic script that sets globalThis.Plotly: the renderer imports
+// it by URL on its first figure (src/renderer/plotlyApi.ts), the HTML report inlines it before
+// report.js (src/node/report/figureScript.ts).
+targets.push({
+  ...common,
+  sourcemap: false,
+  minify: true,
+  entryPoints: ['src/renderer/plotlyGlobal.ts'],
+  outfile: join(outdir, 'renderer-chunks', 'plotly.js'),
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+});
+// The HTML report (`losslab run --html`, the editor's export) inlines this script, after plotly's, to draw its figures.
 targets.push({
   ...common,
   sourcemap: false,
@@ -108,6 +122,8 @@ targets.push({
   platform: 'browser',
   format: 'iife',
   target: 'es2022',
+  // The report finds Plotly already global; the renderer's by-URL import is never reached there.
+  define: { 'import.meta.url': 'undefined' },
 });
 
 await Promise.all([...targets.map((options) => build(options)), build(renderer)]);

@@ -28,6 +28,7 @@ export const REQUIRED_FILES = [
   'dist/renderer.js',
   'dist/htmlReport.js',
   'dist/report.js',
+  'dist/renderer-chunks/plotly.js',
   'samples/gfl-tour.lossnb',
   'samples/arcface-tour.lossnb',
   'samples/triplet-tour.lossnb',

@@ -11,6 +11,7 @@ import { main } from '../../src/cli/main';
 import { parseArgs } from '../../src/cli/args';
 import { escapeHtml, renderMarkdown } from '../../src/node/report/markdown';
 import { scriptSafeJson } from '../../src/node/report/html';
+import { PLOTLY_SCRIPT } from '../../src/core/figures/plotly/script';
 
 /**
  * The headless runner: the real CLI in a child process for the samples and the exit codes, and
@@ -273,7 +274,9 @@ describe('--html', () => {
     assert.equal(spec.kind, 'curves');
     assert.equal(spec.title, '</script><img src=x onerror=alert(1)>');
     assert.equal(bundle[1], '');
-    assert.equal(bundle[2], readFileSync('dist/report.js', 'utf8').replace(/<\/script/gi, '<\\/script'));
+    // plotly's classic script, then the report bundle, as dist/ holds them (readFigureScript).
+    const inlined = `${readFileSync(`dist/${PLOTLY_SCRIPT}`, 'utf8')}\n${readFileSync('dist/report.js', 'utf8')}`;
+    assert.equal(bundle[2], inlined.replace(/<\/script/gi, '<\\/script'));
     assert.match(page, /script-src 'unsafe-inline'/);
     const markup = page.replace(bundle[0], '');
     assert.doesNotMatch(markup, /<img/);

@@ -11,6 +11,7 @@ import type { NotebookModel } from '../../src/core/notebook/format';
 import { Session } from '../../src/core/language/session';
 import { launch, offlinePage } from '../browser/browser';
 import { buildHarness } from '../browser/build';
+import { PLOTLY_SCRIPT } from '../../src/core/figures/plotly/script';
 import { FIXTURE_CELLS } from '../browser/figureFixtures';
 
 // The HTML report of `losslab run --html`, with the report bundle inlined as the CLI inlines it,
@@ -37,7 +38,8 @@ describe('HTML report figures in Chromium', { timeout: 60_000 }, () => {
   before(async () => {
     const dir = await buildHarness();
     file = join(dir, 'report.html');
-    writeFileSync(file, reportWithBundle(readFileSync(join(dir, 'report.js'), 'utf8')));
+    // As readFigureScript inlines them: plotly's classic script, then the report bundle.
+    writeFileSync(file, reportWithBundle(`${readFileSync(join(dir, 'renderer', PLOTLY_SCRIPT), 'utf8')}\n${readFileSync(join(dir, 'report.js'), 'utf8')}`));
     browser = await launch();
   });
   after(async () => {
