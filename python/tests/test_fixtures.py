@@ -1,0 +1,20 @@
+"""The spec files the renderer's browser test draws are what the package produces now."""
+import os
+import unittest
+
+from tests import figure_fixtures
+
+
+class FixturesAreCurrent(unittest.TestCase):
+    def test_every_file_is_current(self) -> None:
+        expected = figure_fixtures.build()
+        on_disk = sorted(f[:-5] for f in os.listdir(figure_fixtures.FIXTURE_DIR) if f.endswith(".json"))
+        self.assertEqual(on_disk, sorted(expected), "run /usr/bin/python3 python/tests/figure_fixtures.py")
+        for name, fixture in expected.items():
+            with self.subTest(name):
+                with open(os.path.join(figure_fixtures.FIXTURE_DIR, f"{name}.json"), encoding="utf-8") as file:
+                    self.assertEqual(file.read(), figure_fixtures.text(fixture), "run /usr/bin/python3 python/tests/figure_fixtures.py")
+
+
+if __name__ == "__main__":
+    unittest.main()
