@@ -21,6 +21,16 @@ class SchemaTest(unittest.TestCase):
             with self.subTest(name):
                 self.assertEqual(validate(self.schema, fixture["spec"]), [])
 
+    def test_every_figure_stored_in_the_sample_notebook_validates(self) -> None:
+        from tests import sample_notebook
+
+        notebook = json.loads(sample_notebook.notebook_text())
+        specs = [o["data"][losslab.FIGURE_MIME] for c in notebook["cells"] if c["cell_type"] == "code" for o in c["outputs"] if losslab.FIGURE_MIME in o["data"]]
+        self.assertEqual(len(specs), 9)
+        for spec in specs:
+            with self.subTest(spec["kind"]):
+                self.assertEqual(validate(self.schema, spec), [])
+
     def test_variants_validate(self) -> None:
         figures = {
             "dist without target": losslab.dist([1.0, 2.0, 0.5]),
