@@ -64,6 +64,19 @@ describe('figures from the Python package in Chromium', { timeout: 90_000 }, () 
     });
   });
 
+  it('leaves the wheel over a 3-D scatter to the page, so a notebook scrolls past it', async () => {
+    const graph = session.page.locator('#output-scatter3d .losslab-plot');
+    await graph.scrollIntoViewIfNeeded();
+    const eye = () => graph.evaluate((g) => JSON.stringify((g as HTMLElement & { _fullLayout: { scene: { camera: { eye: unknown } } } })._fullLayout.scene.camera.eye));
+    const before = await eye();
+    const box = await graph.boundingBox();
+    assert.ok(box);
+    await session.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 5; i++) await session.page.mouse.wheel(0, 240);
+    await session.page.waitForTimeout(300);
+    assert.equal(await eye(), before, 'the camera did not zoom');
+  });
+
   it('shows why a spec of an unknown version is not drawn', async () => {
     const dist = fixtures.find((f) => f.name === 'dist');
     assert.ok(dist);
