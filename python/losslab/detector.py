@@ -105,8 +105,13 @@ def anchor_map(
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:
-    """σ(z) = exp(−softplus(−z)), exact for large |z| in both directions."""
-    return np.exp(-np.logaddexp(0.0, -logits))
+    """σ(z) for each logit, stable for large |z| in both directions: 1/(1 + e^−z) for z ≥ 0 and
+    e^z/(1 + e^z) below, never exponentiating a large positive number."""
+    out = []
+    for z in logits.tolist():
+        e = math.exp(-abs(z))
+        out.append(1 / (1 + e) if z >= 0 else e / (1 + e))
+    return np.array(out, dtype=np.float64)
 
 
 def calibration(
@@ -180,7 +185,7 @@ def calibration(
         spec["levels"] = level.tolist()
     if count > 0:
         spec["reliability"] = reliability(x.tolist(), y.tolist(), count)
-    gap = float(np.mean(np.abs(y - x))) if x.size else 0.0
+    gap = math.fsum(abs(a - b) for a, b in zip(y.tolist(), x.tolist())) / x.size if x.size else 0.0
     return Figure(spec, with_title(f"{x.size} positives, mean |σ − IoU| {gap:.3g}", spec))
 
 

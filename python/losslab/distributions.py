@@ -47,13 +47,16 @@ def bin_count(reg_max: Optional[Any], convention: str, found: int, argument: str
 def bin_distribution(logits: np.ndarray) -> Tuple[np.ndarray, float, float]:
     """Softmax of ``logits`` (bins,), its expectation Σ pᵢ·i, and logsumexp(logits)."""
     # Shifted by the maximum: exp never overflows, and dividing by the sum (rather than
-    # subtracting logsumexp, whose ulp at |z| ~ 1000 is 1e-13) keeps Σ p = 1 to rounding.
-    shift = float(np.max(logits))
-    weights = np.exp(logits - shift)
-    total = float(np.sum(weights))
-    probabilities = weights / total
+    # subtracting logsumexp, whose ulp at |z| ~ 1000 is 1e-13) keeps Σ p = 1 to rounding. A row has
+    # a few dozen bins: `math` and fsum make every digit reproducible, where NumPy's SIMD exp and
+    # pairwise sums can change the last bit with the array's alignment.
+    row = logits.tolist()
+    shift = max(row)
+    weights = [math.exp(z - shift) for z in row]
+    total = math.fsum(weights)
+    probabilities = np.array([w / total for w in weights])
     lse = shift + math.log(total)
-    expectation = float(np.dot(probabilities, np.arange(logits.size, dtype=np.float64)))
+    expectation = math.fsum(p * i for i, p in enumerate(probabilities.tolist()))
     return probabilities, expectation, lse
 
 

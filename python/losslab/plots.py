@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from decimal import Decimal
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -287,9 +288,12 @@ def hist(
 
 
 def _unit_rows(rows: np.ndarray) -> np.ndarray:
-    """Each row divided by its norm; zero rows stay zero."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return np.divide(rows, norms, out=rows.copy(), where=norms > 0)
+    """Each row divided by its norm (math.hypot, reproducible to the last digit); zero rows stay zero."""
+    out = []
+    for row in rows.tolist():
+        norm = math.hypot(*row)
+        out.append([v / norm for v in row] if norm > 0 else row)
+    return np.array(out, dtype=np.float64).reshape(rows.shape)
 
 
 def scatter(

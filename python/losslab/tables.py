@@ -1,10 +1,7 @@
 """Tables: the top rows of named columns, e.g. the hardest anchors."""
 from __future__ import annotations
 
-import math
 from typing import Any, List, Mapping, Optional, Sequence, Union
-
-import numpy as np
 
 from ._arrays import to_array, to_int
 from ._figure import Figure, base_spec, with_title
