@@ -102,8 +102,18 @@ export default async function ({ page, check, workspace, ui, log, publish }) {
   });
 
   await check('jupyter bridge: a hover on DistributionFocalLoss in a Python cell shows the formula image, and Open in LossLab writes jupyter-bridge.lossnb beside the ipynb', 120_000, async () => {
+    // To the notebook's top: a cell's editor, Escape to leave it, then Ctrl+Home (notebook.focusTop).
+    // (the list keeps rows off screen too: click one that is on it)
+    const view = await page.locator('.notebook-editor .cell-list-container').first().boundingBox();
+    const editors = await page.locator('.notebook-editor .code-cell-row .monaco-editor .view-lines').evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().toJSON()));
+    const onScreen = editors.find((b) => b.height > 0 && b.y >= view.y && b.y + Math.min(b.height, 20) <= view.y + view.height);
+    if (onScreen === undefined) throw new Error(`no code cell on screen among ${editors.length}`);
+    await page.mouse.click(onScreen.x + 40, onScreen.y + Math.min(onScreen.height, 20) / 2);
     await page.keyboard.press('Escape');
-    const token = page.locator('.notebook-editor .code-cell-row .view-lines .view-line span span', { hasText: /^DistributionFocalLoss$/ }).first();
+    await page.keyboard.press('Control+Home');
+    // A token's span may carry the space before it.
+    const token = page.locator('.notebook-editor .code-cell-row .view-lines .view-line span span', { hasText: /^\s*DistributionFocalLoss\s*$/ }).first();
+    scrollOn = notebookScroller(page, -600); // upwards first: the cell is near the top
     await sweepTo('the DistributionFocalLoss token', token);
     await token.scrollIntoViewIfNeeded();
     await waitUntil(
