@@ -57,8 +57,13 @@ async function openInLossLab(id: unknown, from: unknown): Promise<void> {
  */
 async function besideHovered(from: string): Promise<vscode.NotebookEditor | undefined> {
   const uri = vscode.Uri.parse(from);
-  // A cell's URI names its notebook's path with a fragment; the notebook document is the owner.
-  const owner = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((cell) => cell.document.uri.toString() === from));
+  // A cell's URI is its notebook's path with a fragment naming the cell: the notebook with that
+  // path owns it. (Compared by path, not by text: the URI's escapes need not survive the trip
+  // through the hover's command link as they were.)
+  const owner =
+    uri.scheme === 'vscode-notebook-cell'
+      ? vscode.workspace.notebookDocuments.find((nb) => nb.uri.path === uri.path && nb.getCells().some((cell) => cell.document.uri.path === uri.path))
+      : undefined;
   const file = owner?.uri ?? (uri.scheme === 'vscode-notebook-cell' ? undefined : uri);
   if (file === undefined || file.scheme === 'untitled') return undefined;
   const name = lossnbNameBeside(file.path.split('/').pop() ?? '');
