@@ -206,6 +206,15 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   });
   resizer.observe(container);
 
+  // A 3-D scene's wheel handler calls preventDefault even with scroll zoom off, and a notebook's
+  // output webview scrolls the notebook only for wheel events nobody prevented: the pointer over a
+  // 3-D scatter stopped the notebook. For events on the figure, preventDefault does nothing.
+  graph.addEventListener(
+    'wheel',
+    (event) => Object.defineProperty(event, 'preventDefault', { value: () => undefined }),
+    { capture: true, signal: lifetime.signal },
+  );
+
   return {
     graph,
     get spec() {

@@ -72,9 +72,17 @@ describe('figures from the Python package in Chromium', { timeout: 90_000 }, () 
     const box = await graph.boundingBox();
     assert.ok(box);
     await session.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // What the output webview sees: VS Code scrolls the notebook for wheel events not prevented.
+    await session.page.evaluate(() => {
+      (window as unknown as { wheels: boolean[] }).wheels = [];
+      window.addEventListener('wheel', (e) => (window as unknown as { wheels: boolean[] }).wheels.push(e.defaultPrevented));
+    });
     for (let i = 0; i < 5; i++) await session.page.mouse.wheel(0, 240);
     await session.page.waitForTimeout(300);
     assert.equal(await eye(), before, 'the camera did not zoom');
+    const prevented = await session.page.evaluate(() => (window as unknown as { wheels: boolean[] }).wheels);
+    assert.ok(prevented.length >= 1, 'the wheel events reached the window');
+    assert.deepEqual(prevented.filter(Boolean), [], 'no wheel event was prevented');
   });
 
   it('shows why a spec of an unknown version is not drawn', async () => {
