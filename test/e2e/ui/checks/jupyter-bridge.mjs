@@ -1,8 +1,9 @@
 // LossLab figures inside a Jupyter notebook, in the real workbench: samples/jupyter-bridge.ipynb
 // (written by python/tests/sample_notebook.py with its outputs stored) opens in VS Code's built-in
 // ipynb editor without a kernel; every stored LossLab figure draws through our renderer, a slider
-// moves the curve the renderer computed, and a hover on DistributionFocalLoss in a Python cell
-// shows the formula image, whose "Open in LossLab" writes jupyter-bridge.lossnb beside the ipynb.
+// moves the curve the renderer computed and writes its value back into the Python cell, and a hover
+// on DistributionFocalLoss in a Python cell shows the formula image, whose "Open in LossLab" writes
+// jupyter-bridge.lossnb beside the ipynb.
 // Screenshots: test-artifacts/e2e/ui/jupyter-bridge-0N-*.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,6 +102,16 @@ export default async function ({ page, check, workspace, ui, log, publish }) {
     publish('jupyter-bridge-02-slider-moved.png', 'screenshot-jupyter.png');
   });
 
+  await check('jupyter bridge: "Write values to cells" writes beta = 0.5 into the Python cell that drew the curve', 60_000, async () => {
+    const button = output(page).locator('.losslab-figure[data-kind="curves"] .losslab-button', { hasText: 'Write values to cells' }).first();
+    const box = await reveal(page, button);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    // The editor draws spaces as no-break spaces: \s matches both.
+    const line = page.locator('.notebook-editor .code-cell-row .view-lines .view-line', { hasText: /^\s*beta\s=\s0\.5\s*$/ }).first();
+    await waitUntil('beta = 0.5 in the cell', async () => ({ ok: (await line.count()) > 0 }), 20_000, 300);
+    await shoot(page, 'jupyter-bridge-03-written-back');
+  });
+
   await check('jupyter bridge: a hover on DistributionFocalLoss in a Python cell shows the formula image, and Open in LossLab writes jupyter-bridge.lossnb beside the ipynb', 120_000, async () => {
     // To the notebook's top: a cell's editor, Escape to leave it, then Ctrl+Home (notebook.focusTop).
     // (the list keeps rows off screen too: click one that is on it)
@@ -125,13 +136,13 @@ export default async function ({ page, check, workspace, ui, log, publish }) {
       30_000,
       1_500,
     );
-    await shoot(page, 'jupyter-bridge-03-hover');
+    await shoot(page, 'jupyter-bridge-04-hover');
     const target = join(workspace, 'samples', 'jupyter-bridge.lossnb');
     await page.locator('.monaco-hover a', { hasText: 'Open in LossLab' }).first().click();
     await waitUntil('jupyter-bridge.lossnb beside the ipynb', async () => ({ ok: existsSync(target) && /DistributionFocalLoss|dfl|DFL/.test(readFileSync(target, 'utf8')) }), 30_000, 500);
     const saved = JSON.parse(readFileSync(target, 'utf8'));
     log(`  Open in LossLab wrote ${saved.cells.length} cells to samples/jupyter-bridge.lossnb`);
-    await shoot(page, 'jupyter-bridge-04-open-in-losslab');
+    await shoot(page, 'jupyter-bridge-05-open-in-losslab');
   });
   await closeAllEditors(page).catch(() => undefined);
 }
