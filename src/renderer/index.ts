@@ -1,5 +1,5 @@
 import type { ActivationFunction } from 'vscode-notebook-renderer';
-import { isFigureSpec } from '../core/figures/spec';
+import { unsupportedSpec, type FigureSpec } from '../core/figures/spec';
 import type { HostReply, RendererMessage } from './messages';
 import { render, type RenderedFigure } from './render';
 import { watchTheme } from './themeWatcher';
@@ -32,9 +32,12 @@ export const activate: ActivationFunction = (context) => {
       const entry: { figure?: RenderedFigure; cancelled: boolean } = { cancelled: false };
       figures.set(outputItem.id, entry);
       const spec: unknown = outputItem.json();
-      if (!isFigureSpec(spec)) {
+      const unsupported = unsupportedSpec(spec);
+      if (unsupported !== undefined) {
         const note = element.ownerDocument.createElement('p');
-        note.textContent = 'LossLab: this output is not a figure spec this version can draw.';
+        note.className = 'losslab-unsupported';
+        note.setAttribute('role', 'alert');
+        note.textContent = unsupported;
         element.replaceChildren(note);
         return;
       }
@@ -47,7 +50,7 @@ export const activate: ActivationFunction = (context) => {
                 context.postMessage?.(message);
               },
       };
-      const figure = await render({ container: element, spec, theme: theme.current, host });
+      const figure = await render({ container: element, spec: spec as FigureSpec, theme: theme.current, host });
       // The item may have been disposed or re-rendered while plotly loaded.
       if (entry.cancelled || signal?.aborted === true) figure.dispose();
       else entry.figure = figure;

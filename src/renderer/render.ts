@@ -1,6 +1,6 @@
 import { toPlotly, type PlotlyFigure, type PlotlyObject } from '../core/figures/plotly';
 import type { FigureRecomputer } from '../core/language/recompute';
-import type { FigureSpec } from '../core/figures/spec';
+import { awaitsComputation, type FigureSpec } from '../core/figures/spec';
 import type { FigureTheme } from '../core/figures/theme';
 import { copyJson, createToolbar, exportImage } from './export';
 import type { RendererMessage } from './messages';
@@ -94,10 +94,21 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
     const layout = mode === 'drag' ? frozenMargins(figure.layout, graph) : figure.layout;
     await plotly.react(graph, figure.data, layout, offlineConfig(figure.config));
   };
+  let recomputer: FigureRecomputer | undefined;
+  if (awaitsComputation(spec)) {
+    // A spec from the Python package carries its statement but no points: the core computes
+    // them here, as a slider move would. A failure (a typo in the expression) shows under it.
+    try {
+      recomputer = await createRecomputer(spec);
+      spec = recomputer.update({});
+    } catch (cause) {
+      status.textContent = cause instanceof Error ? cause.message : String(cause);
+      status.classList.add('losslab-error');
+    }
+  }
   await draw();
 
   let panel: SliderPanel | undefined;
-  let recomputer: FigureRecomputer | undefined;
   // A drag can outrun a redraw: keep only the latest values and draw them when the last one ends.
   let drawing: Promise<UpdateDetail> | undefined;
   let queued: SliderValues | undefined;
@@ -194,6 +205,15 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
     });
   });
   resizer.observe(container);
+
+  // A 3-D scene's wheel handler calls preventDefault even with scroll zoom off, and a notebook's
+  // output webview scrolls the notebook only for wheel events nobody prevented: the pointer over a
+  // 3-D scatter stopped the notebook. For events on the figure, preventDefault does nothing.
+  graph.addEventListener(
+    'wheel',
+    (event) => Object.defineProperty(event, 'preventDefault', { value: () => undefined }),
+    { capture: true, signal: lifetime.signal },
+  );
 
   return {
     graph,

@@ -17,6 +17,7 @@ interface Manifest {
     languages: { id: string; configuration?: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
     configuration: { properties: Record<string, { type: string; default: unknown; description?: string }> };
+    notebookRenderer: Record<string, unknown>[];
   };
 }
 
@@ -41,6 +42,15 @@ describe('package.json manifest', () => {
     assert.ok(notebook);
     assert.deepEqual(notebook.selector, [{ filenamePattern: '*.lossnb' }]);
     assert.ok(manifest.activationEvents.includes('onNotebook:losslab'));
+  });
+
+  it('renders the figure mime type in every notebook type, Jupyter\'s included, and activates for the renderer\'s messages', () => {
+    const [renderer] = manifest.contributes.notebookRenderer;
+    assert.deepEqual(renderer.mimeTypes, ['application/vnd.losslab.figure+json']);
+    // VS Code picks a renderer by mime type; a contribution has no notebook-type filter to set.
+    assert.deepEqual(Object.keys(renderer).sort(), ['displayName', 'entrypoint', 'id', 'mimeTypes', 'requiresMessaging']);
+    // Export and Copy JSON go through the extension host, which an .ipynb alone would not start.
+    assert.ok(manifest.activationEvents.includes(`onRenderer:${String(renderer.id)}`));
   });
 
   it('contributes the losslab language with a grammar and a configuration that parse', () => {

@@ -11,6 +11,7 @@ export function figureMarkdown(spec: FigureSpec): string {
   const title = spec.title === undefined ? '' : ` — ${spec.title}`;
   switch (spec.kind) {
     case 'curves':
+      if (spec.x.length === 0 && spec.source !== undefined) return `*Figure${title}*: curves of \`${spec.source.statement}\`, computed by the LossLab renderer`;
       return `*Figure${title}*: ${spec.series.length} curve(s) of ${spec.yLabel} over ${spec.xLabel} ∈ [${spec.x[0]}, ${spec.x[spec.x.length - 1]}] (${spec.x.length} points)${spec.series.some((s) => s.grad) ? ', with exact gradients' : ''}`;
     case 'distribution':
       return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${formatNumber(spec.expectation)}${spec.loss === undefined ? '' : `, DFL ${formatNumber(spec.loss)} (floor ${spec.entropyFloor === undefined ? '?' : formatNumber(spec.entropyFloor)})`}`;

@@ -47,7 +47,10 @@ export interface CurveSeries {
   readonly grad?: readonly number[];
 }
 
-/** Curves over a range: one series per expression (or per parameter set), with optional gradients. */
+/**
+ * Curves over a range: one series per expression (or per parameter set), with optional gradients.
+ * With `x` and `series` empty and a `source`, the renderer computes them first (awaitsComputation).
+ */
 export interface CurvesFigure extends FigureBase {
   readonly kind: 'curves';
   readonly x: readonly number[];
@@ -127,13 +130,59 @@ export type FigureSpec =
   | TableFigure
   | DetectorFigureSpec;
 
+/** Every kind this version draws (the compile-time check below keeps it equal to FigureSpec's kinds). */
+export const FIGURE_KINDS = [
+  'curves',
+  'distribution',
+  'heatmap',
+  'histogram',
+  'scatter',
+  'table',
+  'distribution-grid',
+  'anchor-map',
+  'calibration',
+  'anchor-map-grid',
+  'assignment-map',
+] as const satisfies readonly FigureSpec['kind'][];
+type Unlisted = Exclude<FigureSpec['kind'], (typeof FIGURE_KINDS)[number]>;
+const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyKindListed;
+
 export function isFigureSpec(value: unknown): value is FigureSpec {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { version?: unknown }).version === FIGURE_SPEC_VERSION &&
-    typeof (value as { kind?: unknown }).kind === 'string'
-  );
+  return unsupportedSpec(value) === undefined;
+}
+
+/**
+ * Why this version cannot draw `value`, in a sentence for the output's place; undefined when it
+ * can. A spec of another version (a newer extension's notebook, a newer `losslab` Python
+ * package) or of an unknown kind says so, rather than failing silently.
+ */
+export function unsupportedSpec(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return 'This output is not a LossLab figure spec: expected a JSON object with a version and a kind.';
+  }
+  const { version, kind } = value as { version?: unknown; kind?: unknown };
+  if (version !== FIGURE_SPEC_VERSION) {
+    const which = typeof version === 'number' ? `version ${version}` : 'no version';
+    const fix =
+      typeof version === 'number' && version > FIGURE_SPEC_VERSION
+        ? 'Update the LossLab extension, or make the figure with a losslab Python package of the same version as the extension.'
+        : 'Re-run the cell that made it, with a losslab Python package of the same version as the extension.';
+    return `LossLab cannot draw this figure: its spec has ${which}, and this LossLab extension draws figure spec version ${FIGURE_SPEC_VERSION}. ${fix}`;
+  }
+  if (typeof kind !== 'string' || !(FIGURE_KINDS as readonly string[]).includes(kind)) {
+    return `LossLab cannot draw this figure: its kind ${JSON.stringify(kind)} is not one this version draws (${FIGURE_KINDS.join(', ')}).`;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the renderer must compute the figure from its source before drawing it: a `curves`
+ * spec with no series but a recompute source. The Python package writes these, since it cannot
+ * run the cell language; the renderer's bundled core computes them as it does on a slider move.
+ */
+export function awaitsComputation(spec: FigureSpec): boolean {
+  return spec.kind === 'curves' && spec.series.length === 0 && spec.source !== undefined;
 }
 
 /* ---- Detector-debug figures (issue 4). Appended kinds; the ones above are unchanged. ---- */

@@ -49,7 +49,7 @@ export class FormulaHoverProvider implements vscode.HoverProvider {
     const args = callSiteArguments(text, found.word, document.languageId) ?? [];
     const callSite = callSiteRows(found.entry, found.conventions, args, document.languageId);
     const library = document.languageId === 'losslab' ? 'losslab' : (found.conventions[0]?.library ?? 'losslab');
-    const markdown = new vscode.MarkdownString(entryHoverMarkdown(found.entry, { image, conventions: found.conventions, callSite, callSiteLibrary: LIBRARY_TITLES[library] }));
+    const markdown = new vscode.MarkdownString(entryHoverMarkdown(found.entry, { image, conventions: found.conventions, callSite, callSiteLibrary: LIBRARY_TITLES[library], ...(document.languageId === 'losslab' ? {} : { from: document.uri.toString() }) }));
     markdown.isTrusted = { enabledCommands: [OPEN_IN_LOSSLAB_COMMAND] };
     const range = new vscode.Range(document.positionAt(found.word.start), document.positionAt(found.word.end));
     return new vscode.Hover(markdown, range);
@@ -80,6 +80,7 @@ export function registerHover(context: vscode.ExtensionContext, variableSource?:
   const provider = new FormulaHoverProvider(images, variableSource);
   context.subscriptions.push(
     images,
+    // No scheme: the hovers also serve the Python cells of a Jupyter notebook (vscode-notebook-cell:).
     vscode.languages.registerHoverProvider(
       HOVER_LANGUAGES.map((language) => ({ language })),
       provider,

@@ -9,9 +9,13 @@ import { summaryMarkdown, type ValueSummary } from '../../core/language/values';
 /** The command the hover links to; its one argument is the entry id. */
 export const OPEN_IN_LOSSLAB_COMMAND = 'losslab.openInLossLab';
 
-/** A `command:` URI that runs `losslab.openInLossLab` with the entry id. */
-export function openInLossLabUri(entryId: string): string {
-  return `command:${OPEN_IN_LOSSLAB_COMMAND}?${encodeURIComponent(JSON.stringify([entryId]))}`;
+/**
+ * A `command:` URI that runs `losslab.openInLossLab` with the entry id and, when known, the URI of
+ * the hovered document (a Jupyter cell's `vscode-notebook-cell:` URI, a Python file's), so the
+ * command can put the plot beside the file the user was reading.
+ */
+export function openInLossLabUri(entryId: string, from?: string): string {
+  return `command:${OPEN_IN_LOSSLAB_COMMAND}?${encodeURIComponent(JSON.stringify(from === undefined ? [entryId] : [entryId, from]))}`;
 }
 
 /** Escapes text so Markdown shows it literally (formulas are full of `*`, `_` and `\`). */
@@ -43,6 +47,8 @@ export interface EntryHoverOptions {
   readonly callSite?: readonly CallSiteRow[];
   /** Whose defaults `callSite` compares with, for its header (`mmdetection`, `LossLab`). */
   readonly callSiteLibrary?: string;
+  /** The hovered document's URI, passed on to "Open in LossLab". */
+  readonly from?: string;
 }
 
 /** A table of the hovered call's literal arguments beside the defaults they replace. */
@@ -89,7 +95,7 @@ export function entryHoverMarkdown(entry: FormulaEntry, options: EntryHoverOptio
     // No emoji: without an emoji font (common on Linux) it draws as an empty box.
     parts.push(`*Paper:* [${escapeMarkdown(paper.title)}](${paperLink(paper)}) — ${escapeMarkdown(paper.authors)}, ${paper.venue === undefined ? '' : `${paper.venue} `}${paper.year}`);
   }
-  parts.push(`[Open in LossLab](${openInLossLabUri(entry.id)} "Plot it in a LossLab notebook")`);
+  parts.push(`[Open in LossLab](${openInLossLabUri(entry.id, options.from)} "Plot it in a LossLab notebook")`);
   return parts.join('\n\n');
 }
 

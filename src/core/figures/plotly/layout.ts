@@ -96,7 +96,9 @@ export function heightForAspect(plotWidth: number, aspect: number, vertical: num
 
 /** Plotly's config: responsive, no logo, PNG export at 2× for reports. */
 export function baseConfig(): PlotlyObject {
-  return { responsive: true, displaylogo: false, toImageButtonOptions: { format: 'png', scale: 2 } };
+  // No scroll zoom, not even in 3-D scenes (plotly's default there): in a notebook the wheel must
+  // scroll the notebook, or a 3-D scatter under the pointer swallows it. The modebar still zooms.
+  return { responsive: true, displaylogo: false, scrollZoom: false, toImageButtonOptions: { format: 'png', scale: 2 } };
 }
 
 /** Compact number text for annotations and titles. */

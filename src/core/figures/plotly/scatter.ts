@@ -163,6 +163,13 @@ function scatter3d(spec: ScatterFigure, theme: FigureTheme): PlotlyFigure {
       aspectmode: 'data',
     },
     legend: { font: font(theme), bgcolor: theme.background },
+    // A scene is a cube seen at an angle: in the usual 320 px, less the 2-D margins, its tick
+    // labels were cut off at the bottom. It gets the height and the margins a cube needs.
+    height: SCENE_HEIGHT,
+    margin: { l: 0, r: 0, t: spec.title === undefined ? 30 : 60, b: 0 },
   });
   return { data, layout, config: baseConfig() };
 }
+
+/** The height of a 3-D scatter, in px. */
+const SCENE_HEIGHT = 480;
