@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT, ensureTools, installVsix, launchBrowser, log, makeRunDir, makeWorkspace, startWorkbench, step } from '../workbench.mjs';
 import * as ui from './ui.mjs';
 
-const { SHOTS, checkRecorder, closeAllEditors, expectedFigures, figureColours, luminance, openNotebook, output, palette, pickTheme, reveal, runAllAndCollect, shoot, waitUntil } = ui;
+const { SHOTS, checkDarkThemeFollowed, checkRecorder, closeAllEditors, expectedFigures, exportPngThroughDialog, openNotebook, output, palette, pickTheme, reveal, runAllAndCollect, shoot, waitUntil } = ui;
 const MEDIA = join(ROOT, 'media');
 const CHECKS = join(fileURLToPath(new URL('.', import.meta.url)), 'checks');
 /** Which check modules run: all, unless LOSSLAB_UI_CHECKS (a regular expression) picks some. */
@@ -112,43 +112,14 @@ async function main() {
         const target = join(workspace, 'exported-figure.png');
         await page.keyboard.press('Escape');
         const button = output(page).locator('.losslab-figure .losslab-toolbar button', { hasText: 'PNG' }).first();
-        const box = await reveal(page, button);
-        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-        // code-server shows VS Code's simple file dialog: a quick input holding the path.
-        const input = page.locator('.quick-input-widget .quick-input-box input');
-        await input.waitFor({ state: 'visible', timeout: 15_000 });
-        await shoot(page, '04-export-dialog');
-        // Typed, not filled: the simple dialog validates the path on its own input events.
-        await input.click();
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(target, { delay: 5 });
-        await new Promise((r) => setTimeout(r, 500));
-        await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
-        await waitUntil('the exported PNG', async () => ({ ok: existsSync(target) && readFileSync(target).length > 1000 }), 20_000);
-        const bytes = readFileSync(target);
-        if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('the exported file is not a PNG');
-        const width = bytes.readUInt32BE(16);
-        const height = bytes.readUInt32BE(20);
-        if (width < 320 || height < 240) throw new Error(`the PNG is only ${width}×${height}`);
-        log(`  exported ${width}×${height} PNG, ${bytes.length} bytes`);
+        const { width, height, bytes } = await exportPngThroughDialog(page, button, target);
+        log(`  exported ${width}×${height} PNG, ${bytes} bytes`);
         copyFileSync(target, join(SHOTS, '04-exported-figure.png'));
       });
 
       await check('the figure follows a switch to a dark theme', 60_000, async () => {
-        for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
-        const light = await figureColours(page);
-        const [lightBg, lightText] = [luminance(light.background), luminance(light.text)];
-        if (!(lightBg > 0.6 && lightText < 0.4)) throw new Error(`the light theme's figure is not light: ${JSON.stringify(light)}`);
-        await pickTheme(page, 'Dark Modern');
-        const dark = await waitUntil(
-          'the figure to turn dark',
-          async () => {
-            const colours = await figureColours(page);
-            return { ok: luminance(colours.background) < 0.1 && luminance(colours.text) > 0.4, colours };
-          },
-          20_000,
-        );
-        log(`  light ${light.background} / ${light.text} → dark ${dark.colours.background} / ${dark.colours.text}`);
+        const { light, dark } = await checkDarkThemeFollowed(page);
+        log(`  light ${light.background} / ${light.text} → dark ${dark.background} / ${dark.text}`);
         await shoot(page, '05-dark-theme');
         publish('05-dark-theme.png', 'screenshot-dark.png');
         await pickTheme(page, 'Light Modern');

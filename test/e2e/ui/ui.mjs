@@ -1,7 +1,7 @@
 // The workbench helpers of the UI checks (test/e2e/ui/tour.mjs and the modules in checks/): opening
 // notebooks and commands the way a user does (Quick Open, the command palette), scrolling the
 // notebook, reaching into output webviews, screenshots.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, log, step } from '../workbench.mjs';
 
@@ -312,6 +312,49 @@ export async function shoot(page, name) {
   const file = join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * Clicks a figure's PNG button and saves through VS Code's simple file dialog to `target` (an
+ * absolute path); checks the file is a PNG of at least 320×240 and returns its size.
+ */
+export async function exportPngThroughDialog(page, button, target) {
+  const box = await reveal(page, button);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  // code-server shows VS Code's simple file dialog: a quick input holding the path.
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  // Typed, not filled: the simple dialog validates the path on its own input events.
+  await input.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(target, { delay: 5 });
+  await new Promise((r) => setTimeout(r, 500));
+  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
+  await waitUntil('the exported PNG', async () => ({ ok: existsSync(target) && readFileSync(target).length > 1000 }), 20_000);
+  const bytes = readFileSync(target);
+  if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('the exported file is not a PNG');
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  if (width < 320 || height < 240) throw new Error(`the PNG is only ${width}×${height}`);
+  return { width, height, bytes: bytes.length };
+}
+
+/** Switches to Dark Modern and waits for the first figure to turn dark; returns both colour pairs. */
+export async function checkDarkThemeFollowed(page) {
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Escape');
+  const light = await figureColours(page);
+  const [lightBg, lightText] = [luminance(light.background), luminance(light.text)];
+  if (!(lightBg > 0.6 && lightText < 0.4)) throw new Error(`the light theme's figure is not light: ${JSON.stringify(light)}`);
+  await pickTheme(page, 'Dark Modern');
+  const dark = await waitUntil(
+    'the figure to turn dark',
+    async () => {
+      const colours = await figureColours(page);
+      return { ok: luminance(colours.background) < 0.1 && luminance(colours.text) > 0.4, colours };
+    },
+    20_000,
+  );
+  return { light, dark: dark.colours };
 }
 
 export async function figureColours(page) {

@@ -1,7 +1,8 @@
 // LossLab figures inside a Jupyter notebook, in the real workbench: samples/jupyter-bridge.ipynb
 // (written by python/tests/sample_notebook.py with its outputs stored) opens in VS Code's built-in
 // ipynb editor without a kernel; every stored LossLab figure draws through our renderer, a slider
-// moves the curve the renderer computed and writes its value back into the Python cell, and a hover
+// moves the curve the renderer computed and writes its value back into the Python cell, the PNG
+// button saves through the save dialog, the figures follow a dark theme, and a hover
 // on DistributionFocalLoss in a Python cell shows the formula image, whose "Open in LossLab" writes
 // jupyter-bridge.lossnb beside the ipynb.
 // Screenshots: test-artifacts/e2e/ui/jupyter-bridge-0N-*.png.
@@ -32,7 +33,7 @@ const figuresIn = (nodes) =>
 const curveSample = (graph) => [10, 50, 100, 150].map((i) => graph.data?.[0]?.y?.[i]);
 
 export default async function ({ page, check, workspace, ui, log, publish }) {
-  const { closeAllEditors, notebookScroller, openNotebook, output, reveal, shoot, waitUntil } = ui;
+  const { checkDarkThemeFollowed, closeAllEditors, exportPngThroughDialog, notebookScroller, openNotebook, output, pickTheme, reveal, shoot, waitUntil } = ui;
   const file = join(workspace, 'samples', NOTEBOOK);
   const stored = storedFigures(file);
   // One scroller for the whole module: it sweeps the notebook down and back up, and cells and
@@ -110,6 +111,21 @@ export default async function ({ page, check, workspace, ui, log, publish }) {
     const line = page.locator('.notebook-editor .code-cell-row .view-lines .view-line', { hasText: /^\s*beta\s=\s0\.5\s*$/ }).first();
     await waitUntil('beta = 0.5 in the cell', async () => ({ ok: (await line.count()) > 0 }), 20_000, 300);
     await shoot(page, 'jupyter-bridge-03-written-back');
+  });
+
+  await check('jupyter bridge: the PNG button exports the curve through the save dialog, from the ipynb', 60_000, async () => {
+    await page.keyboard.press('Escape');
+    const target = join(workspace, 'samples', 'jupyter-bridge-curve.png');
+    const button = output(page).locator('.losslab-figure[data-kind="curves"] .losslab-toolbar button', { hasText: 'PNG' }).first();
+    const { width, height, bytes } = await exportPngThroughDialog(page, button, target);
+    log(`  exported ${width}×${height} PNG, ${bytes} bytes, beside the ipynb`);
+  });
+
+  await check('jupyter bridge: the figures follow a switch to a dark theme in the ipynb', 60_000, async () => {
+    const { light, dark } = await checkDarkThemeFollowed(page);
+    log(`  light ${light.background} / ${light.text} → dark ${dark.background} / ${dark.text}`);
+    await shoot(page, 'jupyter-bridge-03b-dark');
+    await pickTheme(page, 'Light Modern');
   });
 
   await check('jupyter bridge: a hover on DistributionFocalLoss in a Python cell shows the formula image, and Open in LossLab writes jupyter-bridge.lossnb beside the ipynb', 120_000, async () => {
