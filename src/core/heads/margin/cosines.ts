@@ -27,13 +27,15 @@ export interface Cosines {
   readonly centreHat: Float64Array;
 }
 
-/** (N, d) rows of the centres, copied out of either layout. */
-function centreRows(centres: Float64Array, layout: CentreLayout, d: number, N: number): Float64Array {
-  if (layout === 'rows') return centres;
-  const rows = new Float64Array(N * d);
-  for (let k = 0; k < d; k++) for (let j = 0; j < N; j++) rows[j * d + k] = centres[k * N + j];
-  return rows;
+/** The (cols, rows) transpose of a row-major (rows, cols) matrix. */
+export function transpose(data: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j];
+  return out;
 }
+
+/** (N, d) rows of the centres, from either layout. */
+export const centreRows = (centres: Float64Array, layout: CentreLayout, d: number, N: number): Float64Array => (layout === 'rows' ? centres : transpose(centres, d, N));
 
 /** Normalises x (B, d) and the centres, and takes every cosine. */
 export function normalizedCosines(x: Float64Array, centres: Float64Array, layout: CentreLayout, B: number, d: number, N: number): Cosines {
@@ -80,8 +82,5 @@ export function cosineBackward(
   const gradRows = new Float64Array(N * d);
   matmulTransAInto(G, c.xHat, gradRows, N, B, d);
   normalizeRowsBackwardInto(gradRows, centreRows(centres, layout, d, N), N, d, c.centreNorms, rowDots(c.centreHat, gradRows, N, d));
-  if (layout === 'rows') return { x: gradX, centres: gradRows };
-  const gradColumns = new Float64Array(d * N);
-  for (let j = 0; j < N; j++) for (let k = 0; k < d; k++) gradColumns[k * N + j] = gradRows[j * d + k];
-  return { x: gradX, centres: gradColumns };
+  return { x: gradX, centres: layout === 'rows' ? gradRows : transpose(gradRows, N, d) };
 }
