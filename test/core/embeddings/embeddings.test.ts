@@ -5,22 +5,14 @@ import { angleCensus } from '../../../src/core/embeddings/angles';
 import { centreSimilarity } from '../../../src/core/embeddings/centres';
 import { classDistances } from '../../../src/core/embeddings/classDistances';
 import type { Tensor } from '../../../src/core/tensor';
+import { columnsToRows, embeddingProblem, tensor } from '../../helpers/embeddingProblems';
 import { assertClose } from '../../helpers/gradcheck';
 
 /* The embedding-export statistics against brute-force loops and hand-computed cases. */
 
-const t = (shape: number[], values: number[]): Tensor => ({ shape, data: Float64Array.from(values) });
-
-const problem = fc
-  .record({ B: fc.integer({ min: 1, max: 6 }), d: fc.integer({ min: 1, max: 4 }), C: fc.integer({ min: 1, max: 5 }) })
-  .chain(({ B, d, C }) => {
-    const entries = (n: number) => fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n, maxLength: n });
-    return fc.record({
-      x: entries(B * d).map((v) => t([B, d], v)),
-      W: entries(d * C).map((v) => t([d, C], v)),
-      labels: fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: B, maxLength: B }).map((v) => t([B], v)),
-    });
-  });
+const t = tensor;
+const problem = embeddingProblem(6, 4, 5);
+const transpose = columnsToRows;
 
 /** cos between row i of x and column j of W, looped naively with F.normalize's 1e-12. */
 function naiveCosine(x: Tensor, W: Tensor, i: number, j: number): number {
@@ -35,11 +27,6 @@ function naiveCosine(x: Tensor, W: Tensor, i: number, j: number): number {
     ww += W.data[q * C + j] ** 2;
   }
   return dot / Math.max(Math.sqrt(xx), 1e-12) / Math.max(Math.sqrt(ww), 1e-12);
-}
-
-function transpose(W: Tensor): Tensor {
-  const [d, C] = W.shape;
-  return t([C, d], Array.from({ length: C * d }, (_, k) => W.data[(k % d) * C + Math.floor(k / d)]));
 }
 
 const clampedAcos = (c: number): number => Math.acos(Math.min(1, Math.max(-1, c)));

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { InputError } from '../../../../src/core/errors';
 import { combinedMarginLoss, pmlMarginLoss, radiansOf } from '../../../../src/core/heads/margin';
-import type { Tensor } from '../../../../src/core/tensor';
+import { columnsToRows, embeddingProblem, tensor, type EmbeddingProblem } from '../../../helpers/embeddingProblems';
 import { assertClose } from '../../../helpers/gradcheck';
 
 /*
@@ -11,33 +11,10 @@ import { assertClose } from '../../../helpers/gradcheck';
  * each is a fact of the definitions (metric-learning.md), not a recorded output.
  */
 
-const t = (shape: number[], values: number[]): Tensor => ({ shape, data: Float64Array.from(values) });
-
-interface Problem {
-  x: Tensor;
-  /** (d, C) as pml stores it. */
-  W: Tensor;
-  labels: Tensor;
-}
-
-const problem: fc.Arbitrary<Problem> = fc
-  .record({ B: fc.integer({ min: 1, max: 5 }), d: fc.integer({ min: 1, max: 6 }), C: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ B, d, C }) => {
-    const entries = (n: number) => fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: n, maxLength: n });
-    return fc.record({
-      x: entries(B * d).map((v) => t([B, d], v)),
-      W: entries(d * C).map((v) => t([d, C], v)),
-      labels: fc.array(fc.integer({ min: 0, max: C - 1 }), { minLength: B, maxLength: B }).map((v) => t([B], v)),
-    });
-  });
-
-/** (C, d) rows of a (d, C) matrix: insightface's layout of the same centres. */
-function transpose(W: Tensor): Tensor {
-  const [d, C] = W.shape;
-  const out = new Float64Array(d * C);
-  for (let q = 0; q < d; q++) for (let j = 0; j < C; j++) out[j * d + q] = W.data[q * C + j];
-  return t([C, d], [...out]);
-}
+const t = tensor;
+const problem = embeddingProblem(5, 6, 6);
+const transpose = columnsToRows;
+type Problem = EmbeddingProblem;
 
 /** The definition, looped naively: per row, normalised cosines, target f(c, θ), row scale, then −log softmax. */
 function naive(p: Problem, target: (c: number, theta: number) => number, rowScale: (norm: number) => number): number[] {
