@@ -109,6 +109,9 @@ export function formatNumber(x: number, digits = 4): string {
 /** Plotly reads annotation text as HTML-like markup: plain text has its &, < and > escaped. */
 export const escapeMarkup = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** How far under the plot area a note starts: below the x tick labels and the x-axis title. */
+const NOTE_OFFSET_PX = 52;
+
 /** Characters per line of a note before it wraps (a figure is about 700 px wide in a cell). */
 const NOTE_LINE_CHARS = 110;
 
@@ -128,7 +131,9 @@ export function noteAnnotation(theme: FigureTheme, note: string): { annotation: 
   }
   if (line.length > 0) lines.push(line);
   return {
-    annotation: { text: lines.map(escapeMarkup).join('<br>'), showarrow: false, xref: 'paper', x: 0, xanchor: 'left', yref: 'container', y: 0, yanchor: 'bottom', align: 'left', font: font(theme, 0.9) },
-    marginBottom: 60 + Math.ceil(theme.fontSize * 1.3) * lines.length,
+    // Below the plot area by the height of the tick labels and the x-axis title (annotations cannot
+    // be placed relative to the container, as legends can).
+    annotation: { text: lines.map(escapeMarkup).join('<br>'), showarrow: false, xref: 'paper', x: 0, xanchor: 'left', yref: 'paper', y: 0, yanchor: 'top', yshift: -NOTE_OFFSET_PX, align: 'left', font: font(theme, 0.9) },
+    marginBottom: NOTE_OFFSET_PX + 16 + Math.ceil(theme.fontSize * 1.3) * lines.length,
   };
 }

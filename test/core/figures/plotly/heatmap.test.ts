@@ -24,9 +24,10 @@ describe('heatmapToPlotly', () => {
   it('puts a note under the map, with room for it, and none without one', () => {
     assert.equal(heatmapToPlotly(spec, theme).layout.annotations, undefined);
     const figure = heatmapToPlotly({ ...spec, note: 'Most similar centres (class–class): 0–2 cos 1 (0°).' }, theme);
-    const [note] = arr(figure.layout.annotations) as { text: string; yref: string }[];
+    const [note] = arr(figure.layout.annotations) as { text: string; y: number; yanchor: string; yshift: number }[];
     assert.equal(note.text, 'Most similar centres (class–class): 0–2 cos 1 (0°).');
-    assert.equal(note.yref, 'container');
+    assert.deepEqual([note.y, note.yanchor], [0, 'top']);
+    assert.ok(note.yshift < -40, 'below the x-axis title');
     assert.ok((obj(figure.layout.margin).b as number) > 60);
   });
 
