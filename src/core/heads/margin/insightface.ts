@@ -126,7 +126,7 @@ export function combinedMarginLoss(x: Tensor, weight: Tensor, labels: Tensor, op
       G[i * C + j] = ce.gradLogits[i * C + j] * s * (j === label ? slope[i] : 1);
     }
   }
-  const grad = cosineBackward(all, G, x.data, weight.data, 'rows');
+  const grad = cosineBackward(all, G, x.data, weight.data);
   return {
     loss: ce.loss,
     losses: { shape: [B], data: ce.losses },

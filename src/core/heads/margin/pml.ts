@@ -147,7 +147,7 @@ export function pmlMarginLoss(x: Tensor, W: Tensor, labels: Tensor, options: Pml
     }
     normGrad[i] = dNorm;
   }
-  const grad = cosineBackward(all, G, x.data, W.data, 'columns');
+  const grad = cosineBackward(all, G, x.data, W.data);
   if (angle !== null) {
     for (let i = 0; i < B; i++) {
       const norm = all.xNorms[i];
