@@ -26,9 +26,9 @@ function headCall(o: OptionValues): HeadCall {
   const head = (o.head as string | undefined) ?? (given(COMBINED_KEYS) ? 'combined' : o.sub_centers !== undefined ? 'subcenter_arcface' : 'arcface');
   const convention = (o.convention as string | undefined) ?? (head === 'combined' || given(['interclass_filtering_threshold', 'arc_form']) ? 'insightface' : 'pml');
   const number = (key: string): number | undefined => o[key] as number | undefined;
-  const insightfaceOnly = (keys: readonly string[]): void => {
+  const only = (keys: readonly string[], where: string): void => {
     const stray = keys.find((key) => o[key] !== undefined);
-    if (stray !== undefined) throw new InputError(fn, `options.${stray}`, `used only by insightface's heads (head "combined", or convention "insightface")`, describeValue(o[stray]));
+    if (stray !== undefined) throw new InputError(fn, `options.${stray}`, `given only with ${where}`, describeValue(o[stray]));
   };
   const common: CombinedMarginOptions = {
     ...(number('interclass_filtering_threshold') !== undefined ? { interclassFilteringThreshold: number('interclass_filtering_threshold') } : {}),
@@ -43,7 +43,7 @@ function headCall(o: OptionValues): HeadCall {
     for (const key of COMBINED_KEYS) if (number(key) !== undefined) Object.assign(combined, { [key]: number(key) });
     return { library: 'insightface', options: combined };
   }
-  insightfaceOnly(COMBINED_KEYS);
+  only(COMBINED_KEYS, 'head "combined" (CombinedMarginLoss(s, m1, m2, m3)); the other heads take margin and scale');
   if (convention === 'insightface') {
     // insightface's ArcFace and CosFace are CombinedMarginLoss(s, 1, m, 0) and (s, 1, 0, m).
     if (head !== 'arcface' && head !== 'cosface') {
@@ -53,7 +53,7 @@ function headCall(o: OptionValues): HeadCall {
     const margin = number('margin') ?? (head === 'arcface' ? 0.5 : 0.4);
     return { library: 'insightface', options: { ...common, s: number('scale') ?? 64, m1: 1, m2: head === 'arcface' ? margin : 0, m3: head === 'cosface' ? margin : 0 } };
   }
-  insightfaceOnly(['interclass_filtering_threshold', 'arc_form']);
+  only(['interclass_filtering_threshold', 'arc_form'], 'insightface\'s heads (head "combined", or convention "insightface")');
   if (o.sub_centers !== undefined && head !== 'subcenter_arcface') throw new InputError(fn, 'options.sub_centers', 'given only with head "subcenter_arcface"', describeValue(o.sub_centers));
   return {
     library: 'pml',
