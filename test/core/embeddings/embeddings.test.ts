@@ -71,21 +71,39 @@ describe('centreSimilarity', () => {
         const C = p.W.shape[1];
         const s = centreSimilarity(p.W, top);
         const rows = centreSimilarity(transpose(p.W), top, 'rows');
-        assertClose('layouts', rows.cosines, s.cosines, { atol: 1e-12, rtol: 1e-12 });
+        const all = [...Array(C).keys()];
+        const cosines = s.cosinesAmong(all);
+        assertClose('layouts', rows.cosinesAmong(all), cosines, { atol: 1e-12, rtol: 1e-12 });
         const pairs: { i: number; j: number; cosine: number }[] = [];
         for (let i = 0; i < C; i++) {
           for (let j = 0; j < C; j++) {
             const column = (k: number) => t([1, p.W.shape[0]], Array.from({ length: p.W.shape[0] }, (_, q) => p.W.data[q * C + k]));
             const want = naiveCosine(column(i), p.W, 0, j);
-            assertClose(`cos ${i} ${j}`, [s.cosines[i * C + j]], [want], { atol: 1e-12, rtol: 1e-12 });
-            if (i < j) pairs.push({ i, j, cosine: s.cosines[i * C + j] });
+            assertClose(`cos ${i} ${j}`, [cosines[i * C + j]], [want], { atol: 1e-12, rtol: 1e-12 });
+            if (i < j) pairs.push({ i, j, cosine: cosines[i * C + j] });
           }
         }
         pairs.sort((a, b) => b.cosine - a.cosine || a.i - b.i || a.j - b.j);
-        assert.deepEqual(s.nearest, pairs.slice(0, top));
+        // The scan takes each block's products separately: the same cosines up to rounding.
+        assert.equal(s.nearest.length, Math.min(top, pairs.length));
+        s.nearest.forEach((pair, k) => assertClose(`pair ${k}`, [pair.cosine], [pairs[k].cosine], { atol: 1e-12, rtol: 1e-12 }));
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('scans pairs across its row blocks: a duplicate 500 classes apart ranks first among 600', () => {
+    const [d, C] = [8, 600];
+    const values = Array.from({ length: d * C }, (_, k) => Math.sin(k * 12.9898) * 43758.5453 % 1);
+    for (let q = 0; q < d; q++) values[q * C + 510] = 2 * values[q * C + 10];
+    const s = centreSimilarity(tensor([d, C], values), 4);
+    assert.deepEqual([s.nearest[0].i, s.nearest[0].j], [10, 510]);
+    assertClose('cos 1', [s.nearest[0].cosine], [1]);
+    const all = s.cosinesAmong([...Array(C).keys()]);
+    const others = [];
+    for (let i = 0; i < C; i++) for (let j = i + 1; j < C; j++) if (!(i === 10 && j === 510)) others.push(all[i * C + j]);
+    others.sort((a, b) => b - a);
+    assertClose('runners-up', s.nearest.slice(1).map((p) => p.cosine), others.slice(0, 3), { atol: 1e-12, rtol: 1e-12 });
   });
 
   it('finds a duplicated class: two columns along the same direction have cosine 1', () => {

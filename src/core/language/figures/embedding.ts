@@ -133,8 +133,10 @@ export function centreSimilarityView(args: unknown[]): HeatmapFigure {
   const top = count(fn, options, 'top', 10, 0, 10_000);
   const maxClasses = count(fn, options, 'max_classes', 256, 1, 4096);
   const W: Tensor = valueToTensor(fn, 'W', positional[0]);
-  const { C, cosines, nearest } = inView(fn, () => centreSimilarity(W, top, layoutOf(options)));
+  const { C, cosinesAmong, nearest } = inView(fn, () => centreSimilarity(W, top, layoutOf(options)));
   const shown = C <= maxClasses ? [...Array(C).keys()] : [...new Set(nearest.flatMap((p) => [p.i, p.j]))].sort((a, b) => a - b).slice(0, maxClasses);
+  const cosines = cosinesAmong(shown);
+  const n = shown.length;
   const pairs = nearest.map((p) => `${p.i}–${p.j} cos ${formatNumber(p.cosine)} (${formatNumber(degrees(Math.acos(Math.min(1, Math.max(-1, p.cosine)))))}°)`);
   const subset = shown.length < C ? ` The map shows the ${shown.length} classes of these pairs, of ${C}.` : '';
   const spec: HeatmapFigure = {
@@ -142,7 +144,7 @@ export function centreSimilarityView(args: unknown[]): HeatmapFigure {
     kind: 'heatmap',
     x: shown,
     y: shown,
-    z: shown.map((i) => shown.map((j) => cosines[i * C + j])),
+    z: shown.map((_, a) => shown.map((__, b) => cosines[a * n + b])),
     xLabel: 'class',
     yLabel: 'class',
     zLabel: 'cos between centres',
