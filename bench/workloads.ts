@@ -2,6 +2,7 @@
  * The fixed workloads of `npm run bench`: each builds its inputs once (seeded) and returns the
  * timed step, a forward plus backward pass through the public core API.
  */
+import { pmlMarginLoss, type PmlMarginKind } from '../src/core/heads/margin';
 import { yolov8Loss } from '../src/core/heads/yolov8';
 import { batchAll } from '../src/core/mining';
 import { CORE_LOSSES, type LossImplementations } from '../src/core/language/hosts';
@@ -135,6 +136,9 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   arcface_2t: onPool(arcfaceWorkload),
   arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
   triplet_batch_hard_2t: onPool(tripletWorkload),
+  // margin_head's pml heads on the ArcFace batch: CosFace, and sub-centre ArcFace with 2 centres of 5000 classes.
+  margin_head_cosface: () => marginHeadWorkload('cosface', 1),
+  margin_head_subcenter: () => marginHeadWorkload('subcenter_arcface', 2),
   gfl_head_raw: gflHeadRawWorkload,
   yolov8_loss: yolov8Workload,
   ...scaleWorkloads,
@@ -151,6 +155,18 @@ function arcfaceWorkload(losses: BenchLosses, share: Share, float32 = false): Wo
   const labelTensor = tensor([batch], labels);
   const options = { s: 64, m: 0.5, grad: true, ...precisionFor(float32) };
   return { gradBytes: (batch * dims + dims * classes) * 8, step: () => losses.arcFaceLoss(x, W, labelTensor, options) };
+}
+
+/** A pml margin head (src/core/heads/margin) over 512 embeddings of 512 dimensions and 10000 centres (k per class). */
+function marginHeadWorkload(kind: PmlMarginKind, subCenters: number): Workload {
+  const random = seededRandom(5);
+  const [batch, dims, centres] = [512, 512, 10000];
+  const x = tensor([batch, dims], gaussian(random, batch * dims));
+  const W = tensor([dims, centres], gaussian(random, dims * centres));
+  const labels = new Float64Array(batch);
+  for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * (centres / subCenters));
+  const labelTensor = tensor([batch], labels);
+  return { gradBytes: (batch * dims + dims * centres) * 8, step: () => pmlMarginLoss(x, W, labelTensor, { kind, subCenters }) };
 }
 
 /**

@@ -27,6 +27,10 @@ export { bbox2distance, boxOverlaps, distance2bbox, type BoxOverlapOptions, type
 export { gflHeadLoss, type GflInputs, type GflLossWeights, type GflOptions, type GflResult } from './losses/gfl';
 export { atssAssign, gflAnchors, gflHeadRawLoss, type AtssAssignment, type GflAnchors, type GflHeadRawInputs, type GflHeadRawOptions, type GflHeadRawResult } from './heads/gfl';
 export { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } from './heads/yolov8';
+export { combinedMarginLoss, pmlMarginLoss, type CombinedMarginOptions, type InsightfaceArcForm, type MarginHeadResult, type PmlMarginKind, type PmlMarginOptions } from './heads/margin';
+export { angleCensus, type AngleCensus } from './embeddings/angles';
+export { centreSimilarity, type CentrePair, type CentreSimilarity } from './embeddings/centres';
+export { classDistances, type ClassDistanceRow } from './embeddings/classDistances';
 
 // Metric learning: ArcFace, triplet loss, mining.
 export { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult } from './losses/arcface';

@@ -37,6 +37,13 @@ export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
   'anchor-map': [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'anchor_map(g, data, {stride: 8, component: "total", title: "loss per anchor"})'],
   sides: [DETECTOR_DATA, 'sides(data, 1, {stride: 8, title: "anchor 1"})'],
   calibration: [DETECTOR_DATA, 'g = gfl(data, {stride: 8})', 'calibration(g, data, {title: "score vs IoU"})'],
+  // An embedding export of 8 samples in 2-D, 3 classes (d, C) = (2, 3); row 8 sits opposite its centre.
+  'angle-hist': [
+    'x = [[1, 0.1], [0.9, 0.3], [-0.2, 1], [-0.1, 0.8], [-1, -0.2], [-0.7, -0.6], [0.2, 0.9], [-1, 0.05]]',
+    'W = [[1, 0, -1], [0, 1, -0.1]]',
+    'angle_hist(x, W, [0, 0, 1, 1, 2, 2, 1, 0], {m: 0.5, bins: 36, title: "target and non-target angles"})',
+  ],
+  'centre-similarity': ['centre_similarity([[1, 0, -1, 0.98], [0, 1, -0.1, 0.05], [0.1, 0.2, 0, 0.1]], {top: 3, title: "class centres"})'],
   // The bundled raw GFL export (samples/data/raw-gfl-head.pt): five levels, 16×16 down to 1×1, three GT boxes.
   'anchor-map-grid': ['d = load("data/raw-gfl-head.pt")', 'h = gfl_head(d)', 'anchor_map(h, d, {title: "loss per anchor, every level"})'],
   'assignment-map': ['d = load("data/raw-gfl-head.pt")', 'h = gfl_head(d)', 'assignment_map(h, d, {title: "ATSS assignment"})'],

@@ -11,6 +11,7 @@ import { runFocalCase } from './adapters/focal';
 import { runGflCase } from './adapters/gfl';
 import { runGflHeadRawCase } from './adapters/gflHeadRaw';
 import { runGiouCase } from './adapters/giou';
+import { runInsightfaceCombinedCase, runMarginSoftmaxCase } from './adapters/marginHeads';
 import { runMiningCase } from './adapters/mining';
 import { runQflCase, runQflDenseCase } from './adapters/qfl';
 import { runTripletCase } from './adapters/triplet';
@@ -30,7 +31,12 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImpleme
   triplet: runTripletCase,
   triplet_mining: runMiningCase,
   yolov8_loss: runYolov8Case,
+  loss_margin_softmax: runMarginSoftmaxCase,
+  loss_insightface_combined: runInsightfaceCombinedCase,
 };
+
+/** Whether a fixture fn has an adapter (metric-learning.json's miners and pair losses land with issue 17 part A). */
+export const hasAdapter = (fn: string): boolean => adapters[fn] !== undefined;
 
 /**
  * Runs one reference case. `kernels` replaces the losses (qfl, focal, dfl, giou, gfl, arcface, batch-hard)

@@ -129,6 +129,24 @@ describe('figure renderer in Chromium', { timeout: 60_000 }, () => {
     assert.ok(d.titles.includes('IoU'));
   });
 
+  it('angle histogram: target and non-target bars overlaid, m and π − m dashed, the rows past π − m under the plot', async () => {
+    const d = await drawn(session.page, 'angle-hist');
+    assert.deepEqual(d.data.map((t) => t.name), ['target θ_y', 'non-target θ_j']);
+    assert.deepEqual(d.traces.filter((t) => t.layer === 'barlayer').length, 2);
+    const dashed = await session.page.evaluate(() => document.querySelectorAll('#output-angle-hist .layer-above .shapelayer path, #output-angle-hist .shapelayer path').length);
+    assert.ok(dashed >= 2, `${dashed} mark lines`);
+    assert.match(d.text, /m = 28\.6479°/);
+    assert.match(d.text, /past π − m = 151\.352°/);
+    assert.match(d.text, /8 \(/);
+  });
+
+  it('centre similarity: the centres’ cosine map with the nearest pairs under it', async () => {
+    const d = await drawn(session.page, 'centre-similarity');
+    assert.equal(d.data[0].type, 'heatmap');
+    assert.equal(d.data[0].x, 4);
+    assert.match(d.text, /Most similar centres \(class–class\): 0–3/);
+  });
+
   it('scatter: every point drawn, coloured by class, on the unit circle', async () => {
     const markers = await session.page.evaluate(() =>
       Array.from(document.querySelectorAll('#output-scatter .scatterlayer .trace')).map((t) => ({

@@ -16,9 +16,12 @@ export function figureMarkdown(spec: FigureSpec): string {
     case 'distribution':
       return `*Figure${title}*: distribution over ${spec.probabilities.length} bins, expectation ${formatNumber(spec.expectation)}${spec.loss === undefined ? '' : `, DFL ${formatNumber(spec.loss)} (floor ${spec.entropyFloor === undefined ? '?' : formatNumber(spec.entropyFloor)})`}`;
     case 'heatmap':
-      return `*Figure${title}*: heatmap of ${spec.zLabel} over ${spec.x.length}×${spec.y.length} points`;
-    case 'histogram':
-      return `*Figure${title}*: histogram of ${spec.values.length} values in ${spec.counts.length} bins`;
+      return `*Figure${title}*: heatmap of ${spec.zLabel} over ${spec.x.length}×${spec.y.length} points${spec.note === undefined ? '' : `. ${spec.note}`}`;
+    case 'histogram': {
+      const series = spec.series === undefined || spec.series.length === 0 ? '' : ` (${[spec.name ?? 'count', ...spec.series.map((s) => s.name)].join(', ')})`;
+      const marks = spec.marks === undefined || spec.marks.length === 0 ? '' : `, marked at ${spec.marks.map((m) => m.name).join(', ')}`;
+      return `*Figure${title}*: histogram of ${spec.values.length} values in ${spec.counts.length} bins${series}${marks}${spec.note === undefined ? '' : `. ${spec.note}`}`;
+    }
     case 'scatter':
       return `*Figure${title}*: ${spec.dimensions}-D scatter of ${spec.points.length} points`;
     case 'table':

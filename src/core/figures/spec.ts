@@ -88,6 +88,8 @@ export interface HeatmapFigure extends FigureBase {
   readonly zLabel: string;
   /** Reference lines drawn over the map, e.g. the minimum σ = y. */
   readonly lines?: readonly { readonly name: string; readonly x: readonly number[]; readonly y: readonly number[] }[];
+  /** A line of text under the map, e.g. the nearest pairs of class centres. */
+  readonly note?: string;
 }
 
 export interface HistogramFigure extends FigureBase {
@@ -96,6 +98,16 @@ export interface HistogramFigure extends FigureBase {
   readonly binEdges: readonly number[];
   readonly counts: readonly number[];
   readonly xLabel: string;
+  /** The y-axis title (default `count`): `angle_hist` gives each series as fractions. */
+  readonly yLabel?: string;
+  /** The legend name of `counts` when there are `series` too. */
+  readonly name?: string;
+  /** More series over the same bins, drawn overlaid (the non-target angles beside the target ones). */
+  readonly series?: readonly { readonly name: string; readonly counts: readonly number[] }[];
+  /** Vertical reference lines at x, e.g. the margin m and π − m. */
+  readonly marks?: readonly { readonly name: string; readonly x: number }[];
+  /** A line of text under the plot, e.g. the samples past π − m. */
+  readonly note?: string;
 }
 
 export interface ScatterFigure extends FigureBase {

@@ -782,6 +782,68 @@ const ENTRIES: readonly FormulaEntry[] = [
     ].join('\n'),
   },
   {
+    id: 'margin_head',
+    title: 'Margin heads at parity: pml ArcFace / CosFace / SphereFace / sub-centre ArcFace, insightface CombinedMarginLoss',
+    category: 'loss',
+    latex: String.raw`\begin{gathered}\mathcal{L} = \frac{1}{B}\sum_i -\log\frac{e^{s\,f(\cos\theta_{y_i})}}{e^{s\,f(\cos\theta_{y_i})} + \sum_{j\neq y_i} e^{s\cos\theta_{ij}}}\\ f_{\text{arc}} = \begin{cases}\cos(\theta + m) & \theta \le \pi - m\\ \cos\theta - m\sin m & \text{else}\end{cases}\\ f_{\text{cos}} = \cos\theta - m,\quad f_{\text{sphere}} = (-1)^k\cos(m\theta) - 2k\end{gathered}`,
+    unicode:
+      'L = mean_i −log( e^{s·f(cos θ_y)} / (e^{s·f(cos θ_y)} + Σ_{j≠y} e^{s·cos θ_j}) ); ArcFace f = cos(θ + m) while θ ≤ π − m, else cos θ − m·sin m; CosFace f = cos θ − m; SphereFace f = (−1)^k·cos(mθ) − 2k, k = ⌊θm/π⌋, with s·‖x‖; insightface combined: m3 > 0 → cos θ − m3, else cos(θ + m2)',
+    parameters: [
+      { symbol: 'head', key: 'head', meaning: "'arcface', 'cosface', 'sphereface', 'subcenter_arcface' or 'combined' (insightface)" },
+      { symbol: 'convention', key: 'convention', meaning: "'pml' (W (d, C·k), margins in pml's units) or 'insightface' (W (C, d), radians)" },
+      { symbol: 'm', key: 'margin', meaning: 'pml: degrees (ArcFace 28.6), a cosine (CosFace 0.35), an integer (SphereFace 4)' },
+      { symbol: 's', key: 'scale', meaning: 'logit scale: 64 (SphereFace: 1, times ‖x‖)' },
+      { symbol: 'k', key: 'sub_centers', meaning: 'sub-centres per class (SubCenterArcFaceLoss)' },
+      { symbol: 's', key: 's', meaning: "CombinedMarginLoss's scale" },
+      { symbol: 'm₁', key: 'm1', meaning: 'must be 1 unless m3 > 0' },
+      { symbol: 'm₂', key: 'm2', meaning: 'ArcFace angle (radians), ignored when m3 > 0' },
+      { symbol: 'm₃', key: 'm3', meaning: 'CosFace offset; m3 > 0 takes the CosFace branch' },
+      { symbol: 't', key: 'interclass_filtering_threshold', meaning: 'non-target cosines strictly above t are zeroed (0: off)' },
+      { symbol: 'arc_form', key: 'arc_form', meaning: "'paper' (insightface HEAD) or 'threshold' (5ef98047)" },
+    ],
+    libraries: [
+      { library: 'losslab', aliases: ['margin_head'], parameters: [] },
+      {
+        library: 'pytorch-metric-learning',
+        aliases: ['ArcFaceLoss', 'CosFaceLoss', 'SphereFaceLoss', 'SubCenterArcFaceLoss', 'LargeMarginSoftmaxLoss'],
+        parameters: [
+          { name: 'margin', default: '28.6 / 0.35 / 4', note: 'ArcFace degrees (np.radians: 0.49916 rad) / CosFace cosine / SphereFace int()' },
+          { name: 'scale', default: '64 / 64 / 1', note: 'SphereFaceLoss also multiplies every logit by the raw ‖x‖' },
+          { name: 'sub_centers', default: '3', note: 'W (d, C·k) class-major; the best sub-centre per class is used' },
+        ],
+        note: 'W is (embedding_size, num_classes), one column per class; CosineSimilarity and MeanReducer by default. ArcFace keeps cos(θ + m) while θ ≤ π − m (inclusive).',
+      },
+      {
+        library: 'insightface',
+        aliases: ['CombinedMarginLoss', 'ArcMarginProduct', 'ArcFace', 'CosFace'],
+        parameters: [
+          { name: 's', default: '64.0' },
+          { name: 'm1, m2, m3', default: 'required', note: 'configs: margin_list (1.0, 0.5, 0.0)' },
+          { name: 'interclass_filtering_threshold', default: '0' },
+        ],
+        note: 'weight is (num_classes, embedding_size), one row per class; cosines are clamped to [−1, 1]; DistCrossEntropy floors p_y at 1e-30.',
+      },
+      { library: 'paper', aliases: ['ArcFace', 'CosFace', 'SphereFace', 'Sub-center ArcFace'], parameters: [] },
+    ],
+    intuition:
+      'One head, the four ways the libraries put a margin on the target logit: the option names the library, so a number from a training log can be reproduced exactly, and the report says when the library’s own backward is not the gradient of its loss.',
+    traps: [
+      'pml takes the ArcFace margin in degrees (28.6 ≈ 0.4992 rad, not 0.5); insightface takes radians.',
+      'pml switches to cos θ − m·sin m when θ > π − m (θ = π − m keeps cos(θ + m)); insightface 5ef98047 switches when cos θ ≤ cos(π − m) (strict on the other side); insightface HEAD has no switch: cos(θ + m2) turns back up past π − m2.',
+      "insightface HEAD computes the ArcFace margin under torch.no_grad: its backward is that of s·cos θ, not of its loss. LossLab returns the true gradient and report.gradient_is_true = false.",
+      'CombinedMarginLoss takes the CosFace branch whenever m3 > 0 and then ignores m2 (and m1): (1, 0.3, 0.2) is CosFace 0.2. m1 ≠ 1 with m3 = 0 raises: it has no SphereFace branch.',
+      "insightface's DistCrossEntropy floors p_y at 1e-30 (a row costs at most 69.08) and its backward ignores the floor; LossLab's gradient is 0 on such a row (report.floored_rows).",
+      'SphereFaceLoss scales every logit by the raw ‖x‖ (not the weight norm) and the margin is truncated to an integer.',
+      'The W layouts differ: pml (d, C·k) columns, insightface (C, d) rows.',
+    ],
+    papers: [ARCFACE_PAPER, COSFACE_PAPER, SPHEREFACE_PAPER],
+    notebookCell: [
+      'm = 28.6',
+      'plot([cos(theta + m * pi / 180), cos(theta) - m * pi / 180 * sin(m * pi / 180), cos(theta)], theta, 0, 3.1, {grad: true, names: ["cos(θ + m)", "cos θ − m·sin m (past π − m)", "cos θ"], sliders: {m: [0, 90]}, x_label: "θ_y (rad)"})',
+      'h = margin_head([[1, 2, 3], [3, 1, 0]], [[1, 0, 2], [0, 1, 1], [1, 1, 0]], [0, 2], {head: "arcface", margin: m})',
+    ].join('\n'),
+  },
+  {
     id: 'varifocal',
     title: 'Varifocal loss (VFL)',
     category: 'loss',

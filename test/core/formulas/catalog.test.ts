@@ -58,6 +58,11 @@ const rawHead = (o: string): string => {
   return `gfl_head({cls_scores: [zeros(1, 2, 4, 4) + 0.5], bbox_preds: [zeros(1, ${channels}, 4, 4)], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]], img_shape: [32, 32]}, {${options}}).loss`;
 };
 
+/** margin_head on two rows; IF_W's first centre puts row 1's target past π − 0.5, where arc_form shows at a scale small enough to stay above the 1e-30 floor. */
+const PML_W = '[[1, 0, 2], [0, 1, 1]]';
+const IF_W = '[[-1, 0.05], [0.2, 1], [0.9, 0.5]]';
+const marginHead = (base: string, W: string): Probe['expr'] => (o) => `margin_head([[1, 0.2], [0.3, 1]], ${W}, [0, 1], {${[base, o].filter(Boolean).join(', ')}}).loss`;
+
 const PROBES: Readonly<Record<string, Probe>> = {
   'focal.alpha': { expr: focal, other: 0.5 },
   'focal.gamma': { expr: focal, other: 1 },
@@ -109,6 +114,14 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'batch_all.distance': { expr: mine('batch_all'), other: 'cosine' },
   'semi_hard.margin': { expr: mine('semi_hard'), other: 1 },
   'semi_hard.distance': { expr: mine('semi_hard'), other: 'squared-euclidean' },
+  'margin_head.head': { expr: marginHead('', PML_W), other: 'cosface' },
+  'margin_head.sub_centers': { expr: marginHead('head: "subcenter_arcface"', '[[1, 0, 2, 0.5, 0.3, 1], [0, 1, 1, 2, 1, 0.2]]'), other: 2 },
+  'margin_head.s': { expr: marginHead('head: "combined"', IF_W), other: 30 },
+  'margin_head.m1': { expr: marginHead('head: "combined"', IF_W), other: 2 },
+  'margin_head.m2': { expr: marginHead('head: "combined"', IF_W), other: 0.2 },
+  'margin_head.m3': { expr: marginHead('head: "combined"', IF_W), other: 0.35 },
+  'margin_head.interclass_filtering_threshold': { expr: marginHead('head: "combined", m3: 0.35', IF_W), other: 0.05 },
+  'margin_head.arc_form': { expr: marginHead('head: "combined", s: 2', IF_W), other: 'threshold' },
   // census and bbox2distance take the parameter positionally.
   'census.margin': { expr: (o) => `census(${E}, ${L}${o === '' ? '' : `, ${o.split(': ')[1]}`}).semihard`, other: 2 },
   'bbox2distance.eps': { expr: (o) => `sum(bbox2distance([[10, 10]], [[8, 7, 40, 15]], 16${o === '' ? '' : `, ${o.split(': ')[1]}`}))`, other: 1 },
@@ -145,6 +158,7 @@ describe('formula catalog', () => {
       batch_hard: ['batch_hard', 'BatchHardMiner'],
       batch_all: ['batch_all'],
       census: ['census', 'TripletMarginMiner'],
+      margin_head: ['margin_head', 'ArcFaceLoss', 'CosFaceLoss', 'SphereFaceLoss', 'SubCenterArcFaceLoss', 'CombinedMarginLoss', 'ArcMarginProduct'],
     };
     for (const [id, aliases] of Object.entries(expected)) {
       const all = FORMULA_BY_ID.get(id)?.libraries.flatMap((c) => c.aliases) ?? [];

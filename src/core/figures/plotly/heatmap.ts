@@ -1,12 +1,13 @@
 import type { HeatmapFigure } from '../spec';
 import type { FigureTheme } from '../theme';
 import { escapeTemplate } from './curves';
-import { axis, baseConfig, baseLayout, font } from './layout';
+import { axis, baseConfig, baseLayout, font, noteAnnotation } from './layout';
 import type { PlotlyFigure, PlotlyTrace } from './types';
 
 /**
  * A heatmap of z over (x, y) in the theme's colour scale, with the spec's reference lines (e.g.
- * the QFL minimum σ = y) drawn over it, dashed, in the theme's highlight colour.
+ * the QFL minimum σ = y) drawn over it, dashed, in the theme's highlight colour, and its note
+ * (the nearest class centres, say) under it.
  */
 export function heatmapToPlotly(spec: HeatmapFigure, theme: FigureTheme): PlotlyFigure {
   const data: PlotlyTrace[] = [
@@ -31,11 +32,13 @@ export function heatmapToPlotly(spec: HeatmapFigure, theme: FigureTheme): Plotly
       hovertemplate: `${escapeTemplate(line.name)}<extra></extra>`,
     });
   }
+  const note = spec.note === undefined ? undefined : noteAnnotation(theme, spec.note);
   const layout = baseLayout(theme, spec.title, {
     xaxis: axis(theme, spec.xLabel, { showgrid: false }),
     yaxis: axis(theme, spec.yLabel, { showgrid: false }),
     showlegend: (spec.lines?.length ?? 0) > 0,
     legend: { font: font(theme), bgcolor: theme.background, x: 0, y: 1.02, yanchor: 'bottom', orientation: 'h' },
+    ...(note === undefined ? {} : { annotations: [note.annotation], margin: { l: 60, r: 30, t: spec.title === undefined ? 30 : 60, b: note.marginBottom } }),
   });
   return { data, layout, config: baseConfig() };
 }

@@ -107,3 +107,35 @@ export function formatNumber(x: number, digits = 4): string {
   if (x !== 0 && (Math.abs(x) >= 1e5 || Math.abs(x) < 1e-3)) return x.toExponential(digits - 1);
   return String(Number(x.toPrecision(digits)));
 }
+
+/** Plotly reads annotation text as HTML-like markup: plain text has its &, < and > escaped. */
+export const escapeMarkup = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** How far under the plot area a note starts: below the x tick labels and the x-axis title. */
+const NOTE_OFFSET_PX = 52;
+
+/** Characters per line of a note before it wraps (a figure is about 700 px wide in a cell). */
+const NOTE_LINE_CHARS = 110;
+
+/**
+ * A figure's note (the samples past π − m, the nearest class centres) as a left-aligned annotation
+ * along the bottom edge of the figure, wrapped at word breaks, with the bottom margin that keeps
+ * it clear of the x-axis title.
+ */
+export function noteAnnotation(theme: FigureTheme, note: string): { annotation: PlotlyObject; marginBottom: number } {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of note.split(' ')) {
+    if (line.length > 0 && line.length + word.length + 1 > NOTE_LINE_CHARS) {
+      lines.push(line);
+      line = word;
+    } else line = line.length === 0 ? word : `${line} ${word}`;
+  }
+  if (line.length > 0) lines.push(line);
+  return {
+    // Below the plot area by the height of the tick labels and the x-axis title (annotations cannot
+    // be placed relative to the container, as legends can).
+    annotation: { text: lines.map(escapeMarkup).join('<br>'), showarrow: false, xref: 'paper', x: 0, xanchor: 'left', yref: 'paper', y: 0, yanchor: 'top', yshift: -NOTE_OFFSET_PX, align: 'left', font: font(theme, 0.9) },
+    marginBottom: NOTE_OFFSET_PX + 16 + Math.ceil(theme.fontSize * 1.3) * lines.length,
+  };
+}

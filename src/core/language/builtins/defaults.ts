@@ -116,6 +116,25 @@ export const YOLOV8_OPTIONS: readonly OptionSpec[] = [
   { key: 'img_shape', type: 'any', description: '[H, W] that normalised batch boxes scale by (default: 8 × the first map, as ultralytics infers it)' },
 ];
 
+/**
+ * margin_head: pytorch-metric-learning's margin heads and insightface's CombinedMarginLoss. The
+ * margin and scale defaults depend on the head (pml's: ArcFace 28.6°, CosFace 0.35, SphereFace 4
+ * with scale 1), so they are documented rather than declared.
+ */
+export const MARGIN_HEAD_OPTIONS: readonly OptionSpec[] = [
+  { key: 'head', type: 'string', default: 'arcface', values: ['arcface', 'cosface', 'sphereface', 'subcenter_arcface', 'combined'], description: "which head; 'combined' is insightface's CombinedMarginLoss(s, m1, m2, m3), implied by s, m1, m2 or m3 (and subcenter_arcface by sub_centers)" },
+  { key: 'convention', type: 'string', values: ['pml', 'insightface'], description: "whose definition and W layout: 'pml' (default; W (d, C·k), margins in pml's units) or 'insightface' (W (C, d), radians, arcface and cosface only; implied by 'combined', interclass_filtering_threshold and arc_form)" },
+  { key: 'margin', type: 'number', description: "pml: degrees for the ArcFace heads (28.6), a cosine for cosface (0.35), an integer for sphereface (4); insightface: radians (0.5) or a cosine (0.35)" },
+  { key: 'scale', type: 'number', description: 'logit scale: 64, sphereface 1 (its logits are also multiplied by ‖x‖)' },
+  { key: 'sub_centers', type: 'number', default: 3, description: "sub-centres per class for 'subcenter_arcface' (W's columns class-major)" },
+  { key: 's', type: 'number', default: 64, description: "'combined': scale" },
+  { key: 'm1', type: 'number', default: 1, description: "'combined': must be 1 unless m3 > 0 (insightface has no SphereFace branch)" },
+  { key: 'm2', type: 'number', default: 0.5, description: "'combined': ArcFace angle in radians; ignored when m3 > 0" },
+  { key: 'm3', type: 'number', default: 0, description: "'combined': CosFace offset; m3 > 0 takes the CosFace branch" },
+  { key: 'interclass_filtering_threshold', type: 'number', default: 0, description: 'insightface: non-target cosines above it are zeroed (0: off)' },
+  { key: 'arc_form', type: 'string', default: 'paper', values: ['paper', 'threshold'], description: "insightface's ArcFace branch: 'paper' (HEAD: cos(θ + m2), its backward is not the true gradient) or 'threshold' (5ef98047)" },
+];
+
 /** The options of the builtins the formula catalog describes, by builtin name, for the hovers' defaults. */
 export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = new Map([
   ['focal', FOCAL_OPTIONS],
@@ -131,4 +150,5 @@ export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = ne
   ['batch_all', MINING_OPTIONS],
   ['semi_hard', MINING_OPTIONS],
   ['iou', IOU_OPTIONS],
+  ['margin_head', MARGIN_HEAD_OPTIONS],
 ]);

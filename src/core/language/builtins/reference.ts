@@ -14,11 +14,13 @@ export const REFERENCE_END = '<!-- builtins:end -->';
 const ROOM_TITLES: Readonly<Record<BuiltinRoom, string>> = {
   losses: 'Losses',
   heads: 'Detector heads from raw outputs',
+  margin: 'Margin heads (metric learning)',
   mining: 'Mining',
   helpers: 'Helpers',
   data: 'Data',
   figures: 'Figures',
   detector: 'Detector views',
+  embedding: 'Embedding views',
 };
 
 /** Markdown table cells hold no `|` and no line break. */

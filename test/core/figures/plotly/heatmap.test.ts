@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { heatmapToPlotly } from '../../../../src/core/figures/plotly/heatmap';
 import { FIGURE_SPEC_VERSION, type HeatmapFigure } from '../../../../src/core/figures/spec';
-import { assertThemed, byName, deepFreeze, obj, sentinelTheme, titleOf } from './helpers';
+import { arr, assertThemed, byName, deepFreeze, obj, sentinelTheme, titleOf } from './helpers';
 
 const x = [0, 0.5, 1];
 const y = [0, 0.25, 0.5, 0.75];
@@ -20,6 +20,16 @@ const spec: HeatmapFigure = {
 
 describe('heatmapToPlotly', () => {
   const theme = sentinelTheme(7);
+
+  it('puts a note under the map, with room for it, and none without one', () => {
+    assert.equal(heatmapToPlotly(spec, theme).layout.annotations, undefined);
+    const figure = heatmapToPlotly({ ...spec, note: 'Most similar centres (class–class): 0–2 cos 1 (0°).' }, theme);
+    const [note] = arr(figure.layout.annotations) as { text: string; y: number; yanchor: string; yshift: number }[];
+    assert.equal(note.text, 'Most similar centres (class–class): 0–2 cos 1 (0°).');
+    assert.deepEqual([note.y, note.yanchor], [0, 'top']);
+    assert.ok(note.yshift < -40, 'below the x-axis title');
+    assert.ok((obj(figure.layout.margin).b as number) > 60);
+  });
 
   it('draws z over (x, y) with the spec arrays passed through, and titled axes and colour bar', () => {
     const figure = heatmapToPlotly(spec, theme);

@@ -41,6 +41,27 @@ describe('histogramToPlotly', () => {
     assert.equal(arr(histogramToPlotly(empty, theme).data[0].x).length, 0);
   });
 
+  it('overlays further series on the same bins, draws marks as dashed lines, and puts the note under the plot', () => {
+    const angles: HistogramFigure = {
+      ...spec,
+      name: 'target θ_y',
+      series: [{ name: 'non-target θ_j', counts: [0.1, 0.2, 0.3, 0.4] }],
+      marks: [{ name: 'm = 28.6°', x: 28.6 }, { name: 'π − m <b>', x: 151.4 }],
+      note: 'rows 3 & 5',
+      yLabel: 'fraction of the series',
+    };
+    const figure = histogramToPlotly(angles, theme);
+    assert.deepEqual(figure.data.map((trace) => trace.name), ['target θ_y', 'non-target θ_j']);
+    assert.equal(figure.data[1].x, figure.data[0].x);
+    assert.equal(figure.layout.barmode, 'overlay');
+    const shapes = arr(figure.layout.shapes) as { x0: number; x1: number; line: { dash: string } }[];
+    assert.deepEqual(shapes.map((shape) => [shape.x0, shape.x1, shape.line.dash]), [[28.6, 28.6, 'dash'], [151.4, 151.4, 'dash']]);
+    const texts = (arr(figure.layout.annotations) as { text: string }[]).map((a) => a.text);
+    assert.deepEqual(texts, ['m = 28.6°', 'π − m &lt;b&gt;', 'rows 3 &amp; 5']);
+    assert.equal(titleOf(figure.layout.yaxis), 'fraction of the series');
+    assertThemed(histogramToPlotly(deepFreeze(structuredClone(angles)), sentinelTheme(11)), sentinelTheme(11));
+  });
+
   it('is themed and leaves the spec untouched', () => {
     const s = deepFreeze(structuredClone(spec));
     const before = JSON.stringify(s);

@@ -149,6 +149,9 @@ describe('diagnostics agree with running the cell', () => {
         worst_anchors: 'worst_anchors({per_anchor: {cls: [1], bbox: [1], dfl: [1]}, score: [1], weight: [1]}, {OPT})',
         sides: 'sides(1, 1, {OPT})',
         calibration: 'calibration(1, 1, {OPT})',
+        angle_hist: 'angle_hist(1, 1, 1, {OPT})',
+        centre_similarity: 'centre_similarity([[1, 2]], {OPT})',
+        class_distances: 'class_distances([[1, 2]], [0], {OPT})',
       };
       const message = runError(call[fn.name].replace('OPT', 'no_such_option: 1')) ?? '';
       const listed = /known options \(([^)]*)\)/.exec(message)?.[1];
