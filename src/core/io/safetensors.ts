@@ -95,7 +95,7 @@ function readHeader(bytes: Uint8Array, source: Source): { header: Record<string,
   }
   const unsafe = firstUnsafeInteger(text);
   if (unsafe !== undefined) failAt(source, 8, 'shapes and offsets within 2^53', unsafe);
-  if (!isPlainObject(header)) failAt(source, 8, 'a JSON object header', describeJsonValue(header));
+  if (!isPlainObject(header)) failAt(source, 8, 'a JSON object header', Array.isArray(header) ? 'an array' : describeJsonValue(header));
   return { header, dataStart: 8 + length };
 }
 
