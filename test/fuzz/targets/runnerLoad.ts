@@ -75,8 +75,9 @@ export const fuzzTarget: FuzzTarget = {
     const outputs: CellOutput[] = session.runCell(`d = load(${JSON.stringify(request)})`);
     if (hashFolder() !== before) throw new FuzzViolation('runner-load', seed, `load(${JSON.stringify(request)}) changed a file in the notebook's folder`);
     if (written !== undefined) rmSync(join(folder, written));
-    const text = JSON.stringify(outputs);
-    if (text.includes(SECRET.slice(0, 12))) throw new FuzzViolation('runner-load', seed, `load(${JSON.stringify(request)}) put the secret in an output`);
+    // A file inside the folder that loads may show its own names; nothing else may show the secret.
+    const shown = written === undefined ? outputs : outputs.filter((output) => output.kind === 'error');
+    if (JSON.stringify(shown).includes(SECRET.slice(0, 12))) throw new FuzzViolation('runner-load', seed, `load(${JSON.stringify(request)}) put the secret in an output`);
     const error = outputs.find((output) => output.kind === 'error');
     if (error === undefined) return 'accepted';
     if (error.kind === 'error' && error.name !== 'LoadError' && error.name !== 'InputError') {
