@@ -71,15 +71,15 @@ function changedFiles(before: Map<string, string>, after: Map<string, string>): 
  * A thread that watches the case in progress through shared memory and kills the process when one
  * runs past `hardMs`: a synchronous hang never gives the event loop back, so no timer could.
  */
-function startWatchdog(hardMs: number): { begin: (target: string, seed: number) => void; end: () => void; stop: () => void } {
+function startWatchdog(hardMs: number): { begin: (seed: number) => void; end: () => void; stop: () => void } {
+  // Word 0: the case's seed; bytes 8–15: when it started (ms since the epoch), 0 between cases.
   const shared = new SharedArrayBuffer(16);
-  const seedWord = new Int32Array(shared, 0, 2);
+  const seedWord = new Int32Array(shared, 0, 1);
   const started = new Float64Array(shared, 8, 1);
-  const names: string[] = [];
   const source = `
     const { workerData } = require('node:worker_threads');
     const { writeSync } = require('node:fs');
-    const words = new Int32Array(workerData.shared, 0, 2);
+    const words = new Int32Array(workerData.shared, 0, 1);
     const started = new Float64Array(workerData.shared, 8, 1);
     setInterval(() => {
       const since = started[0];
@@ -92,11 +92,8 @@ function startWatchdog(hardMs: number): { begin: (target: string, seed: number) 
   const worker = new Worker(source, { eval: true, workerData: { shared, hardMs } });
   worker.unref();
   return {
-    begin: (target, seed) => {
-      let index = names.indexOf(target);
-      if (index < 0) index = names.push(target) - 1;
+    begin: (seed) => {
       Atomics.store(seedWord, 0, seed | 0);
-      Atomics.store(seedWord, 1, index);
       started[0] = Date.now();
     },
     end: () => {
@@ -116,7 +113,7 @@ export async function runTarget(target: FuzzTarget, options: DriverOptions, watc
   const started = performance.now();
   for (let i = 0; i < options.count; i++) {
     const seed = options.seed + i;
-    watchdog?.begin(target.name, seed);
+    watchdog?.begin(seed);
     const caseStart = performance.now();
     let outcome: 'accepted' | 'rejected';
     try {
