@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { CellOutput } from '../../../src/core/language/session';
+import { checkRealPath, isInside } from '../../../src/node/files/policy';
 import { createNodeSession } from '../../../src/node/session';
 import { npyFile } from '../../fuzz/mutate';
 
@@ -99,5 +100,23 @@ describe('load() with allowed folders, trust and a size limit', () => {
     writeFileSync(join(folder, 'big.npy'), npyFile([1], '<i8', new Uint8Array(big.buffer)));
     const session = createNodeSession(folder, { pool: null });
     assert.match(errorOf(session.runCell('d = load("big.npy")')), /big \(in big\.npy\).*4611686018427387904/);
+  });
+});
+
+describe('the pure decision', () => {
+  it('isInside compares whole path components', () => {
+    assert.equal(isInside('/a/b/c.npy', '/a/b'), true);
+    assert.equal(isInside('/a/b', '/a/b'), true);
+    assert.equal(isInside('/a/bc/x.npy', '/a/b'), false);
+    assert.equal(isInside('/a/x.npy', '/a/b'), false);
+    assert.equal(isInside('/a/b/..x/y.npy', '/a/b'), true);
+  });
+
+  it('checkRealPath refuses pseudo-files even when trusted, and paths outside every root when not', () => {
+    const policy = { roots: ['/work/nb'], trusted: false, maxBytes: 100 };
+    assert.throws(() => checkRealPath('e', '/work/nb/e', '/proc/1/environ', ['/work/nb'], { ...policy, trusted: true }), /not under \/proc/);
+    assert.throws(() => checkRealPath('x', '/work/nb/x', '/work/other/x', ['/work/nb'], policy), /"x", which resolves to \/work\/other\/x/);
+    assert.doesNotThrow(() => checkRealPath('x', '/work/nb/x', '/work/nb/sub/x', ['/work/nb'], policy));
+    assert.doesNotThrow(() => checkRealPath('x', '/work/nb/x', '/work/other/x', ['/work/nb'], { ...policy, trusted: true }));
   });
 });
