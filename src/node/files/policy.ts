@@ -64,7 +64,7 @@ export function checkRealPath(request: string, resolved: string, real: string, r
   throw new InputError(
     'load',
     'path',
-    `inside the notebook's workspace folder${realRoots.length > 1 ? ' or a folder given with --allow-path' : ''} in an untrusted workspace (trust the workspace, or run losslab with --allow-path DIR)`,
+    "inside the notebook's workspace folder in an untrusted workspace (trust the workspace, or run losslab with --allow-path DIR)",
     `${JSON.stringify(request)}${linked}`,
   );
 }
