@@ -3,7 +3,7 @@ import { SAVE_OUTPUTS, type SaveOutputs } from '../core/notebook/savePolicy';
 
 /**
  * The command line of `losslab`: `losslab run PATH [--out PATH] [--html PATH] [--check]
- * [--keep-going] [--save-outputs MODE] [--timings]`, parsed without side effects so that usage
+ * [--keep-going] [--save-outputs MODE] [--timings] [--allow-path DIR]...`, parsed without side effects so that usage
  * errors are testable.
  */
 
@@ -23,6 +23,8 @@ export interface RunCommand {
   readonly saveOutputs?: SaveOutputs;
   /** Keep each cell's start and end time in the written notebook (as losslab.notebook.saveTimings). */
   readonly timings?: true;
+  /** Folders besides each notebook's own that `load` may read (symlinks followed), from `--allow-path`. */
+  readonly allowPaths: readonly string[];
 }
 
 export type ParsedArgs = RunCommand | { readonly command: 'help' } | { readonly command: 'version' } | { readonly command: 'usage-error'; readonly message: string };
@@ -42,6 +44,9 @@ Options:
                   which outputs the written notebook keeps (default all)
   --timings       keep each cell's start and end time in the written notebook
                   (left out by default, so that an unchanged notebook diffs clean)
+  --allow-path DIR
+                  let load() read files under DIR too (repeatable); otherwise a notebook
+                  reads only files inside its own folder, symlinks followed
   -h, --help      show this help
   --version       show the version
 
@@ -56,6 +61,7 @@ const RUN_OPTIONS = {
   check: { type: 'boolean' },
   'keep-going': { type: 'boolean' },
   timings: { type: 'boolean' },
+  'allow-path': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,6 +88,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [saveOutputs] = values['save-outputs'] ?? [];
   if (out === '') return usageError('--out needs a path');
   if (html === '') return usageError('--html needs a path');
+  const allowPaths = values['allow-path'] ?? [];
+  if (allowPaths.includes('')) return usageError('--allow-path needs a folder');
   if (saveOutputs !== undefined && !SAVE_OUTPUTS.includes(saveOutputs as SaveOutputs)) return usageError(saveOutputsMessage(saveOutputs));
   if (positionals.length === 0) return usageError('run needs a notebook or a folder');
   if (positionals.length > 1) return usageError(`run takes one notebook or folder, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -92,6 +100,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     path: positionals[0],
     check,
     keepGoing: values['keep-going'] === true,
+    allowPaths,
     ...(out !== undefined && { out }),
     ...(html !== undefined && { html }),
     ...(saveOutputs !== undefined && { saveOutputs: saveOutputs as SaveOutputs }),
@@ -116,6 +125,7 @@ function parserMessage(error: unknown, args: readonly string[]): string {
     const flag = option.startsWith('--') ? option : '--help';
     if (flag === '--save-outputs') return saveOutputsMessage(undefined);
     if (flag === '--out' || flag === '--html') return `${flag} needs a path`;
+    if (flag === '--allow-path') return '--allow-path needs a folder';
     return `${flag} takes no value`;
   }
   return text;

@@ -1,12 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import packageJson from '../../package.json';
 import { parseNotebook, serializeNotebook, type NotebookModel } from '../core/notebook/format';
 import { applySavePolicy, DEFAULT_SAVE_POLICY } from '../core/notebook/savePolicy';
 import { readFigureScript } from '../node/report/figureScript';
 import { renderReport, reportTitle } from '../node/report/html';
+import { writeFileAtomic } from '../node/files/write';
 import { createNodeSession } from '../node/session';
 import { parseArgs, USAGE, type RunCommand } from './args';
+import { checkTargets, readNotebookBytes, type Job } from './files';
 import { runNotebook, type CellFailure } from './runNotebook';
 
 /**
@@ -39,17 +41,12 @@ export function main(argv: readonly string[], io: CliIo): number {
   }
 }
 
-/** One notebook to run: where it is read from and where its results go. */
-interface Job {
-  readonly input: string;
-  readonly output?: string;
-  readonly html?: string;
-}
-
 function runCommand(args: RunCommand, io: CliIo): number {
   let jobs: Job[];
   try {
     jobs = planJobs(args);
+    checkTargets(jobs);
+    checkAllowPaths(args.allowPaths);
   } catch (error) {
     io.stderr(`losslab: ${messageOf(error)}\n`);
     return 1;
@@ -74,7 +71,7 @@ function planJobs(args: RunCommand): Job[] {
   }
   if (!isFolder) {
     const output = args.check ? undefined : targetFile(args.out, args.path) ?? args.path;
-    return [{ input: args.path, ...(output !== undefined && { output }), ...(args.html !== undefined && { html: targetFile(args.html, args.path, '.html') }) }];
+    return [{ input: args.path, inPlace: args.out === undefined, ...(output !== undefined && { output }), ...(args.html !== undefined && { html: targetFile(args.html, args.path, '.html') }) }];
   }
   const names = readdirSync(args.path, { withFileTypes: true })
     .filter((entry) => entry.isFile() && extname(entry.name) === NOTEBOOK_EXTENSION)
@@ -85,7 +82,7 @@ function planJobs(args: RunCommand): Job[] {
     const input = join(args.path, name);
     const output = args.check ? undefined : args.out === undefined ? input : join(args.out, name);
     const html = args.html === undefined ? undefined : join(args.html, `${basename(name, NOTEBOOK_EXTENSION)}.html`);
-    return { input, ...(output !== undefined && { output }), ...(html !== undefined && { html }) };
+    return { input, inPlace: args.out === undefined, ...(output !== undefined && { output }), ...(html !== undefined && { html }) };
   });
 }
 
@@ -106,7 +103,7 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
   const started = performance.now();
   let text: string;
   try {
-    text = decodeStrictUtf8(readFileSync(job.input));
+    text = decodeStrictUtf8(readNotebookBytes(job.input));
   } catch (error) {
     io.stderr(`FAIL ${job.input}: cannot read it: ${messageOf(error)}\n`);
     return false;
@@ -118,7 +115,7 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
     io.stderr(`FAIL ${job.input}: not a LossLab notebook: ${messageOf(error)}\n`);
     return false;
   }
-  const session = createNodeSession(dirname(resolve(job.input)));
+  const session = createNodeSession(dirname(resolve(job.input)), { allowedFolders: args.allowPaths.map((folder) => resolve(folder)) });
   const result = runNotebook(model, session, { keepGoing: args.keepGoing });
   const written: string[] = [];
   try {
@@ -172,9 +169,22 @@ function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
 }
 
+/** Writes a result atomically (a temporary file beside it, then a rename): a failed write leaves the old file whole. */
 function writeText(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  writeFileAtomic(path, text);
+}
+
+/** Each --allow-path must be an existing folder: a typo would otherwise allow nothing, silently. */
+function checkAllowPaths(folders: readonly string[]): void {
+  for (const folder of folders) {
+    let isFolder = false;
+    try {
+      isFolder = statSync(folder).isDirectory();
+    } catch {
+      // Missing: said below.
+    }
+    if (!isFolder) throw new Error(`--allow-path ${folder}: no such folder`);
+  }
 }
 
 function decodeStrictUtf8(bytes: Uint8Array): string {

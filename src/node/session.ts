@@ -1,4 +1,5 @@
 import { Session, type SessionOptions } from '../core/language/session';
+import { DEFAULT_MAX_LOAD_BYTES, type FileAccessPolicy } from './files/policy';
 import { createLoader, PROGRESS_THRESHOLD_BYTES, resolveLoadPath } from './kernel/load';
 import type { LoadProgress } from './kernel/protocol';
 import { parallelLosses, type ParallelTuning } from './parallel/losses';
@@ -18,10 +19,15 @@ export interface NodeSessionOptions extends Omit<SessionOptions, 'load' | 'strea
   readonly tuning?: ParallelTuning;
   /**
    * Whether the workspace is trusted, asked at each `load` and stream (trust can be granted while
-   * a kernel runs): untrusted, only files inside the notebook's folder may be read. Trusted by
-   * default, as `losslab run` is.
+   * a kernel runs): untrusted, only files that resolve (symlinks followed) inside the notebook's
+   * folder or `allowedFolders` may be read. Untrusted by default: `losslab run` reads beyond the
+   * notebook's folder only where `--allow-path` says.
    */
   readonly isTrusted?: () => boolean;
+  /** Folders besides the notebook's that an untrusted session may read: the workspace folder, each `--allow-path`. */
+  readonly allowedFolders?: readonly string[];
+  /** The largest file a `load` reads (DEFAULT_MAX_LOAD_BYTES by default). */
+  readonly maxLoadBytes?: number;
   /** Progress of a `load` or stream of a file over PROGRESS_THRESHOLD_BYTES (the kernel shows a bar). */
   readonly onProgress?: (progress: LoadProgress) => void;
 }
@@ -45,16 +51,18 @@ export function sharedPool(): ParallelPool {
  */
 export function createNodeSession(folder: string | undefined, options: NodeSessionOptions = {}): Session {
   enableRelaxedSimd();
-  const { pool: requested, tuning, isTrusted = () => true, onProgress = () => undefined, ...sessionOptions } = options;
+  const { pool: requested, tuning, isTrusted = () => false, allowedFolders = [], maxLoadBytes = DEFAULT_MAX_LOAD_BYTES, onProgress = () => undefined, ...sessionOptions } = options;
+  const roots = folder === undefined ? allowedFolders : [folder, ...allowedFolders];
+  const policy = (): FileAccessPolicy => ({ roots, trusted: isTrusted(), maxBytes: maxLoadBytes });
   const pool = requested === undefined ? sharedPool() : requested;
   const losses = pool === null ? undefined : parallelLosses(pool, tuning);
   const session: Session = new Session({
     ...sessionOptions,
-    load: createLoader({ folder, isTrusted, math: () => session.math, matrixLimit: () => session.elementCap, onProgress }),
+    load: createLoader({ folder, policy, math: () => session.math, matrixLimit: () => session.elementCap, onProgress }),
     // Streams report progress as a load does; cancelling interrupts the cell, which the stream
     // hears between its chunks.
     stream: createQflStreamHost({
-      resolvePath: (request) => resolveLoadPath(request, folder, isTrusted()),
+      resolvePath: (request) => resolveLoadPath(request, folder, policy()),
       ...(losses !== undefined ? { qualityFocalLoss: losses.qualityFocalLoss } : {}),
       onProgress: (progress) => {
         if (progress.totalBytes > PROGRESS_THRESHOLD_BYTES) onProgress(progress);

@@ -148,7 +148,7 @@ describe('clean diffs', () => {
   });
 
   it('--save-outputs takes one of the three modes, once', () => {
-    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs', 'none', '--timings']), { command: 'run', path: 'n.lossnb', check: false, keepGoing: false, saveOutputs: 'none', timings: true });
+    assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs', 'none', '--timings']), { command: 'run', path: 'n.lossnb', check: false, keepGoing: false, allowPaths: [], saveOutputs: 'none', timings: true });
     assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs', 'some']), { command: 'usage-error', message: "--save-outputs needs one of all, figures-only, none, got 'some'" });
     assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs']), { command: 'usage-error', message: '--save-outputs needs one of all, figures-only, none, got nothing' });
     assert.deepEqual(parseArgs(['run', 'n.lossnb', '--save-outputs=all', '--save-outputs=none']), { command: 'usage-error', message: '--save-outputs given twice' });
@@ -328,6 +328,7 @@ describe('usage errors exit 2 with the usage', () => {
       html: 'r.html',
       check: false,
       keepGoing: true,
+      allowPaths: [],
     });
   });
 });

@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { defineEntry } from './entries';
-import { failField, type Source } from './errors';
+import { describeText, failField, fieldName, type Source } from './errors';
 import type { LoadedArray, LoadedFile } from './types';
 import { decodeUtf8, fileExtension } from './text';
 
@@ -73,9 +73,13 @@ export function loadCsv(bytes: Uint8Array, fileName: string): LoadedFile {
   if (rows.length === 0) failField(source, 'line 1', 'a header row naming the columns', 'an empty file');
   const [header, ...body] = rows;
   const names = header.cells.map((cell) => cell.trim());
+  // One pass with a map from name to its first column: linear in the number of columns.
+  const firstColumn = new Map<string, number>();
   names.forEach((name, column) => {
     if (name === '') failField(source, `line ${header.line}, column ${column + 1}`, 'a column name', 'an empty header cell');
-    if (names.indexOf(name) !== column) failField(source, `line ${header.line}, column ${column + 1}`, 'distinct column names', `a second "${name}"`);
+    const first = firstColumn.get(name);
+    if (first !== undefined) failField(source, `line ${header.line}, column ${column + 1}`, 'distinct column names', `the name of column ${first + 1} again (${describeText(name)})`);
+    firstColumn.set(name, column);
   });
   const columns = names.map(() => new Float64Array(body.length));
   body.forEach((row, r) => {
@@ -85,8 +89,10 @@ export function loadCsv(bytes: Uint8Array, fileName: string): LoadedFile {
     for (let c = 0; c < names.length; c++) {
       const value = parseCell(row.cells[c]);
       if (value === undefined) {
-        const found = row.cells[c].trim() === '' ? 'an empty cell' : JSON.stringify(row.cells[c].slice(0, 40));
-        failField(source, `line ${row.line}, column "${names[c]}"`, 'a number', found);
+        // The cell is described, never quoted: the file may be a credentials file named .csv by mistake.
+        const found = row.cells[c].trim() === '' ? 'an empty cell' : `a ${row.cells[c].length}-character text that is not a number`;
+        const shown = fieldName(names[c], '');
+        failField(source, `line ${row.line}, column ${shown === '' ? c + 1 : `"${shown}"`}`, 'a number', found);
       }
       columns[c][r] = value;
     }

@@ -39,11 +39,24 @@ const STORAGE: Readonly<Record<DType, StorageConstructor>> = {
 /** True on every platform we know of; checked rather than assumed because views depend on it. */
 export const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
+/**
+ * The number of elements of `shape`. A zero extent anywhere makes it 0, even after extents whose
+ * product overflows to Infinity (Infinity · 0 would be NaN).
+ */
 export function sizeOfShape(shape: readonly number[]): number {
   let size = 1;
-  for (const extent of shape) size *= extent;
+  for (const extent of shape) {
+    if (extent === 0) return 0;
+    size *= extent;
+  }
   return size;
 }
+
+/**
+ * The most dimensions a loaded array may have: numpy's own limit (NPY_MAXDIMS), so every file numpy
+ * writes loads, while a header claiming 100,000 axes is refused before anything is built per axis.
+ */
+export const MAX_RANK = 64;
 
 /** Row-major strides in elements of `shape`: stride[axis] = product of the extents after it. */
 function rowMajorStrides(shape: readonly number[]): Float64Array {

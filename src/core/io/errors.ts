@@ -60,3 +60,38 @@ export function describeBytes(bytes: Uint8Array): string {
   }
   return `"${text}"`;
 }
+
+/** The longest excerpt of a file's text a message may carry (see `describeText`). */
+export const EXCERPT_LENGTH = 16;
+
+/**
+ * Describes a string read from a file without repeating it: a message may land in a notebook's
+ * outputs, a saved file or a CI log, and the file may be a credentials file reached by mistake.
+ * Text of at most EXCERPT_LENGTH characters drawn from `[A-Za-z0-9_.<>|=-]` (dtype codes, header
+ * keys, column names) is quoted, escaped; anything longer or otherwise is described by its length.
+ */
+export function describeText(text: string): string {
+  return isShortName(text) ? `"${text}"` : `a string of ${text.length} character${text.length === 1 ? '' : 's'}`;
+}
+
+function isShortName(text: string): boolean {
+  return text.length <= EXCERPT_LENGTH && /^[\w.<>|=-]*$/.test(text);
+}
+
+/**
+ * A name from a file (a JSON key, a CSV column) as a message's field: itself when it is a short
+ * plain name, else `fallback` (a column's number), so no long text of the file is repeated.
+ */
+export function fieldName(name: string, fallback: string): string {
+  return isShortName(name) && name !== '' ? name : fallback;
+}
+
+/**
+ * A JSON syntax error said without the parser's own excerpt of the text (V8 quotes the text around
+ * the error): only the position, when the message gives one.
+ */
+export function describeJsonSyntaxError(error: SyntaxError): string {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position !== undefined) return `a syntax error at character ${position}`;
+  return /Unexpected end of JSON input/.test(error.message) ? 'the text ending early' : 'a syntax error';
+}

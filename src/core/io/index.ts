@@ -14,7 +14,7 @@
  */
 export { LoadError } from './errors';
 export { isLoadedArray, type ArrayData, type DType, type FileFormat, type LoadedArray, type LoadedDict, type LoadedFile, type LoadedList, type LoadedValue } from './types';
-export { loadBytes } from './load';
+export { FILE_START_LENGTH, checkFileStart, loadBytes } from './load';
 export { loadNpy, parseNpyHeader, decodeNpyData, NPY_PREFIX_LENGTH, type NpyHeader } from './npy';
 export { loadNpz } from './npz';
 export { loadSafetensors } from './safetensors';

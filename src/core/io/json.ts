@@ -1,5 +1,6 @@
 import { defineEntry } from './entries';
-import { failAt, failField, type Source } from './errors';
+import { describeJsonSyntaxError, failAt, failField, fieldName, type Source } from './errors';
+import { sizeOfShape } from './dtypes';
 import type { LoadedArray, LoadedFile } from './types';
 import { decodeUtf8, fileStem } from './text';
 
@@ -10,7 +11,8 @@ function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  // Never the string itself: the file may be a credentials file named .json by mistake.
+  if (typeof value === 'string') return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
   return String(value);
 }
 
@@ -19,21 +21,26 @@ function describeJson(value: unknown): string {
  * shape is taken from the first element at each depth; any row that disagrees is reported by its
  * path, e.g. `boxes[3]`.
  */
-function nestedToArray(value: unknown, path: string, source: Source): LoadedArray {
+function nestedToArray(value: unknown, path: string, source: Source, textLength: number): LoadedArray {
   const shape: number[] = [];
   for (let probe = value; Array.isArray(probe); probe = probe[0]) {
     if (shape.length === MAX_RANK) failField(source, path, `at most ${MAX_RANK} levels of nesting`, 'deeper nesting');
     shape.push(probe.length);
   }
-  let size = 1;
-  for (const extent of shape) size *= extent;
-  const data = new Float64Array(size);
+  const size = sizeOfShape(shape);
+  // The first elements promise `size` numbers. More than the text could hold means ragged rows
+  // (shallower or shorter siblings): the walk then checks without filling, and reports the first
+  // row at fault, instead of allocating for the promise.
+  const data = size <= textLength ? new Float64Array(size) : undefined;
   let cursor = 0;
   const walk = (node: unknown, depth: number, at: string): void => {
     if (depth === shape.length) {
-      if (typeof node === 'number') data[cursor++] = node;
-      else if (typeof node === 'boolean') data[cursor++] = node ? 1 : 0;
-      else failField(source, at, depth === 0 ? 'a number or a nested array of numbers' : 'a number', describeJson(node));
+      if (typeof node === 'number' || typeof node === 'boolean') {
+        if (data !== undefined) data[cursor] = typeof node === 'number' ? node : node ? 1 : 0;
+        cursor++;
+      } else {
+        failField(source, at, depth === 0 ? 'a number or a nested array of numbers' : 'a number', describeJson(node));
+      }
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[depth]) {
@@ -42,6 +49,8 @@ function nestedToArray(value: unknown, path: string, source: Source): LoadedArra
     for (let i = 0; i < node.length; i++) walk(node[i], depth + 1, `${at}[${i}]`);
   };
   walk(value, 0, path);
+  // Unreachable: an array of `size` leaves fits in its own text.
+  if (data === undefined) failField(source, path, 'rows of equal length at each depth', `first elements promising ${size} numbers`);
   return { dtype: 'float64', shape, data };
 }
 
@@ -58,14 +67,14 @@ export function loadJson(bytes: Uint8Array, fileName: string): LoadedFile {
     value = JSON.parse(decodeUtf8(bytes, source));
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    failAt(source, 0, 'valid JSON', `a syntax error (${error.message})`);
+    failAt(source, 0, 'valid JSON', describeJsonSyntaxError(error));
   }
   const arrays: Record<string, LoadedArray> = {};
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [key, entry] of Object.entries(value)) defineEntry(arrays, key, nestedToArray(entry, key, source));
+    for (const [key, entry] of Object.entries(value)) defineEntry(arrays, key, nestedToArray(entry, fieldName(key, `the key of ${key.length} characters`), source, bytes.length));
   } else {
     const name = fileStem(fileName) || 'value';
-    defineEntry(arrays, name, nestedToArray(value, name, source));
+    defineEntry(arrays, name, nestedToArray(value, name, source, bytes.length));
   }
   return { format: 'json', arrays };
 }

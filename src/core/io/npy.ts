@@ -1,5 +1,5 @@
-import { HOST_LITTLE_ENDIAN, ITEM_SIZE, decodeElements, sizeOfShape } from './dtypes';
-import { describeBytes, failAt, failField, type Source } from './errors';
+import { HOST_LITTLE_ENDIAN, ITEM_SIZE, MAX_RANK, decodeElements, sizeOfShape } from './dtypes';
+import { describeBytes, describeText, failAt, failField, type Source } from './errors';
 import { isPyDict, isPyTuple, parsePyLiteral, type PyValue } from './pyliteral';
 import type { DType, LoadedArray } from './types';
 
@@ -8,6 +8,12 @@ export const NPY_MAGIC = Uint8Array.of(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59);
 
 /** Bytes enough to learn the full header length of any version (magic, version, u32 length). */
 export const NPY_PREFIX_LENGTH = 12;
+
+/**
+ * The longest header accepted. numpy writes a few hundred bytes and by default refuses to read more
+ * than 10,000; the bound (1 MiB) lets a reader fetch the header in one small read before the body.
+ */
+export const MAX_NPY_HEADER_LENGTH = 2 ** 20;
 
 /**
  * What a .npy header says, with the byte layout a streaming reader needs: row `r` of a C-order
@@ -60,7 +66,7 @@ function parseDescr(source: Source, descr: PyValue, at: number): { dtype: DType;
   if (typeof descr !== 'string') failField(source, 'descr', `${expected}; structured dtypes are not supported`, 'a structured dtype', at);
   const match = /^([<>|=]?)([a-z]\d+)$/.exec(descr);
   const dtype = match === null ? undefined : DESCR_KINDS[match[2]];
-  if (match === null || dtype === undefined) failField(source, 'descr', expected, `"${descr}"`, at);
+  if (match === null || dtype === undefined) failField(source, 'descr', expected, describeText(descr), at);
   // '|' (not applicable) and '=' (native) both mean the reader's own order, as in numpy.
   const order = match[1];
   return { dtype, littleEndian: order === '<' ? true : order === '>' ? false : HOST_LITTLE_ENDIAN };
@@ -69,6 +75,7 @@ function parseDescr(source: Source, descr: PyValue, at: number): { dtype: DType;
 function parseShape(source: Source, shape: PyValue, at: number): number[] {
   const expected = 'a tuple of non-negative integers';
   if (!isPyTuple(shape)) failField(source, 'shape', expected, describePy(shape), at);
+  if (shape.tuple.length > MAX_RANK) failField(source, 'shape', `at most ${MAX_RANK} dimensions (numpy's limit)`, `${shape.tuple.length} dimensions`, at);
   return shape.tuple.map((extent) => {
     if (typeof extent !== 'number' || !Number.isSafeInteger(extent) || extent < 0) {
       failField(source, 'shape', expected, `an element ${describePy(extent)}`, at);
@@ -84,8 +91,8 @@ function pythonShape(shape: readonly number[]): string {
 
 function describePy(value: PyValue): string {
   if (value === null) return 'None';
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return describeText(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
   return isPyDict(value) ? 'a dict' : 'a tuple';
 }
@@ -112,6 +119,7 @@ export function parseNpyHeader(bytes: Uint8Array, fileName = 'array.npy', entry?
   const view = new DataView(bytes.buffer, bytes.byteOffset, headerStart);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataOffset = headerStart + headerLength;
+  if (headerLength > MAX_NPY_HEADER_LENGTH) failAt(source, 8, `a header of at most ${MAX_NPY_HEADER_LENGTH} bytes`, `a header length of ${headerLength}`);
   if (bytes.length < dataOffset) {
     failAt(source, bytes.length, `a ${headerLength}-byte header ending at byte ${dataOffset}`, `the file ending at byte ${bytes.length}`);
   }

@@ -1,4 +1,4 @@
-import { failAt } from './errors';
+import { describeText, failAt } from './errors';
 import { loadNpy } from './npy';
 import { defineEntry } from './entries';
 import type { LoadedArray, LoadedFile } from './types';
@@ -18,7 +18,7 @@ export function loadNpz(bytes: Uint8Array, fileName: string): LoadedFile {
 export function npzFromMembers(members: readonly ZipMember[], fileName: string): LoadedFile {
   const arrays: Record<string, LoadedArray> = {};
   for (const member of members) {
-    if (!member.name.endsWith('.npy')) failAt({ file: fileName, entry: member.name }, 0, 'only .npy members in an .npz archive', `a member named "${member.name}"`);
+    if (!member.name.endsWith('.npy')) failAt({ file: fileName, entry: member.name }, 0, 'only .npy members in an .npz archive', `a member named ${describeText(member.name)}`);
     const name = member.name.slice(0, -'.npy'.length);
     if (Object.hasOwn(arrays, name)) failAt({ file: fileName, entry: member.name }, 0, 'each member name once', 'a repeated name');
     defineEntry(arrays, name, loadNpy(member.data, fileName, member.name));

@@ -1,4 +1,4 @@
-import { failAt, type Source } from './errors';
+import { describeText, failAt, type Source } from './errors';
 
 /**
  * A restricted reader of Python pickles (protocols 2 to 5, the opcodes `torch.save` writes). It
@@ -75,7 +75,7 @@ export function describePickle(value: PickleValue): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'string') return `the string ${describeText(value)}`;
   if (value instanceof Uint8Array) return `${value.length} bytes`;
   if (value instanceof PickleList) return `a list of ${value.items.length}`;
   if (value instanceof PickleTuple) return `a tuple of ${value.items.length}`;
@@ -173,7 +173,7 @@ export function unpickle(bytes: Uint8Array, source: Source, hooks: UnpickleHooks
     memo.set(index, top());
   };
   const globalName = (text: string): string => {
-    if (!/^[\w.]{1,200}$/.test(text)) fail('a global named module.name', JSON.stringify(text.slice(0, 60)));
+    if (!/^[\w.]{1,200}$/.test(text)) fail('a global named module.name', describeText(text));
     return text;
   };
   const readLine = (): string => {

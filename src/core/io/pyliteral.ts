@@ -2,9 +2,10 @@
  * A parser for the small Python literals found in .npy headers, e.g.
  * `{'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }`. It accepts dicts with string keys,
  * tuples, lists, strings, integers (with Python 2's `L` suffix, found in old files), True, False and
- * None, and nothing else: the header is data, never code, so it is never evaluated.
+ * None, and nothing else. An integer beyond ±(2^53 − 1) is a BigInt, so that a message can print
+ * the header's number exactly: the header is data, never code, so it is never evaluated.
  */
-export type PyValue = string | number | boolean | null | PyTuple | PyValue[] | PyDict;
+export type PyValue = string | number | bigint | boolean | null | PyTuple | PyValue[] | PyDict;
 
 export interface PyTuple {
   readonly tuple: readonly PyValue[];
@@ -56,18 +57,21 @@ export function parsePyLiteral(text: string, fail: PyFail): PyValue {
     return out;
   };
 
-  const parseInteger = (): number => {
+  const parseInteger = (): number | bigint => {
     const start = pos;
     if (text[pos] === '-' || text[pos] === '+') pos++;
     const digitsStart = pos;
     while (pos < text.length && text[pos] >= '0' && text[pos] <= '9') pos++;
     if (pos === digitsStart) fail(start, 'a Python literal', describeAt(start));
-    const value = Number(text.slice(start, pos));
+    const digits = text.slice(start, pos);
+    const value = Number(digits);
+    // Big values stay exact; a digit run longer than any real header's is refused before BigInt parses it.
+    if (!Number.isSafeInteger(value) && pos - digitsStart > 400) fail(start, 'an integer of at most 400 digits', `${pos - digitsStart} digits`);
     if (text[pos] === 'L' || text[pos] === 'l') pos++;
     if (text[pos] === '.' || text[pos] === 'e' || text[pos] === 'E' || text[pos] === 'j' || text[pos] === 'x') {
       fail(start, 'an integer (no other numbers appear in a header)', describeAt(start));
     }
-    return value;
+    return Number.isSafeInteger(value) ? value : BigInt(digits);
   };
 
   // Items up to `close`, with Python's optional trailing comma.

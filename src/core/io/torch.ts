@@ -1,6 +1,6 @@
-import { ITEM_SIZE, decodeElements, sizeOfShape } from './dtypes';
+import { ITEM_SIZE, MAX_RANK, decodeElements, sizeOfShape } from './dtypes';
 import { defineEntry } from './entries';
-import { LoadError, failAt, type Source } from './errors';
+import { LoadError, describeText, failAt, type Source } from './errors';
 import { PickleDict, PickleList, PickleObject, PickleTuple, describePickle, unpickle, type PickleValue, type UnpickleHooks } from './pickle';
 import { fileStem } from './text';
 import { isLoadedArray, type ArrayData, type DType, type LoadedArray, type LoadedFile, type LoadedValue } from './types';
@@ -135,6 +135,7 @@ function isIndex(value: PickleValue): value is number {
 
 function readExtents(value: PickleValue, what: string, fail: (expected: string, found: string) => never): number[] {
   if (!(value instanceof PickleTuple) || !value.items.every(isIndex)) fail(`the ${what} as a tuple of non-negative integers`, describePickle(value));
+  if (value.items.length > MAX_RANK) fail(`the ${what} with at most ${MAX_RANK} dimensions`, `${value.items.length} dimensions`);
   return [...(value.items as number[])];
 }
 
@@ -344,7 +345,7 @@ export function loadTorchZip(members: readonly ZipMember[], fileName: string): L
   const byName = new Map(members.map((member) => [member.name, member.data]));
   const order = byName.get(`${folder}byteorder`);
   const orderText = order === undefined ? 'little' : new TextDecoder('latin1').decode(order).trim();
-  if (orderText !== 'little' && orderText !== 'big') failAt({ file: fileName, entry: `${folder}byteorder` }, 0, '"little" or "big"', JSON.stringify(orderText.slice(0, 20)));
+  if (orderText !== 'little' && orderText !== 'big') failAt({ file: fileName, entry: `${folder}byteorder` }, 0, '"little" or "big"', describeText(orderText));
   const source: Source = { file: fileName, entry: pickle.name };
   const storages = new Map<string, Storage>();
   let storageElements = 0;

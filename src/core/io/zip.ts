@@ -1,4 +1,4 @@
-import { inflateSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { failAt, type Source } from './errors';
 
 /** One member of a zip archive, its data already stored-or-inflated and CRC-checked. */
@@ -14,6 +14,23 @@ const CENTRAL_SIGNATURE = 0x02014b50;
 const LOCAL_SIGNATURE = 0x04034b50;
 // Deflate cannot expand data by more than about 1032:1; a larger claimed size is corruption.
 const MAX_DEFLATE_RATIO = 1032;
+/** Compressed bytes handed to the inflater at a time: the output of one step is at most about 1032 times this. */
+const INFLATE_STEP = 16 * 1024;
+/** The smallest central directory record (46 bytes plus name, extra field and comment). */
+const CENTRAL_RECORD_LENGTH = 46;
+/** The smallest local file header (30 bytes plus name and extra field). */
+const LOCAL_HEADER_LENGTH = 30;
+
+/**
+ * Limits on what one archive may expand to. The default is what this host could hold anyway; a
+ * caller that knows its memory budget passes a smaller one.
+ */
+export interface ZipLimits {
+  /** Most bytes all members together may declare (and so inflate to). */
+  readonly maxTotalBytes: number;
+}
+
+export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxTotalBytes: 2 ** 31 };
 
 // Slicing-by-8 tables: CRC_TABLES[k][b] is the CRC of byte b followed by k zero bytes, so eight
 // input bytes are folded per step instead of one (several times faster on large members).
@@ -163,49 +180,114 @@ function readCentralEntry(reader: Reader, at: number): CentralEntry & { next: nu
   return { name, method, crc, compressedSize, size, localOffset, at, next: extraEnd + commentLength };
 }
 
-function readMemberData(reader: Reader, entry: CentralEntry): Uint8Array {
+/** Where a member's stored bytes are, from its local header. */
+function memberSpan(reader: Reader, entry: CentralEntry): { start: number; end: number } {
   const source: Source = { ...reader.source, entry: entry.name };
   const local = entry.localOffset;
   if (reader.u32(local, 'a local file header') !== LOCAL_SIGNATURE) failAt(source, local, 'a local file header (PK\\x03\\x04)', 'another record');
-  const start = local + 30 + reader.u16(local + 26, 'the name length') + reader.u16(local + 28, 'the extra field length');
+  const start = local + LOCAL_HEADER_LENGTH + reader.u16(local + 26, 'the name length') + reader.u16(local + 28, 'the extra field length');
   reader.need(start, entry.compressedSize, `${entry.compressedSize} bytes of member data`);
-  const stored = reader.bytes.subarray(start, start + entry.compressedSize);
+  return { start, end: start + entry.compressedSize };
+}
+
+/**
+ * Inflates `stored` into exactly `size` bytes, in steps, stopping as soon as the output would pass
+ * `size`: a member whose directory understates its size costs at most `size` bytes plus one step's
+ * output, never the whole expansion.
+ */
+function inflateBounded(stored: Uint8Array, size: number, source: Source, at: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let written = 0;
+  let overflow = false;
+  const inflater = new Inflate((chunk) => {
+    if (overflow) return;
+    if (written + chunk.length > size) {
+      overflow = true;
+      return;
+    }
+    out.set(chunk, written);
+    written += chunk.length;
+  });
+  try {
+    for (let offset = 0; offset < stored.length && !overflow; offset += INFLATE_STEP) {
+      const end = Math.min(stored.length, offset + INFLATE_STEP);
+      inflater.push(stored.subarray(offset, end), end === stored.length);
+    }
+  } catch (error) {
+    failAt(source, at, 'a valid deflate stream', error instanceof Error ? error.message : 'a corrupt one');
+  }
+  if (overflow) failAt(source, at, `${size} bytes once decompressed, as the directory says`, 'more');
+  if (written !== size) failAt(source, at, `${size} bytes once decompressed`, `${written} bytes`);
+  return out;
+}
+
+function readMemberData(reader: Reader, entry: CentralEntry, span: { start: number; end: number }): Uint8Array {
+  const source: Source = { ...reader.source, entry: entry.name };
+  const { start } = span;
+  const stored = reader.bytes.subarray(start, span.end);
   let data: Uint8Array;
   if (entry.method === 0) {
     data = stored;
+    if (data.length !== entry.size) failAt(source, start, `${entry.size} bytes once decompressed`, `${data.length} bytes`);
   } else if (entry.method === 8) {
     if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
       failAt(source, entry.at, `an uncompressed size deflate can reach from ${entry.compressedSize} bytes`, `${entry.size} bytes`);
     }
-    try {
-      data = inflateSync(stored);
-    } catch (error) {
-      failAt(source, start, 'a valid deflate stream', error instanceof Error ? error.message : 'a corrupt one');
-    }
+    data = inflateBounded(stored, entry.size, source, start);
   } else {
     failAt(source, entry.at, 'compression method 0 (stored) or 8 (deflated)', `method ${entry.method}`);
   }
-  if (data.length !== entry.size) failAt(source, start, `${entry.size} bytes once decompressed`, `${data.length} bytes`);
   const crc = crc32(data);
   if (crc !== entry.crc) failAt(source, start, `data with CRC-32 ${entry.crc.toString(16).padStart(8, '0')}`, `CRC-32 ${crc.toString(16).padStart(8, '0')} (the member is corrupt)`);
   return data;
 }
 
 /**
+ * Refuses members whose stored bytes overlap (a "zip bomb" points many directory entries at one
+ * deflated stream, so a small file inflates many times over). `spans` are in directory order.
+ */
+function checkNoOverlap(entries: readonly CentralEntry[], spans: readonly { start: number; end: number }[], source: Source): void {
+  const order = entries.map((_, i) => i).sort((a, b) => entries[a].localOffset - entries[b].localOffset);
+  for (let k = 1; k < order.length; k++) {
+    const before = order[k - 1];
+    const after = order[k];
+    if (entries[after].localOffset < spans[before].end) {
+      failAt({ ...source, entry: entries[after].name }, entries[after].at, `a member stored after the end of the one before it (byte ${spans[before].end})`, `one starting at byte ${entries[after].localOffset}, overlapping it`);
+    }
+  }
+}
+
+/**
  * Reads every member of a zip archive through its central directory (zip64 included). Stored members
  * are views into `bytes` (no copy); deflated ones are inflated by fflate into one new buffer each.
- * Every member's size and CRC-32 are checked, so a damaged archive is reported rather than misread.
+ * Bounded by construction: the directory is read whole first; the members' declared sizes must sum
+ * to at most `limits.maxTotalBytes` and their stored bytes must not overlap, both checked before
+ * anything is inflated; each member inflates in steps into a buffer of its declared size and stops
+ * at the first byte beyond it. Every member's size and CRC-32 are checked, so a damaged archive is
+ * reported rather than misread.
  */
-export function readZip(bytes: Uint8Array, source: Source): ZipMember[] {
+export function readZip(bytes: Uint8Array, source: Source, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipMember[] {
   const reader = new Reader(bytes, source);
   const eocd = findEndOfCentralDirectory(reader);
   const directory = readDirectoryLocation(reader, eocd);
-  const members: ZipMember[] = [];
+  // Every record takes at least 46 bytes: a larger count is a lie, refused before any loop.
+  if (directory.count * CENTRAL_RECORD_LENGTH > bytes.length) {
+    failAt(source, eocd, `at most ${Math.floor(bytes.length / CENTRAL_RECORD_LENGTH)} entries in a ${bytes.length}-byte archive`, `an entry count of ${directory.count}`);
+  }
+  // The whole directory is read and checked before any member is inflated.
+  const entries: CentralEntry[] = [];
+  let declared = 0;
   let at = directory.offset;
   for (let i = 0; i < directory.count; i++) {
     const entry = readCentralEntry(reader, at);
-    members.push({ name: entry.name, data: readMemberData(reader, entry) });
+    declared += entry.size;
+    if (declared > limits.maxTotalBytes) {
+      failAt({ ...source, entry: entry.name }, entry.at, `members totalling at most ${limits.maxTotalBytes} bytes once decompressed`, `${declared} bytes declared so far`);
+    }
+    entries.push(entry);
     at = entry.next;
   }
-  return members;
+  const spans = entries.map((entry) => memberSpan(reader, entry));
+  checkNoOverlap(entries, spans, source);
+  return entries.map((entry, i) => ({ name: entry.name, data: readMemberData(reader, entry, spans[i]) }));
 }

@@ -175,7 +175,8 @@ function previewTensor(tensor: Tensor, limit = PLAIN_TENSOR_LIMIT): string {
   const rowLength = data.length / shape[0];
   const rows: string[] = [];
   // A tensor small enough to print plainly shows every row, a larger one its first three.
-  const shownRows = data.length <= limit ? shape[0] : Math.min(shape[0], 3);
+  // A zero-size tensor with many rows, (10**8, 0), is not small: it too shows three rows.
+  const shownRows = data.length <= limit && shape[0] <= limit ? shape[0] : Math.min(shape[0], 3);
   for (let r = 0; r < shownRows; r++) {
     const row = data.subarray(r * rowLength, r * rowLength + Math.min(rowLength, limit));
     rows.push(`[${Array.from(row, format).join(', ')}${rowLength > limit ? ', …' : ''}]`);

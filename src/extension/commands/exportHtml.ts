@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { documentToModel } from '../notebook/documentModel';
+import { realPathOrTarget } from '../../node/files/read';
+import { writeFileAtomic } from '../../node/files/write';
 import { NOTEBOOK_TYPE } from '../notebook/serializer';
 
 /**
@@ -34,6 +36,12 @@ function fileName(notebook: vscode.NotebookDocument): string {
   return notebook.uri.path.split('/').pop() ?? 'notebook';
 }
 
+/** Whether two locations are one file, symlinks followed for files on disk. */
+function isSameFile(a: vscode.Uri, b: vscode.Uri): boolean {
+  if (a.scheme === 'file' && b.scheme === 'file') return realPathOrTarget(a.fsPath) === realPathOrTarget(b.fsPath);
+  return a.toString() === b.toString();
+}
+
 async function exportHtml(arg: unknown): Promise<void> {
   const notebook = notebookOf(arg);
   if (notebook === undefined) {
@@ -47,11 +55,17 @@ async function exportHtml(arg: unknown): Promise<void> {
     title: 'Export the notebook as an HTML report',
   });
   if (target === undefined) return;
+  if (isSameFile(target, notebook.uri)) {
+    void vscode.window.showErrorMessage(`LossLab: the report would replace the notebook ${target.fsPath} itself; choose another file.`);
+    return;
+  }
   const model = documentToModel(vscode, notebook);
   const { notebookReport } = await import('./htmlReport');
   const { html, figuresDrawn } = notebookReport(model, fileName(notebook));
   try {
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(html));
+    // A file on disk is written atomically, as losslab run writes its reports (src/node/files/write.ts).
+    if (target.scheme === 'file') writeFileAtomic(target.fsPath, html);
+    else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(html));
   } catch (error) {
     void vscode.window.showErrorMessage(`LossLab: could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return;

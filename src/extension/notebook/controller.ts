@@ -50,6 +50,12 @@ function notebookFolder(notebook: vscode.NotebookDocument): string | undefined {
   return workspace?.uri.scheme === 'file' ? workspace.uri.fsPath : undefined;
 }
 
+/** The workspace folder holding the notebook, which `load` may read from while the workspace is untrusted. */
+function workspaceFolder(notebook: vscode.NotebookDocument): string[] {
+  const workspace = vscode.workspace.getWorkspaceFolder(notebook.uri);
+  return workspace?.uri.scheme === 'file' ? [workspace.uri.fsPath] : [];
+}
+
 /** Shows "loading x.npz" with a progress bar while a large file is read; cancelling interrupts. */
 class LoadProgressView {
   private report: ((progress: LoadProgress) => void) | undefined;
@@ -151,7 +157,7 @@ class LossLabKernelController implements vscode.Disposable, KernelVariables {
     const key = notebook.uri.toString();
     let entry = this.kernels.get(key);
     if (entry === undefined) {
-      const kernel = new KernelProcess({ workerFile: this.workerFile, folder: notebookFolder(notebook), trusted: vscode.workspace.isTrusted });
+      const kernel = new KernelProcess({ workerFile: this.workerFile, folder: notebookFolder(notebook), allowedFolders: workspaceFolder(notebook), trusted: vscode.workspace.isTrusted });
       const created: NotebookKernel = { kernel, executionOrder: 0, queue: Promise.resolve(), generation: 0 };
       // A reset scope starts counting again, as Jupyter does after a restart.
       kernel.onDidReset = () => {

@@ -1,67 +1,71 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { closeSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { MathJsInstance } from 'mathjs';
 import { InputError } from '../../core/errors';
-import { checkInterrupt } from '../../core/interrupt';
-import { isLoadedArray, loadBytes, toFloat64Tensor, type LoadedArray, type LoadedFile, type LoadedValue } from '../../core/io';
+import { FILE_START_LENGTH, checkFileStart, isLoadedArray, loadBytes, toFloat64Tensor, type LoadedArray, type LoadedFile, type LoadedValue } from '../../core/io';
 import { backedMatrix, listMatrix } from '../../core/language/values';
+import { FileRefusedError, openRegularFile, readRange } from '../files/read';
+import { DEFAULT_MAX_LOAD_BYTES, checkRealPath, isInside, resolveRequest, type FileAccessPolicy } from '../files/policy';
 import { sharedFloat64, toShared } from '../parallel/shared';
 import type { LoadProgress } from './protocol';
 
 /**
  * `load(path)` for a notebook on disk, the one loader of both hosts (the kernel worker and
- * `losslab run`, through createNodeSession): resolve the path against the notebook's folder under
- * the workspace's trust, read the file (reporting progress for large ones), parse it with the core
+ * `losslab run`, through createNodeSession): resolve the path against the notebook's folder and
+ * check it under the file-access policy (`src/node/files/policy.ts`), open it as a regular file,
+ * check its first bytes, then read it (reporting progress for large ones), parse it with the core
  * loaders and turn each array into a value the language accepts (arraysToValues).
  */
 
 /** Files larger than this are read in chunks, with a progress message after each. */
 export const PROGRESS_THRESHOLD_BYTES = 50 * 1024 * 1024;
-const CHUNK_BYTES = 16 * 1024 * 1024;
 
-/**
- * The file `request` names, as an absolute path. Relative paths resolve against `folder` (the
- * notebook's folder). In an untrusted workspace only files inside that folder may be read: an
- * absolute path, or a relative one that climbs out with `..`, is refused with an InputError.
- */
-export function resolveLoadPath(request: string, folder: string | undefined, trusted: boolean): string {
-  if (isAbsolute(request)) {
-    if (!trusted) throw new InputError('load', 'path', "relative to the notebook's folder in an untrusted workspace (trust the workspace to read absolute paths)", JSON.stringify(request));
-    return resolve(request);
+/** `realpath`, or the path itself when it cannot be resolved (a root that does not exist holds nothing anyway). */
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
-  if (folder === undefined) throw new InputError('load', 'path', 'absolute, or the notebook saved to a folder first (a relative path needs the notebook\'s folder)', JSON.stringify(request));
-  const file = resolve(folder, request);
-  const inside = relative(folder, file);
-  if (!trusted && (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))) {
-    throw new InputError('load', 'path', "inside the notebook's folder in an untrusted workspace", JSON.stringify(request));
-  }
-  return file;
 }
 
 /**
- * Reads a whole file into its own buffer. Large files (over 50 MB) report progress after each
- * 16 MB chunk, which the host shows while the kernel is busy (posting needs no idle loop).
- * `readFileSync` is avoided on purpose: for small files it returns a slice of Node's shared pool at
- * an arbitrary byte offset, which would keep the pool alive through the loaders' zero-copy views
- * and misaligns them (a Float32Array view needs an offset that is a multiple of 4).
+ * The file `request` names, as an absolute path with every symlink followed, once the policy allows
+ * it. Relative paths resolve against `folder` (the notebook's folder). Outside a trusted workspace
+ * the file must resolve inside one of the policy's roots; pseudo-files (/proc, /sys, /dev) are
+ * refused always. A missing file or a dangling link is an InputError saying where it looked.
  */
-export function readFileWithProgress(file: string, onProgress: (loadedBytes: number, totalBytes: number) => void): Uint8Array {
-  const fd = openSync(file, 'r');
+export function resolveLoadPath(request: string, folder: string | undefined, policy: FileAccessPolicy): string {
+  const resolved = resolveRequest(request, folder);
+  const realRoots = policy.roots.map(realOrSelf);
+  // The path as written is checked first, so a cell cannot learn whether a file outside exists.
+  if (!policy.trusted && !policy.roots.some((root) => isInside(resolved, resolve(root)))) checkRealPath(request, resolved, resolved, realRoots, policy);
+  let real: string;
   try {
-    const total = fstatSync(fd).size;
-    const report = total > PROGRESS_THRESHOLD_BYTES;
-    const bytes = new Uint8Array(total);
-    let loaded = 0;
-    if (report) onProgress(0, total);
-    while (loaded < total) {
-      // Cancelling the progress bar interrupts the cell: heard between chunks.
-      checkInterrupt();
-      const read = readSync(fd, bytes, loaded, Math.min(CHUNK_BYTES, total - loaded), loaded);
-      if (read === 0) break;
-      loaded += read;
-      if (report) onProgress(loaded, total);
-    }
-    return loaded === total ? bytes : bytes.subarray(0, loaded);
+    real = realpathSync(resolved);
+  } catch (error) {
+    throw readError(request, resolved, error);
+  }
+  checkRealPath(request, resolved, real, realRoots, policy);
+  return real;
+}
+
+/**
+ * Reads a whole regular file into its own buffer, refusing it from its first bytes when they
+ * cannot start a file `loadBytes` reads (checkFileStart), so a junk file is never read whole. Large
+ * files (over 50 MB) report progress after each 16 MB chunk, which the host shows while the kernel
+ * is busy (posting needs no idle loop). `request` is the name messages give.
+ */
+export function readFileWithProgress(file: string, onProgress: (loadedBytes: number, totalBytes: number) => void, request = file, maxBytes = DEFAULT_MAX_LOAD_BYTES): Uint8Array {
+  const { fd, size } = openRegularFile(file, maxBytes);
+  try {
+    const start = readRange(fd, 0, Math.min(size, FILE_START_LENGTH));
+    checkFileStart(start, request, size);
+    if (start.length === size) return start;
+    const report = size > PROGRESS_THRESHOLD_BYTES;
+    if (report) onProgress(0, size);
+    const bytes = readRange(fd, 0, size, report ? (done) => onProgress(done, size) : undefined);
+    return bytes;
   } finally {
     closeSync(fd);
   }
@@ -69,8 +73,8 @@ export function readFileWithProgress(file: string, onProgress: (loadedBytes: num
 
 export interface LoaderContext {
   readonly folder: string | undefined;
-  /** Read at each call: trust can be granted while the worker runs. */
-  readonly isTrusted: () => boolean;
+  /** The file-access policy, read at each call: trust can be granted while the worker runs. */
+  readonly policy: () => FileAccessPolicy;
   /** The session's mathjs instance, for the matrices it returns. */
   readonly math: () => MathJsInstance;
   /** The session's element cap: larger arrays stay tensors (arraysToValues). */
@@ -96,7 +100,7 @@ export interface LoaderContext {
  * conversion (a float32 export) writes there directly; float64 values read as a view of the file
  * are copied there once, up to `matrixLimit` elements (a larger file would be held twice meanwhile).
  */
-export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number): Record<string, unknown> {
+export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLimit: number, fileName?: string): Record<string, unknown> {
   const converted = new Map<object, unknown>();
   const convert = (entry: LoadedValue, name: string): unknown => {
     if (entry === null || typeof entry !== 'object') return entry;
@@ -104,7 +108,8 @@ export function arraysToValues(file: LoadedFile, math: MathJsInstance, matrixLim
     if (known !== undefined) return known;
     let value: unknown;
     if (isLoadedArray(entry)) {
-      value = arrayToValue(entry, name, math, matrixLimit);
+      // A conversion error (an int64 beyond 2^53) names the file as well as the array.
+      value = arrayToValue(entry, fileName === undefined ? name : `${name} (in ${fileName})`, math, matrixLimit);
     } else if (entry.kind === 'dict') {
       value = record([...entry.entries].map(([key, item]) => [key, convert(item, `${name}.${key}`)]));
     } else {
@@ -134,11 +139,14 @@ function arrayToValue(array: LoadedArray, name: string, math: MathJsInstance, ma
   return tensor;
 }
 
-/** Turns a file-system failure into the sentence a cell shows. */
-export function readError(request: string, file: string, error: unknown): InputError {
+/** Turns a file-system failure into the sentence a cell shows; a LoadError or InputError passes unchanged. */
+export function readError(request: string, file: string, error: unknown): Error {
+  if (error instanceof InputError || (error instanceof Error && error.name === 'LoadError')) return error;
   const code = (error as { code?: unknown }).code;
   const found =
-    code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
+    error instanceof FileRefusedError ? `${JSON.stringify(request)}, ${error.reason}`
+    : code === 'ENOENT' ? `${JSON.stringify(request)}, which does not exist (looked for ${file})`
+    : code === 'ELOOP' ? `${JSON.stringify(request)}, which is a symbolic link that changed while it was opened, or a loop of links`
     : code === 'EISDIR' ? `${JSON.stringify(request)}, which is a folder`
     : code === 'EACCES' || code === 'EPERM' ? `${JSON.stringify(request)}, which cannot be read (permission denied)`
     : `${JSON.stringify(request)}, which could not be read (${error instanceof Error ? error.message : String(error)})`;
@@ -148,13 +156,14 @@ export function readError(request: string, file: string, error: unknown): InputE
 /** The `load` function a session is given (createNodeSession). */
 export function createLoader(context: LoaderContext): (path: string) => Record<string, unknown> {
   return (request) => {
-    const file = resolveLoadPath(request, context.folder, context.isTrusted());
+    const policy = context.policy();
+    const file = resolveLoadPath(request, context.folder, policy);
     let bytes: Uint8Array;
     try {
-      bytes = readFileWithProgress(file, (loadedBytes, totalBytes) => context.onProgress({ path: request, loadedBytes, totalBytes }));
+      bytes = readFileWithProgress(file, (loadedBytes, totalBytes) => context.onProgress({ path: request, loadedBytes, totalBytes }), request, policy.maxBytes);
     } catch (error) {
       throw readError(request, file, error);
     }
-    return arraysToValues(loadBytes(bytes, request), context.math(), context.matrixLimit());
+    return arraysToValues(loadBytes(bytes, request), context.math(), context.matrixLimit(), request);
   };
 }

@@ -50,6 +50,11 @@ export interface KernelProcessOptions {
   readonly folder: string | undefined;
   /** Whether the workspace is trusted (see `setTrusted`). */
   readonly trusted: boolean;
+  /**
+   * Folders besides `folder` that `load` may read while the workspace is untrusted: the notebook's
+   * workspace folder in the editor, each `--allow-path` of `losslab run` (see src/node/files/policy.ts).
+   */
+  readonly allowedFolders?: readonly string[];
   /** A child process (default: its memory limit cannot take the host down) or a worker thread. */
   readonly isolation?: KernelIsolation;
   /** Extra Node flags for the kernel (tests). */
@@ -260,7 +265,7 @@ export class KernelProcess {
 
   private ensureLive(limits: KernelSettings): Live {
     if (this.live !== undefined) return this.live;
-    const data: KernelWorkerData = { folder: this.options.folder, trusted: this.trusted, elementCap: limits.elementCap, binConvention: limits.binConvention };
+    const data: KernelWorkerData = { folder: this.options.folder, allowedFolders: [...(this.options.allowedFolders ?? [])], trusted: this.trusted, elementCap: limits.elementCap, binConvention: limits.binConvention };
     const channel = openChannel({ isolation: this.options.isolation ?? 'process', entry: this.options.workerFile, data, memoryLimitMb: limits.memoryLimitMb, execArgv: this.options.execArgv });
     let markReady: () => void = () => undefined;
     let fail: () => void = () => undefined;

@@ -11,8 +11,10 @@ import type { ValueSummary } from '../../core/language/values';
 export interface KernelWorkerData {
   /** The folder `load("x.npz")` resolves relative paths against; undefined for an unsaved notebook. */
   readonly folder: string | undefined;
-  /** Whether the workspace is trusted: only then may `load` read absolute paths or leave the folder. */
+  /** Whether the workspace is trusted: only then may `load` read files outside `folder` and `allowedFolders`. */
   readonly trusted: boolean;
+  /** Folders besides `folder` an untrusted `load` may read (symlinks followed): the workspace folder, `--allow-path`s. */
+  readonly allowedFolders?: readonly string[];
   /** The Session's element cap (setting losslab.kernel.elementCap). */
   readonly elementCap: number;
   /** What `reg_max` means without a convention (setting losslab.dfl.binConvention). */

@@ -57,6 +57,7 @@ const session: Session = createNodeSession(init.folder, {
   ...(init.binConvention !== undefined ? { binConvention: init.binConvention } : {}),
   pool,
   isTrusted: () => trusted,
+  allowedFolders: init.allowedFolders ?? [],
   // Loads and streams of large files show the host's cancellable bar; cancelling interrupts the cell.
   onProgress: (progress) => post({ type: 'progress', id: currentId, ...progress }),
 });

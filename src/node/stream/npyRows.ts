@@ -4,7 +4,8 @@
  * a reused buffer and decodes them to float64 (`readStored`: float32 data stays float32). Memory is
  * one chunk, whatever the file's size.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegularFile } from '../files/read';
 import { toFloat64Tensor } from '../../core/io/convert';
 import { NPY_PREFIX_LENGTH, decodeNpyData, parseNpyHeader, type NpyHeader } from '../../core/io/npy';
 import { LoadError } from '../../core/io/errors';
@@ -20,7 +21,8 @@ export class NpyRowReader {
   /** The float64 values of the last float32 (or float16) chunk `read`. */
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'r');
+    // Opened as a regular file only (a FIFO would block the kernel), whatever its size: rows are read in chunks.
+    this.fd = openRegularFile(path, Number.MAX_SAFE_INTEGER).fd;
     try {
       this.header = readHeader(this.fd, path);
       if (this.header.fortranOrder && this.header.shape.filter((extent) => extent > 1).length > 1) {

@@ -62,7 +62,7 @@ function fileSize(argument: string, request: string, file: string): number {
   let size: number;
   try {
     const stats = statSync(file);
-    if (!stats.isFile()) throw new InputError('qfl_stream', argument, 'a .npy file, not a folder', JSON.stringify(request));
+    if (!stats.isFile()) throw new InputError('qfl_stream', argument, 'a .npy file (a regular file)', `${JSON.stringify(request)}, which is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}`);
     size = stats.size;
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -28,10 +28,10 @@ describe('loadCsv', () => {
 
 describe('bad CSV', () => {
   const cases: [string, string][] = [
-    ['bad_cell.csv', 'bad_cell.csv, line 4, column "score": expected a number, but found "high"'],
+    ['bad_cell.csv', 'bad_cell.csv, line 4, column "score": expected a number, but found a 4-character text that is not a number'],
     ['short_row.csv', 'short_row.csv, line 3: expected 2 fields, one per column, but found 1 field'],
     ['empty_cell.csv', 'empty_cell.csv, line 2, column "score": expected a number, but found an empty cell'],
-    ['duplicate_column.csv', 'duplicate_column.csv, line 1, column 3: expected distinct column names, but found a second "a"'],
+    ['duplicate_column.csv', 'duplicate_column.csv, line 1, column 3: expected distinct column names, but found the name of column 1 again ("a")'],
     ['unterminated_quote.csv', 'unterminated_quote.csv, line 2: expected well-formed CSV, but found Quoted field unterminated (MissingQuotes)'],
   ];
   for (const [name, message] of cases) {
@@ -39,7 +39,7 @@ describe('bad CSV', () => {
   }
 
   it('counts lines through quoted line breaks and blank lines', () => {
-    assertLoadError(() => loadCsv(bytes('a,b\n1,"2\n"\n\n3,x\n'), 'q.csv'), 'q.csv, line 5, column "b": expected a number, but found "x"', { field: 'line 5, column "b"' });
+    assertLoadError(() => loadCsv(bytes('a,b\n1,"2\n"\n\n3,x\n'), 'q.csv'), 'q.csv, line 5, column "b": expected a number, but found a 1-character text that is not a number', { field: 'line 5, column "b"' });
     assertLoadError(() => loadCsv(bytes('\n\n'), 'e.csv'), 'e.csv, line 1: expected a header row naming the columns, but found an empty file');
     assertLoadError(() => loadCsv(bytes('a,,c\n'), 'h.csv'), 'h.csv, line 1, column 2: expected a column name, but found an empty header cell');
   });

@@ -28,7 +28,7 @@ describe('bad JSON', () => {
     ));
 
   it('a string, by path', () =>
-    assertLoadError(() => loadJson(readFixture('corrupt/string_cell.json'), 'string_cell.json'), 'string_cell.json, pred[0][1]: expected a number, but found "high"', {
+    assertLoadError(() => loadJson(readFixture('corrupt/string_cell.json'), 'string_cell.json'), 'string_cell.json, pred[0][1]: expected a number, but found a string of 4 characters', {
       field: 'pred[0][1]',
     }));
 
@@ -36,7 +36,7 @@ describe('bad JSON', () => {
     assertLoadError(() => loadJson(readFixture('corrupt/nested_object.json'), 'nested_object.json'), 'nested_object.json, pred: expected a number or a nested array of numbers, but found an object'));
 
   it('a syntax error, and invalid UTF-8 with its offset', () => {
-    assertLoadError(() => loadJson(readFixture('corrupt/syntax.json'), 'syntax.json'), /^syntax\.json, byte 0: expected valid JSON, but found a syntax error \(.+\)$/);
+    assertLoadError(() => loadJson(readFixture('corrupt/syntax.json'), 'syntax.json'), /^syntax\.json, byte 0: expected valid JSON, but found (a syntax error( at character \d+)?|the text ending early)$/);
     assertLoadError(() => loadJson(Uint8Array.of(0x5b, 0x31, 0xff, 0x5d), 'x.json'), 'x.json, byte 2: expected UTF-8 text, but found an invalid byte sequence', { offset: 2 });
   });
 

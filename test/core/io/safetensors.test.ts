@@ -56,9 +56,9 @@ describe('the corrupt .safetensors corpus', () => {
     ['beyond_end.safetensors', 'beyond_end.safetensors, byte 71, a.data_offsets: expected to end within the 8-byte data section, but found end 16'],
     ['trailing_bytes.safetensors', 'trailing_bytes.safetensors, byte 66: expected the data section to end with the last tensor, at byte 66, but found 4 more bytes'],
     ['unknown_dtype.safetensors', 'unknown_dtype.safetensors, byte 8, a.dtype: expected one of BOOL, I8, U8, I16, U16, I32, U32, I64, U64, F16, BF16, F32, F64, but found "F8_E4M3"'],
-    ['bad_metadata.safetensors', 'bad_metadata.safetensors, byte 8, __metadata__: expected an object of strings, but found {"epoch":3}'],
+    ['bad_metadata.safetensors', 'bad_metadata.safetensors, byte 8, __metadata__: expected an object of strings, but found an object'],
     ['header_too_long.safetensors', 'header_too_long.safetensors, byte 0: expected a header length of at most 2 (the rest of the file), but found 1000'],
-    ['bad_json.safetensors', /^bad_json\.safetensors, byte 8: expected a UTF-8 JSON header, but found invalid JSON \(.+\)$/],
+    ['bad_json.safetensors', /^bad_json\.safetensors, byte 8: expected a JSON header, but found a syntax error at character \d+$/],
   ];
   for (const [name, message] of cases) {
     it(name, () => assertLoadError(() => loadSafetensors(readFixture(`corrupt/${name}`), name), message));

@@ -106,7 +106,7 @@ describe('qfl_stream', () => {
   it('names a missing file, a bad path and bad options in errors', () => {
     const session = new Session({ stream: createQflStreamHost({ resolvePath: samples }) });
     assert.match(errorOf(session, 'qfl_stream("data/nope.npy", "data/stream-label.npy", "data/stream-score.npy")'), /^qfl_stream: pred_path should be an existing \.npy file .*"data\/nope\.npy"/);
-    assert.match(errorOf(session, 'qfl_stream("data", "data/stream-label.npy", "data/stream-score.npy")'), /pred_path should be a \.npy file, not a folder/);
+    assert.match(errorOf(session, 'qfl_stream("data", "data/stream-label.npy", "data/stream-score.npy")'), /pred_path should be a \.npy file \(a regular file\).*which is a folder/);
     assert.match(errorOf(session, `qfl_stream(${SAMPLE.replace('"data/stream-label.npy"', '3')})`), /label_path should be a string/);
     assert.match(errorOf(session, `qfl_stream(${SAMPLE}, {reduction: "none"})`), /options\.reduction should be one of "mean", "sum"/);
     assert.match(errorOf(session, `qfl_stream(${SAMPLE}, {chunk_rows: 0})`), /^qfl_stream: options\.chunkRows should be an integer ≥ 1/);

@@ -37,7 +37,7 @@ const stream = createQflStreamHost({ resolvePath: (path) => resolve('samples', p
  */
 function newSession(): Session {
   let session: Session | undefined = undefined;
-  const readSample = createLoader({ folder: 'samples', isTrusted: () => true, math: () => session!.math, matrixLimit: () => session!.elementCap, onProgress: () => undefined });
+  const readSample = createLoader({ folder: 'samples', policy: () => ({ roots: ['samples'], trusted: true, maxBytes: 2 ** 31 }), math: () => session!.math, matrixLimit: () => session!.elementCap, onProgress: () => undefined });
   session = new Session({ load: (path) => (path.endsWith('.pt') ? readSample(path) : GFL_DATA), stream });
   return session;
 }
