@@ -11,6 +11,8 @@ import { runFocalCase } from './adapters/focal';
 import { runGflCase } from './adapters/gfl';
 import { runGflHeadRawCase } from './adapters/gflHeadRaw';
 import { runGiouCase } from './adapters/giou';
+import { METRIC_LOSS_FNS, runMetricLossCase } from './adapters/metricLosses';
+import { METRIC_MINER_FNS, runMetricMinerCase } from './adapters/metricMiners';
 import { runMiningCase } from './adapters/mining';
 import { runQflCase, runQflDenseCase } from './adapters/qfl';
 import { runTripletCase } from './adapters/triplet';
@@ -30,7 +32,14 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImpleme
   triplet: runTripletCase,
   triplet_mining: runMiningCase,
   yolov8_loss: runYolov8Case,
+  ...Object.fromEntries(METRIC_MINER_FNS.map((fn) => [fn, runMetricMinerCase])),
+  ...Object.fromEntries(METRIC_LOSS_FNS.map((fn) => [fn, runMetricLossCase])),
 };
+
+/** Whether a reference fn has an adapter (the margin heads of metric-learning.json come with issue 17's part B). */
+export function hasReferenceAdapter(fn: string): boolean {
+  return fn in adapters;
+}
 
 /**
  * Runs one reference case. `kernels` replaces the losses (qfl, focal, dfl, giou, gfl, arcface, batch-hard)
