@@ -131,3 +131,18 @@ export function rowValue(batch: Batch, i: number, j: number, cosine: boolean): n
   }
   return cosine ? s / Math.sqrt(ni * nj) : Math.sqrt(s);
 }
+
+/** A loss at a batch: its value, gradient with respect to the embeddings, and discrete decisions. */
+export type LossProbe = (batch: Batch) => { value: number; grad: Float64Array; fingerprint: string };
+
+/** The finite-difference property of every metric loss, over small batches with singletons and one class. */
+export function checkLossGradient(label: string, probe: LossProbe, numRuns = 80): void {
+  fc.assert(
+    fc.property(batchArbitrary(7, 3, 4), directionArbitrary, (batch, direction) => {
+      fc.pre(wellSpread(batch));
+      const { grad } = probe(batch);
+      checkDirectional(label, batch.embeddings, grad, direction, (x) => probe({ embeddings: x, labels: batch.labels }));
+    }),
+    { numRuns },
+  );
+}
