@@ -16,12 +16,12 @@ import { measureBackward, measureBatch, resolveMetricDistance, type MetricDistan
 import { contrastiveLoss } from './losses/contrastive';
 import { multiSimilarityLoss } from './losses/multiSimilarity';
 import { tripletMarginLoss } from './losses/tripletMargin';
-import { finiteNumber, mineMeasured, minerDistance, resolveMinerName, type MineOptions } from './mine';
+import { finiteNumber, impliedName, mineMeasured, minerDistance, resolveMinerName, type MineOptions } from './mine';
 import { resolveReducer, type Reducer } from './reducers';
 import { TripletBuilder, allPairs, allTriplets, requireIndexGroup, requireLabelledBatch, type Pairs, type Triplets } from './tuples';
 
 export interface MetricLossOptions extends MetricDistanceOptions {
-  /** Default `triplet_margin`. */
+  /** Default: the loss whose own keys the options use, else `triplet_margin`. */
   loss?: MetricLossName;
   /** `mean`, `avg_non_zero` or `threshold`; default the loss's pml default. */
   reducer?: 'mean' | 'avg_non_zero' | 'threshold';
@@ -49,6 +49,13 @@ export interface MetricLossResult {
   /** The tuples the loss used. */
   readonly tuples: { readonly kind: 'triplets'; readonly triplets: Triplets } | { readonly kind: 'pairs'; readonly pairs: Pairs };
 }
+
+/** The keys that name a loss when `loss` is absent (`alpha` means multi_similarity). */
+const LOSS_OWN_KEYS: Readonly<Record<MetricLossName, readonly string[]>> = {
+  triplet_margin: ['margin', 'swap', 'smooth_loss'],
+  contrastive: ['pos_margin', 'neg_margin'],
+  multi_similarity: ['alpha', 'beta', 'base'],
+};
 
 const LOSS_KEYS: Readonly<Record<MetricLossName, readonly string[]>> = {
   triplet_margin: ['margin', 'swap', 'smooth_loss', 'reducer', 'reducer_low', 'reducer_high'],
@@ -82,7 +89,7 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
   const fn = 'metric_loss';
   const batch = requireLabelledBatch(fn, embeddings, labels);
   const { B, d } = batch;
-  const lossName = options.loss ?? 'triplet_margin';
+  const lossName = options.loss ?? impliedName(fn, 'loss', LOSS_OWN_KEYS, options as Record<string, unknown>) ?? 'triplet_margin';
   if (!(lossName in METRIC_LOSS_CLASSES)) throw new InputError(fn, 'options.loss', "one of 'triplet_margin', 'contrastive', 'multi_similarity'", describeValue(lossName));
   const known = new Set(['loss', 'distance', 'p', 'power', 'normalize_embeddings', 'miner', ...LOSS_KEYS[lossName]]);
   for (const key of Object.keys(options)) {
@@ -98,9 +105,9 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
       requireIndexGroup(fn, 'tuples', { a2: tuples.pairs.a2, n: tuples.pairs.n }, B);
     }
   } else if (options.miner !== undefined) {
-    const minerOptions: MineOptions = typeof options.miner === 'string' ? { miner: resolveMinerName(fn, options.miner) } : isOptionObject(options.miner) ? options.miner : {};
     if (typeof options.miner !== 'string' && !isOptionObject(options.miner)) throw new InputError(fn, 'options.miner', "a miner's name or its options, such as {miner: 'batch_hard'}", describeValue(options.miner));
-    const miner = resolveMinerName(fn, minerOptions.miner);
+    const minerOptions: MineOptions = typeof options.miner === 'string' ? { miner: resolveMinerName(fn, options.miner) } : (options.miner as MineOptions);
+    const miner = resolveMinerName(fn, minerOptions.miner, minerOptions as Record<string, unknown>);
     const minerBatch = measureBatch(minerDistance(fn, miner, minerOptions), batch.embeddings, B, d);
     const mined = mineMeasured(fn, minerBatch, batch.labels, miner, minerOptions);
     tuples = mined.kind === 'triplets' ? { kind: 'triplets', triplets: mined.triplets } : { kind: 'pairs', pairs: mined.pairs };
@@ -112,7 +119,13 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
     parts,
     tuples: used,
   });
-  const reducer = (fallback: string): Reducer => resolveReducer(fn, options.reducer ?? fallback, options.reducer_low, options.reducer_high);
+  // A bound given without a reducer means the threshold reducer it belongs to.
+  const bounded = options.reducer_low != null || options.reducer_high != null;
+  const reducer = (fallback: string): Reducer => {
+    const kind = options.reducer ?? (bounded ? 'threshold' : fallback);
+    if (bounded && kind !== 'threshold') throw new InputError(fn, 'options.reducer', "'threshold' (or absent) when reducer_low or reducer_high is given", describeValue(kind));
+    return resolveReducer(fn, kind, options.reducer_low, options.reducer_high);
+  };
   if (lossName === 'triplet_margin') {
     const d0 = PML_DEFAULTS.TripletMarginLoss;
     const triplets = tuples === undefined ? allTriplets(batch.labels) : tuples.kind === 'triplets' ? tuples.triplets : pairsToTriplets(tuples.pairs);

@@ -43,12 +43,26 @@ const MINER_KEYS: Readonly<Record<MinerName, readonly string[]>> = {
 
 const DISTANCE_KEYS = ['distance', 'p', 'power', 'normalize_embeddings'];
 
-export function resolveMinerName(fn: string, value: unknown): MinerName {
-  const name = value ?? 'triplet_margin';
+/**
+ * The miner named by `options.miner`, or else the one whose own keys the options use (`epsilon`
+ * means multi_similarity, `pos_strategy` batch_easy_hard), or else triplet_margin.
+ */
+export function resolveMinerName(fn: string, value: unknown, options: Readonly<Record<string, unknown>> = {}): MinerName {
+  const name = value ?? impliedName(fn, 'miner', MINER_KEYS, options) ?? 'triplet_margin';
   if (typeof name !== 'string' || !(name in MINER_CLASSES)) {
     throw new InputError(fn, 'options.miner', `one of ${Object.keys(MINER_CLASSES).map((k) => `'${k}'`).join(', ')}`, describeValue(value));
   }
   return name as MinerName;
+}
+
+/** The one name whose own keys appear in `options`; undefined when none does, an error when several do. */
+export function impliedName<Name extends string>(fn: string, what: string, keysByName: Readonly<Record<Name, readonly string[]>>, options: Readonly<Record<string, unknown>>): Name | undefined {
+  const given = Object.keys(options).filter((key) => options[key] !== undefined);
+  const names = (Object.keys(keysByName) as Name[]).filter((name) => keysByName[name].some((key) => given.includes(key)));
+  if (names.length > 1) {
+    throw new InputError(fn, `options.${what}`, `given when the options belong to several (${names.join(', ')})`, 'missing');
+  }
+  return names[0];
 }
 
 export function finiteNumber(fn: string, key: string, value: unknown, fallback: number): number {
@@ -114,14 +128,14 @@ export function minerDistance(fn: string, miner: MinerName, options: MetricDista
  * Mines a batch.
  * @param embeddings (B, d) finite embeddings.
  * @param labels (B) integer class labels.
- * @param options `miner` (default `triplet_margin`), the distance keys (pml's default distance of
+ * @param options `miner` (default: the miner whose keys the options use, else `triplet_margin`), the distance keys (pml's default distance of
  *   that miner), and the miner's own keys with pml's defaults.
  * @returns triplets (a, p, n) or pairs (a1, p) and (a2, n), 0-based, lexicographic.
  */
 export function mine(embeddings: Tensor, labels: Tensor, options: MineOptions = {}): MineResult {
   const fn = 'mine';
   const batch = requireLabelledBatch(fn, embeddings, labels);
-  const miner = resolveMinerName(fn, options.miner);
+  const miner = resolveMinerName(fn, options.miner, options as Record<string, unknown>);
   const measured = measureBatch(minerDistance(fn, miner, options), batch.embeddings, batch.B, batch.d);
   return mineMeasured(fn, measured, batch.labels, miner, options);
 }

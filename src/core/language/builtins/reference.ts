@@ -15,6 +15,7 @@ const ROOM_TITLES: Readonly<Record<BuiltinRoom, string>> = {
   losses: 'Losses',
   heads: 'Detector heads from raw outputs',
   mining: 'Mining',
+  metric: 'Metric learning (pytorch-metric-learning conventions)',
   helpers: 'Helpers',
   data: 'Data',
   figures: 'Figures',

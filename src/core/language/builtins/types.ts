@@ -11,7 +11,7 @@ import type { OptionSpec } from '../options';
  */
 
 /** Where a builtin lives: one file of builtins/ each. */
-export type BuiltinRoom = 'losses' | 'heads' | 'mining' | 'helpers' | 'data' | 'figures' | 'detector';
+export type BuiltinRoom = 'losses' | 'heads' | 'mining' | 'metric' | 'helpers' | 'data' | 'figures' | 'detector';
 
 /** What a builtin may use of the session that runs it. */
 export interface BuiltinContext {
