@@ -8,6 +8,7 @@ import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
 import { gflHeadRawWorkload } from './headWorkloads';
+import { METRIC_WORKLOADS } from './metricWorkloads';
 import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
 
 export interface Workload {
@@ -133,6 +134,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   triplet_batch_hard_2t: onPool(tripletWorkload),
   gfl_head_raw: gflHeadRawWorkload,
   yolov8_loss: yolov8Workload,
+  ...METRIC_WORKLOADS,
   ...scaleWorkloads,
 };
 

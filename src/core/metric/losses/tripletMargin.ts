@@ -51,7 +51,7 @@ export function tripletMarginLoss(batch: MeasuredBatch, triplets: Triplets, opti
   const losses = new Float64Array(N);
   const slopes = new Float64Array(N);
   // Which distance stands for an: 0 = (a, n), 1 = (p, n), 0.5 = tied (the gradient splits, as torch.minimum's).
-  const swapped = new Float64Array(N);
+  const swapped = new Float64Array(options.swap ? N : 0);
   for (let k = 0; k < N; k++) {
     const ap = mat[a[k] * B + p[k]];
     let an = mat[a[k] * B + n[k]];
@@ -77,7 +77,7 @@ export function tripletMarginLoss(batch: MeasuredBatch, triplets: Triplets, opti
     const g = reduced.weights[k] * slopes[k];
     if (g === 0) continue;
     upstream[a[k] * B + p[k]] += sign * g;
-    const toPn = swapped[k];
+    const toPn = options.swap ? swapped[k] : 0;
     if (toPn !== 1) upstream[a[k] * B + n[k]] -= sign * g * (1 - toPn);
     if (toPn !== 0) upstream[p[k] * B + n[k]] -= sign * g * toPn;
   }
