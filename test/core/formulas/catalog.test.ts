@@ -58,7 +58,25 @@ const rawHead = (o: string): string => {
   return `gfl_head({cls_scores: [zeros(1, 2, 4, 4) + 0.5], bbox_preds: [zeros(1, ${channels}, 4, 4)], gt_bboxes: [[[2, 2, 20, 18]]], gt_labels: [[1]], img_shape: [32, 32]}, {${options}}).loss`;
 };
 
+/** mine and metric_loss with some options fixed (`base`) before the probed one. */
+const metric = (fn: 'mine' | 'metric_loss', field: string, base = ''): Probe['expr'] => (o) => `${fn}(${E}, ${L}, {${[base, o].filter(Boolean).join(', ')}}).${field}`;
+
 const PROBES: Readonly<Record<string, Probe>> = {
+  'mine.miner': { expr: (o) => `sum(mine(${E}, ${L}, {${o}}).p)`, other: 'batch_hard' },
+  'mine.margin': { expr: metric('mine', 'num_triplets'), other: 5 },
+  'mine.type_of_triplets': { expr: metric('mine', 'num_triplets'), other: 'easy' },
+  'mine.epsilon': { expr: metric('mine', 'num_neg_pairs', 'miner: "multi_similarity"'), other: 1 },
+  'mine.pos_margin': { expr: metric('mine', 'num_pos_pairs', 'miner: "pair_margin"'), other: 1.5 },
+  'mine.neg_margin': { expr: metric('mine', 'num_neg_pairs', 'miner: "pair_margin"'), other: 0.1 },
+  'metric_loss.loss': { expr: metric('metric_loss', 'loss'), other: 'contrastive' },
+  'metric_loss.margin': { expr: metric('metric_loss', 'loss'), other: 0.5 },
+  'metric_loss.swap': { expr: metric('metric_loss', 'loss', 'margin: 1'), other: true },
+  'metric_loss.smooth_loss': { expr: metric('metric_loss', 'loss'), other: true },
+  'metric_loss.pos_margin': { expr: metric('metric_loss', 'loss', 'loss: "contrastive"'), other: 0.1 },
+  'metric_loss.neg_margin': { expr: metric('metric_loss', 'loss', 'loss: "contrastive"'), other: 1.5 },
+  'metric_loss.alpha': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 5 },
+  'metric_loss.beta': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 10 },
+  'metric_loss.base': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 0.2 },
   'focal.alpha': { expr: focal, other: 0.5 },
   'focal.gamma': { expr: focal, other: 1 },
   'focal.reduction': { expr: focal, other: 'sum' },
@@ -145,6 +163,12 @@ describe('formula catalog', () => {
       batch_hard: ['batch_hard', 'BatchHardMiner'],
       batch_all: ['batch_all'],
       census: ['census', 'TripletMarginMiner'],
+      mine: ['mine', 'TripletMarginMiner', 'BatchHardMiner', 'BatchEasyHardMiner', 'MultiSimilarityMiner', 'PairMarginMiner'],
+      metric_loss: ['metric_loss', 'TripletMarginLoss'],
+      contrastive: ['ContrastiveLoss'],
+      multi_similarity: ['MultiSimilarityLoss'],
+      metric_distance: ['LpDistance', 'CosineSimilarity'],
+      metric_reducer: ['AvgNonZeroReducer', 'ThresholdReducer', 'MeanReducer'],
     };
     for (const [id, aliases] of Object.entries(expected)) {
       const all = FORMULA_BY_ID.get(id)?.libraries.flatMap((c) => c.aliases) ?? [];
