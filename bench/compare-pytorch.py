@@ -189,20 +189,24 @@ def cosine(emb):
     return x @ x.t()
 
 
+def balanced_indices(pos, neg):
+    # Every anchor of the balanced batch has 15 positives and 1008 negatives: their columns as
+    # (B, 15) and (B, 1008) index tensors, so a triplet tensor is (B, 15, 1008), 15.5M entries.
+    b = pos.shape[0]
+    return pos.nonzero()[:, 1].view(b, -1), neg.nonzero()[:, 1].view(b, -1)
+
+
 def metric_mine_semihard(dt):
-    # TripletMarginMiner(margin=0.2, type_of_triplets='semihard'): 0 < d_an - d_ap <= margin, in
-    # blocks of anchors (the full (B, B, B) mask would be 1G entries), tuples as torch.where gives them.
+    # TripletMarginMiner(margin=0.2, type_of_triplets='semihard'): 0 < d_an - d_ap <= margin.
     emb, pos, neg = metric_batch(dt)
+    p_idx, n_idx = balanced_indices(pos, neg)
 
     def step():
         with torch.no_grad():
             mat = lp_normalised(emb)
-            found = []
-            for a0 in range(0, mat.shape[0], 64):
-                m = mat[a0:a0 + 64]
-                margin = m[:, None, :] - m[:, :, None]          # d_an - d_ap, (A, P, N)
-                keep = pos[a0:a0 + 64, :, None] & neg[a0:a0 + 64, None, :] & (margin > 0) & (margin <= 0.2)
-                found.append(torch.where(keep))
+            margin = mat.gather(1, n_idx)[:, None, :] - mat.gather(1, p_idx)[:, :, None]
+            a, p, n = torch.where((margin > 0) & (margin <= 0.2))
+            p_idx[a, p], n_idx[a, n]
     return step
 
 
@@ -243,21 +247,15 @@ def metric_mine_pair_margin(dt):
 
 def metric_triplet_all(dt):
     # TripletMarginLoss() with pml's defaults: every valid triplet, relu(d_ap - d_an + 0.05),
-    # AvgNonZeroReducer; in blocks of anchors, then one backward.
+    # AvgNonZeroReducer.
     emb, pos, neg = metric_batch(dt)
+    p_idx, n_idx = balanced_indices(pos, neg)
 
     def step():
         emb.grad = None
         mat = lp_normalised(emb)
-        total, count = 0, 0
-        for a0 in range(0, mat.shape[0], 32):
-            m = mat[a0:a0 + 32]
-            violation = F.relu(m[:, :, None] - m[:, None, :] + 0.05)      # (A, P, N)
-            valid = pos[a0:a0 + 32, :, None] & neg[a0:a0 + 32, None, :]
-            losses = violation[valid]
-            total = total + losses.sum()
-            count += int((losses > 0).sum())
-        (total / max(count, 1)).backward()
+        losses = F.relu(mat.gather(1, p_idx)[:, :, None] - mat.gather(1, n_idx)[:, None, :] + 0.05)
+        (losses.sum() / max(int((losses > 0).sum()), 1)).backward()
     return step
 
 

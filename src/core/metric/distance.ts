@@ -145,6 +145,26 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): {
     const symmetric = new Float64Array(B * B);
     for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) symmetric[i * B + j] = upstream[i * B + j] + upstream[j * B + i];
     matmulInto(symmetric, x, grad, B, B, d);
+  } else if (distance.p === 2) {
+    // d_ij = ‖x̂_i − x̂_j‖: ∂L/∂x̂_i = Σ_j H_ij·(x̂_i − x̂_j) with H = (G + Gᵀ)/d, i.e. rowsum(H)·x̂ − H·x̂,
+    // one matrix product instead of B² pair updates. A zero distance takes the subgradient 0.
+    const weights = new Float64Array(B * B);
+    const rowSums = new Float64Array(B);
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < B; j++) {
+        const g = upstream[i * B + j] + upstream[j * B + i];
+        if (g === 0 || i === j) continue;
+        const dist = base[i * B + j];
+        if (dist === 0) {
+          if (j > i) report.zeroDistance++;
+          continue;
+        }
+        weights[i * B + j] = g / dist;
+        rowSums[i] += g / dist;
+      }
+    }
+    matmulInto(weights, x, grad, B, B, d);
+    for (let i = 0; i < B; i++) for (let k = i * d, end = k + d; k < end; k++) grad[k] = rowSums[i] * x[k] - grad[k];
   } else {
     addDenseMatrixGradient(lpMetric(distance), x, B, d, base, upstream, grad, report);
   }
