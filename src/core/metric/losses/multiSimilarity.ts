@@ -41,24 +41,29 @@ function pairMask(B: number, first: Int32Array, second: Int32Array, skipDiagonal
  */
 function addSoftTerm(batch: MeasuredBatch, mask: Uint8Array, scale: number, exponent: (v: number) => number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
   const { B, mat } = batch;
+  // The row's kept exponents and their exp(z − max), each computed once.
+  const columns = new Int32Array(B);
+  const z = new Float64Array(B);
   for (let i = 0; i < B; i++) {
     const row = i * B;
+    let kept = 0;
     let max = 0;
-    let any = false;
     for (let j = 0; j < B; j++) {
       if (mask[row + j] === 0) continue;
-      any = true;
-      const z = scale * exponent(mat[row + j]);
-      if (z > max) max = z;
+      columns[kept] = j;
+      z[kept] = scale * exponent(mat[row + j]);
+      if (z[kept] > max) max = z[kept];
+      kept++;
     }
-    if (!any) continue;
+    if (kept === 0) continue;
     let sum = Math.exp(-max);
-    for (let j = 0; j < B; j++) if (mask[row + j] !== 0) sum += Math.exp(scale * exponent(mat[row + j]) - max);
-    losses[i] += (max + Math.log(sum)) / scale;
-    for (let j = 0; j < B; j++) {
-      if (mask[row + j] === 0) continue;
-      upstream[row + j] += weight * sign * (Math.exp(scale * exponent(mat[row + j]) - max) / sum);
+    for (let k = 0; k < kept; k++) {
+      z[k] = Math.exp(z[k] - max);
+      sum += z[k];
     }
+    losses[i] += (max + Math.log(sum)) / scale;
+    const factor = (weight * sign) / sum;
+    for (let k = 0; k < kept; k++) upstream[row + columns[k]] += factor * z[k];
   }
 }
 
