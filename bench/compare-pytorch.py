@@ -192,6 +192,127 @@ def batch_all_512(dt):
     return step
 
 
+def metric_batch(dt):
+    # bench/metricWorkloads.ts: 1024 embeddings of 128 dimensions, 64 classes of 16.
+    g = torch.Generator().manual_seed(17)
+    b, d = 1024, 128
+    emb = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
+    labels = torch.arange(b) % 64
+    same = labels[:, None] == labels[None, :]
+    eye = torch.eye(b, dtype=torch.bool)
+    return emb, same & ~eye, ~same
+
+
+def lp_normalised(emb):
+    # pml's default LpDistance(normalize_embeddings=True) as its own code computes it.
+    x = F.normalize(emb, p=2, dim=1)
+    return torch.cdist(x, x)
+
+
+def cosine(emb):
+    x = F.normalize(emb, p=2, dim=1)
+    return x @ x.t()
+
+
+def balanced_indices(pos, neg):
+    # Every anchor of the balanced batch has 15 positives and 1008 negatives: their columns as
+    # (B, 15) and (B, 1008) index tensors, so a triplet tensor is (B, 15, 1008), 15.5M entries.
+    b = pos.shape[0]
+    return pos.nonzero()[:, 1].view(b, -1), neg.nonzero()[:, 1].view(b, -1)
+
+
+def metric_mine_semihard(dt):
+    # TripletMarginMiner(margin=0.2, type_of_triplets='semihard'): 0 < d_an - d_ap <= margin.
+    emb, pos, neg = metric_batch(dt)
+    p_idx, n_idx = balanced_indices(pos, neg)
+
+    def step():
+        with torch.no_grad():
+            mat = lp_normalised(emb)
+            margin = mat.gather(1, n_idx)[:, None, :] - mat.gather(1, p_idx)[:, :, None]
+            a, p, n = torch.where((margin > 0) & (margin <= 0.2))
+            p_idx[a, p], n_idx[a, n]
+    return step
+
+
+def metric_mine_batch_hard(dt):
+    emb, pos, neg = metric_batch(dt)
+
+    def step():
+        with torch.no_grad():
+            mat = lp_normalised(emb)
+            p = mat.masked_fill(~pos, float('-inf')).max(1)
+            n = mat.masked_fill(~neg, float('inf')).min(1)
+            keep = pos.any(1) & neg.any(1)
+            torch.where(keep)[0], p.indices[keep], n.indices[keep]
+    return step
+
+
+def metric_mine_multi_similarity(dt):
+    emb, pos, neg = metric_batch(dt)
+
+    def step():
+        with torch.no_grad():
+            mat = cosine(emb)
+            hardest_neg = mat.masked_fill(~neg, float('-inf')).max(1, keepdim=True).values
+            hardest_pos = mat.masked_fill(~pos, float('inf')).min(1, keepdim=True).values
+            torch.where(pos & (mat - 0.1 < hardest_neg)), torch.where(neg & (mat + 0.1 > hardest_pos))
+    return step
+
+
+def metric_mine_pair_margin(dt):
+    emb, pos, neg = metric_batch(dt)
+
+    def step():
+        with torch.no_grad():
+            mat = lp_normalised(emb)
+            torch.where(pos & (mat > 0.2)), torch.where(neg & (mat < 0.8))
+    return step
+
+
+def metric_triplet_all(dt):
+    # TripletMarginLoss() with pml's defaults: every valid triplet, relu(d_ap - d_an + 0.05),
+    # AvgNonZeroReducer.
+    emb, pos, neg = metric_batch(dt)
+    p_idx, n_idx = balanced_indices(pos, neg)
+
+    def step():
+        emb.grad = None
+        mat = lp_normalised(emb)
+        losses = F.relu(mat.gather(1, p_idx)[:, :, None] - mat.gather(1, n_idx)[:, None, :] + 0.05)
+        (losses.sum() / max(int((losses > 0).sum()), 1)).backward()
+    return step
+
+
+def metric_contrastive(dt):
+    # ContrastiveLoss(): relu(d - 0) on positive pairs, relu(1 - d) on negative pairs, each
+    # averaged over its non-zero losses, summed.
+    emb, pos, neg = metric_batch(dt)
+
+    def step():
+        emb.grad = None
+        mat = lp_normalised(emb)
+        p = F.relu(mat[pos])
+        n = F.relu(1 - mat[neg])
+        (p.sum() / max(int((p > 0).sum()), 1) + n.sum() / max(int((n > 0).sum()), 1)).backward()
+    return step
+
+
+def metric_multi_similarity(dt):
+    # MultiSimilarityLoss(alpha=2, beta=50, base=0.5) with cosine, mean over anchors.
+    emb, pos, neg = metric_batch(dt)
+    zeros = torch.zeros(emb.shape[0], 1, dtype=dt)
+
+    def step():
+        emb.grad = None
+        mat = cosine(emb)
+        low = torch.finfo(dt).min
+        pos_loss = torch.logsumexp(torch.cat([(2 * (0.5 - mat)).masked_fill(~pos, low), zeros], 1), 1) / 2
+        neg_loss = torch.logsumexp(torch.cat([(50 * (mat - 0.5)).masked_fill(~neg, low), zeros], 1), 1) / 50
+        (pos_loss + neg_loss).mean().backward()
+    return step
+
+
 def gfl_head_raw(dt):
     # mmdetection's GFLHead.loss_by_feat on one 800x1333 image, 80 classes, 10 GT boxes, written as
     # the peer runs it: anchors on grid corners, ATSS (top-k 9, mean + std, centre test, largest
@@ -408,7 +529,10 @@ def yolov8_loss(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss,
+         'metric_mine_semihard': metric_mine_semihard, 'metric_mine_batch_hard': metric_mine_batch_hard,
+         'metric_mine_multi_similarity': metric_mine_multi_similarity, 'metric_mine_pair_margin': metric_mine_pair_margin,
+         'metric_triplet_all': metric_triplet_all, 'metric_contrastive': metric_contrastive, 'metric_multi_similarity': metric_multi_similarity}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],

@@ -10,6 +10,7 @@ import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
 import { gflHeadRawWorkload } from './headWorkloads';
+import { METRIC_WORKLOADS } from './metricWorkloads';
 import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
 
 export interface Workload {
@@ -141,6 +142,7 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   margin_head_subcenter: () => marginHeadWorkload('subcenter_arcface', 2),
   gfl_head_raw: gflHeadRawWorkload,
   yolov8_loss: yolov8Workload,
+  ...METRIC_WORKLOADS,
   ...scaleWorkloads,
 };
 

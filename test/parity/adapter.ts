@@ -12,6 +12,8 @@ import { runGflCase } from './adapters/gfl';
 import { runGflHeadRawCase } from './adapters/gflHeadRaw';
 import { runGiouCase } from './adapters/giou';
 import { runInsightfaceCombinedCase, runMarginSoftmaxCase } from './adapters/marginHeads';
+import { METRIC_LOSS_FNS, runMetricLossCase } from './adapters/metricLosses';
+import { METRIC_MINER_FNS, runMetricMinerCase } from './adapters/metricMiners';
 import { runMiningCase } from './adapters/mining';
 import { runQflCase, runQflDenseCase } from './adapters/qfl';
 import { runTripletCase } from './adapters/triplet';
@@ -33,10 +35,9 @@ const adapters: Readonly<Record<string, (c: ReferenceCase, kernels?: LossImpleme
   yolov8_loss: runYolov8Case,
   loss_margin_softmax: runMarginSoftmaxCase,
   loss_insightface_combined: runInsightfaceCombinedCase,
+  ...Object.fromEntries(METRIC_MINER_FNS.map((fn) => [fn, runMetricMinerCase])),
+  ...Object.fromEntries(METRIC_LOSS_FNS.map((fn) => [fn, runMetricLossCase])),
 };
-
-/** Whether a fixture fn has an adapter (metric-learning.json's miners and pair losses land with issue 17 part A). */
-export const hasAdapter = (fn: string): boolean => adapters[fn] !== undefined;
 
 /**
  * Runs one reference case. `kernels` replaces the losses (qfl, focal, dfl, giou, gfl, arcface, batch-hard)

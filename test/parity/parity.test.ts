@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import { setKernelPath } from '../../src/core/simd/path';
-import { hasAdapter, runReferenceCase } from './adapter';
+import { runReferenceCase } from './adapter';
 import { compare, loadCases } from './compare';
 
 // Copied unchanged from shared/fixtures (PyTorch 1.13, float64); see test/fixtures/README.md. The
@@ -8,7 +8,11 @@ import { compare, loadCases } from './compare';
 const fixturePaths = ['test/fixtures/reference-losses.json', 'test/fixtures/extreme-losses.json', 'test/fixtures/detector-heads.json', 'test/fixtures/yolov8-extra.json', 'test/fixtures/metric-learning.json'];
 
 /** Reference functions whose products, distances or elementwise losses run on the WebAssembly SIMD kernels. */
-const SIMD_FUNCTIONS = new Set(['arcface', 'triplet', 'triplet_mining', 'qfl', 'focal']);
+const SIMD_FUNCTIONS = new Set([
+  'arcface', 'triplet', 'triplet_mining', 'qfl', 'focal',
+  'miner_triplet_margin', 'miner_batch_hard', 'miner_batch_easy_hard', 'miner_multi_similarity', 'miner_pair_margin',
+  'loss_triplet_margin', 'loss_contrastive', 'loss_multi_similarity',
+]);
 /** Reference functions that take the SIMD kernels at every size under `auto`: run again on TypeScript. */
 const TYPESCRIPT_FUNCTIONS = new Set(['yolov8_loss']);
 
@@ -29,10 +33,7 @@ for (const { label, path: kernels, functions } of runs) for (const path of fixtu
       after(() => setKernelPath('auto'));
     }
     for (const c of cases) {
-      // Only metric-learning.json may hold fns whose adapter is on another branch (issue 17 part A):
-      // they show as skipped until it merges. Anywhere else a missing adapter fails.
-      const pending = path.endsWith('metric-learning.json') && !hasAdapter(c.fn) ? `no adapter for ${c.fn} on this branch yet` : false;
-      it(c.name, { skip: pending }, () => {
+      it(c.name, () => {
         const got = runReferenceCase({ fn: c.fn, inputs: c.inputs, params: c.params });
         for (const [key, want] of Object.entries(c.expected)) compare(key, got[key], want);
       });

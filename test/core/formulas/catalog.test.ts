@@ -62,8 +62,25 @@ const rawHead = (o: string): string => {
 const PML_W = '[[1, 0, 2], [0, 1, 1]]';
 const IF_W = '[[-1, 0.05], [0.2, 1], [0.9, 0.5]]';
 const marginHead = (base: string, W: string): Probe['expr'] => (o) => `margin_head([[1, 0.2], [0.3, 1]], ${W}, [0, 1], {${[base, o].filter(Boolean).join(', ')}}).loss`;
+/** mine and metric_loss with some options fixed (`base`) before the probed one. */
+const metric = (fn: 'mine' | 'metric_loss', field: string, base = ''): Probe['expr'] => (o) => `${fn}(${E}, ${L}, {${[base, o].filter(Boolean).join(', ')}}).${field}`;
 
 const PROBES: Readonly<Record<string, Probe>> = {
+  'mine.miner': { expr: (o) => `sum(mine(${E}, ${L}, {${o}}).p)`, other: 'batch_hard' },
+  'mine.margin': { expr: metric('mine', 'num_triplets'), other: 5 },
+  'mine.type_of_triplets': { expr: metric('mine', 'num_triplets'), other: 'easy' },
+  'mine.epsilon': { expr: metric('mine', 'num_neg_pairs', 'miner: "multi_similarity"'), other: 1 },
+  'mine.pos_margin': { expr: metric('mine', 'num_pos_pairs', 'miner: "pair_margin"'), other: 1.5 },
+  'mine.neg_margin': { expr: metric('mine', 'num_neg_pairs', 'miner: "pair_margin"'), other: 0.1 },
+  'metric_loss.loss': { expr: metric('metric_loss', 'loss'), other: 'contrastive' },
+  'metric_loss.margin': { expr: metric('metric_loss', 'loss'), other: 0.5 },
+  'metric_loss.swap': { expr: metric('metric_loss', 'loss', 'margin: 1'), other: true },
+  'metric_loss.smooth_loss': { expr: metric('metric_loss', 'loss'), other: true },
+  'metric_loss.pos_margin': { expr: metric('metric_loss', 'loss', 'loss: "contrastive"'), other: 0.1 },
+  'metric_loss.neg_margin': { expr: metric('metric_loss', 'loss', 'loss: "contrastive"'), other: 1.5 },
+  'metric_loss.alpha': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 5 },
+  'metric_loss.beta': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 10 },
+  'metric_loss.base': { expr: metric('metric_loss', 'loss', 'loss: "multi_similarity"'), other: 0.2 },
   'focal.alpha': { expr: focal, other: 0.5 },
   'focal.gamma': { expr: focal, other: 1 },
   'focal.reduction': { expr: focal, other: 'sum' },
@@ -159,6 +176,12 @@ describe('formula catalog', () => {
       batch_all: ['batch_all'],
       census: ['census', 'TripletMarginMiner'],
       margin_head: ['margin_head', 'ArcFaceLoss', 'CosFaceLoss', 'SphereFaceLoss', 'SubCenterArcFaceLoss', 'CombinedMarginLoss', 'ArcMarginProduct'],
+      mine: ['mine', 'TripletMarginMiner', 'BatchHardMiner', 'BatchEasyHardMiner', 'MultiSimilarityMiner', 'PairMarginMiner'],
+      metric_loss: ['metric_loss', 'TripletMarginLoss'],
+      contrastive: ['ContrastiveLoss'],
+      multi_similarity: ['MultiSimilarityLoss'],
+      metric_distance: ['LpDistance', 'CosineSimilarity'],
+      metric_reducer: ['AvgNonZeroReducer', 'ThresholdReducer', 'MeanReducer'],
     };
     for (const [id, aliases] of Object.entries(expected)) {
       const all = FORMULA_BY_ID.get(id)?.libraries.flatMap((c) => c.aliases) ?? [];

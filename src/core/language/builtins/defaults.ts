@@ -1,3 +1,4 @@
+import { PML_DEFAULTS } from '../../metric/defaults';
 import { REDUCTION_OPTIONS, type OptionSpec } from '../options';
 
 /**
@@ -80,6 +81,47 @@ export const MINING_OPTIONS: readonly OptionSpec[] = [
   DISTANCE_OPTION,
 ];
 
+/** The distance of `mine` and `metric_loss`: pml's LpDistance or CosineSimilarity. */
+const METRIC_DISTANCE_OPTIONS: readonly OptionSpec[] = [
+  { key: 'distance', type: 'string', values: ['lp', 'cosine'], description: "'lp' (pml LpDistance) or 'cosine' (CosineSimilarity, inverted: larger is closer); default the pml class's: cosine for multi_similarity, lp otherwise" },
+  { key: 'p', type: 'number', default: PML_DEFAULTS.LpDistance.p, description: 'order of the Lp norm' },
+  { key: 'power', type: 'number', default: PML_DEFAULTS.LpDistance.power, description: 'the matrix is raised to this power' },
+  { key: 'normalize_embeddings', type: 'boolean', default: PML_DEFAULTS.LpDistance.normalize_embeddings, description: 'L2-normalise rows first, x / max(‖x‖, 1e-12), as pml does by default (always for cosine)' },
+];
+
+/** mine: pml's miners, each option with its class's default. */
+export const MINE_OPTIONS: readonly OptionSpec[] = [
+  { key: 'miner', type: 'string', default: 'triplet_margin', values: ['triplet_margin', 'batch_hard', 'batch_easy_hard', 'multi_similarity', 'pair_margin'], description: 'which pml miner' },
+  ...METRIC_DISTANCE_OPTIONS,
+  { key: 'margin', type: 'number', default: PML_DEFAULTS.TripletMarginMiner.margin, description: 'triplet_margin: margin of the triplet categories' },
+  { key: 'type_of_triplets', type: 'string', default: PML_DEFAULTS.TripletMarginMiner.type_of_triplets, values: ['all', 'hard', 'semihard', 'easy'], description: "triplet_margin: 'all' = not easy (m ≤ margin), 'hard' = m ≤ 0 (ties included), 'semihard' = 0 < m ≤ margin, 'easy' = m > margin" },
+  { key: 'pos_strategy', type: 'string', default: PML_DEFAULTS.BatchEasyHardMiner.pos_strategy, values: ['easy', 'semihard', 'hard', 'all'], description: 'batch_easy_hard: which positive per anchor' },
+  { key: 'neg_strategy', type: 'string', default: PML_DEFAULTS.BatchEasyHardMiner.neg_strategy, values: ['easy', 'semihard', 'hard', 'all'], description: 'batch_easy_hard: which negative per anchor' },
+  { key: 'allowed_pos_range', type: 'any', description: 'batch_easy_hard: [lo, hi] of allowed positive values (default none)' },
+  { key: 'allowed_neg_range', type: 'any', description: 'batch_easy_hard: [lo, hi] of allowed negative values (default none)' },
+  { key: 'epsilon', type: 'number', default: PML_DEFAULTS.MultiSimilarityMiner.epsilon, description: 'multi_similarity: slack ε of the pair conditions' },
+  { key: 'pos_margin', type: 'number', default: PML_DEFAULTS.PairMarginMiner.pos_margin, description: 'pair_margin: positives farther than this' },
+  { key: 'neg_margin', type: 'number', default: PML_DEFAULTS.PairMarginMiner.neg_margin, description: 'pair_margin: negatives nearer than this' },
+];
+
+/** metric_loss: pml's pair and triplet losses, each option with its class's default. */
+export const METRIC_LOSS_OPTIONS: readonly OptionSpec[] = [
+  { key: 'loss', type: 'string', default: 'triplet_margin', values: ['triplet_margin', 'contrastive', 'multi_similarity'], description: 'which pml loss' },
+  ...METRIC_DISTANCE_OPTIONS,
+  { key: 'reducer', type: 'string', values: ['mean', 'avg_non_zero', 'threshold'], description: "default the loss's: avg_non_zero (triplet_margin, contrastive per side), mean (multi_similarity)" },
+  { key: 'reducer_low', type: 'number', description: "threshold: keep losses > low (strict)" },
+  { key: 'reducer_high', type: 'number', description: 'threshold: keep losses < high (strict)' },
+  { key: 'margin', type: 'number', default: PML_DEFAULTS.TripletMarginLoss.margin, description: 'triplet_margin: α of relu(d_ap − d_an + α)' },
+  { key: 'swap', type: 'boolean', default: PML_DEFAULTS.TripletMarginLoss.swap, description: 'triplet_margin: use the closer of d(a, n) and d(p, n)' },
+  { key: 'smooth_loss', type: 'boolean', default: PML_DEFAULTS.TripletMarginLoss.smooth_loss, description: 'triplet_margin: softplus(d_ap − d_an + α) instead of the hinge' },
+  { key: 'pos_margin', type: 'number', default: PML_DEFAULTS.ContrastiveLoss.pos_margin, description: 'contrastive: positives cost relu(d − pos_margin)' },
+  { key: 'neg_margin', type: 'number', default: PML_DEFAULTS.ContrastiveLoss.neg_margin, description: 'contrastive: negatives cost relu(neg_margin − d)' },
+  { key: 'alpha', type: 'number', default: PML_DEFAULTS.MultiSimilarityLoss.alpha, description: 'multi_similarity: scale of the positive term' },
+  { key: 'beta', type: 'number', default: PML_DEFAULTS.MultiSimilarityLoss.beta, description: 'multi_similarity: scale of the negative term' },
+  { key: 'base', type: 'number', default: PML_DEFAULTS.MultiSimilarityLoss.base, description: 'multi_similarity: the similarity offset λ' },
+  { key: 'miner', type: 'any', description: "a miner's name, or its options such as {miner: 'batch_hard'}, run on the batch first (default none: every triplet or pair)" },
+];
+
 export const DFL_OPTIONS: readonly OptionSpec[] = [...BIN_OPTIONS, ELEMENTWISE_PRECISION, ...REDUCTION_OPTIONS];
 
 export const GIOU_OPTIONS: readonly OptionSpec[] = [{ key: 'eps', type: 'number', default: 1e-7, description: 'floor of the union and the enclosing area' }, ...REDUCTION_OPTIONS];
@@ -151,4 +193,6 @@ export const OPTIONS_BY_BUILTIN: ReadonlyMap<string, readonly OptionSpec[]> = ne
   ['semi_hard', MINING_OPTIONS],
   ['iou', IOU_OPTIONS],
   ['margin_head', MARGIN_HEAD_OPTIONS],
+  ['mine', MINE_OPTIONS],
+  ['metric_loss', METRIC_LOSS_OPTIONS],
 ]);

@@ -6,11 +6,12 @@ import { HEADS_BUILTINS } from './heads';
 import { HELPERS_BUILTINS } from './helpers';
 import { LOSSES_BUILTINS } from './losses';
 import { MARGIN_BUILTINS } from './margin';
+import { METRIC_BUILTINS } from './metric';
 import { MINING_BUILTINS } from './mining';
 import type { Builtin, BuiltinRoom } from './types';
 
 /** Every function a cell can call besides mathjs's own, room by room, in the order the docs list them. */
-export const BUILTINS: readonly Builtin[] = [...LOSSES_BUILTINS, ...HEADS_BUILTINS, ...MARGIN_BUILTINS, ...MINING_BUILTINS, ...HELPERS_BUILTINS, ...DATA_BUILTINS, ...FIGURE_BUILTINS, ...DETECTOR_BUILTINS, ...EMBEDDING_BUILTINS];
+export const BUILTINS: readonly Builtin[] = [...LOSSES_BUILTINS, ...HEADS_BUILTINS, ...MARGIN_BUILTINS, ...MINING_BUILTINS, ...METRIC_BUILTINS, ...HELPERS_BUILTINS, ...DATA_BUILTINS, ...FIGURE_BUILTINS, ...DETECTOR_BUILTINS, ...EMBEDDING_BUILTINS];
 
 export const BUILTINS_BY_NAME: ReadonlyMap<string, Builtin> = new Map(BUILTINS.map((builtin) => [builtin.name, builtin]));
 

@@ -16,6 +16,7 @@ const ROOM_TITLES: Readonly<Record<BuiltinRoom, string>> = {
   heads: 'Detector heads from raw outputs',
   margin: 'Margin heads (metric learning)',
   mining: 'Mining',
+  metric: 'Metric learning (pytorch-metric-learning conventions)',
   helpers: 'Helpers',
   data: 'Data',
   figures: 'Figures',

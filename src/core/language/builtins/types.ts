@@ -11,7 +11,7 @@ import type { OptionSpec } from '../options';
  */
 
 /** Where a builtin lives: one file of builtins/ each. */
-export type BuiltinRoom = 'losses' | 'heads' | 'margin' | 'mining' | 'helpers' | 'data' | 'figures' | 'detector' | 'embedding';
+export type BuiltinRoom = 'losses' | 'heads' | 'margin' | 'mining' | 'metric' | 'helpers' | 'data' | 'figures' | 'detector' | 'embedding';
 
 /** What a builtin may use of the session that runs it. */
 export interface BuiltinContext {

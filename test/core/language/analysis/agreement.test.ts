@@ -30,6 +30,7 @@ const SETUP = [
   'distances = [[2, 3, 4, 5], [1, 1, 1, 1]]',
   'emb = [[0, 0], [0, 1], [0.5, 0], [3, 1]]',
   'emb_labels = [0, 0, 1, 1]',
+  'emb_tuples = mine(emb, emb_labels)',
   'x = [[1, 2, 3], [0, 1, 0]]',
   'W = [[1, 4], [2, 5], [3, 6]]',
   'arc_labels = [0, 1]',
@@ -145,6 +146,7 @@ const ARGUMENTS: Readonly<Record<string, string>> = {
   'sides.anchor': '2',
   head: 'rh',
   raw: 'raw',
+  'metric_loss.tuples': 'emb_tuples',
 };
 
 /** Option values where the default is not a plausible one, by `function.key` first, then by key. */
@@ -183,12 +185,19 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   image: '1',
   level: '1',
   anchor: '1',
+  'metric_loss.miner': '"batch_hard"',
+  'mine.allowed_pos_range': '[0, 2]',
+  'mine.allowed_neg_range': '[0, 2]',
+  reducer_low: '0.01',
+  reducer_high: '2',
 };
 
 /** Option objects that need a companion key (reg_max needs its convention), in place of the key alone. */
 const OPTION_OBJECTS: Readonly<Record<string, readonly string[]>> = {
   'dfl.reg_max': ['{reg_max: 3, convention: "mmdetection"}', '{reg_max: 4, convention: "ultralytics"}'],
   'dfl.convention': ['{reg_max: 3, convention: "mmdetection"}', '{reg_max: 4, convention: "ultralytics"}'],
+  'mine.pos_strategy': ['{pos_strategy: "easy"}', '{pos_strategy: "hard"}', '{pos_strategy: "all", neg_strategy: "hard"}', '{pos_strategy: "semihard", neg_strategy: "hard"}'],
+  'metric_loss.reducer': ['{reducer: "mean"}', '{reducer: "avg_non_zero"}', '{reducer: "threshold", reducer_low: 0.01}'],
 };
 
 /** Keys every option object of a function carries (gfl needs its stride; sides' positive anchors too). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CellOutput, Session } from '../../../../src/core/language/session';
 import { createNodeSession } from '../../../../src/node/session';
 import { compare, loadCases } from '../../../parity/compare';
+import { plainValue, runCell } from '../../../helpers/cells';
 
 /**
  * gfl_head in a cell, on the bundled torch.save export of the fixture case gfl/128x128-5cls-3gt
@@ -11,26 +11,8 @@ import { compare, loadCases } from '../../../parity/compare';
  */
 const CASE = loadCases('test/fixtures/detector-heads.json').find((c) => c.name === 'gfl/128x128-5cls-3gt');
 
-function run(session: Session, source: string): CellOutput[] {
-  const outputs = session.runCell(source);
-  const errors = outputs.filter((o) => o.kind === 'error');
-  assert.deepEqual(errors, []);
-  return outputs;
-}
-
-/** The value of the scope's `name`, as plain nested arrays and numbers. */
-function plain(session: Session, name: string): unknown {
-  const toPlain = (value: unknown): unknown => {
-    if (typeof value === 'number') return value;
-    if (Array.isArray(value)) return value.map(toPlain);
-    if (typeof value === 'object' && value !== null && typeof (value as { valueOf: () => unknown }).valueOf === 'function') {
-      const inner = (value as { valueOf: () => unknown }).valueOf();
-      if (inner !== value) return toPlain(inner);
-    }
-    return value;
-  };
-  return toPlain(session.scope.get(name));
-}
+const run = runCell;
+const plain = plainValue;
 
 describe('gfl_head: raw per-level outputs to the training log', () => {
   assert.ok(CASE !== undefined);

@@ -1,0 +1,181 @@
+/**
+ * Composable distances for metric learning, with pytorch-metric-learning's (pml) conventions
+ * (`distances/lp_distance.py`, `distances/cosine_similarity.py`, `distances/base_distance.py`):
+ * an object that says how to turn a batch of embeddings (B, d) into a (B, B) matrix, and whether
+ * that matrix is a distance (smaller = closer) or a similarity (`isInverted`: larger = closer, so
+ * every miner and loss flips its comparisons).
+ *
+ * - `lp`: ‖x̂_i − x̂_j‖_p raised to `power`, where x̂ = x / max(‖x‖₂, 1e-12) when
+ *   `normalizeEmbeddings` (pml's default, true) and x̂ = x otherwise.
+ * - `cosine`: x̂_i·x̂_j raised to `power`, always on normalised rows (pml asserts it).
+ *
+ * The Lp matrix is computed from differences (`src/core/distances.ts`), not pml's
+ * ‖x‖² + ‖y‖² − 2x·y, which agrees to ~1e-15 off the diagonal; the diagonal is never used by a
+ * miner or loss. Backward passes take ∂L/∂mat as a dense (B, B) array and return ∂L/∂x through
+ * the power, the distance and the normalisation: the true gradient wherever the distance is
+ * differentiable (a zero Lp distance takes the subgradient 0 and is counted).
+ */
+import { addDenseMatrixGradient, emptyDistanceReport, pairwiseDistanceMatrixInto, type DistanceReport, type Metric } from '../distances';
+import { InputError, describeValue } from '../errors';
+import { matmulInto, matmulTransBInto } from '../matmul';
+import { normalizeRowsBackwardInto, normalizeRowsInto, rowNormsInto } from '../normalize';
+
+/** pml's `LpDistance(p, power, normalize_embeddings)` or `CosineSimilarity(power)`. */
+export interface MetricDistance {
+  readonly kind: 'lp' | 'cosine';
+  /** Order of the Lp norm (> 0, Infinity allowed); 2 for cosine. */
+  readonly p: number;
+  /** The matrix is raised to this power (pml `power`, default 1). */
+  readonly power: number;
+  /** Rows are L2-normalised before measuring (pml default true; always true for cosine). */
+  readonly normalizeEmbeddings: boolean;
+  /** A similarity: larger means closer (cosine). */
+  readonly isInverted: boolean;
+}
+
+/** Options a user gives for a distance; absent keys take pml's defaults. */
+export interface MetricDistanceOptions {
+  /** `lp` (pml `LpDistance`) or `cosine` (pml `CosineSimilarity`). */
+  distance?: 'lp' | 'cosine';
+  p?: number;
+  power?: number;
+  normalize_embeddings?: boolean;
+}
+
+/** pml's `LpDistance(p=2, power=1, normalize_embeddings=True)`. */
+export function lpDistance(p = 2, power = 1, normalizeEmbeddings = true): MetricDistance {
+  return { kind: 'lp', p, power, normalizeEmbeddings, isInverted: false };
+}
+
+/** pml's `CosineSimilarity(power=1)`: inverted, on normalised rows. */
+export function cosineSimilarity(power = 1): MetricDistance {
+  return { kind: 'cosine', p: 2, power, normalizeEmbeddings: true, isInverted: true };
+}
+
+/**
+ * Validates distance options. `fallback` is the distance the caller uses when none is named
+ * (pml: `lp` for most miners and losses, `cosine` for the multi-similarity pair).
+ */
+export function resolveMetricDistance(fn: string, options: MetricDistanceOptions, fallback: 'lp' | 'cosine'): MetricDistance {
+  const kind = options.distance ?? fallback;
+  if (kind !== 'lp' && kind !== 'cosine') throw new InputError(fn, 'options.distance', "'lp' or 'cosine'", describeValue(kind));
+  const p = options.p ?? 2;
+  if (typeof p !== 'number' || !(p > 0)) throw new InputError(fn, 'options.p', 'a number > 0 (Infinity allowed)', describeValue(p));
+  const power = options.power ?? 1;
+  if (typeof power !== 'number' || !Number.isFinite(power) || !(power > 0)) throw new InputError(fn, 'options.power', 'a finite number > 0', describeValue(power));
+  const normalize = options.normalize_embeddings ?? true;
+  if (typeof normalize !== 'boolean') throw new InputError(fn, 'options.normalize_embeddings', 'a boolean', describeValue(normalize));
+  if (kind === 'cosine') {
+    if (p !== 2) throw new InputError(fn, 'options.p', "2 (or absent) with distance 'cosine'", describeValue(p));
+    if (!normalize) throw new InputError(fn, 'options.normalize_embeddings', "true with distance 'cosine' (pml's CosineSimilarity requires it)", 'false');
+    return cosineSimilarity(power);
+  }
+  return lpDistance(p, power, normalize);
+}
+
+/** pml's `distance.margin(x, y)`: y − x for a similarity, x − y for a distance. */
+export function distanceMargin(distance: MetricDistance, x: number, y: number): number {
+  return distance.isInverted ? y - x : x - y;
+}
+
+/** Whether value `a` is strictly closer than `b` under this distance (smaller d, larger s). */
+export function isCloser(distance: MetricDistance, a: number, b: number): boolean {
+  return distance.isInverted ? a > b : a < b;
+}
+
+/** A batch measured by a distance: what miners and losses read. */
+export interface MeasuredBatch {
+  readonly distance: MetricDistance;
+  readonly B: number;
+  readonly d: number;
+  /** (B, d) the raw embeddings. */
+  readonly raw: Float64Array;
+  /** (B, d) the rows the matrix was measured on (normalised or raw). */
+  readonly x: Float64Array;
+  /** (B) raw row norms, when normalised. */
+  readonly norms: Float64Array | null;
+  /** (B, B) Lp distance or dot product before `power`. */
+  readonly base: Float64Array;
+  /** (B, B) the matrix pml's miners and losses compare: `base ** power`. */
+  readonly mat: Float64Array;
+}
+
+/** Measures a (B, d) batch: normalises if the distance says so, then the (B, B) matrix. */
+export function measureBatch(distance: MetricDistance, embeddings: Float64Array, B: number, d: number): MeasuredBatch {
+  let x = embeddings;
+  let norms: Float64Array | null = null;
+  if (distance.normalizeEmbeddings) {
+    norms = new Float64Array(B);
+    rowNormsInto(embeddings, B, d, norms);
+    x = new Float64Array(B * d);
+    normalizeRowsInto(embeddings, B, d, norms, x);
+  }
+  const base = new Float64Array(B * B);
+  if (distance.kind === 'cosine') matmulTransBInto(x, x, base, B, d, B);
+  else pairwiseDistanceMatrixInto(lpMetric(distance), x, B, d, base);
+  let mat = base;
+  if (distance.power !== 1) {
+    mat = new Float64Array(B * B);
+    for (let k = 0; k < mat.length; k++) mat[k] = Math.pow(base[k], distance.power);
+  }
+  return { distance, B, d, raw: embeddings, x, norms, base, mat };
+}
+
+function lpMetric(distance: MetricDistance): Metric {
+  return { kind: 'euclidean', p: distance.p, eps: 0 };
+}
+
+/**
+ * ∂L/∂embeddings (B, d) from upstream (B, B) = ∂L/∂mat (consumed: it is overwritten). Diagonal
+ * entries are ignored (no miner or loss reads them). `report.zeroDistance` counts coincident Lp
+ * pairs given the subgradient 0.
+ */
+export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): { grad: Float64Array; report: DistanceReport } {
+  const { distance, B, d, base, x } = batch;
+  const report = emptyDistanceReport();
+  for (let i = 0; i < B; i++) upstream[i * B + i] = 0;
+  if (distance.power !== 1) {
+    for (let k = 0; k < upstream.length; k++) {
+      if (upstream[k] !== 0) upstream[k] *= distance.power * Math.pow(base[k], distance.power - 1);
+    }
+  }
+  const grad = new Float64Array(B * d);
+  if (distance.kind === 'cosine') {
+    // s_ij = x̂_i·x̂_j: ∂L/∂x̂ = (G + Gᵀ)·x̂.
+    const symmetric = new Float64Array(B * B);
+    for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) symmetric[i * B + j] = upstream[i * B + j] + upstream[j * B + i];
+    matmulInto(symmetric, x, grad, B, B, d);
+  } else if (distance.p === 2) {
+    // d_ij = ‖x̂_i − x̂_j‖: ∂L/∂x̂_i = Σ_j H_ij·(x̂_i − x̂_j) with H = (G + Gᵀ)/d, i.e. rowsum(H)·x̂ − H·x̂,
+    // one matrix product instead of B² pair updates. A zero distance takes the subgradient 0.
+    const weights = new Float64Array(B * B);
+    const rowSums = new Float64Array(B);
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < B; j++) {
+        const g = upstream[i * B + j] + upstream[j * B + i];
+        if (g === 0 || i === j) continue;
+        const dist = base[i * B + j];
+        if (dist === 0) {
+          if (j > i) report.zeroDistance++;
+          continue;
+        }
+        weights[i * B + j] = g / dist;
+        rowSums[i] += g / dist;
+      }
+    }
+    matmulInto(weights, x, grad, B, B, d);
+    for (let i = 0; i < B; i++) for (let k = i * d, end = k + d; k < end; k++) grad[k] = rowSums[i] * x[k] - grad[k];
+  } else {
+    addDenseMatrixGradient(lpMetric(distance), x, B, d, base, upstream, grad, report);
+  }
+  if (batch.norms !== null) {
+    const dots = new Float64Array(B);
+    for (let i = 0; i < B; i++) {
+      let s = 0;
+      for (let k = i * d, end = k + d; k < end; k++) s += x[k] * grad[k];
+      dots[i] = s;
+    }
+    normalizeRowsBackwardInto(grad, batch.raw, B, d, batch.norms, dots);
+  }
+  return { grad, report };
+}

@@ -1,0 +1,152 @@
+/**
+ * Index tuples of a labelled batch, in pml's terms (`utils/loss_and_miner_utils.py`): a positive
+ * pair (a, p) has label a = label p and a ≠ p; a negative pair (a, n) has label a ≠ label n; a
+ * triplet (a, p, n) is a positive and a negative pair sharing the anchor. Indices are 0-based rows
+ * here (a cell shows them from 1). Every miner returns its tuples in lexicographic order: triplets
+ * by (a, p, n), positive pairs by (a, p), negative pairs by (a, n), each list sorted on its own.
+ */
+import { InputError } from '../errors';
+import { requireFinite, requireIntegers, requireShape, type Tensor } from '../tensor';
+
+/** Triplets (a[k], p[k], n[k]). */
+export interface Triplets {
+  readonly a: Int32Array;
+  readonly p: Int32Array;
+  readonly n: Int32Array;
+}
+
+/** Positive pairs (a1[k], p[k]) and negative pairs (a2[k], n[k]). */
+export interface Pairs {
+  readonly a1: Int32Array;
+  readonly p: Int32Array;
+  readonly a2: Int32Array;
+  readonly n: Int32Array;
+}
+
+/** A growable Int32 list: miners do not know their count in advance (up to B·(B−1)·(B−1) triplets). */
+export class IndexList {
+  private data = new Int32Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** Collects positive and negative pairs as a miner finds them. */
+export class PairBuilder {
+  private readonly a1 = new IndexList();
+  private readonly p = new IndexList();
+  private readonly a2 = new IndexList();
+  private readonly n = new IndexList();
+
+  positive(anchor: number, other: number): void {
+    this.a1.push(anchor);
+    this.p.push(other);
+  }
+
+  negative(anchor: number, other: number): void {
+    this.a2.push(anchor);
+    this.n.push(other);
+  }
+
+  toPairs(): Pairs {
+    return { a1: this.a1.toArray(), p: this.p.toArray(), a2: this.a2.toArray(), n: this.n.toArray() };
+  }
+}
+
+/** Collects triplets as a miner finds them. */
+export class TripletBuilder {
+  private readonly a = new IndexList();
+  private readonly p = new IndexList();
+  private readonly n = new IndexList();
+
+  add(anchor: number, positive: number, negative: number): void {
+    this.a.push(anchor);
+    this.p.push(positive);
+    this.n.push(negative);
+  }
+
+  toTriplets(): Triplets {
+    return { a: this.a.toArray(), p: this.p.toArray(), n: this.n.toArray() };
+  }
+}
+
+/** A validated (B, d) batch with (B) integer labels. */
+export interface LabelledBatch {
+  readonly B: number;
+  readonly d: number;
+  readonly embeddings: Float64Array;
+  readonly labels: Float64Array;
+}
+
+export function requireLabelledBatch(fn: string, embeddings: Tensor, labels: Tensor): LabelledBatch {
+  const dims = requireShape(fn, 'embeddings', embeddings, ['B', 'd']);
+  requireShape(fn, 'labels', labels, ['B'], dims);
+  requireFinite(fn, 'embeddings', embeddings);
+  requireIntegers(fn, 'labels', labels, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  return { B: dims.get('B') as number, d: dims.get('d') as number, embeddings: embeddings.data, labels: labels.data };
+}
+
+/** Every positive and negative pair of the batch (pml `get_all_pairs_indices`), lexicographic. */
+export function allPairs(labels: Float64Array): Pairs {
+  const B = labels.length;
+  const pairs = new PairBuilder();
+  for (let i = 0; i < B; i++) {
+    for (let j = 0; j < B; j++) {
+      if (labels[i] !== labels[j]) pairs.negative(i, j);
+      else if (i !== j) pairs.positive(i, j);
+    }
+  }
+  return pairs.toPairs();
+}
+
+/**
+ * Every valid triplet of the batch (pml `get_all_triplets_indices`), lexicographic. Counted first
+ * and written into exact-size arrays: a 1024-row batch of 64 classes has 15.5 million.
+ */
+export function allTriplets(labels: Float64Array): Triplets {
+  const B = labels.length;
+  const same = new Int32Array(B);
+  for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) if (labels[j] === labels[i]) same[i]++;
+  let total = 0;
+  for (let i = 0; i < B; i++) total += (same[i] - 1) * (B - same[i]);
+  const a = new Int32Array(total);
+  const p = new Int32Array(total);
+  const n = new Int32Array(total);
+  const negatives = new Int32Array(B);
+  let k = 0;
+  for (let i = 0; i < B; i++) {
+    let nn = 0;
+    for (let j = 0; j < B; j++) if (labels[j] !== labels[i]) negatives[nn++] = j;
+    for (let j = 0; j < B; j++) {
+      if (j === i || labels[j] !== labels[i]) continue;
+      a.fill(i, k, k + nn);
+      p.fill(j, k, k + nn);
+      n.set(negatives.subarray(0, nn), k);
+      k += nn;
+    }
+  }
+  return { a, p, n };
+}
+
+/** Checks given index arrays: equal lengths (per group), integer rows in [0, B). */
+export function requireIndexGroup(fn: string, argument: string, group: Readonly<Record<string, Int32Array>>, B: number): void {
+  const entries = Object.entries(group);
+  const length = entries[0][1].length;
+  for (const [key, values] of entries) {
+    if (values.length !== length) throw new InputError(fn, `${argument}.${key}`, `of length ${length} like ${argument}.${entries[0][0]}`, `of length ${values.length}`);
+    for (let k = 0; k < values.length; k++) {
+      if (!(values[k] >= 0 && values[k] < B)) throw new InputError(fn, `${argument}.${key}`, `a row of embeddings, in [0, ${B - 1}]`, String(values[k]), [k]);
+    }
+  }
+}

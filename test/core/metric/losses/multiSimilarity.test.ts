@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { metricLoss, type MetricLossOptions } from '../../../../src/core/metric/metricLoss';
+import { checkLossGradient, type Batch } from '../batches';
+
+const VARIANTS: readonly [string, MetricLossOptions][] = [
+  ['pml defaults (cosine, 2, 50, 0.5)', {}],
+  ['raw L2, alpha 1, beta 3, base 1', { distance: 'lp', normalize_embeddings: false, alpha: 1, beta: 3, base: 1 }],
+  ['on MultiSimilarityMiner pairs', { miner: { miner: 'multi_similarity', epsilon: 0.3 } }],
+];
+
+describe('MultiSimilarityLoss', () => {
+  for (const [label, options] of VARIANTS) {
+    it(`${label}: the gradient matches finite differences (singletons and one class included)`, () => {
+      checkLossGradient(label, (batch) => {
+        const r = metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity', ...options });
+        const pairs = r.tuples.kind === 'pairs' ? r.tuples.pairs : null;
+        // A miner's choice is a discrete decision: the fingerprint is the mined pairs.
+        return { value: r.value, grad: r.grad.data, fingerprint: pairs === null ? '' : `${[...pairs.a1]}|${[...pairs.p]}|${[...pairs.a2]}|${[...pairs.n]}` };
+      });
+    });
+  }
+
+  it('matches the closed form on three rows, the singleton keeping only its negative term', () => {
+    // Unit rows at 0°, 90° (label 0) and 45° (label 1): s01 = 0, s02 = s12 = √½.
+    const batch: Batch = { embeddings: { shape: [3, 2], data: Float64Array.of(1, 0, 0, 1, 1, 1) }, labels: { shape: [3], data: Float64Array.of(0, 0, 1) } };
+    const { alpha, beta, base } = { alpha: 2, beta: 50, base: 0.5 };
+    const r = Math.SQRT1_2;
+    const posTerm = Math.log1p(Math.exp(alpha * (base - 0))) / alpha;
+    const negOne = Math.log1p(Math.exp(beta * (r - base))) / beta;
+    const negTwo = Math.log1p(2 * Math.exp(beta * (r - base))) / beta;
+    const want = [posTerm + negOne, posTerm + negOne, negTwo];
+    const got = metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity' });
+    const losses = got.parts.losses as Float64Array;
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(losses[i] - want[i]) < 1e-14, `row ${i}: ${losses[i]} vs ${want[i]}`);
+    assert.ok(Math.abs(got.value - (want[0] + want[1] + want[2]) / 3) < 1e-14);
+  });
+
+  it('stays finite for similarities far past the base (beta 1e4)', () => {
+    const batch: Batch = { embeddings: { shape: [3, 2], data: Float64Array.of(1, 0, 1, 1e-3, 0.9, 0.1) }, labels: { shape: [3], data: Float64Array.of(0, 0, 1) } };
+    const r = metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity', beta: 1e4 });
+    assert.ok(Number.isFinite(r.value) && r.grad.data.every(Number.isFinite));
+  });
+
+  it("rejects a reducer other than pml's mean", () => {
+    const batch: Batch = { embeddings: { shape: [2, 1], data: Float64Array.of(0, 1) }, labels: { shape: [2], data: Float64Array.of(0, 1) } };
+    assert.throws(() => metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity', reducer: 'avg_non_zero' }), /options\.reducer should be 'mean' for multi_similarity/);
+  });
+});
