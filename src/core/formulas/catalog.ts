@@ -1227,7 +1227,7 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'mine',
     title: "pytorch-metric-learning's miners",
     category: 'mining',
-    latex: String.raw`\begin{gathered}m_{apn} = d(a, n) - d(a, p)\quad(\text{cosine: } s_{ap} - s_{an})\\ \text{easy: } m > \alpha,\quad \text{all: } m \le \alpha,\quad \text{hard: } m \le \min(\alpha, 0),\quad \text{semihard: } 0 < m \le \alpha\end{gathered}`,
+    latex: String.raw`\begin{gathered}m_{apn} = d(a, n) - d(a, p)\quad(\text{cosine: } s_{ap} - s_{an})\\ \text{easy: } m > \alpha,\quad \text{all: } m \le \alpha\\ \text{hard: } m \le \min(\alpha, 0),\quad \text{semihard: } 0 < m \le \alpha\end{gathered}`,
     unicode: 'TripletMarginMiner: m = d(a, n) − d(a, p) (cosine: s_ap − s_an); easy m > α, all m ≤ α, hard m ≤ min(α, 0), semihard 0 < m ≤ α. BatchHardMiner: argmax_p d(a, p), argmin_n d(a, n). MultiSimilarityMiner: keep s_ap − ε < max_n s_an and s_an + ε > min_p s_ap. PairMarginMiner: d_ap > pos_margin, d_an < neg_margin.',
     parameters: [
       { symbol: 'miner', key: 'miner', meaning: "'triplet_margin', 'batch_hard', 'batch_easy_hard', 'multi_similarity' or 'pair_margin' (else the one whose options are given)" },
@@ -1282,7 +1282,7 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'metric_loss',
     title: "pytorch-metric-learning's TripletMarginLoss",
     category: 'loss',
-    latex: String.raw`\begin{gathered}\ell_{apn} = \big[d(a, p) - d(a, n) + \alpha\big]_{+}\quad\text{or}\quad \operatorname{softplus}\big(d(a, p) - d(a, n) + \alpha\big)\\ \mathcal{L} = \frac{1}{\lvert\{\ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn}\end{gathered}`,
+    latex: String.raw`\begin{gathered}\ell_{apn} = \big[d(a, p) - d(a, n) + \alpha\big]_{+}\\ \text{or}\quad \ell_{apn} = \operatorname{softplus}\big(d(a, p) - d(a, n) + \alpha\big)\\ \mathcal{L} = \frac{1}{\lvert\{\ell_{apn} > 0\}\rvert}\sum_{a, p, n}\ell_{apn}\end{gathered}`,
     unicode: 'ℓ_apn = [d(a, p) − d(a, n) + α]₊ (smooth_loss: softplus), over every valid triplet or the mined ones; L = mean over the ℓ > 0 (AvgNonZeroReducer). With swap, d(a, n) becomes min(d(a, n), d(p, n)).',
     parameters: [
       { symbol: 'loss', key: 'loss', meaning: "'triplet_margin', 'contrastive' or 'multi_similarity' (else the one whose options are given)" },
@@ -1363,7 +1363,7 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'multi_similarity',
     title: 'Multi-similarity loss',
     category: 'loss',
-    latex: String.raw`\mathcal{L} = \frac{1}{B}\sum_{i}\left[\frac{1}{\alpha}\log\Big(1 + \sum_{p \in P_i} e^{-\alpha (s_{ip} - \lambda)}\Big) + \frac{1}{\beta}\log\Big(1 + \sum_{n \in N_i} e^{\beta (s_{in} - \lambda)}\Big)\right]`,
+    latex: String.raw`\begin{gathered}\mathcal{L} = \frac{1}{B}\sum_{i}\Big[\frac{1}{\alpha}\log\Big(1 + \sum_{p \in P_i} e^{-\alpha (s_{ip} - \lambda)}\Big)\\ + \frac{1}{\beta}\log\Big(1 + \sum_{n \in N_i} e^{\beta (s_{in} - \lambda)}\Big)\Big]\end{gathered}`,
     unicode: 'L = (1/B)·Σ_i [(1/α)·log(1 + Σ_{p∈P_i} exp(−α(s_ip − λ))) + (1/β)·log(1 + Σ_{n∈N_i} exp(β(s_in − λ)))]',
     parameters: [
       { symbol: 'α', meaning: 'alpha of metric_loss (pml default 2)' },
@@ -1401,8 +1401,8 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'metric_distance',
     title: "pytorch-metric-learning's distances",
     category: 'helper',
-    latex: String.raw`\begin{gathered}\hat{x} = \frac{x}{\max(\lVert x\rVert_2, 10^{-12})}\\ \text{LpDistance: } \lVert\hat{x}_i - \hat{x}_j\rVert_p^{\,power},\qquad \text{CosineSimilarity: } (\hat{x}_i\cdot\hat{x}_j)^{power}\end{gathered}`,
-    unicode: 'x̂ = x / max(‖x‖₂, 1e-12) (LpDistance unless normalize_embeddings=False; always for cosine); LpDistance ‖x̂_i − x̂_j‖_p^power, CosineSimilarity (x̂_i·x̂_j)^power, a similarity: every comparison is inverted',
+    latex: String.raw`\begin{gathered}\hat{x} = \frac{x}{\max(\lVert x\rVert_2, 10^{-12})}\\ \text{LpDistance: } \lVert\hat{x}_i - \hat{x}_j\rVert_p^{\,power}\\ \text{CosineSimilarity: } (\hat{x}_i\cdot\hat{x}_j)^{power}\end{gathered}`,
+    unicode: 'u = x / max(‖x‖₂, 1e-12) (LpDistance unless normalize_embeddings=False; always for cosine); LpDistance ‖u_i − u_j‖_p^power, CosineSimilarity (u_i·u_j)^power, a similarity: every comparison is inverted',
     parameters: [
       { symbol: 'distance', meaning: "'lp' or 'cosine' in mine and metric_loss" },
       { symbol: 'p', meaning: 'order of the norm (2)' },
@@ -1423,7 +1423,7 @@ const ENTRIES: readonly FormulaEntry[] = [
     id: 'metric_reducer',
     title: "pytorch-metric-learning's reducers",
     category: 'helper',
-    latex: String.raw`\text{mean: } \frac{1}{N}\sum_k \ell_k,\qquad \text{avg\_non\_zero: } \frac{\sum_{\ell_k > 0}\ell_k}{\lvert\{\ell_k > 0\}\rvert},\qquad \text{threshold: } \operatorname{mean}\{\ell_k : low < \ell_k < high\}`,
+    latex: String.raw`\begin{gathered}\text{mean: } \frac{1}{N}\sum_k \ell_k,\qquad \text{avg\_non\_zero: } \frac{\sum_{\ell_k > 0}\ell_k}{\lvert\{\ell_k > 0\}\rvert}\\ \text{threshold: } \operatorname{mean}\{\ell_k : low < \ell_k < high\}\end{gathered}`,
     unicode: 'mean: Σℓ/N; avg_non_zero: mean of ℓ > 0 (0 when none); threshold: mean of low < ℓ < high, both strict (0 when none)',
     parameters: [
       { symbol: 'reducer', meaning: "'mean', 'avg_non_zero' or 'threshold' in metric_loss" },
