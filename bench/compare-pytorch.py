@@ -18,8 +18,12 @@ import time
 # Before torch loads its BLAS: Debian's python3-torch calls the system libblas.so.3, OpenBLAS's
 # pthreads build, whose own thread pool torch.set_num_threads does not reach. Left alone, it ran
 # PyTorch's "one thread" matrix products on both cores (cpu/wall 1.99 for a 512x512x10000 sgemm).
-for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
-    os.environ[variable] = '1'
+# COMPARE_THREADS=machine leaves PyTorch and OpenBLAS their default threads instead (whole machine
+# against whole machine: compare with LossLab's `_2t` lines).
+WHOLE_MACHINE = os.environ.get('COMPARE_THREADS') == 'machine'
+if not WHOLE_MACHINE:
+    for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ[variable] = '1'
 
 try:
     import torch
@@ -28,19 +32,28 @@ except ImportError:
     print("PyTorch is not installed for this python3 (install Debian's python3-torch); nothing to compare.")
     sys.exit(0)
 
-torch.set_num_threads(1)
+if not WHOLE_MACHINE:
+    torch.set_num_threads(1)
+
+
+# The process CPU time per call of the last median_ms, beside its wall time: on this shared, loaded
+# VM wall time includes waiting for a core (as bench/timeOneWorkload.ts's cpu_median_ms).
+last_cpu_ms = [0.0]
 
 
 def median_ms(step, min_runs=9, max_runs=201, timed_ms=1000):
     """As bench/timeOneWorkload.ts: at least 9 calls, and more for a short workload until a second is timed."""
     for _ in range(3):
         step()
-    times = []
+    times, cpus = [], []
     while len(times) < min_runs or (sum(times) < timed_ms and len(times) < max_runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append((time.perf_counter() - t) * 1e3)
+        cpus.append((time.process_time() - c) * 1e3)
     times.sort()
+    cpus.sort()
+    last_cpu_ms[0] = cpus[len(cpus) // 2]
     return times[len(times) // 2]
 
 
@@ -124,11 +137,10 @@ def giou(dt):
     return step
 
 
-def arcface(dt):
+def arcface(dt, b=512, d=512, c=10000):
     # insightface arcface_torch (pre-2022 threshold form), s 64, m 0.5: normalize, the (B,d)x(d,C)
     # product, the margin on the target logit, cross-entropy; backward through x and W.
     g = torch.Generator().manual_seed(5)
-    b, d, c = 512, 512, 10000
     x = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
     w = torch.randn(d, c, generator=g, dtype=dt).requires_grad_()
     labels = torch.randint(0, c, (b,), generator=g)
@@ -147,6 +159,11 @@ def arcface(dt):
         logits = cos.scatter(1, labels[:, None], phi) * s
         F.cross_entropy(logits, labels).backward()
     return step
+
+
+def arcface_100k(dt):
+    """Issue 19's face-recognition head: 256x512 embeddings, 100,000 classes (W 200 MB in float32)."""
+    return arcface(dt, 256, 512, 100000)
 
 
 def triplet_batch_hard(dt, b=1024, d=128, classes=64):
@@ -408,14 +425,14 @@ def yolov8_loss(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'arcface_100k': arcface_100k, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss}
 # Besides the one-thread line, LossLab runs these variants of a workload when they exist.
 VARIANTS = {
     'qfl': ['_f32', '_2t', '_f32_2t'],
     'focal': ['_f32', '_2t', '_f32_2t'],
     'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
-    'arcface': ['_f32', '_2t', '_f32_2t'],
+    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t'],
     'triplet_batch_hard': ['_2t'],
 }
 

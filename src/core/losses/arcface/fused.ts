@@ -9,8 +9,9 @@
  * 2. once the row's log-sum-exp is known, the tile's logit gradient G (B, tile), and from it the
  *    tile's columns of dL/dW = x̂ᵀ·G then the normalization's backward, and G·W[:, tile]ᵀ added
  *    to dL/dx̂ (tiles in order, so the sum's order is fixed).
- * Recomputing the forward product costs a fourth product (B·d·C multiply-adds) against keeping
- * the cosines; it is what bounds the memory (docs/performance.md has both figures).
+ * Pass 2 needs each tile's x̂·W[:, tile] again: up to KEEP_PRODUCTS_BYTES of them (all tiles, or
+ * none) are kept from pass 1, beyond that they are recomputed, a fourth product of B·d·C
+ * multiply-adds that is what bounds the memory at 10⁵ classes (docs/performance.md has both).
  *
  * Precision: the products as arcFaceLoss's (`precision`); exponentials, sums, loss and the
  * accumulation of dL/dx̂ in float64; dL/dW is written as float32 when W is a float32 export in
@@ -29,6 +30,12 @@ import { ArcFaceSimdRow } from './simd';
 
 /** Classes per tile: two of the products' 1024-column slabs; (B, tile) float64 is 8 MiB at B = 512. */
 export const CLASS_TILE = 2048;
+
+/**
+ * Pass 1's products (B, C) float64 are kept for pass 2 up to this size, i.e. at 512 × 10⁴ but
+ * not at 256 × 10⁵, where they would be as large as a float32 W.
+ */
+export const KEEP_PRODUCTS_BYTES = 64 * 2 ** 20;
 
 /** arcFaceLoss's result without `logits` and `cosines`; dL/dW may be float32 (see the file's comment). */
 export interface ArcFaceLossOnlyResult {
@@ -64,13 +71,16 @@ interface Tile {
 /**
  * The loss of arcFaceLoss(x, W, labels, options) — same arguments, same validation and errors —
  * and with `grad` its gradients, without the (B, C) `logits` and `cosines` (see the file comment).
- * Float64 results equal arcFaceLoss's up to summation order (about 1e-15 relative).
+ * Float64 results equal arcFaceLoss's up to summation order (about 1e-15 relative), kept or
+ * recomputed products alike (the recomputed ones are the same bits).
  */
 export function arcFaceLossFused(
   x: Tensor | TensorF32,
   W: Tensor | TensorF32,
   labels: Tensor,
   options: ArcFaceOptions = {},
+  /** Pass 1's products are kept up to this many bytes, else recomputed (tests set 0). */
+  keepBytes = KEEP_PRODUCTS_BYTES,
 ): ArcFaceLossOnlyResult {
   const p = prepareArcFace('arcFaceLoss', x, W, labels, options, CORE_ARCFACE_HOST);
   const { B, d, C, plan, precision, wantGrad } = p;
@@ -87,14 +97,20 @@ export function arcFaceLossFused(
   const angles = new Float64Array(B);
   const clamps: ClampCounter = { count: 0 };
   const tileWidth = Math.min(C, CLASS_TILE);
-  const raw = new Float64Array(B * tileWidth);
+  const keep = wantGrad && B * C * 8 <= keepBytes;
+  // Tile-major: tile [j0, j0 + width) is the (B, width) block at B·j0, kept or reused by every tile.
+  const products = keep ? new Float64Array(B * C) : new Float64Array(B * tileWidth);
+  const tileAt = (j0: number): Tile => {
+    const width = Math.min(C, j0 + tileWidth) - j0;
+    return { j0, width, raw: keep ? products.subarray(B * j0, B * (j0 + width)) : products };
+  };
   // A contiguous copy of W's tile, only for the TypeScript products (the SIMD ones read W strided).
   const wTile = productSimd ? null : new Float64Array(d * tileWidth);
-  const products = new TileProducts(p, W.data, precision, wTile);
+  const multiply = new TileProducts(p, W.data, precision, wTile);
 
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
-    const tile: Tile = { j0, width: Math.min(C, j0 + tileWidth) - j0, raw };
-    products.cosines(tile);
+    const tile = tileAt(j0);
+    multiply.cosines(tile);
     forwardTile(p, labels.data, tile, rows, rowSimd, angles, clamps);
   }
   const perElement = new Float64Array(B);
@@ -114,13 +130,14 @@ export function arcFaceLossFused(
   const tileGradW = new Float64Array(d * tileWidth);
   const tileGradX = new Float64Array(B * d);
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
-    const tile: Tile = { j0, width: Math.min(C, j0 + tileWidth) - j0, raw };
-    products.cosines(tile);
+    const tile = tileAt(j0);
+    if (keep) multiply.copyTile(tile);
+    else multiply.cosines(tile);
     backwardTile(p, labels.data, tile, rows, rowSimd);
     // raw now holds G: the tile's columns of x̂ᵀ·G, then the normalization's backward into gradW.
-    products.gradW(tile, tileGradW);
+    multiply.gradW(tile, tileGradW);
     normalizeScaledColumnsBackwardTileInto(tileGradW, W.data, d, C, p.wNorms, j0, tile.width, gradW);
-    products.gradX(tile, tileGradX);
+    multiply.gradX(tile, tileGradX);
     for (let e = 0; e < B * d; e++) gradX[e] += tileGradX[e];
   }
   normalizeRowsBackwardInto(gradX, x.data, B, d, p.xNorms, rows.rowDots);
@@ -146,8 +163,16 @@ class TileProducts {
       simdProductInto(this.precision, xHat, d, 1, this.W.subarray(j0), C, 1, raw, B, d, width);
       return;
     }
-    for (let r = 0; r < d; r++) for (let j = 0; j < width; j++) this.wTile[r * width + j] = this.W[r * C + j0 + j];
+    this.copyTile(tile);
     matmulInto(xHat, this.wTile, raw, B, d, width, this.precision);
+  }
+
+  /** On the TypeScript path, W's tile into wTile (gradX reads it); nothing on SIMD. */
+  copyTile(tile: Tile): void {
+    const { d, C } = this.p;
+    const { j0, width } = tile;
+    if (this.wTile === null) return;
+    for (let r = 0; r < d; r++) for (let j = 0; j < width; j++) this.wTile[r * width + j] = this.W[r * C + j0 + j];
   }
 
   /** out (d, width) = x̂ᵀ·G, G = tile.raw (B, width). */
