@@ -6,6 +6,8 @@ float64 line with both.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 COMPARE_ROUNDS=N times each workload N times, LossLab next to PyTorch, and prints median ratios.
+COMPARE_THREADS=machine gives PyTorch its default threads (compare with the `_2t` lines). Each line
+is followed by process CPU time per call (LossLab's `cpu_median_ms`) and its ratio, and peak RSS.
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
 """
 import json
@@ -481,8 +483,9 @@ def main():
     # are timed back to back, ROUNDS times, and the ratio printed is the median of the rounds'.
     rounds = max(1, int(os.environ.get('COMPARE_ROUNDS', '1')))
     cores = cores_per_product()
-    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
-    if cores > 1.25:
+    threads = f'default threads ({torch.get_num_threads()})' if WHOLE_MACHINE else 'one thread'
+    print(f'PyTorch {torch.__version__}, {threads}, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
+    if cores > 1.25 and not WHOLE_MACHINE:
         print(f'WARNING: PyTorch\'s matrix products use {cores:.2f} cores, not one: the ratios below are not against one thread.')
     # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/timeOneWorkload.ts).
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
@@ -490,10 +493,11 @@ def main():
     for name in names:
         keys = [name + v for v in ['', *VARIANTS.get(name, [])]]
         seen = {key: [] for key in keys}
-        torch32s, torch64s = [], []
+        torch32s, torch64s, torch32cpu = [], [], []
         for _ in range(rounds):
             ours = ours_for(keys)
             torch32s.append(median_ms(TORCH[name](torch.float32)))
+            torch32cpu.append(last_cpu_ms[0])
             torch64s.append(median_ms(TORCH[name](torch.float64)))
             for key in keys:
                 if key in ours:
@@ -511,6 +515,10 @@ def main():
             paired = f"{middle(pairs):>6.2f}" if pairs else ''
             threads = seen[key][0][0]['threads']
             print(f"{key:<22} {threads:>7} {ms:>11.2f} {torch32:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
+            # Process CPU time per call, which waiting for a core on a loaded machine does not inflate.
+            cpu = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch32cpu) if 'cpu_median_ms' in row]
+            if cpu:
+                print(f"{'':<22} {'cpu':>7} {middle([row['cpu_median_ms'] for row, _, _ in seen[key]]):>11.2f} {middle(torch32cpu):>13.2f} {middle(cpu):>6.2f}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
 
 
 if __name__ == '__main__':
