@@ -30,6 +30,7 @@ export { yolov8Loss, type Yolov8Inputs, type Yolov8Options, type Yolov8Result } 
 
 // Metric learning: ArcFace, triplet loss, mining.
 export { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult } from './losses/arcface';
+export { arcFaceLossFused, type ArcFaceLossOnlyResult } from './losses/arcface/fused';
 export { tripletMarginLoss, type TripletOptions } from './losses/triplet';
 export { pairwiseDistances, type DistanceKind, type DistanceOptions } from './distances';
 export {
