@@ -124,6 +124,8 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   arcface_fused_f32: () => arcfaceWorkload(FUSED, asIs, true),
   // Issue 19's face-recognition head: 256×512 embeddings, 100,000 classes, a float32 W of 200 MB.
   arcface_100k: () => arcfaceWorkload(FUSED, asIs, true, [256, 512, 100000]),
+  // The same with pass 1's products kept (100 MB of float32) instead of recomputed.
+  arcface_100k_kept: () => arcfaceWorkload({ arcFaceLoss: (x, W, labels, options) => arcFaceLossFused(x, W, labels, options, 2 ** 27) }, asIs, true, [256, 512, 100000]),
   // The plain TypeScript kernels on the same inputs, to compare with the SIMD ones in one run.
   arcface_typescript() {
     setKernelPath('typescript');

@@ -32,8 +32,9 @@ import { ArcFaceSimdRow } from './simd';
 export const CLASS_TILE = 2048;
 
 /**
- * Pass 1's products (B, C) float64 are kept for pass 2 up to this size, i.e. at 512 × 10⁴ but
- * not at 256 × 10⁵, where they would be as large as a float32 W.
+ * Pass 1's products (B, C) are kept for pass 2 up to this size (float32 in the float32 mode on
+ * SIMD, else float64), i.e. at 512 × 10⁴ but not at 256 × 10⁵, where even float32 ones (100 MB)
+ * would take the peak past 2.5× a float32 W; a caller with memory to spare may pass more.
  */
 export const KEEP_PRODUCTS_BYTES = 64 * 2 ** 20;
 
@@ -97,12 +98,17 @@ export function arcFaceLossFused(
   const angles = new Float64Array(B);
   const clamps: ClampCounter = { count: 0 };
   const tileWidth = Math.min(C, CLASS_TILE);
-  const keep = wantGrad && B * C * 8 <= keepBytes;
-  // Tile-major: tile [j0, j0 + width) is the (B, width) block at B·j0, kept or reused by every tile.
-  const products = keep ? new Float64Array(B * C) : new Float64Array(B * tileWidth);
+  // The float32 products are float32 sums (converted exactly to float64 on the way out), so they
+  // are kept as float32 without loss, in half the bytes.
+  const keep32 = productSimd && precision === 'float32';
+  const keep = wantGrad && B * C * (keep32 ? 4 : 8) <= keepBytes;
+  // Tile-major: tile [j0, j0 + width) is the (B, width) block at B·j0. Kept float64 products are
+  // worked on in place; kept float32 ones are copied into and out of one tile's float64 buffer.
+  const products = keep && !keep32 ? new Float64Array(B * C) : new Float64Array(B * tileWidth);
+  const kept32 = keep && keep32 ? new Float32Array(B * C) : null;
   const tileAt = (j0: number): Tile => {
     const width = Math.min(C, j0 + tileWidth) - j0;
-    return { j0, width, raw: keep ? products.subarray(B * j0, B * (j0 + width)) : products };
+    return { j0, width, raw: keep && !keep32 ? products.subarray(B * j0, B * (j0 + width)) : products };
   };
   // A contiguous copy of W's tile, only for the TypeScript products (the SIMD ones read W strided).
   const wTile = productSimd ? null : new Float64Array(d * tileWidth);
@@ -111,6 +117,7 @@ export function arcFaceLossFused(
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
     multiply.cosines(tile);
+    kept32?.set(tile.raw.subarray(0, B * tile.width), B * j0);
     forwardTile(p, labels.data, tile, rows, rowSimd, angles, clamps);
   }
   const perElement = new Float64Array(B);
@@ -131,6 +138,7 @@ export function arcFaceLossFused(
   const tileGradX = new Float64Array(B * d);
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
+    if (kept32 !== null) tile.raw.set(kept32.subarray(B * j0, B * (j0 + tile.width)));
     if (keep) multiply.copyTile(tile);
     else multiply.cosines(tile);
     backwardTile(p, labels.data, tile, rows, rowSimd);

@@ -90,6 +90,12 @@ describe('arcFaceLossFused', () => {
     const W32: TensorF32 = { shape: W.shape, data: Float32Array.from(W.data) };
     const W64: Tensor = { shape: W.shape, data: Float64Array.from(W32.data) };
     const fused = arcFaceLossFused(x, W32, labels, { grad: true, precision: 'float32' }, 0);
+    // Kept float32 products are the products' own float32 sums: the same bits as recomputed ones.
+    const kept = onPath('simd', () => arcFaceLossFused(x, W32, labels, { grad: true, precision: 'float32' }));
+    const recomputed = onPath('simd', () => arcFaceLossFused(x, W32, labels, { grad: true, precision: 'float32' }, 0));
+    assert.deepEqual(kept.loss.data, recomputed.loss.data);
+    assert.deepEqual(kept.grad!.x.data, recomputed.grad!.x.data);
+    assert.deepEqual(kept.grad!.W.data, recomputed.grad!.W.data);
     const exact = arcFaceLoss(x, W64, labels, { grad: true });
     assert.ok(fused.grad!.W.data instanceof Float32Array);
     // The float32 products' cosine error (d + 2)·2⁻²⁴ times s = 64 moves the logits by ~7e-5.
