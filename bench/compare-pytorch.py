@@ -435,6 +435,7 @@ VARIANTS = {
     'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
     'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t'],
+    'arcface_100k': ['_kept'],
     'triplet_batch_hard': ['_2t'],
 }
 

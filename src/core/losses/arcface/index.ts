@@ -61,6 +61,8 @@ export function marginCurves(
  *   loss (of its sum for `none`) with respect to x (B, d) and W (d, C). They are finite for every
  *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
  *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
+ * For 10⁵ classes and more, where the (B, C) buffers outgrow W, arcFaceLossFused (fused.ts) gives
+ * the same loss and gradients without them.
  * @param products where the three products and the (B, C) buffers come from: the core's
  *   single-threaded products by default; a host's worker pool gives the same bits (see ProductProvider).
  */
