@@ -6,6 +6,8 @@ float64 line with both.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 COMPARE_ROUNDS=N times each workload N times, LossLab next to PyTorch, and prints median ratios.
+COMPARE_THREADS=machine gives PyTorch its default threads (compare with the `_2t` lines). Each line
+is followed by process CPU time per call (LossLab's `cpu_median_ms`) and its ratio, and peak RSS.
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
 """
 import json
@@ -18,8 +20,12 @@ import time
 # Before torch loads its BLAS: Debian's python3-torch calls the system libblas.so.3, OpenBLAS's
 # pthreads build, whose own thread pool torch.set_num_threads does not reach. Left alone, it ran
 # PyTorch's "one thread" matrix products on both cores (cpu/wall 1.99 for a 512x512x10000 sgemm).
-for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
-    os.environ[variable] = '1'
+# COMPARE_THREADS=machine leaves PyTorch and OpenBLAS their default threads instead (whole machine
+# against whole machine: compare with LossLab's `_2t` lines).
+WHOLE_MACHINE = os.environ.get('COMPARE_THREADS') == 'machine'
+if not WHOLE_MACHINE:
+    for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
+        os.environ[variable] = '1'
 
 try:
     import torch
@@ -28,19 +34,28 @@ except ImportError:
     print("PyTorch is not installed for this python3 (install Debian's python3-torch); nothing to compare.")
     sys.exit(0)
 
-torch.set_num_threads(1)
+if not WHOLE_MACHINE:
+    torch.set_num_threads(1)
+
+
+# The process CPU time per call of the last median_ms, beside its wall time: on this shared, loaded
+# VM wall time includes waiting for a core (as bench/timeOneWorkload.ts's cpu_median_ms).
+last_cpu_ms = [0.0]
 
 
 def median_ms(step, min_runs=9, max_runs=201, timed_ms=1000):
     """As bench/timeOneWorkload.ts: at least 9 calls, and more for a short workload until a second is timed."""
     for _ in range(3):
         step()
-    times = []
+    times, cpus = [], []
     while len(times) < min_runs or (sum(times) < timed_ms and len(times) < max_runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         times.append((time.perf_counter() - t) * 1e3)
+        cpus.append((time.process_time() - c) * 1e3)
     times.sort()
+    cpus.sort()
+    last_cpu_ms[0] = cpus[len(cpus) // 2]
     return times[len(times) // 2]
 
 
@@ -124,11 +139,10 @@ def giou(dt):
     return step
 
 
-def arcface(dt):
+def arcface(dt, b=512, d=512, c=10000):
     # insightface arcface_torch (pre-2022 threshold form), s 64, m 0.5: normalize, the (B,d)x(d,C)
     # product, the margin on the target logit, cross-entropy; backward through x and W.
     g = torch.Generator().manual_seed(5)
-    b, d, c = 512, 512, 10000
     x = torch.randn(b, d, generator=g, dtype=dt).requires_grad_()
     w = torch.randn(d, c, generator=g, dtype=dt).requires_grad_()
     labels = torch.randint(0, c, (b,), generator=g)
@@ -147,6 +161,11 @@ def arcface(dt):
         logits = cos.scatter(1, labels[:, None], phi) * s
         F.cross_entropy(logits, labels).backward()
     return step
+
+
+def arcface_100k(dt):
+    """Issue 19's face-recognition head: 256x512 embeddings, 100,000 classes (W 200 MB in float32)."""
+    return arcface(dt, 256, 512, 100000)
 
 
 def triplet_batch_hard(dt, b=1024, d=128, classes=64):
@@ -529,7 +548,7 @@ def yolov8_loss(dt):
     return step
 
 
-TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss,
+TORCH = {'qfl': qfl, 'focal': focal, 'dfl': dfl, 'giou': giou, 'arcface': arcface, 'arcface_100k': arcface_100k, 'triplet_batch_hard': triplet_batch_hard, 'triplet_batch_hard_4096': triplet_batch_hard_4096, 'batch_all_512': batch_all_512, 'gfl_head_raw': gfl_head_raw, 'yolov8_loss': yolov8_loss,
          'metric_mine_semihard': metric_mine_semihard, 'metric_mine_batch_hard': metric_mine_batch_hard,
          'metric_mine_multi_similarity': metric_mine_multi_similarity, 'metric_mine_pair_margin': metric_mine_pair_margin,
          'metric_triplet_all': metric_triplet_all, 'metric_contrastive': metric_contrastive, 'metric_multi_similarity': metric_multi_similarity}
@@ -539,7 +558,8 @@ VARIANTS = {
     'focal': ['_f32', '_2t', '_f32_2t'],
     'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
-    'arcface': ['_f32', '_2t', '_f32_2t'],
+    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t'],
+    'arcface_100k': ['_kept'],
     'triplet_batch_hard': ['_2t'],
 }
 
@@ -588,8 +608,9 @@ def main():
     # are timed back to back, ROUNDS times, and the ratio printed is the median of the rounds'.
     rounds = max(1, int(os.environ.get('COMPARE_ROUNDS', '1')))
     cores = cores_per_product()
-    print(f'PyTorch {torch.__version__}, one thread, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
-    if cores > 1.25:
+    threads = f'default threads ({torch.get_num_threads()})' if WHOLE_MACHINE else 'one thread'
+    print(f'PyTorch {torch.__version__}, {threads}, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
+    if cores > 1.25 and not WHOLE_MACHINE:
         print(f'WARNING: PyTorch\'s matrix products use {cores:.2f} cores, not one: the ratios below are not against one thread.')
     # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/timeOneWorkload.ts).
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
@@ -597,10 +618,11 @@ def main():
     for name in names:
         keys = [name + v for v in ['', *VARIANTS.get(name, [])]]
         seen = {key: [] for key in keys}
-        torch32s, torch64s = [], []
+        torch32s, torch64s, torch32cpu = [], [], []
         for _ in range(rounds):
             ours = ours_for(keys)
             torch32s.append(median_ms(TORCH[name](torch.float32)))
+            torch32cpu.append(last_cpu_ms[0])
             torch64s.append(median_ms(TORCH[name](torch.float64)))
             for key in keys:
                 if key in ours:
@@ -618,6 +640,10 @@ def main():
             paired = f"{middle(pairs):>6.2f}" if pairs else ''
             threads = seen[key][0][0]['threads']
             print(f"{key:<22} {threads:>7} {ms:>11.2f} {torch32:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
+            # Process CPU time per call, which waiting for a core on a loaded machine does not inflate.
+            cpu = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch32cpu) if 'cpu_median_ms' in row]
+            if cpu:
+                print(f"{'':<22} {'cpu':>7} {middle([row['cpu_median_ms'] for row, _, _ in seen[key]]):>11.2f} {middle(torch32cpu):>13.2f} {middle(cpu):>6.2f}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
 
 
 if __name__ == '__main__':

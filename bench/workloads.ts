@@ -4,6 +4,7 @@
  */
 import { pmlMarginLoss, type PmlMarginKind } from '../src/core/heads/margin';
 import { yolov8Loss } from '../src/core/heads/yolov8';
+import { arcFaceLossFused } from '../src/core/losses/arcface/fused';
 import { batchAll } from '../src/core/mining';
 import { CORE_LOSSES, type LossImplementations } from '../src/core/language/hosts';
 import { setKernelPath } from '../src/core/simd/path';
@@ -120,6 +121,13 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   giou_2t: onPool(giouWorkload),
   arcface: () => arcfaceWorkload(CORE, asIs),
   arcface_f32: () => arcfaceWorkload(CORE, asIs, true),
+  // The same batch through arcFaceLossFused (class tiles, no (B, C) buffers).
+  arcface_fused: () => arcfaceWorkload(FUSED, asIs),
+  arcface_fused_f32: () => arcfaceWorkload(FUSED, asIs, true),
+  // Issue 19's face-recognition head: 256×512 embeddings, 100,000 classes, a float32 W of 200 MB.
+  arcface_100k: () => arcfaceWorkload(FUSED, asIs, true, [256, 512, 100000]),
+  // The same with pass 1's products kept (100 MB of float32) instead of recomputed.
+  arcface_100k_kept: () => arcfaceWorkload({ arcFaceLoss: (x, W, labels, options) => arcFaceLossFused(x, W, labels, options, 2 ** 27) }, asIs, true, [256, 512, 100000]),
   // The plain TypeScript kernels on the same inputs, to compare with the SIMD ones in one run.
   arcface_typescript() {
     setKernelPath('typescript');
@@ -146,17 +154,22 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   ...scaleWorkloads,
 };
 
-/** ArcFace, s 64, m 0.5, over 512 embeddings of 512 dimensions and 10000 class centres. */
-function arcfaceWorkload(losses: BenchLosses, share: Share, float32 = false): Workload {
+/** arcFaceLossFused in the place of the core's arcFaceLoss (it returns no logits or cosines). */
+const FUSED: ArcFaceCall = { arcFaceLoss: arcFaceLossFused };
+
+/** What the ArcFace workloads call: the core's or the pool's arcFaceLoss, or arcFaceLossFused. */
+type ArcFaceCall = { readonly arcFaceLoss: (...args: Parameters<BenchLosses['arcFaceLoss']>) => unknown };
+
+/** ArcFace, s 64, m 0.5, over (by default) 512 embeddings of 512 dimensions and 10000 class centres. */
+function arcfaceWorkload(losses: ArcFaceCall, share: Share, float32 = false, [batch, dims, classes] = [512, 512, 10000]): Workload {
   const random = seededRandom(5);
-  const [batch, dims, classes] = [512, 512, 10000];
   const x = bigInput([batch, dims], gaussian(random, batch * dims), share, float32);
   const W = bigInput([dims, classes], gaussian(random, dims * classes), share, float32);
   const labels = new Float64Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = Math.floor(random() * classes);
   const labelTensor = tensor([batch], labels);
   const options = { s: 64, m: 0.5, grad: true, ...precisionFor(float32) };
-  return { gradBytes: (batch * dims + dims * classes) * 8, step: () => losses.arcFaceLoss(x, W, labelTensor, options) };
+  return { gradBytes: (batch * dims + dims * classes) * (float32 ? 4 : 8), step: () => losses.arcFaceLoss(x, W, labelTensor, options) };
 }
 
 /** A pml margin head (src/core/heads/margin) over 512 embeddings of 512 dimensions and 10000 centres (k per class). */

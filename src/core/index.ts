@@ -34,6 +34,7 @@ export { classDistances, type ClassDistanceRow } from './embeddings/classDistanc
 
 // Metric learning: ArcFace, triplet loss, mining.
 export { arcFaceLoss, arcFaceTargetLogit, marginCurves, type ArcFaceForm, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult } from './losses/arcface';
+export { arcFaceLossFused, type ArcFaceLossOnlyResult } from './losses/arcface/fused';
 export { tripletMarginLoss, type TripletOptions } from './losses/triplet';
 export { pairwiseDistances, type DistanceKind, type DistanceOptions } from './distances';
 export {

@@ -152,3 +152,38 @@ export function normalizeScaledColumnsBackwardInto(
     }
   }
 }
+
+/**
+ * normalizeScaledColumnsBackwardInto for one tile of columns [j0, j0 + width) of a (rows, cols)
+ * matrix, whose x̂ᵀ·G part arrives as its own (rows, width) buffer `tile`: writes the tile's
+ * columns of the gradient into `grad` (rows, cols), float64 or float32 (the fused ArcFace's
+ * dL/dW, which never holds the whole x̂ᵀ·G).
+ */
+export function normalizeScaledColumnsBackwardTileInto(
+  tile: Float64Array,
+  data: Float64Array | Float32Array,
+  rows: number,
+  cols: number,
+  norms: Float64Array,
+  j0: number,
+  width: number,
+  grad: Float64Array | Float32Array,
+): void {
+  const shift = new Float64Array(width);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols + j0;
+    const t = i * width;
+    for (let k = 0; k < width; k++) shift[k] += data[o + k] * tile[t + k];
+  }
+  for (let k = 0; k < width; k++) {
+    const norm = norms[j0 + k];
+    const inverse = 1 / clampedNorm(norm);
+    // As normalizeScaledColumnsBackwardInto: the gradient passes through at ‖v‖ = ε itself.
+    shift[k] = norm >= NORMALIZE_EPS ? shift[k] * inverse * inverse : 0;
+  }
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols + j0;
+    const t = i * width;
+    for (let k = 0; k < width; k++) grad[o + k] = tile[t + k] - data[o + k] * shift[k];
+  }
+}

@@ -6,6 +6,7 @@ import {
   columnNormsInto,
   columnNormsRangeInto,
   normalizeScaledColumnsBackwardInto,
+  normalizeScaledColumnsBackwardTileInto,
   normalizeRowsBackwardInto,
   normalizeRowsInto,
   rowNormsInto,
@@ -124,6 +125,30 @@ describe('normalize', () => {
       assert.deepEqual(splitGrad, wholeGrad);
     }
     for (let k = 0; k < rows; k++) assert.equal(wholeGrad[k * cols + 5], g[k * cols + 5]);
+  });
+
+  it('the tile form of the scaled column backward equals the whole-matrix form, in float64 and float32', () => {
+    const [rows, cols] = [7, 23];
+    const random = seededRandom(4);
+    const v = Float32Array.from({ length: rows * cols }, () => random() - 0.5);
+    for (let k = 0; k < rows; k++) v[k * cols + 5] = 0; // a zero column: gradient passed through
+    const g = Float64Array.from({ length: rows * cols }, () => random() - 0.5);
+    const norms = new Float64Array(cols);
+    columnNormsInto(v, rows, cols, norms);
+    const whole = g.slice();
+    normalizeScaledColumnsBackwardInto(whole, v, rows, cols, norms, 0, cols);
+    const tiled = new Float64Array(rows * cols);
+    const tiled32 = new Float32Array(rows * cols);
+    for (const [j0, width] of [[0, 5], [5, 9], [14, 9]]) {
+      const tile = Float64Array.from({ length: rows * width }, (_, e) => g[Math.floor(e / width) * cols + j0 + (e % width)]);
+      normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, tiled);
+      normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, tiled32);
+    }
+    // Same terms; the whole form sums four rows per step, so allow rounding of the column sums.
+    for (let e = 0; e < rows * cols; e++) {
+      assert.ok(Math.abs(tiled[e] - whole[e]) <= 1e-15, `element ${e}: ${tiled[e]} vs ${whole[e]}`);
+      assert.equal(tiled32[e], Math.fround(tiled[e]));
+    }
   });
 
   it('a zero vector normalizes to zero and passes gradients through divided by ε, as F.normalize', () => {

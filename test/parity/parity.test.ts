@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import { setKernelPath } from '../../src/core/simd/path';
 import { runReferenceCase } from './adapter';
+import { runArcfaceFusedCase } from './adapters/arcface';
 import { compare, loadCases } from './compare';
 
 // Copied unchanged from shared/fixtures (PyTorch 1.13, float64); see test/fixtures/README.md. The
@@ -36,6 +37,23 @@ for (const { label, path: kernels, functions } of runs) for (const path of fixtu
       it(c.name, () => {
         const got = runReferenceCase({ fn: c.fn, inputs: c.inputs, params: c.params });
         for (const [key, want] of Object.entries(c.expected)) compare(key, got[key], want);
+      });
+    }
+  });
+}
+
+// arcFaceLossFused against the same ArcFace references (every key but the logits it does not
+// return), on both kernel paths, its products kept and recomputed.
+for (const kernels of ['typescript', 'simd'] as const) for (const keepBytes of [undefined, 0]) for (const path of fixturePaths) {
+  const cases = loadCases(path).filter((c) => c.fn === 'arcface');
+  if (cases.length === 0) continue;
+  describe(`parity with ${path} (arcFaceLossFused, ${kernels} kernels, keepBytes ${keepBytes ?? 'default'})`, () => {
+    before(() => setKernelPath(kernels));
+    after(() => setKernelPath('auto'));
+    for (const c of cases) {
+      it(c.name, () => {
+        const got = runArcfaceFusedCase(c, keepBytes);
+        for (const [key, want] of Object.entries(c.expected)) if (key !== 'logits') compare(key, got[key], want);
       });
     }
   });

@@ -1,10 +1,10 @@
 import { inCheckedRanges } from '../../interrupt';
-import { InputError, describeValue } from '../../errors';
-import { clampedNorm, columnNormsInto, normalizeRowsBackwardInto, normalizeRowsInto, rowNormsInto } from '../../normalize';
-import { planReduction, reduce } from '../../reduction';
+import { normalizeRowsBackwardInto } from '../../normalize';
+import { reduce } from '../../reduction';
 import { useSimd } from '../../simd/path';
-import { requireFinite, requireIntegers, requireNumberInRange, requireShape, type Tensor, type TensorF32 } from '../../tensor';
-import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, arcFaceColumns, arcFaceRows, CORE_ARCFACE_HOST, planMargin, type ArcFaceHost, type ArcFaceJob, type ArcFaceOptions, type ArcFaceResult } from './job';
+import { type Tensor, type TensorF32 } from '../../tensor';
+import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, arcFaceColumns, arcFaceRows, CORE_ARCFACE_HOST, type ArcFaceHost, type ArcFaceJob, type ArcFaceOptions, type ArcFaceResult } from './job';
+import { prepareArcFace } from './prepare';
 
 export { arcFaceTargetLogit, CORE_ARCFACE_HOST, COSINE_DERIVATIVE_EPS, type ArcFaceForm, type ArcFaceHost, type ArcFaceMargins, type ArcFaceOptions, type ArcFaceResult, type TargetLogit } from './job';
 
@@ -61,6 +61,8 @@ export function marginCurves(
  *   loss (of its sum for `none`) with respect to x (B, d) and W (d, C). They are finite for every
  *   finite input: at cos θ = ±1, where PyTorch's are NaN, the margin's derivative is taken at
  *   ±(1 − 1e-12) (COSINE_DERIVATIVE_EPS); a zero embedding gets gradient/1e-12, as in PyTorch.
+ * For 10⁵ classes and more, where the (B, C) buffers outgrow W, arcFaceLossFused (fused.ts) gives
+ * the same loss and gradients without them.
  * @param products where the three products and the (B, C) buffers come from: the core's
  *   single-threaded products by default; a host's worker pool gives the same bits (see ProductProvider).
  */
@@ -71,45 +73,7 @@ export function arcFaceLoss(
   options: ArcFaceOptions = {},
   products: ArcFaceHost = CORE_ARCFACE_HOST,
 ): ArcFaceResult {
-  const fn = 'arcFaceLoss';
-  const dims = requireShape(fn, 'x', x, ['B', 'd']);
-  requireShape(fn, 'W', W, ['d', 'C'], dims);
-  requireShape(fn, 'labels', labels, ['B'], dims);
-  const B = dims.get('B') ?? 0;
-  const d = dims.get('d') ?? 0;
-  const C = dims.get('C') ?? 0;
-  requireFinite(fn, 'x', x);
-  // W's finiteness check rides on its column norms (one pass over the largest input instead of
-  // two): a NaN or ±∞ makes its column's norm non-finite, and then the full check names it.
-  const wNorms = products.allocate(C);
-  if (products.columnNorms === undefined) columnNormsInto(W.data, d, C, wNorms);
-  else products.columnNorms(W.data, d, C, wNorms);
-  for (let j = 0; j < C; j++) {
-    if (!Number.isFinite(wNorms[j])) {
-      requireFinite(fn, 'W', W);
-      break;
-    }
-  }
-  requireIntegers(fn, 'labels', labels, 0, C - 1);
-  const s = options.s ?? 64;
-  requireNumberInRange(fn, 'options.s', s, Number.MIN_VALUE, Infinity);
-  const margin = planMargin(fn, options);
-  const plan = planReduction(fn, [B], options);
-  const precision = options.precision ?? 'float64';
-  if (precision !== 'float64' && precision !== 'float32') {
-    throw new InputError(fn, 'options.precision', "'float64' or 'float32'", describeValue(precision));
-  }
-  const wantGrad = options.grad === true;
-
-  // Normalize x explicitly (B·d is small); W's column norms are folded into the products instead
-  // of materializing Ŵ, which is as large as W: cos = (x̂·W)·diag(1/‖Wⱼ‖).
-  const xNorms = new Float64Array(B);
-  rowNormsInto(x.data, B, d, xNorms);
-  const xHat = products.allocate(B * d);
-  normalizeRowsInto(x.data, B, d, xNorms, xHat);
-  const wInverse = products.allocate(C);
-  for (let j = 0; j < C; j++) wInverse[j] = 1 / clampedNorm(wNorms[j]);
-
+  const { B, d, C, s, margin, plan, precision, wantGrad, xNorms, xHat, wNorms, wInverse } = prepareArcFace('arcFaceLoss', x, W, labels, options, products);
   const cosines = products.allocate(B * C);
   products.product({ kind: 'AB', a: xHat, b: W.data, out: cosines, m: B, k: d, n: C, precision });
   const simd = useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS);

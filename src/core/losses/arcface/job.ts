@@ -70,7 +70,7 @@ export type ArcFaceResult = LossResult<'x' | 'W'> & {
 export const COSINE_DERIVATIVE_EPS = 1e-12;
 
 /** The validated, precomputed margin parameters (one per call, not per element). */
-interface MarginPlan {
+export interface MarginPlan {
   readonly form: ArcFaceForm;
   readonly m: number;
   readonly easyMargin: boolean;
@@ -135,7 +135,7 @@ export function arcFaceTargetLogit(cosTheta: number, options: ArcFaceOptions = {
 }
 
 /** Writes f(t) and f′(t) into `out`; returns nothing so the per-row loop allocates nothing. */
-function targetLogitInto(t: number, plan: MarginPlan, out: { value: number; derivative: number }, clamps?: ClampCounter): void {
+export function targetLogitInto(t: number, plan: MarginPlan, out: { value: number; derivative: number }, clamps?: ClampCounter): void {
   const { form } = plan;
   const useMargin =
     form !== 'insightface' || (plan.easyMargin ? t > 0 : t > plan.threshold);

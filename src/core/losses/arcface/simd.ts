@@ -49,12 +49,13 @@ export class ArcFaceSimdRow {
   /**
    * Loads raw row (C) = source[offset ..] (x̂ᵢ·W), writes cos = raw·winv and logits = s·cos,
    * leaving the label out: returns the max logit over the other classes (−∞ when C = 1).
-   * The caller then sets the label's entries with `setLabel`.
+   * The caller then sets the label's entries with `setLabel`. A label of −1 (the fused path's
+   * class tiles that do not hold the row's label) leaves every class in.
    */
   logitsExceptLabel(source: Float64Array, offset: number, label: number, s: number): number {
     const { f64, C, cosAt: cos } = this;
     f64.set(source.subarray(offset, offset + C), cos);
-    f64[cos + label] = -Infinity;
+    if (label >= 0) f64[cos + label] = -Infinity;
     if (this.pairs * 2 > C) f64[cos + C] = -Infinity;
     const max = this.kernels.arcface_logits_f64(cos * 8, 0, this.logitsAt * 8, this.pairs, s);
     if (this.pairs * 2 > C) f64[cos + C] = 0;
@@ -84,6 +85,11 @@ export class ArcFaceSimdRow {
 
   setG(j: number, value: number): void {
     this.f64[this.gAt + j] = value;
+  }
+
+  /** Copies the row's G (C) to G[offset ..]. */
+  storeGradient(G: Float64Array, offset: number): void {
+    G.set(this.f64.subarray(this.gAt, this.gAt + this.C), offset);
   }
 
   /** Copies the row's cosines, logits and (if given) G to offset in each. */
