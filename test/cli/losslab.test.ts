@@ -10,7 +10,7 @@ import { ERROR_MIME, MARKDOWN_MIME, cellOutputToModel } from '../../src/core/not
 import { main } from '../../src/cli/main';
 import { parseArgs } from '../../src/cli/args';
 import { escapeHtml, renderMarkdown } from '../../src/node/report/markdown';
-import { scriptSafeJson } from '../../src/node/report/html';
+import { scriptHash, scriptSafeJson } from '../../src/node/report/html';
 
 /**
  * The headless runner: the real CLI in a child process for the samples and the exit codes, and
@@ -274,7 +274,9 @@ describe('--html', () => {
     assert.equal(spec.title, '</script><img src=x onerror=alert(1)>');
     assert.equal(bundle[1], '');
     assert.equal(bundle[2], readFileSync('dist/report.js', 'utf8').replace(/<\/script/gi, '<\\/script'));
-    assert.match(page, /script-src 'unsafe-inline'/);
+    // The policy admits the bundle by its hash, and no inline script otherwise.
+    assert.doesNotMatch(page, /unsafe-inline'[^>]*script-src|script-src[^;"]*unsafe-inline/);
+    assert.match(page, new RegExp(`script-src '${scriptHash(bundle[2]).replace(/[+/=]/g, '\\$&')}'`));
     const markup = page.replace(bundle[0], '');
     assert.doesNotMatch(markup, /<img/);
     assert.doesNotMatch(markup, /https?:\/\/(?!www\.w3\.org)/, 'no network resources');
