@@ -1,6 +1,7 @@
 import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/core/notebook/format';
 import { Session } from '../../../src/core/language/session';
 import { runNotebook } from '../../../src/cli/runNotebook';
+import { seededRandom as random } from '../../helpers/random';
 import { FuzzViolation, type FuzzTarget } from '../target';
 
 /**
@@ -10,17 +11,6 @@ import { FuzzViolation, type FuzzTarget } from '../target';
  */
 
 const NAME = 'notebooks';
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SOURCES = ['x = 1', 'zeros(1e9)', 't = {version: 1, kind: "table", columns: 5}; t.me = t; t', 'plot(sin(x), x, 0, 1)', 'f(n) = n <= 1 ? 1 : f(n - 1) + 1\nf(50)', 'range("1:1e9")', '"a" '.repeat(10_000), 'x[1e5, 1e5] = 1', ''];
 const KINDS: unknown[] = ['code', 'markdown', 'raw', 7, null, 'CODE'];

@@ -1,5 +1,6 @@
 import { Session, type CellOutput } from '../../../src/core/language/session';
 import { costOf } from '../../../src/core/language/allocation';
+import { seededRandom as random } from '../../helpers/random';
 import { FuzzViolation, type FuzzTarget } from '../target';
 
 /**
@@ -12,18 +13,6 @@ import { FuzzViolation, type FuzzTarget } from '../target';
 
 const NAME = 'programs';
 const CAP = 100_000;
-
-/** A small deterministic generator (mulberry32), so a seed replays its case. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIZES = ['0', '1', '3', '1e3', '1e5', '1e9', '1e12', '-1', 'NaN', 'Infinity', 'bignumber(1e6)', '"1e6"', '"1:1e9"', '2^31'];
 const NAMES = ['a', 'b', 'c', 'f', 's', 't'];
