@@ -196,13 +196,18 @@ const DEMANDS: ReadonlyMap<string, Demand> = new Map<string, Demand>([
 /** Functions whose arguments are matrices combined otherwise than elementwise: no broadcast look-ahead. */
 const NOT_BROADCASTING: ReadonlySet<string> = new Set(['concat', 'subset', 'lusolve', 'lsolve', 'usolve', 'lsolveAll', 'usolveAll', 'dot', 'cross', 'distance', 'intersect', 'matrixFromRows', 'matrixFromColumns', 'multiply', 'kron', 'reshape', 'resize', 'squeeze', 'solveODE', 'freqz', 'zpk2tf', 'polynomialRoot']);
 
-/** A BigNumber printed in fixed notation has as many digits as its exponent (10^1e9 is 10⁹ digits). */
+/**
+ * The length of the text format/string would write: mathjs pads a number to its precision digit by
+ * digit (`format(0, 1e12)` builds 10¹² zeros), and a BigNumber in fixed notation has as many
+ * digits as its exponent (10^1e9 is 10⁹ digits).
+ */
 function stringDemand(args: readonly unknown[]): number | undefined {
-  const value = args[0] as { isBigNumber?: unknown; e?: unknown } | null;
-  if (value === null || typeof value !== 'object' || value.isBigNumber !== true || typeof value.e !== 'number') return undefined;
   const options = args[1] as { precision?: unknown } | number | undefined;
-  const precision = typeof options === 'number' ? options : sizeNumber(options?.precision);
-  return Math.abs(value.e) + (Number.isNaN(precision) ? 0 : Math.abs(precision));
+  const raw = typeof options === 'object' && options !== null && !isMatrix(options) ? sizeNumber(options.precision) : sizeNumber(options);
+  const precision = Number.isNaN(raw) ? 0 : Math.abs(raw);
+  const value = args[0] as { isBigNumber?: unknown; e?: unknown } | null;
+  const exponent = value !== null && typeof value === 'object' && value.isBigNumber === true && typeof value.e === 'number' ? Math.abs(value.e) : 0;
+  return exponent + precision === 0 ? undefined : exponent + precision;
 }
 
 /** The look-ahead for one call: its declared demand, else the broadcast shape of its array arguments. */

@@ -14,22 +14,15 @@ const CAP = 100_000;
 /** Hostile argument lists: sizes as numbers, BigNumbers and strings, zero dimensions, products of sizes, callbacks. */
 const HOSTILE_ARGUMENTS: readonly string[] = [
   '1e9',
-  'bignumber(1e9)',
-  '"1e9"',
   '"1:1e9"',
-  '[1e5, 1e5]',
   '1e5, 1e5',
   'bignumber(1e5), bignumber(1e5)',
   '0, 1e12',
   '1e12, 0',
-  'v',
   'v, v',
   'col, row',
-  'v, [1e5, 1e5]',
   '[1e5, 1e5], one',
-  'v, one',
   'small, 1e9',
-  'small, {number: 1e9}',
 ];
 
 /**
