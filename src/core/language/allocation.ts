@@ -242,6 +242,10 @@ export function costOf(value: unknown, stopAbove: number, maxDepth = MAX_RANK): 
       total += 1;
       return;
     }
+    if (isScalarObject(item)) {
+      total += 1;
+      return;
+    }
     if (seen.has(item)) return;
     seen.add(item);
     if (depth > maxDepth) {
@@ -285,7 +289,13 @@ function containsContainers(data: readonly unknown[]): boolean {
     if (level.length === 0) return false;
     level = level[0];
   }
-  return level !== null && (typeof level === 'object' || typeof level === 'string');
+  return level !== null && ((typeof level === 'object' && !isScalarObject(level)) || typeof level === 'string');
+}
+
+/** mathjs's scalar types (BigNumber, Complex, Fraction, Unit): one element each, whatever their fields. */
+function isScalarObject(value: object): boolean {
+  const flags = value as { isBigNumber?: unknown; isComplex?: unknown; isFraction?: unknown; isUnit?: unknown };
+  return flags.isBigNumber === true || flags.isComplex === true || flags.isFraction === true || flags.isUnit === true;
 }
 
 type Fn = (...args: unknown[]) => unknown;
