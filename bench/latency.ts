@@ -17,10 +17,10 @@
  * `node --import tsx bench/latency.ts [workload …]`
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseNotebook } from '../src/core/notebook/format';
+import { parseNotebook, serializeNotebook } from '../src/core/notebook/format';
 import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type RunOutcome } from '../src/node/kernel/process';
 import { isRunnable } from '../src/cli/runNotebook';
 
@@ -91,6 +91,28 @@ function runAllCli(dist: string): void {
     peak = Math.max(peak, Number(/LOSSLAB_MAX_RSS=(\d+)/.exec(result.stderr)?.[1] ?? 0));
   }
   line('run_all_gfl_tour_cli', times, peak, availableParallelism());
+}
+
+/**
+ * `losslab run --check` over notebooks of 10,000 and 20,000 one-line cells, each defining a name
+ * (issue 16): a run linear in its cells takes about twice as long for twice the cells.
+ */
+function runManyCellsCli(dist: string, scratch: string): void {
+  for (const count of [10_000, 20_000]) {
+    const file = join(scratch, `cells-${count}.lossnb`);
+    const cells = Array.from({ length: count }, (_, i) => ({ kind: 'code' as const, language: 'losslab', source: `v${i} = ${i} + 1`, outputs: [], metadata: {}, extra: {} }));
+    writeFileSync(file, serializeNotebook({ metadata: {}, extra: {}, cells }));
+    const times: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const result = spawnSync(process.execPath, ['-r', resolve('bench/reportRss.cjs'), join(dist, 'cli.js'), 'run', file, '--check'], { encoding: 'utf8' });
+      times.push(performance.now() - started);
+      if (result.status !== 0) throw new Error(`losslab run --check of ${count} cells failed: ${result.stderr}`);
+      peak = Math.max(peak, Number(/LOSSLAB_MAX_RSS=(\d+)/.exec(result.stderr)?.[1] ?? 0));
+    }
+    line(`run_cli_${count}_cells`, times, peak, 1);
+  }
 }
 
 /**
@@ -202,6 +224,7 @@ async function main(): Promise<void> {
       else if (name === 'run_all_gfl_tour_cli') runAllCli(dist);
       else if (name === 'rerun_plot_cell_1000') await rerunPlotCell(dist);
       else if (name === 'activation') activation(dist);
+      else if (name === 'run_cli_many_cells') runManyCellsCli(dist, scratch);
       else if (name === 'rerun_qfl_cell_20000x80') await rerunQflCell(dist);
       else throw new Error(`bench/latency.ts: unknown workload '${name}'; known: ${LATENCY_WORKLOADS.join(', ')}`);
     }

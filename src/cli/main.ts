@@ -52,7 +52,7 @@ function runCommand(args: RunCommand, io: CliIo): number {
     return 1;
   }
   let failed = 0;
-  for (const job of jobs) if (!runJob(job, args, io)) failed++;
+  for (const job of jobs) if (!runJobSafely(job, args, io)) failed++;
   if (jobs.length > 1) {
     const summary = `${jobs.length - failed} of ${jobs.length} notebooks ran without errors\n`;
     if (failed > 0) io.stderr(summary);
@@ -96,6 +96,20 @@ function targetFile(target: string | undefined, input: string, extension = NOTEB
     // Not there yet: a file path.
   }
   return isFolder ? join(target, `${basename(input, NOTEBOOK_EXTENSION)}${extension}`) : target;
+}
+
+/**
+ * runJob, never throwing: whatever one notebook does, a folder run goes on to the next one and
+ * reports this one as failed (the session never throws by contract; this keeps the contract's
+ * breach from ending the run).
+ */
+function runJobSafely(job: Job, args: RunCommand, io: CliIo): boolean {
+  try {
+    return runJob(job, args, io);
+  } catch (error) {
+    io.stderr(`FAIL ${job.input}: the run stopped: ${messageOf(error).slice(0, 500)}\n`);
+    return false;
+  }
 }
 
 /** Runs one notebook; true when every cell ran without error and every file was written. */

@@ -10,7 +10,7 @@ import { ERROR_MIME, MARKDOWN_MIME, cellOutputToModel } from '../../src/core/not
 import { main } from '../../src/cli/main';
 import { parseArgs } from '../../src/cli/args';
 import { escapeHtml, renderMarkdown } from '../../src/node/report/markdown';
-import { scriptSafeJson } from '../../src/node/report/html';
+import { scriptHash, scriptSafeJson } from '../../src/node/report/html';
 import { PLOTLY_SCRIPT } from '../../src/core/figures/plotly/script';
 
 /**
@@ -277,7 +277,10 @@ describe('--html', () => {
     // plotly's classic script, then the report bundle, as dist/ holds them (readFigureScript).
     const inlined = `${readFileSync(`dist/${PLOTLY_SCRIPT}`, 'utf8')}\n${readFileSync('dist/report.js', 'utf8')}`;
     assert.equal(bundle[2], inlined.replace(/<\/script/gi, '<\\/script'));
-    assert.match(page, /script-src 'unsafe-inline'/);
+    // The policy admits the bundle by its hash, and no inline script otherwise.
+    const scriptSrc = /script-src ([^;"]*)/.exec(page)?.[1] ?? '';
+    assert.doesNotMatch(scriptSrc, /unsafe-inline/);
+    assert.match(page, new RegExp(`script-src '${scriptHash(bundle[2]).replace(/[+/=]/g, '\\$&')}'`));
     const markup = page.replace(bundle[0], '');
     assert.doesNotMatch(markup, /<img/);
     assert.doesNotMatch(markup, /https?:\/\/(?!www\.w3\.org)/, 'no network resources');

@@ -40,7 +40,11 @@ function asDual(value: Value, what: string): Dual {
 }
 
 type Rule = (x: number) => [number, number];
-const UNARY_RULES: Readonly<Record<string, Rule>> = {
+/**
+ * The derivative table. A Map, never an object literal: a name such as `toString` or
+ * `hasOwnProperty` must find no rule, not one inherited from Object.prototype.
+ */
+const UNARY_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>(Object.entries({
   exp: (x) => [Math.exp(x), Math.exp(x)],
   log: (x) => [Math.log(x), 1 / x],
   log1p: (x) => [Math.log1p(x), 1 / (1 + x)],
@@ -65,7 +69,7 @@ const UNARY_RULES: Readonly<Record<string, Rule>> = {
   round: (x) => [Math.round(x), 0],
   unaryMinus: (x) => [-x, -1],
   unaryPlus: (x) => [x, 1],
-};
+} satisfies Record<string, Rule>));
 
 function power(base: Dual, exponent: Dual): Dual {
   const v = Math.pow(base.v, exponent.v);
@@ -100,7 +104,7 @@ function binary(op: string, a: Dual, b: Dual): Dual {
   }
 }
 
-const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+const COMPARISONS: ReadonlyMap<string, (a: number, b: number) => boolean> = new Map(Object.entries({
   smaller: (a, b) => a < b,
   larger: (a, b) => a > b,
   smallerEq: (a, b) => a <= b,
@@ -110,7 +114,7 @@ const COMPARISONS: Readonly<Record<string, (a: number, b: number) => boolean>> =
   and: (a, b) => a !== 0 && b !== 0,
   or: (a, b) => a !== 0 || b !== 0,
   xor: (a, b) => (a !== 0) !== (b !== 0),
-};
+} satisfies Record<string, (a: number, b: number) => boolean>));
 
 /**
  * Does the subtree mention the variable, directly or through a user function's body? Curves ask
@@ -206,14 +210,14 @@ function evaluate(node: MathNode, variable: string, env: DiffEnvironment, locals
       const values = args.map(recurse);
       if (values.length === 1) {
         if (fn === 'not') return { v: asDual(values[0], 'the operand').v === 0 ? 1 : 0, d: 0 };
-        const rule = UNARY_RULES[fn];
+        const rule = UNARY_RULES.get(fn);
         if (rule === undefined) throw new DifferentiationError(`grad: the operator '${fn}' has no derivative rule`);
         const x = asDual(values[0], 'the operand');
         const [v, slope] = rule(x.v);
         return { v, d: slope * x.d };
       }
       const [a, b] = values.map((value, i) => asDual(value, `operand ${i + 1} of '${fn}'`));
-      const comparison = COMPARISONS[fn];
+      const comparison = COMPARISONS.get(fn);
       if (comparison !== undefined) return { v: comparison(a.v, b.v) ? 1 : 0, d: 0 };
       return binary(fn === 'dotMultiply' ? 'multiply' : fn === 'dotDivide' ? 'divide' : fn === 'dotPow' ? 'pow' : fn, a, b);
     }
@@ -246,7 +250,7 @@ function callFunction(
     user.params.forEach((param, i) => inner.set(param, args[i]));
     return evaluate(user.body, variable, env, inner, depth + 1);
   }
-  const rule = UNARY_RULES[name];
+  const rule = UNARY_RULES.get(name);
   if (rule !== undefined && args.length === 1) {
     const x = asDual(args[0], `the argument of ${name}`);
     const [v, slope] = rule(x.v);
@@ -273,11 +277,18 @@ function callFunction(
     });
     return { v: value, d };
   }
-  throw new DifferentiationError(`grad: the function '${name}' has no derivative rule`);
+  throw new DifferentiationError(
+    `grad: the function '${name}' has no derivative rule, so grad cannot differentiate it (differentiable: ${DIFFERENTIABLE_NAMES}, LossLab's scalar forms, and functions defined in a cell)`,
+  );
 }
 
+/** The names with a rule, for the error that names a function grad cannot differentiate. */
+const DIFFERENTIABLE_NAMES = [...UNARY_RULES.keys(), 'pow', 'max', 'min', 'atan2', 'mod'].filter((name) => !name.startsWith('unary')).join(', ');
+
 function evaluateRule(name: string, x: Dual): Dual {
-  const [v, slope] = UNARY_RULES[name](x.v);
+  const rule = UNARY_RULES.get(name);
+  if (rule === undefined) throw new DifferentiationError(`grad: the function '${name}' has no derivative rule`);
+  const [v, slope] = rule(x.v);
   return { v, d: slope * x.d };
 }
 

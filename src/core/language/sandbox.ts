@@ -1,4 +1,5 @@
 import { all, create, type MathJsInstance, type MathNode } from 'mathjs';
+import { guardSubset, type AllocationGuard } from './allocation';
 
 /**
  * Functions replaced by ones that throw. mathjs's security guidance names the first group: with
@@ -84,13 +85,19 @@ export interface Sandbox {
   readonly importFunctions: (functions: Record<string, unknown>) => void;
 }
 
-export function createSandbox(): Sandbox {
+/**
+ * A fresh sandbox. With a guard, index assignment (`s[i] = v`) is guarded too: the parser captures
+ * the instance's `subset` when it is first created, so the guarded one goes in before that (see
+ * allocation.ts; the session guards the rest once it has imported its functions).
+ */
+export function createSandbox(guard?: AllocationGuard): Sandbox {
   const math = create(all, { number: 'number', matrix: 'Matrix' });
-  const parse = math.parse.bind(math) as (text: string) => MathNode;
   const originalImport = math.import.bind(math);
   const importFunctions = (functions: Record<string, unknown>): void => {
     originalImport(functions, { override: true });
   };
+  if (guard !== undefined) guardSubset(math, importFunctions, guard);
+  const parse = math.parse.bind(math) as (text: string) => MathNode;
   const disabled: Record<string, () => never> = {};
   for (const name of DISABLED_FUNCTIONS) {
     disabled[name] = () => {
@@ -114,6 +121,15 @@ export function assertAllowed(node: MathNode): void {
     if (child.type === 'IndexNode') {
       for (const dimension of named.dimensions ?? []) {
         if (dimension.type === 'ConstantNode') candidates.push((dimension as MathNode & { value?: unknown }).value);
+      }
+    }
+    // An array's length may be assigned in mathjs (`a.length = 1e9`): a size changed without an
+    // allocation the guard could see. resize(a, [n]) is the checked way.
+    if (child.type === 'AssignmentNode') {
+      const index = (child as MathNode & { index?: (MathNode & { dimensions?: MathNode[] }) | null }).index;
+      const last = index?.dimensions?.[index.dimensions.length - 1] as (MathNode & { value?: unknown }) | undefined;
+      if (last?.type === 'ConstantNode' && last.value === 'length') {
+        throw new SandboxError("assigning to 'length' is not available in LossLab cells: use resize(a, [n]) to change a size");
       }
     }
     for (const name of candidates) {

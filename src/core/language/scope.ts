@@ -57,3 +57,94 @@ export class LayeredScope implements Map<string, unknown> {
     return 'LayeredScope';
   }
 }
+
+/** A journal's mark for a name that was not bound. */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * A scope that writes through to a map and remembers, for each name it changed, the value the
+ * name had before (or that it had none). A statement runs over one, so that undoing it, or
+ * checking what it assigned, costs the names it touched and not a copy of the whole scope: copying
+ * made a notebook of n cells, each defining a name, cost n² (issue 16).
+ */
+export class JournaledMap<V = unknown> implements Map<string, V> {
+  /** Each changed name's value before the first change; `absent` when it was not bound. */
+  private readonly journal = new Map<string, V | typeof ABSENT>();
+
+  constructor(private readonly target: Map<string, V>) {}
+
+  /** The names changed since the journal began. */
+  changed(): IterableIterator<string> {
+    return this.journal.keys();
+  }
+
+  /** Puts every changed name back as it was, and empties the journal. */
+  undo(): void {
+    for (const [key, before] of this.journal) {
+      if (before === ABSENT) this.target.delete(key);
+      else this.target.set(key, before as V);
+    }
+    this.journal.clear();
+  }
+
+  /** Folds another journal into this one: this one keeps the oldest value of each name. */
+  absorb(other: JournaledMap<V>): void {
+    for (const [key, before] of other.journal) if (!this.journal.has(key)) this.journal.set(key, before);
+  }
+
+  private remember(key: string): void {
+    if (!this.journal.has(key)) this.journal.set(key, this.target.has(key) ? (this.target.get(key) as V) : ABSENT);
+  }
+
+  get size(): number {
+    return this.target.size;
+  }
+
+  get(key: string): V | undefined {
+    return this.target.get(key);
+  }
+
+  set(key: string, value: V): this {
+    this.remember(key);
+    this.target.set(key, value);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.target.has(key);
+  }
+
+  delete(key: string): boolean {
+    this.remember(key);
+    return this.target.delete(key);
+  }
+
+  clear(): void {
+    for (const key of this.target.keys()) this.remember(key);
+    this.target.clear();
+  }
+
+  keys(): MapIterator<string> {
+    return this.target.keys();
+  }
+
+  entries(): MapIterator<[string, V]> {
+    return this.target.entries();
+  }
+
+  values(): MapIterator<V> {
+    return this.target.values();
+  }
+
+  forEach(callback: (value: V, key: string, map: Map<string, V>) => void): void {
+    this.target.forEach((value, key) => callback(value, key, this));
+  }
+
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.target.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'JournaledMap';
+  }
+}

@@ -3,19 +3,22 @@ import type { BinConvention } from '../distributions';
 import { InputError } from '../errors';
 import { checkInterrupt, interruptRequested, KeyboardInterrupt } from '../interrupt';
 import { figureMarkdown } from '../figures/markdown';
-import { isFigureSpec, type FigureSpec } from '../figures/spec';
+import type { FigureSpec } from '../figures/spec';
 import { differentiate, type DiffEnvironment } from './autodiff';
+import { boundedStringify } from '../notebook/boundedJson';
 import { compiled } from './compiled';
+import { isFigureValue, markFigure } from './figureValue';
 import type { FigureContext } from './figures/context';
 import { BUILTINS, BUILTINS_BY_NAME, isFigureRoom } from './builtins';
 import { lossName, printedText } from './builtins/marks';
 import type { Builtin, BuiltinContext } from './builtins/types';
 import { withCoreLosses, type LossImplementations, type QflStreamHost } from './hosts';
 import { checkHabits, explainError, type HabitContext } from './habits';
+import { AllocationGuard, ElementCapError, installAllocationGuard } from './allocation';
 import { assertAllowed, createSandbox } from './sandbox';
 import { SCALAR_FUNCTIONS } from './scalars';
 import { labelOutputs } from './statementLabels';
-import { LayeredScope } from './scope';
+import { JournaledMap, LayeredScope } from './scope';
 import { positionAt, splitStatements, type Statement } from './statements';
 import { suggestNames } from './suggest';
 import { formatNumber } from '../numberFormat';
@@ -53,23 +56,7 @@ export interface UserFunction {
   readonly source: string;
 }
 
-export class ElementCapError extends Error {
-  override readonly name = 'ElementCapError';
-}
-
-/** Counts the elements of a value (matrices, nested arrays, objects of arrays) for the cap. */
-function countElements(value: unknown, depth = 0): number {
-  if (depth > 32 || value === null || typeof value !== 'object') return 1;
-  const sized = value as { size?: () => number[] };
-  if (typeof sized.size === 'function' && typeof (value as { toArray?: unknown }).toArray === 'function') {
-    return sized.size().reduce((a, b) => a * b, 1);
-  }
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + countElements(item, depth + 1), 0);
-  if (ArrayBuffer.isView(value)) return (value as unknown as ArrayLike<number>).length;
-  let total = 0;
-  for (const item of Object.values(value)) total += countElements(item, depth + 1);
-  return total;
-}
+export { ElementCapError };
 
 /** The builtins the session checks and caps (see Session.bind), and the figures. */
 const CHECKED_NAMES = BUILTINS.filter((builtin) => !isFigureRoom(builtin.room)).map((builtin) => builtin.name);
@@ -91,7 +78,8 @@ export class Session implements FigureContext {
 
   constructor(options: SessionOptions = {}) {
     this.elementCap = options.elementCap ?? 10_000_000;
-    const { math, parse, importFunctions } = createSandbox();
+    this.guard = new AllocationGuard(this.elementCap);
+    const { math, parse, importFunctions } = createSandbox(this.guard);
     this.math = math;
     this.parse = parse;
     const context: BuiltinContext = {
@@ -111,9 +99,12 @@ export class Session implements FigureContext {
     const imports: Record<string, unknown> = {};
     for (const scalar of SCALAR_FUNCTIONS) imports[scalar.name] = (...args: unknown[]) => scalar.evaluate(args).value;
     for (const builtin of BUILTINS) imports[builtin.name] = this.bind(builtin, context);
-    Object.assign(imports, this.cappedAllocators());
     importFunctions(imports);
+    installAllocationGuard(math, this.guard);
   }
+
+  /** The one guard on what cells allocate (allocation.ts). */
+  private readonly guard: AllocationGuard;
 
   /**
    * A builtin as mathjs calls it. Outside the figure rooms (isFigureRoom) it is checked here: its
@@ -122,9 +113,10 @@ export class Session implements FigureContext {
    */
   private bind(builtin: Builtin, context: BuiltinContext): unknown {
     if (builtin.rawArgs === true) {
-      return Object.assign((args: MathNode[], _math: unknown, scope: Map<string, unknown>) => builtin.call(args, context, scope), { rawArgs: true as const });
+      return Object.assign((args: MathNode[], _math: unknown, scope: Map<string, unknown>) => markFigure(builtin.call(args, context, scope)), { rawArgs: true as const });
     }
-    if (isFigureRoom(builtin.room)) return (...args: unknown[]) => builtin.call(args, context);
+    // Only what a figure function returns becomes a figure (figureValue.ts).
+    if (isFigureRoom(builtin.room)) return (...args: unknown[]) => markFigure(builtin.call(args, context));
     const [[min, max]] = builtin.arities;
     return (...args: unknown[]) => {
       if (args.length < min || args.length > max) {
@@ -152,12 +144,13 @@ export class Session implements FigureContext {
   runCell(source: string): CellOutput[] {
     const outputs: { output: CellOutput; statement: Statement }[] = [];
     const statements = splitStatements(source);
-    const scopeBefore = new Map(this.scope);
-    const functionsBefore = new Map(this.userFunctions);
+    // What the cell changed, to put back after an interrupt: journals, not copies (scope.ts).
+    const cellScope = new JournaledMap(this.scope);
+    const cellFunctions = new JournaledMap(this.userFunctions);
     for (const [index, statement] of statements.entries()) {
       try {
         checkInterrupt();
-        const result = this.runStatement(statement);
+        const result = this.runStatement(statement, cellScope, cellFunctions);
         const isLast = index === statements.length - 1;
         const output = this.outputFor(statement, result, isLast);
         if (output !== undefined) outputs.push({ output, statement });
@@ -165,7 +158,8 @@ export class Session implements FigureContext {
         // mathjs rethrows an error from a callback (map, filter) as a TypeError of its own: a stop
         // that was asked for is an interrupt whatever the error looks like when it arrives.
         if (error instanceof KeyboardInterrupt || interruptRequested()) {
-          this.restore(scopeBefore, functionsBefore);
+          cellScope.undo();
+          cellFunctions.undo();
           outputs.push({ output: this.errorOutput(source, statement, new KeyboardInterrupt()), statement });
           break;
         }
@@ -173,13 +167,6 @@ export class Session implements FigureContext {
       }
     }
     return labelOutputs(outputs);
-  }
-
-  private restore(scope: ReadonlyMap<string, unknown>, functions: ReadonlyMap<string, UserFunction>): void {
-    this.scope.clear();
-    for (const [name, item] of scope) this.scope.set(name, item);
-    this.userFunctions.clear();
-    for (const [name, fn] of functions) this.userFunctions.set(name, fn);
   }
 
   /**
@@ -205,34 +192,38 @@ export class Session implements FigureContext {
     return Object.assign(typed(original.name, signatures) as object, { syntax: original.syntax, expr: original.expr });
   }
 
-  /** Runs a statement; the node is kept so that `plot` can record how to recompute itself. */
-  private runStatement(statement: Statement): { node: MathNode; value: unknown } {
+  /**
+   * Runs a statement; the node is kept so that `plot` can record how to recompute itself. What it
+   * changes is journaled into the cell's journals once it succeeded.
+   */
+  private runStatement(statement: Statement, cellScope: JournaledMap, cellFunctions: JournaledMap<UserFunction>): { node: MathNode; value: unknown } {
     const node = this.parse(statement.text);
     assertAllowed(node);
     checkHabits(node, statement.text, this.habits);
     this.running = statement.text;
     // mathjs binds an assignment's value before the cap sees it: a statement that fails leaves
     // the scope as it was, so an over-cap value never stays bound.
-    const before = new Map(this.scope);
+    const scope = new JournaledMap(this.scope);
     try {
-      const value = node.compile().evaluate(this.scope) as unknown;
-      for (const [name, item] of this.scope) {
-        if (before.get(name) !== item) this.capped(`'${name}'`, item);
-      }
+      const value = node.compile().evaluate(scope) as unknown;
+      for (const name of scope.changed()) if (this.scope.has(name)) this.capped(`'${name}'`, this.scope.get(name));
+      // `x[i] = v` and `x.field = v` change x in place: the same object, so counted again here.
+      const assigned = assignedRoot(node);
+      if (assigned !== undefined && this.scope.has(assigned)) this.capped(`'${assigned}'`, this.scope.get(assigned));
       if (node.type === 'FunctionAssignmentNode') {
         const { name, params, expr } = node as MathNode & { name: string; params: string[]; expr: MathNode };
-        this.scope.set(name, this.interruptible(this.scope.get(name)));
-        this.userFunctions.set(name, { params, body: expr, source: statement.text });
+        scope.set(name, this.interruptible(this.scope.get(name)));
+        cellFunctions.set(name, { params, body: expr, source: statement.text });
       } else if (node.type === 'AssignmentNode') {
         const name = ((node as MathNode & { object: MathNode & { name?: string } }).object.name ?? '') as string;
         // A variable that replaces a function of the same name hides it from `grad`.
-        this.userFunctions.delete(name);
+        if (this.userFunctions.has(name)) cellFunctions.delete(name);
       }
       this.capped('the result', value);
+      cellScope.absorb(scope);
       return { node, value };
     } catch (error) {
-      this.scope.clear();
-      for (const [name, item] of before) this.scope.set(name, item);
+      scope.undo();
       throw error;
     } finally {
       this.running = undefined;
@@ -257,7 +248,10 @@ export class Session implements FigureContext {
   private outputFor(statement: Statement, { node, value }: { node: MathNode; value: unknown }, isLast: boolean): CellOutput | undefined {
     const unwrapped = (value as { entries?: unknown[] } | null)?.entries;
     const shown = Array.isArray(unwrapped) && value?.constructor?.name === 'ResultSet' ? unwrapped[unwrapped.length - 1] : value;
-    if (isFigureSpec(shown)) {
+    if (isFigureValue(shown)) {
+      // A figure leaves the session as bounded plain data, or as an error saying why it cannot.
+      const json = boundedStringify(shown);
+      if (!json.ok) throw new InputError('the figure', 'its data', 'storable as JSON', json.reason);
       return { kind: 'figure', line: statement.line, spec: shown, markdown: figureMarkdown(shown) };
     }
     // print shows its line wherever it stands, as Python's does: after ;, in the middle of a cell.
@@ -306,6 +300,10 @@ export class Session implements FigureContext {
       if (at !== undefined) offset = statement.offset + at;
     }
     let message = err.message;
+    if (err instanceof TypeError && /read only property|not extensible|Cannot delete property/.test(message)) {
+      // The one frozen kind of value a cell can reach is a figure (figureValue.ts).
+      message = 'a figure cannot be changed after it is made: call its figure function again with the options you want';
+    }
     const undefinedName = /Undefined (?:symbol|function) (\w+)/.exec(err.message)?.[1];
     if (undefinedName !== undefined) {
       const at = statement.text.search(new RegExp(`\\b${undefinedName}\\b`));
@@ -323,61 +321,9 @@ export class Session implements FigureContext {
     return { kind: 'error', line, column, name: err.name, message };
   }
 
-  /** Throws when a value holds more elements than the cap. */
+  /** Throws when a value holds more elements than the cap (see allocation.ts for how a value is counted). */
   capped<T>(what: string, value: T): T {
-    const count = countElements(value);
-    if (count > this.elementCap) {
-      throw new ElementCapError(`${what} would hold ${count.toLocaleString('en-US')} elements, more than the cap of ${this.elementCap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`);
-    }
-    return value;
-  }
-
-  /** Allocating functions check the size they are asked for before allocating it. */
-  private cappedAllocators(): Record<string, unknown> {
-    const math = this.math;
-    const check = (what: string, count: number): void => {
-      if (!(count <= this.elementCap)) {
-        throw new ElementCapError(`${what} would hold ${Number.isFinite(count) ? count.toLocaleString('en-US') : count} elements, more than the cap of ${this.elementCap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`);
-      }
-    };
-    const sizeOfArgs = (args: unknown[]): number => {
-      const dims = args.length === 1 && (Array.isArray(args[0]) || (args[0] as { toArray?: unknown })?.toArray) ? ((args[0] as { valueOf: () => unknown }).valueOf() as number[]) : args;
-      return (dims as unknown[]).filter((d): d is number => typeof d === 'number').reduce((a, b) => a * b, 1);
-    };
-    const isSize = (value: unknown): boolean => Array.isArray(value) || typeof (value as { toArray?: unknown } | null)?.toArray === 'function';
-    type Fn = (...args: unknown[]) => unknown;
-    const transforms = (math as unknown as { expression: { transform: Record<string, Fn | undefined> } }).expression.transform;
-    const wrap = (name: string, count: (args: unknown[]) => number) => {
-      const guard = (original: Fn): Fn => (...args: unknown[]) => {
-        check(`${name}(…)`, count(args));
-        return original(...args);
-      };
-      const wrapped = guard((math as unknown as Record<string, Fn>)[name]);
-      // Importing over a function drops its expression transform unless the new one carries it:
-      // without it `1:3` and `x[2:3]` would lose their last element (the transform makes ranges
-      // in expressions inclusive and one-based).
-      const transform = transforms[name];
-      return transform === undefined ? wrapped : Object.assign(wrapped, { transform: guard(transform) });
-    };
-    return {
-      zeros: wrap('zeros', sizeOfArgs),
-      ones: wrap('ones', sizeOfArgs),
-      identity: wrap('identity', (args) => {
-        const [rows, cols] = args as number[];
-        return (typeof rows === 'number' ? rows : 1) * (typeof cols === 'number' ? cols : typeof rows === 'number' ? rows : 1);
-      }),
-      range: wrap('range', (args) => {
-        if (typeof args[0] === 'string') return 0;
-        const [start, end, step] = args.map((a) => Number((a as { valueOf?: () => unknown })?.valueOf?.() ?? a));
-        // A cell's range includes its end: 1:5 holds 5 elements, 5:1 none.
-        const span = (end - start) / (Number.isFinite(step) && step !== 0 ? step : 1);
-        return span >= 0 ? Math.floor(span + 1e-9) + 1 : 0;
-      }),
-      // A size written in a cell, random([2, 3]), arrives as a mathjs matrix, not an array.
-      random: wrap('random', (args) => (isSize(args[0]) ? sizeOfArgs([args[0]]) : 1)),
-      randomInt: wrap('randomInt', (args) => (isSize(args[0]) ? sizeOfArgs([args[0]]) : 1)),
-      resize: wrap('resize', (args) => (isSize(args[1]) ? sizeOfArgs([args[1]]) : 1)),
-    };
+    return this.guard.check(what, value);
   }
 
   /** The environment `grad` and curves differentiate in, over a given mathjs scope. */
@@ -422,6 +368,15 @@ export class Session implements FigureContext {
   variables(): { name: string; summary: ValueSummary }[] {
     return [...this.scope].filter(([, value]) => typeof value !== 'function').map(([name, value]) => ({ name, summary: summarizeValue(value) }));
   }
+}
+
+/** The variable an index or field assignment changes in place (`x` in `x[1].a = 2`), if any. */
+function assignedRoot(node: MathNode): string | undefined {
+  if (node.type !== 'AssignmentNode') return undefined;
+  let object = (node as MathNode & { object: MathNode }).object;
+  if ((node as MathNode & { index?: unknown }).index === undefined || (node as MathNode & { index?: unknown }).index === null) return undefined;
+  while (object.type === 'AccessorNode' || object.type === 'IndexNode') object = (object as MathNode & { object: MathNode }).object;
+  return object.type === 'SymbolNode' ? (object as MathNode & { name: string }).name : undefined;
 }
 
 function lossMarkdown(value: unknown, name?: string): string | undefined {

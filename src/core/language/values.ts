@@ -217,7 +217,8 @@ export function summarizeValue(value: unknown): ValueSummary {
   if (value === undefined || value === null) return { kind: 'empty', preview: '(nothing)' };
   if (typeof value === 'number') return { kind: 'number', preview: format(value) };
   if (typeof value === 'boolean') return { kind: 'boolean', preview: String(value) };
-  if (typeof value === 'string') return { kind: 'string', preview: JSON.stringify(value) };
+  if (typeof value === 'string') return { kind: 'string', preview: JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value) };
+  if (typeof value === 'bigint') return { kind: 'number', preview: `${value}n` };
   if (typeof value === 'function') {
     const syntax = (value as { syntax?: unknown }).syntax;
     return { kind: 'function', preview: typeof syntax === 'string' ? syntax : 'a function' };
@@ -239,6 +240,9 @@ export function summarizeValue(value: unknown): ValueSummary {
 
 /** A value inside an object's or a list's summary: a tensor by its shape, a container as {…}. */
 function briefly(item: unknown): string {
+  // A plain object is not summarized: it may contain itself, or nest 100,000 levels deep.
+  if (item !== null && typeof item === 'object' && !isTensor(item) && !isMatrixLike(item) && !Array.isArray(item)) return '{…}';
+  if (Array.isArray(item) && !item.every((element) => typeof element === 'number')) return '[…]';
   const inner = summarizeValue(item);
   if (inner.kind === 'tensor') return `(${(inner.shape ?? []).join(', ')})`;
   if (inner.kind === 'object') return '{…}';

@@ -1,3 +1,4 @@
+import { boundedStringify } from './boundedJson';
 import type { CellOutput } from '../language/session';
 import { FIGURE_MIME } from '../figures/spec';
 import type { OutputItemModel, OutputModel } from './format';
@@ -54,8 +55,12 @@ export function outputItems(output: CellOutput): OutputItemData[] {
   switch (output.kind) {
     case 'value':
       return [textItem(MARKDOWN_MIME, output.markdown)];
-    case 'figure':
-      return [textItem(FIGURE_MIME, JSON.stringify(output.spec)), textItem(MARKDOWN_MIME, output.markdown)];
+    case 'figure': {
+      // A figure reaches here from a kernel or a file: its text is bounded and never throws.
+      const json = boundedStringify(output.spec);
+      if (!json.ok) return outputItems({ kind: 'error', line: output.line, column: 1, name: 'FigureError', message: `the figure cannot be stored: ${json.reason}` });
+      return [textItem(FIGURE_MIME, json.text), textItem(MARKDOWN_MIME, output.markdown)];
+    }
     case 'error':
       return [textItem(ERROR_MIME, JSON.stringify(errorPayload(output)))];
   }

@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import { FIGURE_MIME } from '../../core/figures/spec';
 import { decodeUtf8, encodeBase64 } from '../../core/notebook/bytes';
 import type { CellModel, NotebookModel, OutputItemModel, OutputModel } from '../../core/notebook/format';
 import { ERROR_MIME, MARKDOWN_MIME } from '../../core/notebook/outputs';
 import { escapeHtml, renderMarkdown } from './markdown';
+
+/** The CSP source that admits exactly one inline script: `'sha256-…'` of its text as UTF-8. */
+export function scriptHash(text: string): string {
+  return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;
+}
 
 /** The report's title: the notebook's `metadata.title` when it is a string, else the file's name without `.lossnb`. */
 export function reportTitle(model: NotebookModel, fileName: string): string {
@@ -20,8 +26,11 @@ export function renderReport(model: NotebookModel, title: string, figureScript?:
   const cells = model.cells.map((cell, index) => renderCell(cell, index)).join('\n');
   // The renderer's report bundle draws the embedded figures offline; it is inlined because the
   // page's policy admits no external script. `</script` inside it must not end the element.
-  const script = figureScript === undefined ? '' : `<script>${figureScript.replace(/<\/script/gi, '<\\/script')}</script>\n`;
-  const scriptPolicy = figureScript === undefined ? '' : " script-src 'unsafe-inline';";
+  const body = figureScript?.replace(/<\/script/gi, '<\\/script');
+  const script = body === undefined ? '' : `<script>${body}</script>\n`;
+  // The policy names the bundle by its hash, never 'unsafe-inline': a script that an escaping slip
+  // let into the page would not run. A hash, not a nonce, so the same notebook writes the same bytes.
+  const scriptPolicy = body === undefined ? '' : ` script-src '${scriptHash(body)}';`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

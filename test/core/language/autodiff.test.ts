@@ -212,3 +212,24 @@ describe('differentiate (direct API)', () => {
     );
   });
 });
+
+describe('grad: only its own derivative table (issue 16)', () => {
+  // Every name Object.prototype carries: none may be taken for a derivative rule.
+  const inherited = Object.getOwnPropertyNames(Object.prototype).filter((name) => /^[A-Za-z_]\w*$/.test(name) && !['constructor', '__proto__'].includes(name));
+  for (const name of [...inherited, 'valueOf', 'toLocaleString', 'isPrototypeOf', 'propertyIsEnumerable']) {
+    it(`grad(${name}(x), x, 1) names the function it cannot differentiate`, () => {
+      const outputs = new Session().runCell(`grad(${name}(x), x, 1)`);
+      const error = outputs.find((o) => o.kind === 'error');
+      assert.ok(error !== undefined && error.kind === 'error', JSON.stringify(outputs));
+      assert.equal(error.name, 'DifferentiationError');
+      assert.match(error.message, new RegExp(`the function '${name}' has no derivative rule, so grad cannot differentiate it`));
+    });
+  }
+
+  it('an operator named like an Object.prototype member is no comparison', () => {
+    const outputs = new Session().runCell('f(x) = toString(x) + x\ngrad(f(x), x, 2)');
+    const error = outputs.find((o) => o.kind === 'error');
+    assert.ok(error !== undefined && error.kind === 'error');
+    assert.match(error.message, /toString/);
+  });
+});

@@ -124,15 +124,15 @@ describe('Session: the element cap', () => {
     }
   });
 
-  it('refuses a result that exceeds the cap', () => {
+  it('refuses a result that exceeds the cap, before the product is built', () => {
     const error = onlyError(session, 'ones(40, 1) * ones(1, 40)');
-    assert.equal(error.message, capMessage('the result', 1600, cap));
+    assert.equal(error.message, capMessage('multiply(…)', 1600, cap));
   });
 
   it('an assignment that would exceed it leaves the old value bound', () => {
     session.runCell('big = 5');
-    const error = onlyError(session, 'big = ones(40, 1) * ones(1, 40)');
-    assert.equal(error.message, capMessage("'big'", 1600, cap));
+    const error = onlyError(session, 'big = concat(ones(800), ones(800))');
+    assert.equal(error.message, capMessage('concat(…)', 1600, cap));
     assert.equal(session.scope.get('big'), 5);
     onlyError(session, 'fresh = ones(40, 1) * ones(1, 40)');
     assert.equal(session.scope.has('fresh'), false);
@@ -151,5 +151,33 @@ describe('Session: the element cap', () => {
     const s = new Session({ elementCap: 10 });
     const error = onlyError(s, 'r = sigmoid([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])');
     assert.equal(error.name, 'ElementCapError');
+  });
+});
+
+describe('Session: hostile values (issue 16)', () => {
+  it('a spec-shaped object is a plain object, cycles and all, and prints as one', () => {
+    const s = new Session();
+    const outputs = s.runCell('t = {version: 1, kind: "table", columns: ["a"].toArray(), rows: [].toArray()}; t.me = t; t');
+    assert.deepEqual(outputs.map((o) => o.kind), ['value']);
+    const spec = s.runCell('u = {version: 1, kind: "heatmap", z: 5, columns: 3}\nu');
+    assert.deepEqual(spec.map((o) => o.kind), ['value']);
+  });
+
+  it('a figure cannot be changed into a malformed one', () => {
+    const s = new Session();
+    const outputs = s.runCell('p = plot(sin(x), x, 0, 1); p.kind = "table"');
+    const error = outputs.find((o) => o.kind === 'error');
+    assert.ok(error?.kind === 'error');
+    assert.match(error.message, /a figure cannot be changed/);
+  });
+
+  it('a notebook of many cells, each defining a name, journals instead of copying the scope', () => {
+    // The cost of a cell must not grow with the scope: 2,000 names then one more cell.
+    const s = new Session();
+    for (let i = 0; i < 2000; i++) s.runCell(`v${i} = ${i}`);
+    const outputs = s.runCell('w = v1999 + 1; bad = ones(2) * ones(3)');
+    assert.equal(s.scope.get('w'), 2000);
+    assert.equal(outputs.filter((o) => o.kind === 'error').length, 1);
+    assert.equal(s.scope.has('bad'), false);
   });
 });
