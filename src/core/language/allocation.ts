@@ -318,12 +318,15 @@ export class AllocationGuard {
     return value;
   }
 
-  /** `fn` with the look-ahead before and the count after; same own properties (signatures, rawArgs, transform). */
-  wrap(name: string, fn: Fn): Fn {
+  /**
+   * `fn` with the look-ahead before (unless `lookAhead` is false) and the count after; same own
+   * properties (signatures, rawArgs, transform).
+   */
+  wrap(name: string, fn: Fn, lookAhead = true): Fn {
     const what = `${name}(…)`;
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
       // A rawArgs function (map, filter, forEach in an expression) is given syntax nodes, not values.
-      if (!raw) guard.demand(what, demandOf(name, args));
+      if (lookAhead && !raw) guard.demand(what, demandOf(name, args));
       return guard.check(what, fn.apply(this, args));
     };
     const guard = this;
@@ -356,14 +359,17 @@ export function guardSubset(math: MathJsInstance, importFunctions: (functions: R
 
 /**
  * Installs the guard on every function of a sandboxed instance's expression namespace and on its
- * matrix methods. Call it after the host imported its own functions.
+ * matrix methods. Call it after the host imported its own functions, and name them in
+ * `ownFunctions`: their results are counted, but their array arguments are not broadcast against
+ * one another beforehand, since a loss reads (n, C) scores beside (n) labels without combining
+ * them elementwise.
  */
-export function installAllocationGuard(math: MathJsInstance, guard: AllocationGuard): void {
+export function installAllocationGuard(math: MathJsInstance, guard: AllocationGuard, ownFunctions: ReadonlySet<string> = new Set()): void {
   const internals = math as unknown as Internals;
   const namespace = internals.expression.mathWithTransform;
   for (const name of Object.keys(namespace)) {
     const fn = namespace[name];
-    if (typeof fn === 'function') namespace[name] = guard.wrap(name, fn as Fn);
+    if (typeof fn === 'function') namespace[name] = guard.wrap(name, fn as Fn, !ownFunctions.has(name));
   }
   for (const matrixClass of [internals.DenseMatrix, internals.SparseMatrix]) guardMatrixMethods(matrixClass.prototype, guard);
 }

@@ -100,7 +100,7 @@ export class Session implements FigureContext {
     for (const scalar of SCALAR_FUNCTIONS) imports[scalar.name] = (...args: unknown[]) => scalar.evaluate(args).value;
     for (const builtin of BUILTINS) imports[builtin.name] = this.bind(builtin, context);
     importFunctions(imports);
-    installAllocationGuard(math, this.guard);
+    installAllocationGuard(math, this.guard, new Set(Object.keys(imports)));
   }
 
   /** The one guard on what cells allocate (allocation.ts). */

@@ -112,6 +112,16 @@ describe('the allocation guard: methods, assignment and strings', () => {
     assert.equal(costOf(s.scope.get("x"), CAP), 90_000);
   });
 
+  it("does not broadcast a LossLab function's arguments: qfl reads (n, C) scores beside (n) labels", () => {
+    // n = 400: broadcasting (400, 2) against (400) would ask for 400 × 400 = 160,000 elements, over
+    // the cap; qfl itself makes (400, 2) gradients.
+    const s = new Session({ elementCap: CAP });
+    const outputs = s.runCell('p = ones(400, 2); l = zeros(400); q = ones(400) / 2; r = qfl(p, l, q)');
+    assert.deepEqual(failures(outputs), []);
+    const outside = s.runCell('ones(400, 2) + ones(400, 1) * ones(1, 400)');
+    assert.equal(outside.filter((o) => o.kind === 'error').length, 1, 'a mathjs elementwise call is still looked ahead');
+  });
+
   it('a matrix changed through its toJSON() keeps working', () => {
     const s = new Session({ elementCap: CAP });
     const outputs = s.runCell('x = [1, 2; 3, 4]; j = x.toJSON(); j.size[1] = 5; j.size[2] = 7; y = x + 1');
