@@ -5,7 +5,7 @@ import { parseNotebook } from '../../src/core/notebook/format';
 import { createNodeSession } from '../../src/node/session';
 
 /** The sample notebooks whose figures a user sees first. */
-export const SAMPLE_NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector', 'debug-raw-head'] as const;
+export const SAMPLE_NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector', 'debug-raw-head', 'debug-embeddings'] as const;
 
 export interface SampleFigure {
   /** `gfl-tour#12.0`: the notebook, the cell's 0-based index among all its cells, and the figure's among the cell's. */

@@ -17,7 +17,9 @@ export function heatmapToPlotly(spec: HeatmapFigure, theme: FigureTheme): Plotly
       y: spec.y,
       z: spec.z,
       colorscale: theme.colorscale,
-      colorbar: { title: { text: spec.zLabel, font: font(theme) }, tickfont: font(theme, 0.9), outlinecolor: theme.gridColor },
+      // The title beside the bar, as the anchor maps have it: above it, it met the top tick
+      // whenever the data reach the scale's end (a cosine matrix's 1 on its diagonal).
+      colorbar: { title: { text: spec.zLabel, font: font(theme), side: 'right' }, tickfont: font(theme, 0.9), outlinecolor: theme.gridColor },
       hovertemplate: `${escapeTemplate(spec.xLabel)} = %{x:.4g}<br>${escapeTemplate(spec.yLabel)} = %{y:.4g}<br>${escapeTemplate(spec.zLabel)} = %{z:.4g}<extra></extra>`,
     },
   ];

@@ -40,6 +40,8 @@ describe('heatmapToPlotly', () => {
     assert.equal(map.z, spec.z);
     assert.equal(map.colorscale, theme.colorscale);
     assert.equal(titleOf(map.colorbar), 'QFL');
+    // Beside the bar, not above it, where it met the top tick (test/renderer/readability.test.ts).
+    assert.equal(obj(obj(map.colorbar).title).side, 'right');
     assert.equal(titleOf(figure.layout.xaxis), 'σ');
     assert.equal(titleOf(figure.layout.yaxis), 'y');
   });

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector', 'debug-raw-head'];
+const NOTEBOOKS = ['gfl-tour', 'arcface-tour', 'triplet-tour', 'debug-detector', 'debug-raw-head', 'debug-embeddings'];
 /** A statement that draws a figure: the samples put each on a line of its own. */
 const FIGURE_STATEMENT = /^\s*(plot|heatmap|dist|hist|scatter|table|margins_plot|anchor_map|assignment_map|worst_anchors|sides|calibration)\s*\(/gm;
 /** Boxes may touch: text overlaps when it shares more than this many px both ways. */

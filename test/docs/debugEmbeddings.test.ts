@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parseNotebook } from '../../src/core/notebook/format';
+import { valueToTensor } from '../../src/core/language/values';
+import { createNodeSession } from '../../src/node/session';
+
+/*
+ * samples/debug-embeddings.lossnb runs cell by cell without an error, and what its prose claims of
+ * the bundled export (data/embedding-export.npz) holds when computed here by definition, loop by
+ * loop, rather than read from the views it describes.
+ */
+const notebook = parseNotebook(readFileSync('samples/debug-embeddings.lossnb', 'utf8'));
+const session = createNodeSession('samples', { pool: null });
+const outputs = notebook.cells.filter((cell) => cell.kind === 'code').map((cell) => session.runCell(cell.source));
+const prose = notebook.cells
+  .filter((cell) => cell.kind === 'markdown')
+  .map((cell) => cell.source)
+  .join('\n')
+  .replace(/\s+/g, ' ');
+
+const tensor = (name: string) => valueToTensor('test', name, session.scope.get(name));
+const emb = tensor('emb');
+const W = tensor('W');
+const labels = tensor('labels').data;
+const [B, d] = emb.shape;
+const C = W.shape[1];
+
+/** The cosine between row i of emb and column c of W. */
+function targetCosine(i: number, c: number): number {
+  let dot = 0;
+  let xx = 0;
+  let ww = 0;
+  for (let k = 0; k < d; k++) {
+    const [x, w] = [emb.data[i * d + k], W.data[k * C + c]];
+    dot += x * w;
+    xx += x * x;
+    ww += w * w;
+  }
+  return dot / Math.sqrt(xx * ww);
+}
+
+describe('samples/debug-embeddings.lossnb', () => {
+  it('runs every code cell without an error', () => {
+    const errors = outputs.flat().filter((output) => output.kind === 'error');
+    assert.deepEqual(errors, []);
+    assert.equal(outputs.length, 8);
+  });
+
+  it("names the rows past π − m that the angles say, and angle_hist lists the same", () => {
+    const past: number[] = [];
+    for (let i = 0; i < B; i++) if (Math.acos(targetCosine(i, labels[i])) > Math.PI - 0.5) past.push(i + 1);
+    assert.deepEqual(past, [21, 62]);
+    assert.match(prose, /rows 21 and 62 are/);
+    const figure = outputs.flat().find((output) => output.kind === 'figure' && output.spec.kind === 'histogram');
+    assert.ok(figure !== undefined && figure.kind === 'figure');
+    assert.match(figure.markdown, /2 of 96 samples past π − m/);
+    assert.match(figure.markdown, /\b62 \(/);
+    assert.match(figure.markdown, /\b21 \(/);
+  });
+
+  it('names the most similar pair of class centres, with its cosine', () => {
+    let best = { a: -1, b: -1, cos: -Infinity };
+    for (let a = 0; a < C; a++) {
+      for (let b = a + 1; b < C; b++) {
+        let [dot, aa, bb] = [0, 0, 0];
+        for (let k = 0; k < d; k++) {
+          const [x, y] = [W.data[k * C + a], W.data[k * C + b]];
+          dot += x * y;
+          aa += x * x;
+          bb += y * y;
+        }
+        const cos = dot / Math.sqrt(aa * bb);
+        if (cos > best.cos) best = { a, b, cos };
+      }
+    }
+    assert.deepEqual([best.a, best.b], [4, 9]);
+    assert.match(prose, new RegExp(`Classes 4 and 9 share a direction \\(cos ≈ ${best.cos.toFixed(2)}, ${Math.round((Math.acos(best.cos) * 180) / Math.PI)}°\\)`));
+  });
+
+  it('the mislabelled rows are the ones the prose places in classes 2 and 7', () => {
+    assert.deepEqual([labels[20], labels[61]], [2, 7]);
+    assert.match(prose, /class 7 is spread out and holds the mislabelled row 62, class 2 holds row 21/);
+  });
+});
