@@ -44,7 +44,7 @@ describe('samples/debug-embeddings.lossnb', () => {
   it('runs every code cell without an error', () => {
     const errors = outputs.flat().filter((output) => output.kind === 'error');
     assert.deepEqual(errors, []);
-    assert.equal(outputs.length, 8);
+    assert.equal(outputs.length, 9);
   });
 
   it("names the rows past π − m that the angles say, and angle_hist lists the same", () => {
@@ -52,7 +52,8 @@ describe('samples/debug-embeddings.lossnb', () => {
     for (let i = 0; i < B; i++) if (Math.acos(targetCosine(i, labels[i])) > Math.PI - 0.5) past.push(i + 1);
     assert.deepEqual(past, [21, 62]);
     assert.match(prose, /rows 21 and 62 are/);
-    const figure = outputs.flat().find((output) => output.kind === 'figure' && output.spec.kind === 'histogram');
+    const cell = notebook.cells.filter((c) => c.kind === 'code').findIndex((c) => c.source.includes('angle_hist('));
+    const figure = outputs[cell].find((output) => output.kind === 'figure');
     assert.ok(figure !== undefined && figure.kind === 'figure');
     assert.match(figure.markdown, /2 of 96 samples past π − m/);
     assert.match(figure.markdown, /\b62 \(/);
