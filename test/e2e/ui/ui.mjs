@@ -329,8 +329,20 @@ export async function exportPngThroughDialog(page, button, target) {
   await page.keyboard.press('Control+A');
   await page.keyboard.type(target, { delay: 5 });
   await new Promise((r) => setTimeout(r, 500));
-  await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first().click();
-  await waitUntil('the exported PNG', async () => ({ ok: existsSync(target) && readFileSync(target).length > 1000 }), 20_000);
+  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first();
+  await ok.click();
+  // On a loaded machine the simple dialog may still be validating the typed path when OK is
+  // clicked, and stays open: accept it again while it is there, until the file is written.
+  await waitUntil(
+    'the exported PNG',
+    async () => {
+      if (existsSync(target) && readFileSync(target).length > 1000) return true;
+      if (await input.isVisible().catch(() => false)) await ok.click({ timeout: 2_000 }).catch(() => undefined);
+      return { ok: false };
+    },
+    30_000,
+    1_000,
+  );
   const bytes = readFileSync(target);
   if (bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a') throw new Error('the exported file is not a PNG');
   const width = bytes.readUInt32BE(16);

@@ -109,7 +109,18 @@ export default async function ({ page, check, workspace, ui, log, publish }) {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     // The editor draws spaces as no-break spaces: \s matches both.
     const line = page.locator('.notebook-editor .code-cell-row .view-lines .view-line', { hasText: /^\s*beta\s=\s0\.5\s*$/ }).first();
-    await waitUntil('beta = 0.5 in the cell', async () => ({ ok: (await line.count()) > 0 }), 20_000, 300);
+    // The notebook may have scrolled the cell out of the rendered rows: sweep up and down to it.
+    const sweep = notebookScroller(page, -300);
+    await waitUntil(
+      'beta = 0.5 in the cell',
+      async () => {
+        if ((await line.count()) > 0) return true;
+        await sweep();
+        return { ok: false };
+      },
+      30_000,
+      500,
+    );
     await shoot(page, 'jupyter-bridge-03-written-back');
   });
 
