@@ -9,17 +9,8 @@ import { zipSync } from 'fflate';
  * nesting. Base files are the repository's fixtures of each format plus a few built here.
  */
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the tests and bench (mulberry32), uniform in [0, 1). */
+export { seededRandom as random } from '../helpers/random';
 
 export type Rng = () => number;
 export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
