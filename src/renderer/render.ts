@@ -1,5 +1,6 @@
 import { toPlotly, type PlotlyFigure, type PlotlyObject } from '../core/figures/plotly';
 import type { FigureRecomputer } from '../core/language/recompute';
+import { projectionAtMargin } from '../core/figures/projection';
 import { awaitsComputation, type FigureSpec } from '../core/figures/spec';
 import type { FigureTheme } from '../core/figures/theme';
 import { copyJson, createToolbar, exportImage } from './export';
@@ -117,8 +118,14 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
     let computed = started;
     let error: string | undefined;
     try {
-      recomputer ??= await createRecomputer(options.spec);
-      spec = recomputer.update(values);
+      const original = options.spec;
+      if (original.kind === 'projection') {
+        // Recoloured here from the distances the spec carries: no kernel, no cell language.
+        spec = projectionAtMargin(original, values.margin ?? original.margin);
+      } else {
+        recomputer ??= await createRecomputer(original);
+        spec = recomputer.update(values);
+      }
       computed = performance.now();
       await draw(mode);
       status.textContent = '';
@@ -151,13 +158,14 @@ export async function render(options: RenderOptions): Promise<RenderedFigure> {
   let queuedMode: 'full' | 'drag' = 'drag';
 
   const sliders = options.spec.sliders ?? [];
-  if (sliders.length > 0 && options.spec.source !== undefined) {
+  if (sliders.length > 0 && (options.spec.source !== undefined || options.spec.kind === 'projection')) {
     const source = options.spec.source;
     panel = createSliderPanel({
       sliders,
       onInput: (values) => schedule(values, 'drag'),
       onChange: (values) => schedule(values, 'full'),
-      ...(host.postMessage === undefined
+      // A projection's margin is an option of its call, not a variable of the cells: nothing to write back.
+      ...(host.postMessage === undefined || source === undefined
         ? {}
         : {
             onWriteBack: (values: SliderValues) => {

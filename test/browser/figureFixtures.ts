@@ -43,6 +43,15 @@ export const FIXTURE_CELLS: Readonly<Record<string, readonly string[]>> = {
     'W = [[1, 0, -1], [0, 1, -0.1]]',
     'angle_hist(x, W, [0, 0, 1, 1, 2, 2, 1, 0], {m: 0.5, bins: 36, title: "target and non-target angles"})',
   ],
+  // Ten embeddings in 3-D, three classes; row 9 (class 0) sits among class 2.
+  'triplet-projection': [
+    'e = [[1, 0.1, 0.2], [0.9, 0.3, 0.1], [1.1, -0.1, 0.3], [-0.2, 1, 0.1], [-0.1, 0.8, 0.4], [0.1, 1.1, -0.2], [-1, -0.2, 0.1], [-0.7, -0.6, 0.2], [-0.9, -0.3, 0], [-0.8, -0.4, 0.1]]',
+    'triplet_projection(e, [0, 0, 0, 1, 1, 1, 2, 2, 2, 0], {margin: 0.2, max_triplets: 40, title: "mined triplets"})',
+  ],
+  'triplet-projection-3d': [
+    'e = [[1, 0.1, 0.2], [0.9, 0.3, 0.1], [1.1, -0.1, 0.3], [-0.2, 1, 0.1], [-0.1, 0.8, 0.4], [0.1, 1.1, -0.2], [-1, -0.2, 0.1], [-0.7, -0.6, 0.2], [-0.9, -0.3, 0], [-0.8, -0.4, 0.1]]',
+    'triplet_projection(e, [0, 0, 0, 1, 1, 1, 2, 2, 2, 0], {margin: 0.2, dims: 3, miner: "triplet_margin", title: "mined triplets in 3-D"})',
+  ],
   'centre-similarity': ['centre_similarity([[1, 0, -1, 0.98], [0, 1, -0.1, 0.05], [0.1, 0.2, 0, 0.1]], {top: 3, title: "class centres"})'],
   // The bundled raw GFL export (samples/data/raw-gfl-head.pt): five levels, 16×16 down to 1×1, three GT boxes.
   'anchor-map-grid': ['d = load("data/raw-gfl-head.pt")', 'h = gfl_head(d)', 'anchor_map(h, d, {title: "loss per anchor, every level"})'],

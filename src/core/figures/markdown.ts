@@ -1,4 +1,5 @@
 import { formatNumber } from '../numberFormat';
+import { countsLine } from './projection';
 import type { FigureSpec } from './spec';
 
 /*
@@ -36,6 +37,8 @@ export function figureMarkdown(spec: FigureSpec): string {
       const positives = spec.anchors.filter((a) => a.gt > 0).length;
       return `*Figure${title}*: ${spec.assigner} assignment on a ${spec.width}×${spec.height} image: ${spec.gt.length} GT boxes, ${positives} positives, ${spec.anchors.length - positives} other candidates`;
     }
+    case 'projection':
+      return `*Figure${title}*: ${spec.total} mined triplets (${spec.miner}, ${spec.distance}) over ${spec.points.length} points on ${spec.dimensions} principal axes (${spec.explainedVariance.map((r) => `${formatNumber(100 * r)}%`).join(', ')} of the variance): ${countsLine(spec, formatNumber)}; ${spec.triplets.a.length} drawn, hardest first`;
     case 'calibration':
       return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs ${spec.levels === undefined ? 'IoU' : spec.xLabel})`;
   }

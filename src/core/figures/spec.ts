@@ -127,6 +127,55 @@ export interface ScatterFigure extends FigureBase {
   readonly zLabel?: string;
 }
 
+/**
+ * Mined triplets drawn on a PCA projection of the embeddings (`triplet_projection`): points by
+ * class, and each drawn triplet as two segments (anchor–positive, anchor–negative) coloured easy,
+ * semi-hard or hard at the current margin by pml's convention (src/core/figures/tripletCategories.ts).
+ * Its one slider, `margin`, is recoloured in the renderer from `triplets.ap`/`an`, without the
+ * kernel; the counts over every mined triplet (not only the drawn ones) are tabulated per slider step.
+ */
+export interface ProjectionFigure extends FigureBase {
+  readonly kind: 'projection';
+  readonly dimensions: 2 | 3;
+  /** points[i]: row i's coordinates on the principal axes (2 or 3). */
+  readonly points: readonly (readonly number[])[];
+  /** The class of each point. */
+  readonly labels: readonly number[];
+  /** The fraction of the total variance along each axis. */
+  readonly explainedVariance: readonly number[];
+  /** The miner that chose the triplets, e.g. `every valid triplet` or `TripletMarginMiner(margin 0.2, semihard)`. */
+  readonly miner: string;
+  /** The distance the triplets were measured in (on the original embeddings), e.g. `LpDistance(p 2, normalised)`. */
+  readonly distance: string;
+  /** A similarity (cosine): larger is closer, and the signed margin is s_ap − s_an. */
+  readonly inverted: boolean;
+  /** The margin the colours are drawn at (the slider's value). */
+  readonly margin: number;
+  /**
+   * The drawn triplets: positions of anchor, positive and negative counted from 1 (as cells index),
+   * and their distances (or similarities) in the original embedding space. The hardest first.
+   */
+  readonly triplets: {
+    readonly a: readonly number[];
+    readonly p: readonly number[];
+    readonly n: readonly number[];
+    readonly ap: readonly number[];
+    readonly an: readonly number[];
+  };
+  /** Every mined triplet (the drawn ones are the hardest `triplets.a.length` of them). */
+  readonly total: number;
+  /**
+   * The category counts over all `total` triplets at each margin in `margins` (the slider's
+   * steps): hard[s], semihard[s] and easy[s] at margins[s].
+   */
+  readonly counts: {
+    readonly margins: readonly number[];
+    readonly hard: readonly number[];
+    readonly semihard: readonly number[];
+    readonly easy: readonly number[];
+  };
+}
+
 export interface TableFigure extends FigureBase {
   readonly kind: 'table';
   readonly columns: readonly string[];
@@ -139,6 +188,7 @@ export type FigureSpec =
   | HeatmapFigure
   | HistogramFigure
   | ScatterFigure
+  | ProjectionFigure
   | TableFigure
   | DetectorFigureSpec;
 
@@ -155,6 +205,7 @@ export const FIGURE_KINDS = [
   'calibration',
   'anchor-map-grid',
   'assignment-map',
+  'projection',
 ] as const satisfies readonly FigureSpec['kind'][];
 type Unlisted = Exclude<FigureSpec['kind'], (typeof FIGURE_KINDS)[number]>;
 const everyKindListed: [Unlisted] extends [never] ? true : Unlisted = true;

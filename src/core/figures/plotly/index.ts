@@ -9,6 +9,7 @@ import { distributionToPlotly } from './distribution';
 import { distributionGridToPlotly } from './distributionGrid';
 import { heatmapToPlotly } from './heatmap';
 import { histogramToPlotly } from './histogram';
+import { projectionToPlotly } from './projection';
 import { scatterToPlotly } from './scatter';
 import { tableToPlotly } from './table';
 import type { FigureSize, PlotlyFigure } from './types';
@@ -47,5 +48,7 @@ export function toPlotly(spec: FigureSpec, theme: FigureTheme, size?: FigureSize
       return anchorMapGridToPlotly(spec, theme, size);
     case 'assignment-map':
       return assignmentMapToPlotly(spec, theme, size);
+    case 'projection':
+      return projectionToPlotly(spec, theme);
   }
 }

@@ -4,8 +4,8 @@ import { marginCircle, marginWedge, unitCircle, unitSphere } from './geometry';
 import { axis, baseConfig, baseLayout, font, sceneAxis, seriesColor } from './layout';
 import type { PlotlyFigure, PlotlyTrace } from './types';
 
-/** Points split by label, in order of first appearance sorted by label: one trace per class. */
-function groupByLabel(spec: ScatterFigure): { label: number | undefined; rows: number[] }[] {
+/** Points split by label, sorted by label: one trace per class (scatter and projection figures). */
+export function groupByLabel(spec: Pick<ScatterFigure, 'points' | 'labels'>): { label: number | undefined; rows: number[] }[] {
   if (spec.labels === undefined) return [{ label: undefined, rows: spec.points.map((_, i) => i) }];
   const groups = new Map<number, number[]>();
   spec.labels.forEach((label, i) => {
@@ -17,7 +17,7 @@ function groupByLabel(spec: ScatterFigure): { label: number | undefined; rows: n
 }
 
 /** Colour of class `label`: class j and centre j share a colour. */
-function classColor(theme: FigureTheme, label: number | undefined): string {
+export function classColor(theme: FigureTheme, label: number | undefined): string {
   return label === undefined ? theme.blue : seriesColor(theme, Math.abs(Math.round(label)));
 }
 
@@ -172,4 +172,4 @@ function scatter3d(spec: ScatterFigure, theme: FigureTheme): PlotlyFigure {
 }
 
 /** The height of a 3-D scatter, in px. */
-const SCENE_HEIGHT = 480;
+export const SCENE_HEIGHT = 480;

@@ -82,7 +82,7 @@ export const MINING_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The distance of `mine` and `metric_loss`: pml's LpDistance or CosineSimilarity. */
-const METRIC_DISTANCE_OPTIONS: readonly OptionSpec[] = [
+export const METRIC_DISTANCE_OPTIONS: readonly OptionSpec[] = [
   { key: 'distance', type: 'string', values: ['lp', 'cosine'], description: "'lp' (pml LpDistance) or 'cosine' (CosineSimilarity, inverted: larger is closer); default the pml class's: cosine for multi_similarity, lp otherwise" },
   { key: 'p', type: 'number', default: PML_DEFAULTS.LpDistance.p, description: 'order of the Lp norm' },
   { key: 'power', type: 'number', default: PML_DEFAULTS.LpDistance.power, description: 'the matrix is raised to this power' },

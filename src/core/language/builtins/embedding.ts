@@ -1,4 +1,5 @@
 import { angleHist, ANGLE_HIST_OPTIONS, CENTRE_SIMILARITY_OPTIONS, centreSimilarityView, CLASS_DISTANCES_OPTIONS, classDistancesView } from '../figures/embedding';
+import { TRIPLET_PROJECTION_OPTIONS, tripletProjection } from '../figures/projection';
 import type { ValueBuiltin } from './types';
 
 /* The views of an embedding export (embeddings, labels, class centres W): angles, centres, class distances. */
@@ -42,4 +43,17 @@ const CLASS_DISTANCES: ValueBuiltin = {
   call: (args) => classDistancesView(args),
 };
 
-export const EMBEDDING_BUILTINS: readonly ValueBuiltin[] = [ANGLE_HIST, CENTRE_SIMILARITY, CLASS_DISTANCES];
+const TRIPLET_PROJECTION: ValueBuiltin = {
+  name: 'triplet_projection',
+  room: 'embedding',
+  signatures: ['triplet_projection(emb, labels, {miner, type_of_triplets, margin, margin_max, distance, p, power, normalize_embeddings, dims, max_triplets, title})'],
+  summary:
+    "The mined triplets on the batch's first 2 or 3 principal axes (PCA of the embeddings the distance measures: L2-normalised by pml's default): points by class, each triplet as segments anchor → positive and anchor → negative coloured by pml's TripletMarginMiner categories from its distances in the original space (easy d_an − d_ap > margin, semi-hard 0 < d_an − d_ap ≤ margin, hard d_an − d_ap ≤ 0, ties hard; cosine: s_ap − s_an). A margin slider recolours them in the figure, without re-running the cell; the counts cover every mined triplet, the hardest max_triplets are drawn.",
+  arities: [[2, 3]],
+  options: TRIPLET_PROJECTION_OPTIONS,
+  optionPositions: [2],
+  example: 'triplet_projection([[0, 0, 1], [0, 1, 0.2], [1, 0, 0], [1, 1.2, 0.1], [0.5, 0.4, 0.9]], [0, 0, 1, 1, 0], {margin: 0.2})',
+  call: (args) => tripletProjection(args),
+};
+
+export const EMBEDDING_BUILTINS: readonly ValueBuiltin[] = [ANGLE_HIST, CENTRE_SIMILARITY, CLASS_DISTANCES, TRIPLET_PROJECTION];

@@ -21,7 +21,7 @@ import { finiteNumber } from './arguments';
 const degrees = (radians: number): number => (radians * 180) / Math.PI;
 
 /** The positional arguments and the trailing option object of a view, checked against its forms. */
-function viewArguments(fn: string, args: unknown[], count: number, signature: string): { positional: unknown[]; options: unknown } {
+export function viewArguments(fn: string, args: unknown[], count: number, signature: string): { positional: unknown[]; options: unknown } {
   const last = args[args.length - 1];
   const options = args.length > count && isOptionObject(last) ? last : undefined;
   const positional = options === undefined ? args : args.slice(0, -1);
@@ -33,7 +33,7 @@ function viewArguments(fn: string, args: unknown[], count: number, signature: st
 }
 
 /** Runs a core function, its InputErrors in the view's name (`angle_hist: labels …`, not `angleCensus: …`). */
-function inView<T>(fn: string, run: () => T): T {
+export function inView<T>(fn: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
@@ -52,7 +52,7 @@ const CONVENTION_OPTION: OptionSpec = {
 const layoutOf = (options: OptionValues): CentreLayout => (options.convention === 'insightface' ? 'rows' : 'columns');
 
 /** A whole number option in [low, high], or its default. */
-function count(fn: string, options: OptionValues, key: string, fallback: number, low: number, high: number): number {
+export function count(fn: string, options: OptionValues, key: string, fallback: number, low: number, high: number): number {
   if (options[key] === undefined) return fallback;
   const value = finiteNumber(fn, `options.${key}`, options[key]);
   if (!Number.isInteger(value) || value < low || value > high) throw new InputError(fn, `options.${key}`, `a whole number in [${low}, ${high}]`, describeValue(value));

@@ -170,6 +170,7 @@ const OPTION_VALUES: Readonly<Record<string, string>> = {
   labels: 'emb_labels',
   centres: '[[1, 0], [0, 1]]',
   margin: '0.5',
+  margin_max: '1',
   columns: '["a", "b"]',
   'table.by': '"loss"',
   'margin_head.scale': '16',
