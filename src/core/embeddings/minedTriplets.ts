@@ -105,7 +105,7 @@ class HardestKeeper {
 
   private cut(): void {
     this.rows.sort((x, y) => x.m - y.m || x.order - y.order);
-    if (this.rows.length >= this.limit) {
+    if (this.limit > 0 && this.rows.length >= this.limit) {
       this.rows.length = this.limit;
       this.worstKept = this.rows[this.limit - 1].m;
     }
