@@ -1238,7 +1238,7 @@ const ENTRIES: readonly FormulaEntry[] = [
       { symbol: 'neg_margin', key: 'neg_margin', meaning: 'PairMarginMiner: negatives nearer than this' },
     ],
     libraries: [
-      { library: 'losslab', aliases: ['mine'], parameters: [] },
+      { library: 'losslab', aliases: ['mine', 'triplet_projection'], parameters: [], note: "triplet_projection colours its triplets by TripletMarginMiner's categories (hard m ≤ 0, semi-hard 0 < m ≤ α, easy m > α) from their original-space distances, on the batch's principal axes; a slider moves α in the figure." },
       {
         library: 'pytorch-metric-learning',
         aliases: ['TripletMarginMiner'],
