@@ -44,7 +44,7 @@ describe('samples/debug-embeddings.lossnb', () => {
   it('runs every code cell without an error', () => {
     const errors = outputs.flat().filter((output) => output.kind === 'error');
     assert.deepEqual(errors, []);
-    assert.equal(outputs.length, 9);
+    assert.equal(outputs.length, 10);
   });
 
   it("names the rows past π − m that the angles say, and angle_hist lists the same", () => {
@@ -82,5 +82,39 @@ describe('samples/debug-embeddings.lossnb', () => {
   it('the mislabelled rows are the ones the prose places in classes 2 and 7', () => {
     assert.deepEqual([labels[20], labels[61]], [2, 7]);
     assert.match(prose, /class 7 is spread out and holds the mislabelled row 62, class 2 holds row 21/);
+  });
+
+  it("counts the projection's triplets at margin 0.2 as the prose says, and rows 21 and 62 sit in most of the 300 drawn", () => {
+    // pml's default distance, by definition: Euclidean between L2-normalised rows.
+    const unit = Array.from({ length: B }, (_, i) => {
+      const row = Array.from(emb.data.subarray(i * d, (i + 1) * d));
+      const length = Math.hypot(...row);
+      return row.map((v) => v / length);
+    });
+    const dist = (i: number, j: number): number => Math.hypot(...unit[i].map((v, q) => v - unit[j][q]));
+    const triplets: { rows: number[]; m: number }[] = [];
+    for (let a = 0; a < B; a++) {
+      for (let p = 0; p < B; p++) {
+        if (p === a || labels[p] !== labels[a]) continue;
+        for (let n = 0; n < B; n++) if (labels[n] !== labels[a]) triplets.push({ rows: [a + 1, p + 1, n + 1], m: dist(a, n) - dist(a, p) });
+      }
+    }
+    const hard = triplets.filter((t) => t.m <= 0).length;
+    const semihard = triplets.filter((t) => t.m > 0 && t.m <= 0.2).length;
+    assert.match(prose, new RegExp(`the 300 hardest of its ${triplets.length} triplets`));
+    assert.match(prose, new RegExp(`${semihard} semi-hard and ${hard} hard`));
+    // Stable sort: ties keep the (a, p, n) order, as the view draws them.
+    const drawn = triplets.slice().sort((x, y) => x.m - y.m).slice(0, 300);
+    const seen = new Map<number, number>();
+    for (const t of drawn) for (const row of new Set(t.rows)) seen.set(row, (seen.get(row) ?? 0) + 1);
+    const most = [...seen.entries()].sort((x, y) => y[1] - x[1]).map(([row]) => row);
+    assert.deepEqual(most.slice(0, 2).sort((x, y) => x - y), [21, 62]);
+    const withEither = drawn.filter((t) => t.rows.includes(21) || t.rows.includes(62)).length;
+    assert.ok(withEither > drawn.length / 2, `${withEither} of ${drawn.length}`);
+    assert.match(prose, /The mislabelled rows 21 and 62 sit in most of the drawn triplets/);
+    const cell = notebook.cells.filter((c) => c.kind === 'code').findIndex((c) => c.source.includes('triplet_projection('));
+    const figure = outputs[cell].find((output) => output.kind === 'figure');
+    assert.ok(figure !== undefined && figure.kind === 'figure');
+    assert.match(figure.markdown, new RegExp(`hard ${hard} · semi-hard ${semihard} · easy ${triplets.length - hard - semihard} of ${triplets.length} at margin 0\\.2`));
   });
 });
