@@ -1,14 +1,5 @@
-/** A small seeded generator (mulberry32) so that every bench run sees the same inputs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The core's seeded generator (mulberry32), so that every bench run sees the same inputs. */
+export { seededRandom } from '../../src/core/seededRandom';
 
 /** Standard normal samples by Box–Muller. */
 export function gaussian(random: () => number, count: number, scale = 1): Float64Array {

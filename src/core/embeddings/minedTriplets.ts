@@ -8,12 +8,20 @@ import { checkInterrupt } from '../interrupt';
 import type { MeasuredBatch } from '../metric/distance';
 import type { Triplets } from '../metric/tuples';
 import { categoryOfMargin, signedMargin } from '../figures/tripletCategories';
+import { seededRandom } from '../seededRandom';
 
 /** The triplets to census: every valid one of the labelled batch, or a miner's list. */
 export type TripletSource = { readonly kind: 'all'; readonly labels: Float64Array } | { readonly kind: 'mined'; readonly triplets: Triplets };
 
+/**
+ * Which triplets to draw: the hardest (smallest signed margin), or a uniform sample of all of them
+ * (reservoir sampling with a fixed seed, so the same batch draws the same triplets), which shows
+ * the mix of categories a margin slider moves between.
+ */
+export type DrawnTriplets = 'hardest' | 'sample';
+
 export interface MinedTripletCensus {
-  /** The `maxDrawn` hardest triplets (smallest signed margin first; ties in (a, p, n) order), 0-based rows, with d_ap and d_an (or s_ap, s_an). */
+  /** The `maxDrawn` triplets drawn, sorted by signed margin (ties in (a, p, n) order), 0-based rows, with d_ap and d_an (or s_ap, s_an). */
   readonly drawn: { readonly a: Int32Array; readonly p: Int32Array; readonly n: Int32Array; readonly ap: Float64Array; readonly an: Float64Array };
   readonly total: number;
   /** (S) the category counts over all triplets at margins[s]. */
@@ -25,9 +33,9 @@ export interface MinedTripletCensus {
 /**
  * @param batch the measured batch: `mat` (B, B) is what pml's miners compare.
  * @param margins (S) ascending slider steps.
- * @param maxDrawn how many of the hardest triplets to keep.
+ * @param maxDrawn how many triplets to keep for drawing, chosen by `draw` (default the hardest).
  */
-export function censusMinedTriplets(batch: MeasuredBatch, source: TripletSource, margins: readonly number[], maxDrawn: number): MinedTripletCensus {
+export function censusMinedTriplets(batch: MeasuredBatch, source: TripletSource, margins: readonly number[], maxDrawn: number, draw: DrawnTriplets = 'hardest'): MinedTripletCensus {
   const { B, mat } = batch;
   const inverted = batch.distance.isInverted;
   const S = margins.length;
@@ -36,7 +44,7 @@ export function censusMinedTriplets(batch: MeasuredBatch, source: TripletSource,
   const easyDiff = new Int32Array(S + 1);
   const hardDiff = new Int32Array(S + 1);
   const semihardDiff = new Int32Array(S + 1);
-  const keeper = new HardestKeeper(maxDrawn);
+  const keeper = draw === 'sample' ? new SampleKeeper(maxDrawn) : new HardestKeeper(maxDrawn);
   let total = 0;
   const visit = (a: number, p: number, n: number): void => {
     const ap = mat[a * B + p];
@@ -86,12 +94,37 @@ function firstStepAtLeast(margins: readonly number[], m: number): number {
   return low;
 }
 
+interface KeptTriplet {
+  readonly m: number;
+  readonly order: number;
+  readonly a: number;
+  readonly p: number;
+  readonly n: number;
+  readonly ap: number;
+  readonly an: number;
+}
+
+/** Sorts kept triplets by signed margin, ties by the order they were met. */
+const byMargin = (x: KeptTriplet, y: KeptTriplet): number => x.m - y.m || x.order - y.order;
+
+/** Kept triplets as the census's typed arrays, sorted by signed margin. */
+function drawnArrays(rows: KeptTriplet[]): MinedTripletCensus['drawn'] {
+  rows.sort(byMargin);
+  return {
+    a: Int32Array.from(rows, (r) => r.a),
+    p: Int32Array.from(rows, (r) => r.p),
+    n: Int32Array.from(rows, (r) => r.n),
+    ap: Float64Array.from(rows, (r) => r.ap),
+    an: Float64Array.from(rows, (r) => r.an),
+  };
+}
+
 /**
  * The `limit` triplets of smallest signed margin (ties: the earlier one): a buffer of twice the
  * limit, sorted and cut back to the limit when full, so the pass costs O(T log limit).
  */
 class HardestKeeper {
-  private rows: { m: number; order: number; a: number; p: number; n: number; ap: number; an: number }[] = [];
+  private rows: KeptTriplet[] = [];
   /** Once the buffer has been cut, the largest kept margin: a later triplet at or above it cannot enter. */
   private worstKept = Number.POSITIVE_INFINITY;
 
@@ -104,7 +137,7 @@ class HardestKeeper {
   }
 
   private cut(): void {
-    this.rows.sort((x, y) => x.m - y.m || x.order - y.order);
+    this.rows.sort(byMargin);
     if (this.limit > 0 && this.rows.length >= this.limit) {
       this.rows.length = this.limit;
       this.worstKept = this.rows[this.limit - 1].m;
@@ -113,13 +146,31 @@ class HardestKeeper {
 
   result(): MinedTripletCensus['drawn'] {
     this.cut();
-    const rows = this.rows;
-    return {
-      a: Int32Array.from(rows, (r) => r.a),
-      p: Int32Array.from(rows, (r) => r.p),
-      n: Int32Array.from(rows, (r) => r.n),
-      ap: Float64Array.from(rows, (r) => r.ap),
-      an: Float64Array.from(rows, (r) => r.an),
-    };
+    return drawnArrays(this.rows);
+  }
+}
+
+/**
+ * A uniform sample of `limit` triplets (Vitter's algorithm R: the t-th triplet replaces a random
+ * kept one with probability limit / (t + 1)), from a fixed-seed generator.
+ */
+class SampleKeeper {
+  private readonly rows: KeptTriplet[] = [];
+  private readonly random = seededRandom(0x2545f491);
+
+  constructor(private readonly limit: number) {}
+
+  offer(m: number, order: number, a: number, p: number, n: number, ap: number, an: number): void {
+    if (this.limit === 0) return;
+    if (this.rows.length < this.limit) {
+      this.rows.push({ m, order, a, p, n, ap, an });
+      return;
+    }
+    const slot = Math.floor(this.random() * (order + 1));
+    if (slot < this.limit) this.rows[slot] = { m, order, a, p, n, ap, an };
+  }
+
+  result(): MinedTripletCensus['drawn'] {
+    return drawnArrays(this.rows.slice());
   }
 }

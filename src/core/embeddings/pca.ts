@@ -13,6 +13,7 @@
 import { InputError, describeValue } from '../errors';
 import { checkInterrupt } from '../interrupt';
 import { matmulTransAInto, matmulTransBInto } from '../matmul';
+import { seededRandom } from '../seededRandom';
 import { requireFinite, requireShape, type Tensor } from '../tensor';
 import { symmetricEigen } from './symmetricEigen';
 
@@ -151,12 +152,9 @@ function subspaceIteration(covariance: Float64Array, D: number, k: number, absol
   const b = Math.min(D, k + BLOCK_EXTRA);
   // A fixed pseudo-random start (the same result on every run), almost surely not orthogonal to
   // any eigenvector.
-  let state = 0x9e3779b9;
+  const random = seededRandom(0x9e3779b9);
   const block = new Float64Array(b * D);
-  for (let e = 0; e < block.length; e++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    block[e] = state / 2 ** 32 - 0.5;
-  }
+  for (let e = 0; e < block.length; e++) block[e] = random() - 0.5;
   const product = new Float64Array(b * D);
   matmulTransBInto(block, covariance, product, b, D, D);
   const values = new Float64Array(b);

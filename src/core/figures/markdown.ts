@@ -38,7 +38,7 @@ export function figureMarkdown(spec: FigureSpec): string {
       return `*Figure${title}*: ${spec.assigner} assignment on a ${spec.width}×${spec.height} image: ${spec.gt.length} GT boxes, ${positives} positives, ${spec.anchors.length - positives} other candidates`;
     }
     case 'projection':
-      return `*Figure${title}*: ${spec.total} mined triplets (${spec.miner}, ${spec.distance}) over ${spec.points.length} points on ${spec.dimensions} principal axes (${spec.explainedVariance.map((r) => `${formatNumber(100 * r)}%`).join(', ')} of the variance): ${countsLine(spec, formatNumber)}; ${spec.triplets.a.length} drawn, hardest first`;
+      return `*Figure${title}*: ${spec.total} mined triplets (${spec.miner}, ${spec.distance}) over ${spec.points.length} points on ${spec.dimensions} principal axes (${spec.explainedVariance.map((r) => `${formatNumber(100 * r)}%`).join(', ')} of the variance): ${countsLine(spec, formatNumber)}; ${spec.triplets.a.length} drawn, ${spec.drawn === 'sample' ? 'a uniform sample' : 'hardest first'}`;
     case 'calibration':
       return `*Figure${title}*: calibration of ${spec.x.length} positives (σ of the labelled class vs ${spec.levels === undefined ? 'IoU' : spec.xLabel})`;
   }

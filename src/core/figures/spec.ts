@@ -153,7 +153,7 @@ export interface ProjectionFigure extends FigureBase {
   readonly margin: number;
   /**
    * The drawn triplets: positions of anchor, positive and negative counted from 1 (as cells index),
-   * and their distances (or similarities) in the original embedding space. The hardest first.
+   * and their distances (or similarities) in the original embedding space, sorted by signed margin (the hardest first).
    */
   readonly triplets: {
     readonly a: readonly number[];
@@ -162,8 +162,10 @@ export interface ProjectionFigure extends FigureBase {
     readonly ap: readonly number[];
     readonly an: readonly number[];
   };
-  /** Every mined triplet (the drawn ones are the hardest `triplets.a.length` of them). */
+  /** Every mined triplet (`triplets` holds `triplets.a.length` of them). */
   readonly total: number;
+  /** Which triplets are drawn: the hardest, or a uniform sample of all (`triplets` sorted by signed margin either way). */
+  readonly drawn: 'hardest' | 'sample';
   /**
    * The category counts over all `total` triplets at each margin in `margins` (the slider's
    * steps): hard[s], semihard[s] and easy[s] at margins[s].

@@ -19,6 +19,7 @@ const spec: ProjectionFigure = {
   // Signed margins d_an − d_ap: 0.5, 0.1, 0, −0.3.
   triplets: { a: [1, 1, 2, 2], p: [2, 2, 1, 1], n: [3, 4, 3, 4], ap: [0.5, 0.5, 0.8, 0.8], an: [1.0, 0.6, 0.8, 0.5] },
   total: 10,
+  drawn: 'hardest',
   counts: { margins: [0, 0.25, 0.5], hard: [4, 4, 4], semihard: [0, 3, 5], easy: [6, 3, 1] },
   sliders: [{ name: 'margin', min: 0, max: 0.5, step: 0.25, value: 0.2 }],
 };

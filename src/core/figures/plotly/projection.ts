@@ -44,6 +44,14 @@ export function projectionToPlotly(spec: ProjectionFigure, theme: FigureTheme): 
         text.push(label, label, '');
       }
     });
+    // An empty category keeps one null point: plotly leaves a trace without data out of the
+    // legend, and the legend is where its count over all triplets shows.
+    if (x.length === 0) {
+      x.push(null);
+      y.push(null);
+      if (three) z.push(null);
+      text.push('');
+    }
     data.push({
       type,
       mode: 'lines',
@@ -72,7 +80,7 @@ export function projectionToPlotly(spec: ProjectionFigure, theme: FigureTheme): 
     });
   }
   const axisTitle = (j: number): string => `PC${j + 1} (${compact(100 * (spec.explainedVariance[j] ?? 0), 3)}% of the variance)`;
-  const title = `${escapeMarkup(spec.title ?? `Mined triplets on the principal axes`)}<br><sub>${escapeMarkup(countsLine(spec, formatNumber))} · ${spec.triplets.a.length} drawn, hardest first</sub>`;
+  const title = `${escapeMarkup(spec.title ?? `Mined triplets on the principal axes`)}<br><sub>${escapeMarkup(countsLine(spec, formatNumber))} · ${spec.triplets.a.length} drawn, ${spec.drawn === 'sample' ? 'a uniform sample' : 'hardest first'}</sub>`;
   const layout = three
     ? baseLayout(theme, title, {
         scene: { xaxis: sceneAxis(theme, axisTitle(0)), yaxis: sceneAxis(theme, axisTitle(1)), zaxis: sceneAxis(theme, axisTitle(2)), bgcolor: theme.background, aspectmode: 'data' },

@@ -46,9 +46,9 @@ const CLASS_DISTANCES: ValueBuiltin = {
 const TRIPLET_PROJECTION: ValueBuiltin = {
   name: 'triplet_projection',
   room: 'embedding',
-  signatures: ['triplet_projection(emb, labels, {miner, type_of_triplets, margin, margin_max, distance, p, power, normalize_embeddings, dims, max_triplets, title})'],
+  signatures: ['triplet_projection(emb, labels, {miner, type_of_triplets, margin, margin_max, distance, p, power, normalize_embeddings, dims, max_triplets, draw, title})'],
   summary:
-    "The mined triplets on the batch's first 2 or 3 principal axes (PCA of the embeddings the distance measures: L2-normalised by pml's default): points by class, each triplet as segments anchor → positive and anchor → negative coloured by pml's TripletMarginMiner categories from its distances in the original space (easy d_an − d_ap > margin, semi-hard 0 < d_an − d_ap ≤ margin, hard d_an − d_ap ≤ 0, ties hard; cosine: s_ap − s_an). A margin slider recolours them in the figure, without re-running the cell; the counts cover every mined triplet, the hardest max_triplets are drawn.",
+    "The mined triplets on the batch's first 2 or 3 principal axes (PCA of the embeddings the distance measures: L2-normalised by pml's default): points by class, each triplet as segments anchor → positive and anchor → negative coloured by pml's TripletMarginMiner categories from its distances in the original space (easy d_an − d_ap > margin, semi-hard 0 < d_an − d_ap ≤ margin, hard d_an − d_ap ≤ 0, ties hard; cosine: s_ap − s_an). A margin slider recolours them in the figure, without re-running the cell; the counts cover every mined triplet; max_triplets of them are drawn, the hardest or (draw: \"sample\") a uniform sample.",
   arities: [[2, 3]],
   options: TRIPLET_PROJECTION_OPTIONS,
   optionPositions: [2],

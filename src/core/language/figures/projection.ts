@@ -22,7 +22,7 @@ import { count, inView, viewArguments } from './embedding';
  * needed to recolour).
  */
 
-const SIGNATURE = 'triplet_projection(emb, labels, {miner, type_of_triplets, margin, margin_max, distance, p, power, normalize_embeddings, dims, max_triplets, title})';
+const SIGNATURE = 'triplet_projection(emb, labels, {miner, type_of_triplets, margin, margin_max, distance, p, power, normalize_embeddings, dims, max_triplets, draw, title})';
 /** Slider steps over [0, margin_max]. */
 const SLIDER_STEPS = 200;
 
@@ -33,7 +33,8 @@ export const TRIPLET_PROJECTION_OPTIONS: readonly OptionSpec[] = [
   { key: 'margin_max', type: 'number', description: 'the slider range is [0, margin_max] (default max(1, 2·margin))' },
   ...METRIC_DISTANCE_OPTIONS.map((option) => (option.key === 'distance' ? { ...option, default: 'lp', description: "'lp' (pml LpDistance, pml's default) or 'cosine' (CosineSimilarity: the margin is on s_ap − s_an)" } : option)),
   { key: 'dims', type: 'number', default: 2, description: 'principal axes drawn: 2, or 3 (a 3-D scene)' },
-  { key: 'max_triplets', type: 'number', default: 300, description: 'how many triplets are drawn, the hardest (smallest d_an − d_ap) first; the counts cover all' },
+  { key: 'max_triplets', type: 'number', default: 300, description: 'how many triplets are drawn; the counts cover all' },
+  { key: 'draw', type: 'string', default: 'hardest', values: ['hardest', 'sample'], description: "which triplets are drawn: 'hardest' (smallest d_an − d_ap first) or 'sample' (a uniform sample of all, with a fixed seed: the mix of categories the slider moves between)" },
   { key: 'title', type: 'string', description: 'figure title' },
 ];
 
@@ -73,7 +74,7 @@ export function tripletProjection(args: unknown[]): ProjectionFigure {
           : { kind: 'all', labels: batch.labels };
     const value = Math.min(marginMax, Math.max(0, margin));
     const margins = gridPoints(0, marginMax, SLIDER_STEPS + 1);
-    const census = censusMinedTriplets(measured, source, margins, maxTriplets);
+    const census = censusMinedTriplets(measured, source, margins, maxTriplets, options.draw === 'sample' ? 'sample' : 'hardest');
     const projection = pca({ shape: [batch.B, batch.d], data: measured.x }, dims);
     const points = Array.from({ length: batch.B }, (_, i) => Array.from(projection.projected.subarray(i * dims, (i + 1) * dims)));
     const minerName = miner === 'triplet_margin' ? `TripletMarginMiner(margin ${formatNumber(margin)}, ${type})` : miner === 'batch_hard' ? 'BatchHardMiner' : 'every valid triplet';
@@ -96,6 +97,7 @@ export function tripletProjection(args: unknown[]): ProjectionFigure {
         an: Array.from(census.drawn.an),
       },
       total: census.total,
+      drawn: options.draw === 'sample' ? 'sample' : 'hardest',
       counts: { margins, hard: Array.from(census.hard), semihard: Array.from(census.semihard), easy: Array.from(census.easy) },
       sliders: [{ name: 'margin', min: 0, max: marginMax, step: marginMax / SLIDER_STEPS, value }],
     };

@@ -103,7 +103,15 @@ describe('triplet_projection', () => {
     assert.deepEqual(m, m.slice().sort((x, y) => x - y));
   });
 
+  it('draws a uniform sample with draw: "sample", and says so', () => {
+    const { spec, markdown } = figure('triplet_projection(e, labels, {draw: "sample", max_triplets: 20})');
+    assert.equal(spec.drawn, 'sample');
+    assert.equal(spec.triplets.a.length, 20);
+    assert.match(markdown, /20 drawn, a uniform sample$/);
+  });
+
   it('says what was wrong with bad input', () => {
+    assert.match(errorOf('triplet_projection(e, labels, {draw: "worst"})'), /options\.draw/);
     assert.match(errorOf('triplet_projection(e, labels, {dims: 4})'), /options\.dims/);
     assert.match(errorOf('triplet_projection(e, labels, {margin_max: 0})'), /margin_max/);
     assert.match(errorOf('triplet_projection(e, labels, {miner: "pair_margin"})'), /miner/);

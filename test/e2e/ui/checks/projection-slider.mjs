@@ -46,7 +46,7 @@ export default async function ({ page, check, workspace, ui, log }) {
     );
     await reveal(page, slider);
     await shoot(page, 'projection-slider-01-margin-0.2');
-    const segmentsBefore = await figure.locator('.losslab-plot').evaluate((graph) => graph.data.filter((t) => t.meta !== undefined).map((t) => `${t.meta} ${t.x.length / 6}`));
+    const segmentsBefore = await figure.locator('.losslab-plot').evaluate((graph) => graph.data.filter((t) => t.meta !== undefined).map((t) => `${t.meta} ${t.text.filter((s) => s !== '').length / 4}`));
 
     await slider.fill('0.6');
     const after = await waitUntil(
@@ -58,7 +58,7 @@ export default async function ({ page, check, workspace, ui, log }) {
       20_000,
       250,
     );
-    const segmentsAfter = await figure.locator('.losslab-plot').evaluate((graph) => graph.data.filter((t) => t.meta !== undefined).map((t) => `${t.meta} ${t.x.length / 6}`));
+    const segmentsAfter = await figure.locator('.losslab-plot').evaluate((graph) => graph.data.filter((t) => t.meta !== undefined).map((t) => `${t.meta} ${t.text.filter((s) => s !== '').length / 4}`));
     await shoot(page, 'projection-slider-02-margin-0.6');
     const [b, a] = [before.shown, after.shown];
     log(`  margin ${b.margin} → ${a.margin}: hard ${b.hard} → ${a.hard}, semi-hard ${b.semihard} → ${a.semihard}, easy ${b.easy} → ${a.easy} of ${a.total}; drawn ${segmentsBefore.join(', ')} → ${segmentsAfter.join(', ')}`);
