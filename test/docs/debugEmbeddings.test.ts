@@ -109,6 +109,8 @@ describe('samples/debug-embeddings.lossnb', () => {
     for (const t of drawn) for (const row of new Set(t.rows)) seen.set(row, (seen.get(row) ?? 0) + 1);
     const most = [...seen.entries()].sort((x, y) => y[1] - x[1]).map(([row]) => row);
     assert.deepEqual(most.slice(0, 2).sort((x, y) => x - y), [21, 62]);
+    assert.ok(drawn.every((t) => t.m <= 0));
+    assert.match(prose, /The hardest are all hard here/);
     const withEither = drawn.filter((t) => t.rows.includes(21) || t.rows.includes(62)).length;
     assert.ok(withEither > drawn.length / 2, `${withEither} of ${drawn.length}`);
     assert.match(prose, /The mislabelled rows 21 and 62 sit in most of the drawn triplets/);

@@ -69,5 +69,40 @@ export default async function ({ page, check, workspace, ui, log }) {
     if (segmentsAfter.join() !== segmentsBefore.join()) throw new Error(`the hard triplets drawn changed colour: ${segmentsBefore.join(', ')} → ${segmentsAfter.join(', ')}`);
     await page.keyboard.press('Escape');
   });
+
+  await check('projection slider: on the sampled 3-D projection, the slider moves segments from easy to semi-hard', 120_000, async () => {
+    const sampled = output(page).locator('.losslab-figure[data-kind="projection"]').nth(1);
+    const sampledSlider = sampled.locator('.losslab-slider[data-name="margin"] input[type=range]');
+    const scrollOn = notebookScroller(page, 600);
+    await waitUntil(
+      'the sampled projection to draw',
+      async () => {
+        if ((await sampledSlider.boundingBox().catch(() => null)) !== null) return true;
+        await scrollOn();
+        return { ok: false };
+      },
+      60_000,
+      400,
+    );
+    await reveal(page, sampledSlider);
+    const drawnPerCategory = () =>
+      sampled.locator('.losslab-plot').evaluate((graph) => Object.fromEntries(graph.data.filter((t) => t.meta !== undefined).map((t) => [t.meta, t.text.filter((s) => s !== '').length / 4])));
+    const before = await drawnPerCategory();
+    await shoot(page, 'projection-slider-03-sample-margin-0.2');
+    await sampledSlider.fill('0.6');
+    const after = await waitUntil(
+      'the sampled segments to recolour',
+      async () => {
+        const now = await drawnPerCategory();
+        return { ok: now.semihard > before.semihard, now };
+      },
+      20_000,
+      250,
+    );
+    await shoot(page, 'projection-slider-04-sample-margin-0.6');
+    log(`  sampled, drawn per category at margin 0.2 → 0.6: ${JSON.stringify(before)} → ${JSON.stringify(after.now)}`);
+    if (after.now.hard !== before.hard || after.now.easy >= before.easy) throw new Error(`expected easy → semi-hard only: ${JSON.stringify({ before, after: after.now })}`);
+    await page.keyboard.press('Escape');
+  });
   await closeAllEditors(page).catch(() => undefined);
 }
