@@ -82,16 +82,20 @@ export function censusMinedTriplets(batch: MeasuredBatch, source: TripletSource,
   return { drawn: keeper.result(), total, hard: running(hardDiff), semihard: running(semihardDiff), easy: running(easyDiff) };
 }
 
-/** The first s with margins[s] ≥ m (S when none): the steps before it see the triplet as easy. */
+/**
+ * The first s with margins[s] ≥ m (S when none): the steps before it see the triplet as easy.
+ * The slider's steps are (nearly) evenly spaced, so the index is guessed from the spacing and then
+ * corrected by comparisons with the stored values, which any ascending list gets exactly right.
+ */
 function firstStepAtLeast(margins: readonly number[], m: number): number {
-  let low = 0;
-  let high = margins.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (margins[mid] < m) low = mid + 1;
-    else high = mid;
-  }
-  return low;
+  const S = margins.length;
+  if (S === 0) return 0;
+  const spacing = S > 1 ? (margins[S - 1] - margins[0]) / (S - 1) : 1;
+  let s = spacing > 0 ? Math.ceil((m - margins[0]) / spacing) : 0;
+  s = Number.isFinite(s) ? Math.min(S, Math.max(0, s)) : m > margins[0] ? S : 0;
+  while (s > 0 && margins[s - 1] >= m) s--;
+  while (s < S && margins[s] < m) s++;
+  return s;
 }
 
 interface KeptTriplet {
@@ -151,23 +155,45 @@ class HardestKeeper {
 }
 
 /**
- * A uniform sample of `limit` triplets (Vitter's algorithm R: the t-th triplet replaces a random
- * kept one with probability limit / (t + 1)), from a fixed-seed generator.
+ * A uniform sample of `limit` triplets by Li's algorithm L: once the reservoir is full, the gap to
+ * the next triplet that enters is drawn directly (geometric, with a shrinking acceptance W), so
+ * the random numbers grow as limit·log(T / limit), not as T. A fixed-seed generator makes the
+ * sample repeat.
  */
 class SampleKeeper {
   private readonly rows: KeptTriplet[] = [];
   private readonly random = seededRandom(0x2545f491);
+  private w = 1;
+  /** The order (0-based position among all triplets) of the next one to enter the full reservoir. */
+  private next = 0;
 
   constructor(private readonly limit: number) {}
+
+  /** Uniform in (0, 1]: logarithms stay finite. */
+  private open(): number {
+    return 1 - this.random();
+  }
+
+  private skip(): void {
+    this.w *= Math.exp(Math.log(this.open()) / this.limit);
+    // W < 1 always; a W that rounds to 1 would give log(0): the next triplet enters.
+    const gap = this.w < 1 ? Math.floor(Math.log(this.open()) / Math.log1p(-this.w)) : 0;
+    this.next += gap + 1;
+  }
 
   offer(m: number, order: number, a: number, p: number, n: number, ap: number, an: number): void {
     if (this.limit === 0) return;
     if (this.rows.length < this.limit) {
       this.rows.push({ m, order, a, p, n, ap, an });
+      if (this.rows.length === this.limit) {
+        this.next = order;
+        this.skip();
+      }
       return;
     }
-    const slot = Math.floor(this.random() * (order + 1));
-    if (slot < this.limit) this.rows[slot] = { m, order, a, p, n, ap, an };
+    if (order !== this.next) return;
+    this.rows[Math.floor(this.random() * this.limit)] = { m, order, a, p, n, ap, an };
+    this.skip();
   }
 
   result(): MinedTripletCensus['drawn'] {

@@ -23,9 +23,9 @@ export const JACOBI_LIMIT = 64;
 const BLOCK_EXTRA = 8;
 
 export interface PcaOptions {
-  /** Stop when every residual ‖C v − λ v‖ ≤ tolerance · λ_1 (default 1e-10). */
+  /** Stop when every residual ‖C v − λ v‖ ≤ tolerance · λ_1 (default 1e-8: variances within 1e-8·λ_1). */
   readonly tolerance?: number;
-  /** Subspace iterations at most (default 1000); the result says whether the tolerance was met. */
+  /** Subspace iterations at most (default 300); the result says whether the tolerance was met. */
   readonly maxIterations?: number;
 }
 
@@ -74,8 +74,8 @@ export function pca(x: Tensor, k: number, options: PcaOptions = {}): PcaResult {
   const D = dims.get('D') as number;
   if (k !== 2 && k !== 3) throw new InputError(fn, 'k', '2 or 3 axes', describeValue(k));
   if (N < 1 || D < k) throw new InputError(fn, 'x', `at least 1 row and ${k} columns for ${k} axes`, `shape (${N}, ${D})`);
-  const tolerance = options.tolerance ?? 1e-10;
-  const maxIterations = options.maxIterations ?? 1000;
+  const tolerance = options.tolerance ?? 1e-8;
+  const maxIterations = options.maxIterations ?? 300;
 
   const mean = new Float64Array(D);
   for (let i = 0; i < N; i++) for (let c = 0; c < D; c++) mean[c] += x.data[i * D + c];
@@ -99,7 +99,7 @@ export function pca(x: Tensor, k: number, options: PcaOptions = {}): PcaResult {
     const { values, vectors } = symmetricEigen(covariance, D);
     found = { axes: vectors.slice(0, k * D), variance: values.slice(0, k), iterations: 0, converged: true };
   } else {
-    found = subspaceIteration(covariance, D, k, tolerance * totalVariance, maxIterations);
+    found = subspaceIteration(covariance, D, k, tolerance, maxIterations);
   }
   const { axes, variance } = found;
   for (let j = 0; j < k; j++) {
@@ -146,9 +146,9 @@ function ritzResidual(product: Float64Array, vectors: Float64Array, values: Arra
  * Subspace iteration with Rayleigh–Ritz on b = min(D, k + BLOCK_EXTRA) vectors: Q = orth(C V);
  * the b×b matrix Qᵀ C Q decomposed by Jacobi; V = its eigenvectors in Q's basis. One C·block
  * product per step (C V is the next step's input). Stops when the top k residuals are within
- * `absoluteTolerance`, or after maxIterations.
+ * tolerance · λ_1 (the largest Ritz value), or after maxIterations.
  */
-function subspaceIteration(covariance: Float64Array, D: number, k: number, absoluteTolerance: number, maxIterations: number): { axes: Float64Array; variance: Float64Array; iterations: number; converged: boolean } {
+function subspaceIteration(covariance: Float64Array, D: number, k: number, tolerance: number, maxIterations: number): { axes: Float64Array; variance: Float64Array; iterations: number; converged: boolean } {
   const b = Math.min(D, k + BLOCK_EXTRA);
   // A fixed pseudo-random start (the same result on every run), almost surely not orthogonal to
   // any eigenvector.
@@ -172,7 +172,7 @@ function subspaceIteration(covariance: Float64Array, D: number, k: number, absol
     values.set(ritz.values);
     rotateRows(block, ritz.vectors, b, D);
     rotateRows(product, ritz.vectors, b, D);
-    if (ritzResidual(product, block, values, k, D) <= absoluteTolerance) return { axes: block.slice(0, k * D), variance: values.slice(0, k), iterations: iterations + 1, converged: true };
+    if (ritzResidual(product, block, values, k, D) <= tolerance * values[0]) return { axes: block.slice(0, k * D), variance: values.slice(0, k), iterations: iterations + 1, converged: true };
   }
   return { axes: block.slice(0, k * D), variance: values.slice(0, k), iterations, converged: false };
 }

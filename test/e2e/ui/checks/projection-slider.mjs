@@ -32,16 +32,17 @@ export default async function ({ page, check, workspace, ui, log }) {
     const failed = await page.locator('.notebook-editor .codicon-notebook-state-error').count();
     if (failed > 0) throw new Error(`${failed} cell(s) of ${NOTEBOOK} failed`);
 
-    const scrollOn = notebookScroller(page, 900);
+    const scrollOn = notebookScroller(page, 600);
     const before = await waitUntil(
       'the projection figure to draw with its counts',
       async () => {
-        const shown = (await slider.boundingBox().catch(() => null)) === null ? undefined : await counts();
+        const shown = await counts();
         if (shown !== undefined) return { ok: true, shown };
+        const titles = await output(page).locator('.losslab-figure .gtitle').allTextContents().catch(() => []);
         await scrollOn();
-        return { ok: false };
+        return { ok: false, titles };
       },
-      90_000,
+      150_000,
       400,
     );
     await reveal(page, slider);
