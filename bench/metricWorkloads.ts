@@ -4,6 +4,8 @@
  * distances; each loss step includes its gradient. bench/compare-pytorch.py times the same
  * definitions in PyTorch.
  */
+import { pca } from '../src/core/embeddings/pca';
+import { tripletProjection } from '../src/core/language/figures/projection';
 import { metricLoss, type MetricLossOptions } from '../src/core/metric/metricLoss';
 import { mine, type MineOptions } from '../src/core/metric/mine';
 import type { Tensor } from '../src/core/tensor';
@@ -35,4 +37,16 @@ export const METRIC_WORKLOADS: Readonly<Record<string, () => Workload>> = {
   metric_triplet_all: loss({ loss: 'triplet_margin' }),
   metric_contrastive: loss({ loss: 'contrastive' }),
   metric_multi_similarity: loss({ loss: 'multi_similarity' }),
+  // triplet_projection's whole cell call: normalisation, the (B, B) matrix, the census of all
+  // 15.5M triplets at 201 slider steps with the 300 hardest kept, and the 2-axis PCA.
+  metric_triplet_projection: (): Workload => {
+    const { embeddings, labels } = batch();
+    return { gradBytes: 0, step: () => tripletProjection([embeddings, labels, { margin: 0.2 }]) };
+  },
+  // The PCA alone at the size the view is meant for: 3000 embeddings of 512 dimensions, 3 axes
+  // (the covariance's N·D² product, then subspace iteration).
+  embedding_pca_3000x512: (): Workload => {
+    const x = { shape: [3000, 512], data: gaussian(seededRandom(5), 3000 * 512) };
+    return { gradBytes: 0, step: () => pca(x, 3) };
+  },
 };

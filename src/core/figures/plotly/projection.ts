@@ -79,7 +79,8 @@ export function projectionToPlotly(spec: ProjectionFigure, theme: FigureTheme): 
       hovertemplate: 'point %{customdata}<extra>%{fullData.name}</extra>',
     });
   }
-  const axisTitle = (j: number): string => `PC${j + 1} (${compact(100 * (spec.explainedVariance[j] ?? 0), 3)}% of the variance)`;
+  // Short titles: a 3-D scene draws them beside its tick labels, where a long one ran into them.
+  const axisTitle = (j: number): string => `PC${j + 1} (${compact(100 * (spec.explainedVariance[j] ?? 0), 3)}% var.)`;
   const title = `${escapeMarkup(spec.title ?? `Mined triplets on the principal axes`)}<br><sub>${escapeMarkup(countsLine(spec, formatNumber))} · ${spec.triplets.a.length} drawn, ${spec.drawn === 'sample' ? 'a uniform sample' : 'hardest first'}</sub>`;
   const layout = three
     ? baseLayout(theme, title, {
