@@ -152,6 +152,7 @@ describe('diagnostics agree with running the cell', () => {
         angle_hist: 'angle_hist(1, 1, 1, {OPT})',
         centre_similarity: 'centre_similarity([[1, 2]], {OPT})',
         class_distances: 'class_distances([[1, 2]], [0], {OPT})',
+        triplet_projection: 'triplet_projection([[1, 2]], [0], {OPT})',
       };
       const message = runError(call[fn.name].replace('OPT', 'no_such_option: 1')) ?? '';
       const listed = /known options \(([^)]*)\)/.exec(message)?.[1];
