@@ -150,6 +150,7 @@ export class Session implements FigureContext {
     for (const [index, statement] of statements.entries()) {
       try {
         checkInterrupt();
+        this.guard.takeRefusal();
         const result = this.runStatement(statement, cellScope, cellFunctions);
         const isLast = index === statements.length - 1;
         const output = this.outputFor(statement, result, isLast);
@@ -163,7 +164,10 @@ export class Session implements FigureContext {
           outputs.push({ output: this.errorOutput(source, statement, new KeyboardInterrupt()), statement });
           break;
         }
-        outputs.push({ output: this.errorOutput(source, statement, error), statement });
+        // A refusal from inside a callback arrives wrapped by mathjs: show the guard's own error.
+        const refusal = this.guard.takeRefusal();
+        const shown = refusal !== undefined && error instanceof Error && error !== refusal && error.message.includes(refusal.message) ? refusal : error;
+        outputs.push({ output: this.errorOutput(source, statement, shown), statement });
       }
     }
     return labelOutputs(outputs);
@@ -291,6 +295,10 @@ export class Session implements FigureContext {
     if (typeof char === 'number') {
       // mathjs counts characters from 1 (the start of the offending token).
       offset = statement.offset + Math.max(0, Math.min(char - 1, statement.text.length));
+    } else if (err instanceof ElementCapError && err.fn !== undefined) {
+      // Point at the refused call (the first one of that name in the statement).
+      const at = statement.text.search(new RegExp(`\\b${err.fn}\\s*\\(`));
+      if (at >= 0) offset = statement.offset + at;
     } else if (err instanceof InputError) {
       // Point at the call that rejected its input: the one the error names, else the first
       // LossLab call in the statement.
