@@ -312,6 +312,10 @@ export class Session implements FigureContext {
       // The one frozen kind of value a cell can reach is a figure (figureValue.ts).
       message = 'a figure cannot be changed after it is made: call its figure function again with the options you want';
     }
+    if (err instanceof RangeError && /Maximum call stack size exceeded/.test(message)) {
+      // Endless recursion ends here rather than at the time limit: say what it most likely is.
+      message = `${message}: the calls nested deeper than the stack allows, most likely a function that calls itself without reaching a case that returns`;
+    }
     const undefinedName = /Undefined (?:symbol|function) (\w+)/.exec(err.message)?.[1];
     if (undefinedName !== undefined) {
       const at = statement.text.search(new RegExp(`\\b${undefinedName}\\b`));
