@@ -346,9 +346,13 @@ export class AllocationGuard {
     return top !== undefined && top.depth === depth - 1 ? top : undefined;
   }
 
-  /** Arguments a callback's call takes are temporaries: their cost leaves the running total. */
-  private release(gathering: Gathering, args: readonly unknown[]): void {
-    if (gathering.held.size === 0) return;
+  /**
+   * Values a call, an index (`zeros(n)[1]`) or a method made directly in a callback takes are
+   * temporaries: their cost leaves the running total of the gathering call above, if any.
+   */
+  release(args: readonly unknown[]): void {
+    const gathering = this.gatheringAbove(this.depth + 1);
+    if (gathering === undefined || gathering.held.size === 0) return;
     for (const arg of args) {
       const cost = gathering.held.get(arg);
       if (cost === undefined) continue;
@@ -374,10 +378,10 @@ export class AllocationGuard {
   /** Runs one guarded call: the look-ahead, the call (a gathering one keeps its running total), the count of its result. */
   call(name: string, what: string, fn: Fn, self: unknown, args: unknown[], lookAhead: boolean): unknown {
     if (lookAhead) this.demand(what, demandOf(name, args));
+    this.release(args);
     const depth = ++this.depth;
     try {
       const above = this.gatheringAbove(depth);
-      if (above !== undefined) this.release(above, args);
       const gathers = GATHERING.has(name);
       if (gathers) this.gatherings.push({ what, depth, total: 0, held: new Map() });
       let result: unknown;
@@ -486,6 +490,7 @@ function guardedTyped(math: MathJsInstance, name: string, fn: Fn, guard: Allocat
   const signatures: Record<string, Fn> = {};
   for (const [signature, body] of Object.entries((fn as unknown as { signatures: Record<string, Fn> }).signatures)) {
     signatures[signature] = (...args: unknown[]) => {
+      guard.release(args);
       if (args.length >= 3) guard.demand(`${name}(…)`, assignedCost(shapeOf(args[0]) ?? [], args[1]));
       return guard.check(`${name}(…)`, body(...args));
     };
@@ -514,6 +519,7 @@ function guardMatrixMethods(prototype: Record<string, unknown>, guard: Allocatio
     const original = prototype[method];
     if (typeof original !== 'function') continue;
     prototype[method] = function (this: MatrixShape, ...args: unknown[]): unknown {
+      guard.release([this, ...args]);
       guard.demand(`.${method}(…)`, cost(this, args));
       return guard.check(`.${method}(…)`, (original as Fn).apply(this, args));
     };
