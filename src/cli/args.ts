@@ -1,6 +1,6 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { SAVE_OUTPUTS, type SaveOutputs } from '../core/notebook/savePolicy';
-import { checkSetting, expectedValue, RUNNER_SETTINGS, settingOfFlag, type RunnerSettings } from './settings';
+import { checkSetting, defaultOf, expectedValue, RUNNER_SETTINGS, settingOfFlag, type RunnerSettings } from './settings';
 
 /**
  * The command line of `losslab`: `losslab run PATH [--out PATH] [--html PATH] [--check]
@@ -58,12 +58,12 @@ Options:
                   let load() read files under DIR too (repeatable); otherwise a notebook
                   reads only files inside its own folder, symlinks followed
   --time-limit SECONDS
-                  stop a cell that runs longer (default 60)
+                  stop a cell that runs longer (default ${defaultOf('losslab.kernel.timeLimitSeconds')})
   --memory-limit MB
-                  the kernel's heap limit; a cell that needs more is stopped (default 2048)
-  --element-cap N the most elements one value may hold (default 10000000)
+                  the kernel's heap limit; a cell that needs more is stopped (default ${defaultOf('losslab.kernel.memoryLimitMb')})
+  --element-cap N the most elements one value may hold (default ${defaultOf('losslab.kernel.elementCap')})
   --bin-convention mmdetection|ultralytics
-                  what reg_max means without a convention (default mmdetection)
+                  what reg_max means without a convention (default ${defaultOf('losslab.dfl.binConvention')})
   --config FILE   read those settings from FILE, a JSON object keyed as the VS Code
                   settings (losslab.kernel.timeLimitSeconds, losslab.kernel.memoryLimitMb,
                   losslab.kernel.elementCap, losslab.dfl.binConvention); without it,

@@ -59,6 +59,11 @@ export function settingOfFlag(flag: string): SettingSpec | undefined {
   return RUNNER_SETTINGS.find((setting) => setting.flag === flag);
 }
 
+/** The manifest's default of the setting with this config key, as the help prints it. */
+export function defaultOf(key: string): string {
+  return String(manifestProperty(key).default);
+}
+
 /** What a setting's value must be, as a phrase: "a number of seconds ≥ 1", "one of mmdetection, ultralytics". */
 export function expectedValue(setting: SettingSpec): string {
   const property = manifestProperty(setting.key);
