@@ -57,9 +57,10 @@ console.log(
 
 // The GFL tour notebook, run headlessly by the same kernel the editor uses, with an HTML report.
 console.log('\nRunning samples/gfl-tour.lossnb:');
-const status = losslab(['run', 'samples/gfl-tour.lossnb', '--out', 'out/gfl-tour.lossnb', '--html', 'out/gfl-tour.html'], {
+void losslab(['run', 'samples/gfl-tour.lossnb', '--out', 'out/gfl-tour.lossnb', '--html', 'out/gfl-tour.html'], {
   stdout: (text) => process.stdout.write(`  ${text}`),
   stderr: (text) => process.stderr.write(`  ${text}`),
+}).then((status) => {
+  if (status === 0) console.log('  wrote out/gfl-tour.lossnb (with outputs) and out/gfl-tour.html (report)');
+  process.exitCode = status;
 });
-if (status === 0) console.log('  wrote out/gfl-tour.lossnb (with outputs) and out/gfl-tour.html (report)');
-process.exitCode = status;

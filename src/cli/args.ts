@@ -1,9 +1,11 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { SAVE_OUTPUTS, type SaveOutputs } from '../core/notebook/savePolicy';
+import { checkSetting, defaultOf, expectedValue, RUNNER_SETTINGS, settingOfFlag, type RunnerSettings } from './settings';
 
 /**
  * The command line of `losslab`: `losslab run PATH [--out PATH] [--html PATH] [--check]
- * [--keep-going] [--save-outputs MODE] [--timings] [--allow-path DIR]...`, parsed without side effects so that usage
+ * [--keep-going] [--save-outputs MODE] [--timings] [--allow-path DIR]... [--config FILE]
+ * [--time-limit SECONDS] [--memory-limit MB] [--element-cap N] [--bin-convention NAME]`, parsed without side effects so that usage
  * errors are testable.
  */
 
@@ -25,14 +27,22 @@ export interface RunCommand {
   readonly timings?: true;
   /** Folders besides each notebook's own that `load` may read (symlinks followed), from `--allow-path`. */
   readonly allowPaths: readonly string[];
+  /** The kernel settings given as flags (they override the config file's); absent when none is. */
+  readonly settings?: RunnerSettings;
+  /** The config file from `--config`; without it, losslab.json is looked for (config.ts). */
+  readonly config?: string;
 }
 
 export type ParsedArgs = RunCommand | { readonly command: 'help' } | { readonly command: 'version' } | { readonly command: 'usage-error'; readonly message: string };
 
 export const USAGE = `Usage: losslab run NOTEBOOK.lossnb|DIR [options]
 
-Runs every LossLab code cell of a notebook in order, in one session, and writes the
+Runs every LossLab code cell of a notebook in order, in one kernel process, and writes the
 notebook back with the new outputs (or to --out). With a folder, runs each .lossnb in it.
+Cells run under the editor's limits: a cell that passes the time or memory limit, or
+crashes its kernel, is stopped and becomes an error output; the kernel restarts with an
+empty scope, so later cells that use names defined before it fail too (with --keep-going
+they run, otherwise the notebook stops there). The run always goes on to the next notebook.
 
 Options:
   --out PATH      write the run notebook to PATH instead of in place
@@ -47,11 +57,23 @@ Options:
   --allow-path DIR
                   let load() read files under DIR too (repeatable); otherwise a notebook
                   reads only files inside its own folder, symlinks followed
+  --time-limit SECONDS
+                  stop a cell that runs longer (default ${defaultOf('losslab.kernel.timeLimitSeconds')})
+  --memory-limit MB
+                  the kernel's heap limit; a cell that needs more is stopped (default ${defaultOf('losslab.kernel.memoryLimitMb')})
+  --element-cap N the most elements one value may hold (default ${defaultOf('losslab.kernel.elementCap')})
+  --bin-convention mmdetection|ultralytics
+                  what reg_max means without a convention (default ${defaultOf('losslab.dfl.binConvention')})
+  --config FILE   read those settings from FILE, a JSON object keyed as the VS Code
+                  settings (losslab.kernel.timeLimitSeconds, losslab.kernel.memoryLimitMb,
+                  losslab.kernel.elementCap, losslab.dfl.binConvention); without it,
+                  losslab.json beside the notebook (in the folder) or in the working
+                  directory is read if there is one. Flags override the file.
   -h, --help      show this help
   --version       show the version
 
-Exit status: 0 when every cell ran without error, 1 when a cell failed or a notebook
-could not be read or written, 2 for a usage error.`;
+Exit status: 0 when every cell ran without error, 1 when a cell failed or was stopped, a
+notebook could not be read or written, or the config file is wrong; 2 for a usage error.`;
 
 /** The options of `losslab run`, for node:util's parser; the ones that take a value may repeat so that a repeat is reported. */
 const RUN_OPTIONS = {
@@ -62,6 +84,11 @@ const RUN_OPTIONS = {
   'keep-going': { type: 'boolean' },
   timings: { type: 'boolean' },
   'allow-path': { type: 'string', multiple: true },
+  config: { type: 'string', multiple: true },
+  'time-limit': { type: 'string', multiple: true },
+  'memory-limit': { type: 'string', multiple: true },
+  'element-cap': { type: 'string', multiple: true },
+  'bin-convention': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -80,7 +107,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { command: 'help' };
-  for (const flag of ['out', 'html', 'save-outputs'] as const) {
+  for (const flag of ['out', 'html', 'save-outputs', 'config', 'time-limit', 'memory-limit', 'element-cap', 'bin-convention'] as const) {
     if ((values[flag]?.length ?? 0) > 1) return usageError(`--${flag} given twice`);
   }
   const [out] = values.out ?? [];
@@ -90,6 +117,18 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (html === '') return usageError('--html needs a path');
   const allowPaths = values['allow-path'] ?? [];
   if (allowPaths.includes('')) return usageError('--allow-path needs a folder');
+  const [config] = values.config ?? [];
+  if (config === '') return usageError('--config needs a file');
+  const settings: Record<string, unknown> = {};
+  for (const setting of RUNNER_SETTINGS) {
+    const [text] = values[setting.flag.slice(2) as 'time-limit' | 'memory-limit' | 'element-cap' | 'bin-convention'] ?? [];
+    if (text === undefined) continue;
+    try {
+      settings[setting.name] = checkSetting(setting, text, setting.flag);
+    } catch (error) {
+      return usageError((error as Error).message);
+    }
+  }
   if (saveOutputs !== undefined && !SAVE_OUTPUTS.includes(saveOutputs as SaveOutputs)) return usageError(saveOutputsMessage(saveOutputs));
   if (positionals.length === 0) return usageError('run needs a notebook or a folder');
   if (positionals.length > 1) return usageError(`run takes one notebook or folder, got ${positionals.length}: ${positionals.join(' ')}`);
@@ -105,6 +144,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(html !== undefined && { html }),
     ...(saveOutputs !== undefined && { saveOutputs: saveOutputs as SaveOutputs }),
     ...(values.timings === true && { timings: true as const }),
+    ...(Object.keys(settings).length > 0 && { settings: settings as RunnerSettings }),
+    ...(config !== undefined && { config }),
   };
 }
 
@@ -126,6 +167,9 @@ function parserMessage(error: unknown, args: readonly string[]): string {
     if (flag === '--save-outputs') return saveOutputsMessage(undefined);
     if (flag === '--out' || flag === '--html') return `${flag} needs a path`;
     if (flag === '--allow-path') return '--allow-path needs a folder';
+    if (flag === '--config') return '--config needs a file';
+    const setting = settingOfFlag(flag);
+    if (setting !== undefined) return `${flag} needs ${expectedValue(setting)}`;
     return `${flag} takes no value`;
   }
   return text;

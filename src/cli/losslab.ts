@@ -5,7 +5,9 @@
  */
 import { main } from './main';
 
-process.exitCode = main(process.argv.slice(2), {
+void main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+}).then((status) => {
+  process.exitCode = status;
 });

@@ -6,10 +6,13 @@ import { applySavePolicy, DEFAULT_SAVE_POLICY } from '../core/notebook/savePolic
 import { readFigureScript } from '../node/report/figureScript';
 import { renderReport, reportTitle } from '../node/report/html';
 import { writeFileAtomic } from '../node/files/write';
-import { createNodeSession } from '../node/session';
+import type { KernelSettings } from '../node/kernel/process';
 import { parseArgs, USAGE, type RunCommand } from './args';
+import { findConfigFile, readConfigFile } from './config';
 import { checkTargets, readNotebookBytes, type Job } from './files';
+import { kernelEntry, kernelHost, type KernelEntry } from './kernelHost';
 import { runNotebook, type CellFailure } from './runNotebook';
+import { kernelSettings, RUNNER_SETTINGS } from './settings';
 
 /**
  * `losslab`, the headless runner: everything but the process itself, so that tests can call it.
@@ -22,9 +25,14 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
 }
 
+/** What a test may replace: the kernel entry (a bundle built once, instead of the sources under tsx per notebook). */
+export interface MainOptions {
+  readonly kernelEntry?: KernelEntry;
+}
+
 export const NOTEBOOK_EXTENSION = '.lossnb';
 
-export function main(argv: readonly string[], io: CliIo): number {
+export async function main(argv: readonly string[], io: CliIo, options: MainOptions = {}): Promise<number> {
   const args = parseArgs(argv);
   switch (args.command) {
     case 'help':
@@ -37,22 +45,27 @@ export function main(argv: readonly string[], io: CliIo): number {
       io.stderr(`losslab: ${args.message}\n\n${USAGE}\n`);
       return 2;
     case 'run':
-      return runCommand(args, io);
+      return runCommand(args, io, options);
   }
 }
 
-function runCommand(args: RunCommand, io: CliIo): number {
+async function runCommand(args: RunCommand, io: CliIo, options: MainOptions): Promise<number> {
   let jobs: Job[];
+  let limits: KernelSettings;
+  let entry: KernelEntry;
   try {
+    entry = options.kernelEntry ?? kernelEntry();
     jobs = planJobs(args);
     checkTargets(jobs);
     checkAllowPaths(args.allowPaths);
+    const config = findConfigFile(args.config, args.path);
+    limits = kernelSettings(config === undefined ? {} : readConfigFile(config), args.settings ?? {});
   } catch (error) {
     io.stderr(`losslab: ${messageOf(error)}\n`);
     return 1;
   }
   let failed = 0;
-  for (const job of jobs) if (!runJobSafely(job, args, io)) failed++;
+  for (const job of jobs) if (!(await runJobSafely(job, args, { limits, entry }, io))) failed++;
   if (jobs.length > 1) {
     const summary = `${jobs.length - failed} of ${jobs.length} notebooks ran without errors\n`;
     if (failed > 0) io.stderr(summary);
@@ -98,22 +111,28 @@ function targetFile(target: string | undefined, input: string, extension = NOTEB
   return isFolder ? join(target, `${basename(input, NOTEBOOK_EXTENSION)}${extension}`) : target;
 }
 
+/** The kernel every notebook of a run gets: its entry and its limits. */
+interface KernelChoice {
+  readonly entry: KernelEntry;
+  readonly limits: KernelSettings;
+}
+
 /**
  * runJob, never throwing: whatever one notebook does, a folder run goes on to the next one and
- * reports this one as failed (the session never throws by contract; this keeps the contract's
+ * reports this one as failed (the kernel never rejects by contract; this keeps the contract's
  * breach from ending the run).
  */
-function runJobSafely(job: Job, args: RunCommand, io: CliIo): boolean {
+async function runJobSafely(job: Job, args: RunCommand, kernel: KernelChoice, io: CliIo): Promise<boolean> {
   try {
-    return runJob(job, args, io);
+    return await runJob(job, args, kernel, io);
   } catch (error) {
     io.stderr(`FAIL ${job.input}: the run stopped: ${messageOf(error).slice(0, 500)}\n`);
     return false;
   }
 }
 
-/** Runs one notebook; true when every cell ran without error and every file was written. */
-function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
+/** Runs one notebook in a kernel process of its own; true when every cell ran without error and every file was written. */
+async function runJob(job: Job, args: RunCommand, kernel: KernelChoice, io: CliIo): Promise<boolean> {
   const started = performance.now();
   let text: string;
   try {
@@ -129,8 +148,13 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
     io.stderr(`FAIL ${job.input}: not a LossLab notebook: ${messageOf(error)}\n`);
     return false;
   }
-  const session = createNodeSession(dirname(resolve(job.input)), { allowedFolders: args.allowPaths.map((folder) => resolve(folder)) });
-  const result = runNotebook(model, session, { keepGoing: args.keepGoing });
+  const host = kernelHost(dirname(resolve(job.input)), args.allowPaths.map((folder) => resolve(folder)), kernel.limits, kernel.entry);
+  let result: Awaited<ReturnType<typeof runNotebook>>;
+  try {
+    result = await runNotebook(model, host, { keepGoing: args.keepGoing });
+  } finally {
+    await host.dispose();
+  }
   const written: string[] = [];
   try {
     if (job.output !== undefined) {
@@ -157,7 +181,13 @@ function runJob(job: Job, args: RunCommand, io: CliIo): boolean {
   }
   const runnable = model.cells.filter((cell) => cell.kind === 'code').length;
   io.stderr(`FAIL ${job.input}: ${describeFailures(result.failures)}${wrote}\n`);
-  for (const failure of result.failures) io.stderr(formatFailure(failure));
+  // After a stop the kernel is fresh: a later cell's undefined name is most likely one the reset took.
+  let stoppedCell: number | undefined;
+  for (const failure of result.failures) {
+    io.stderr(formatFailure(failure));
+    if (stoppedCell !== undefined && /^Undefined (symbol|function)/.test(failure.message)) io.stderr(`    (cell ${stoppedCell + 1} was stopped, which reset the scope: names defined before it are gone)\n`);
+    if (failure.stopped !== undefined) stoppedCell = failure.cellIndex;
+  }
   if (!args.keepGoing && result.cellsRun < runnable) io.stderr(`  stopped after the failing cell; --keep-going runs the rest\n`);
   return false;
 }
@@ -169,14 +199,24 @@ function describeFailures(failures: readonly CellFailure[]): string {
 
 /**
  * `  cell 3 (starts: y = 1), line 2, column 5: Error: …` (cell numbers are 1-based, counting
- * markdown cells), then the line itself with a caret under the column.
+ * markdown cells), then the line itself with a caret under the column. A stopped cell has no
+ * position; it is followed by the flag that raises the limit that stopped it.
  */
 export function formatFailure(failure: CellFailure): string {
   const first = clip(failure.firstLine);
-  const header = `  cell ${failure.cellIndex + 1} (starts: ${first}), line ${failure.line}, column ${failure.column}: ${failure.name}: ${failure.message}\n`;
+  const where = failure.line < 1 ? '' : `, line ${failure.line}, column ${failure.column}`;
+  const header = `  cell ${failure.cellIndex + 1} (starts: ${first})${where}: ${failure.name}: ${failure.message}\n`;
+  if (failure.stopped !== undefined) return `${header}${limitHint(failure.stopped)}`;
   if (failure.sourceLine.trim() === '' || failure.sourceLine.length > 200) return header;
   const caret = `${failure.sourceLine.slice(0, failure.column - 1).replace(/[^\t]/g, ' ')}^`;
   return `${header}    | ${failure.sourceLine}\n    | ${caret}\n`;
+}
+
+/** For a cell stopped by a limit, the flag that raises it. */
+function limitHint(reason: string): string {
+  const name = reason === 'time-limit' ? 'timeLimitSeconds' : reason === 'memory-limit' ? 'memoryLimitMb' : undefined;
+  const setting = RUNNER_SETTINGS.find((candidate) => candidate.name === name);
+  return setting === undefined ? '' : `    (a run raises it with ${setting.flag} ${setting.placeholder}, or ${setting.key} in a config file)\n`;
 }
 
 function clip(text: string): string {

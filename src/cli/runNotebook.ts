@@ -1,12 +1,27 @@
-import type { Session } from '../core/language/session';
+import type { CellOutput, Session } from '../core/language/session';
 import { CODE_LANGUAGE, type CellModel, type NotebookModel } from '../core/notebook/format';
 import { cellOutputsToModels } from '../core/notebook/outputs';
 
 /**
- * Runs a notebook model's code cells in order in one session, as "Run All" in VS Code does, and
+ * Runs a notebook model's code cells in order on one cell host, as "Run All" in VS Code does, and
  * returns the model with each run cell's outputs and execution summary replaced. No file access:
- * the caller reads and writes the file.
+ * the caller reads and writes the file. `losslab run`'s host is the editor's kernel process
+ * (kernelHost.ts); a Session in-process serves tests and the fuzz harness.
  */
+
+/** Where the cells run: one scope across calls, reset only when the host had to stop a cell. */
+export interface CellHost {
+  /**
+   * Runs one cell's text. `stopped` says the host stopped it (a limit, a crash): `outputs` then
+   * holds the error that says so, and the scope was reset.
+   */
+  run(source: string): Promise<{ readonly outputs: CellOutput[]; readonly stopped?: string }>;
+}
+
+/** A Session as a cell host (in-process, no limits beyond the element cap). */
+export function sessionHost(session: Session): CellHost {
+  return { run: async (source) => ({ outputs: session.runCell(source) }) };
+}
 
 /** A cell that produced an error, located for the terminal. */
 export interface CellFailure {
@@ -21,6 +36,8 @@ export interface CellFailure {
   readonly sourceLine: string;
   readonly name: string;
   readonly message: string;
+  /** Set when the host stopped the cell (a limit, a crash): the reason, such as 'time-limit'. */
+  readonly stopped?: string;
 }
 
 export interface RunOptions {
@@ -48,22 +65,22 @@ export function isRunnable(cell: CellModel): boolean {
  * {executionOrder 1, 2, …, success: no error output, timing}, keeping unknown execution fields.
  * Unless `keepGoing`, cells after the first failing one are not run and keep their old outputs.
  */
-export function runNotebook(model: NotebookModel, session: Session, options: RunOptions = {}): RunResult {
+export async function runNotebook(model: NotebookModel, host: CellHost, options: RunOptions = {}): Promise<RunResult> {
   const now = options.now ?? Date.now;
   const failures: CellFailure[] = [];
   const cells = [...model.cells];
   let order = 0;
-  let stopped = false;
-  cells.forEach((cell, cellIndex) => {
-    if (stopped || !isRunnable(cell)) return;
+  for (const [cellIndex, cell] of model.cells.entries()) {
+    if (!isRunnable(cell)) continue;
     const startTime = now();
-    const outputs = session.runCell(cell.source);
+    const { outputs, stopped } = await host.run(cell.source);
     const endTime = now();
     order++;
     const errors = outputs.flatMap((output) => (output.kind === 'error' ? [output] : []));
     for (const { line, column, name, message } of errors) {
-      const sourceLine = cell.source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '';
-      failures.push({ cellIndex, firstLine: firstLine(cell.source), line, column, sourceLine, name, message });
+      // Line 0: the error concerns the whole cell (a stop), not a place in it.
+      const sourceLine = line < 1 ? '' : (cell.source.split('\n')[line - 1]?.replace(/\r$/, '') ?? '');
+      failures.push({ cellIndex, firstLine: firstLine(cell.source), line, column, sourceLine, name, message, ...(stopped !== undefined && { stopped }) });
     }
     cells[cellIndex] = {
       ...cell,
@@ -75,8 +92,8 @@ export function runNotebook(model: NotebookModel, session: Session, options: Run
         extra: cell.execution?.extra ?? {},
       },
     };
-    if (errors.length > 0 && options.keepGoing !== true) stopped = true;
-  });
+    if (errors.length > 0 && options.keepGoing !== true) break;
+  }
   return { model: { ...model, cells }, failures, cellsRun: order };
 }
 

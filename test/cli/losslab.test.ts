@@ -8,6 +8,8 @@ import { FIGURE_MIME, isFigureSpec } from '../../src/core/figures/spec';
 import { parseNotebook, serializeNotebook, type CellModel, type NotebookModel } from '../../src/core/notebook/format';
 import { ERROR_MIME, MARKDOWN_MIME, cellOutputToModel } from '../../src/core/notebook/outputs';
 import { main } from '../../src/cli/main';
+import type { KernelEntry } from '../../src/cli/kernelHost';
+import { buildKernelWorker } from '../helpers/kernelWorker';
 import { parseArgs } from '../../src/cli/args';
 import { escapeHtml, renderMarkdown } from '../../src/node/report/markdown';
 import { scriptHash, scriptSafeJson } from '../../src/node/report/html';
@@ -21,9 +23,12 @@ import { PLOTLY_SCRIPT } from '../../src/core/figures/plotly/script';
 const SAMPLES = join(import.meta.dirname, '..', '..', 'samples');
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'losslab.ts');
 let work: string;
+/** The kernel of the in-process runs: the worker bundled once, as dist/kernelWorker.js is (the sources under tsx start slowly). */
+let kernelEntry: KernelEntry;
 
-before(() => {
+before(async () => {
   work = mkdtempSync(join(tmpdir(), 'losslab-cli-'));
+  kernelEntry = { workerFile: await buildKernelWorker(join(work, 'kernel')) };
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -32,10 +37,10 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function inProcess(...args: string[]): { status: number; stdout: string; stderr: string } {
+async function inProcess(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const status = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, { kernelEntry });
   return { status, stdout, stderr };
 }
 
@@ -94,9 +99,9 @@ describe('losslab run on the samples', () => {
     });
   }
 
-  it('the tour loads the bundled export, runs GFL and the numbers agree with each other', () => {
+  it('the tour loads the bundled export, runs GFL and the numbers agree with each other', async () => {
     const out = join(work, 'tour-values.lossnb');
-    assert.equal(inProcess('run', join(SAMPLES, 'gfl-tour.lossnb'), '--out', out).status, 0);
+    assert.equal((await inProcess('run', join(SAMPLES, 'gfl-tour.lossnb'), '--out', out)).status, 0);
     const markdown = readNotebook(out).cells.flatMap((c) => c.outputs.flatMap((o) => o.items.filter((i) => i.mime === MARKDOWN_MIME).map((i) => text(i.data))));
     const gfl = markdown.find((m) => m.includes('**gfl** loss'));
     assert.ok(gfl !== undefined);
@@ -117,11 +122,11 @@ describe('losslab run on the samples', () => {
 describe('clean diffs', () => {
   const cells = () => [cell('markdown', '# Sweep'), cell('code', 'y = qfl(0.3, 0.5)'), cell('code', 'plot(qfl(s, 0.5), s, 0.01, 0.99)'), cell('code', 'nope + 1')];
 
-  it('running an unchanged notebook again writes the same bytes, its figure one field per line', () => {
+  it('running an unchanged notebook again writes the same bytes, its figure one field per line', async () => {
     const path = writeNotebook('clean/again.lossnb', cells());
-    assert.equal(inProcess('run', path, '--keep-going').status, 1);
+    assert.equal((await inProcess('run', path, '--keep-going')).status, 1);
     const once = readFileSync(path, 'utf8');
-    assert.equal(inProcess('run', path, '--keep-going').status, 1);
+    assert.equal((await inProcess('run', path, '--keep-going')).status, 1);
     assert.equal(readFileSync(path, 'utf8'), once);
     const figure = readNotebook(path).cells[2].outputs[0].items[0];
     assert.equal(figure.mime, FIGURE_MIME);
@@ -129,19 +134,19 @@ describe('clean diffs', () => {
     assert.ok(isFigureSpec(JSON.parse(text(figure.data))));
   });
 
-  it('--timings keeps the run times; --save-outputs keeps all, the figures only, or nothing of the run', () => {
+  it('--timings keeps the run times; --save-outputs keeps all, the figures only, or nothing of the run', async () => {
     const path = writeNotebook('clean/modes.lossnb', cells());
-    const run = (...flags: string[]): NotebookModel => {
+    const run = async (...flags: string[]): Promise<NotebookModel> => {
       const out = join(work, 'clean', `${flags.join('')}.lossnb`);
-      assert.equal(inProcess('run', path, '--keep-going', '--out', out, ...flags).status, 1);
+      assert.equal((await inProcess('run', path, '--keep-going', '--out', out, ...flags)).status, 1);
       return readNotebook(out);
     };
-    const timed = run('--timings').cells[1].execution?.timing;
+    const timed = (await run('--timings')).cells[1].execution?.timing;
     assert.ok(timed !== undefined && timed.endTime >= timed.startTime);
     const mimes = (model: NotebookModel): string[][] => model.cells.map((c) => c.outputs.map((o) => o.items[0].mime));
-    assert.deepEqual(mimes(run('--save-outputs', 'all')), [[], [MARKDOWN_MIME], [FIGURE_MIME], [ERROR_MIME]]);
-    assert.deepEqual(mimes(run('--save-outputs=figures-only')), [[], [], [FIGURE_MIME], []]);
-    const none = run('--save-outputs', 'none');
+    assert.deepEqual(mimes(await run('--save-outputs', 'all')), [[], [MARKDOWN_MIME], [FIGURE_MIME], [ERROR_MIME]]);
+    assert.deepEqual(mimes(await run('--save-outputs=figures-only')), [[], [], [FIGURE_MIME], []]);
+    const none = await run('--save-outputs', 'none');
     assert.deepEqual(mimes(none), [[], [], [], []]);
     assert.deepEqual(none.cells.map((c) => c.execution), [undefined, undefined, undefined, undefined]);
     assert.deepEqual(none.cells.map((c) => c.source), cells().map((c) => c.source));
@@ -157,14 +162,14 @@ describe('clean diffs', () => {
 });
 
 describe('a failing cell', () => {
-  it('exits 1 and prints the cell number, its first line, the line and column, and the error', () => {
+  it('exits 1 and prints the cell number, its first line, the line and column, and the error', async () => {
     const path = writeNotebook('fail/broken.lossnb', [
       cell('markdown', '# Broken'),
       cell('code', 'a = 1'),
       cell('code', 'b = 2\nc = qfl([[0.5]], [1], [0.5], {beta: -1})'),
       cell('code', 'a + 1'),
     ]);
-    const { status, stderr } = inProcess('run', path, '--out', join(work, 'fail/out.lossnb'));
+    const { status, stderr } = await inProcess('run', path, '--out', join(work, 'fail/out.lossnb'));
     assert.equal(status, 1);
     assert.match(stderr, /FAIL .*broken\.lossnb/);
     assert.match(stderr, /cell 3 \(starts: b = 2\), line 2, column 5: InputError: qfl: options\.beta/);
@@ -181,32 +186,32 @@ describe('a failing cell', () => {
     assert.deepEqual(model.cells[3].outputs, []);
   });
 
-  it('--keep-going runs the cells after it, and --check writes nothing', () => {
+  it('--keep-going runs the cells after it, and --check writes nothing', async () => {
     const path = writeNotebook('fail/undefined.lossnb', [cell('code', 'x = nope + 1'), cell('code', '2 * 21')]);
     const before = readFileSync(path, 'utf8');
-    const checked = inProcess('run', path, '--check');
+    const checked = await inProcess('run', path, '--check');
     assert.equal(checked.status, 1);
     assert.match(checked.stderr, /cell 1 \(starts: x = nope \+ 1\), line 1, column 5: Error: Undefined symbol nope/);
     assert.match(checked.stderr, /--keep-going/);
     assert.equal(readFileSync(path, 'utf8'), before);
-    const kept = inProcess('run', path, '--keep-going');
+    const kept = await inProcess('run', path, '--keep-going');
     assert.equal(kept.status, 1);
     const model = readNotebook(path);
     assert.equal(model.cells[1].execution?.executionOrder, 2);
     assert.equal(text(model.cells[1].outputs[0].items[0].data), '`42`');
   });
 
-  it('a file that is not a notebook fails with the parser message', () => {
+  it('a file that is not a notebook fails with the parser message', async () => {
     const path = join(work, 'fail/bad-json.lossnb');
     writeFileSync(path, '{"version": 1, "cells": [}');
-    const { status, stderr } = inProcess('run', path);
+    const { status, stderr } = await inProcess('run', path);
     assert.equal(status, 1);
     assert.match(stderr, /not a LossLab notebook: .*line 1, column 26/);
   });
 });
 
 describe('running in place and a folder', () => {
-  it('writes outputs back in place and keeps unknown fields and metadata', () => {
+  it('writes outputs back in place and keeps unknown fields and metadata', async () => {
     const model: NotebookModel = {
       metadata: { owner: 'me' },
       cells: [{ ...cell('code', '1 + 1'), metadata: { tags: ['x'] }, extra: { future: true } }],
@@ -214,7 +219,7 @@ describe('running in place and a folder', () => {
     };
     const path = join(work, 'inplace.lossnb');
     writeFileSync(path, serializeNotebook(model));
-    assert.equal(inProcess('run', path).status, 0);
+    assert.equal((await inProcess('run', path)).status, 0);
     const ran = readNotebook(path);
     assert.deepEqual(ran.metadata, { owner: 'me' });
     assert.deepEqual(ran.extra, { later: [1] });
@@ -223,7 +228,7 @@ describe('running in place and a folder', () => {
     assert.equal(text(ran.cells[0].outputs[0].items[0].data), '`2`');
   });
 
-  it('runs every .lossnb of a folder, loads files relative to each notebook, and fails if one fails', () => {
+  it('runs every .lossnb of a folder, loads files relative to each notebook, and fails if one fails', async () => {
     const dir = join(work, 'batch');
     mkdirSync(join(dir, 'data'), { recursive: true });
     copyFileSync(join(SAMPLES, 'data', 'example-export.npz'), join(dir, 'data', 'export.npz'));
@@ -231,7 +236,7 @@ describe('running in place and a folder', () => {
     writeNotebook('batch/b.lossnb', [cell('code', 'load("data/missing.npz")')]);
     writeFileSync(join(dir, 'notes.txt'), 'not a notebook');
     const outDir = join(work, 'batch-out');
-    const { status, stdout, stderr } = inProcess('run', dir, '--out', outDir, '--html', join(work, 'batch-html'));
+    const { status, stdout, stderr } = await inProcess('run', dir, '--out', outDir, '--html', join(work, 'batch-html'));
     assert.equal(status, 1);
     assert.match(stdout, /ok .*a\.lossnb/);
     assert.match(stderr, /FAIL .*b\.lossnb/);
@@ -244,7 +249,7 @@ describe('running in place and a folder', () => {
 });
 
 describe('--html', () => {
-  it('renders markdown, escapes HTML and embeds figure JSON that cannot close its script element', () => {
+  it('renders markdown, escapes HTML and embeds figure JSON that cannot close its script element', async () => {
     const path = writeNotebook(
       'report.lossnb',
       [
@@ -255,7 +260,7 @@ describe('--html', () => {
       { title: 'A <report>' },
     );
     const html = join(work, 'report.html');
-    const { status } = inProcess('run', path, '--check', '--html', html);
+    const { status } = await inProcess('run', path, '--check', '--html', html);
     assert.equal(status, 0);
     const page = readFileSync(html, 'utf8');
     assert.match(page, /^<!DOCTYPE html>/);
@@ -300,25 +305,25 @@ describe('usage errors exit 2 with the usage', () => {
     [['run', 'a.lossnb', '--out', 'x', '--out=y'], /--out given twice/],
   ];
   for (const [args, message] of cases) {
-    it(`losslab ${args.join(' ')}`, () => {
-      const { status, stderr } = inProcess(...args);
+    it(`losslab ${args.join(' ')}`, async () => {
+      const { status, stderr } = await inProcess(...args);
       assert.equal(status, 2);
       assert.match(stderr, message);
       assert.match(stderr, /Usage: losslab run/);
     });
   }
 
-  it('through the real process too, and --help exits 0', () => {
+  it('through the real process too, and --help exits 0', async () => {
     const bad = cli('run');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /Usage: losslab run/);
-    const help = inProcess('--help');
+    const help = await inProcess('--help');
     assert.equal(help.status, 0);
     assert.match(help.stdout, /Usage: losslab run/);
   });
 
-  it('a missing path is an error (1), not a usage error', () => {
-    const { status, stderr } = inProcess('run', join(work, 'nowhere.lossnb'));
+  it('a missing path is an error (1), not a usage error', async () => {
+    const { status, stderr } = await inProcess('run', join(work, 'nowhere.lossnb'));
     assert.equal(status, 1);
     assert.match(stderr, /no such file or folder/);
   });

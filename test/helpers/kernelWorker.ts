@@ -14,3 +14,10 @@ export async function buildKernelWorker(folder: string, { withPool = false }: { 
   if (withPool) await build({ ...BUNDLE, entryPoints: ['src/node/parallel/worker.ts'], outfile: join(folder, 'parallelWorker.js') });
   return workerFile;
 }
+
+/** Bundles the `losslab` command into `folder` as the build makes dist/cli.js; returns its path. */
+export async function buildCli(folder: string): Promise<string> {
+  const cliFile = join(folder, 'cli.js');
+  await build({ ...BUNDLE, entryPoints: ['src/cli/losslab.ts'], outfile: cliFile });
+  return cliFile;
+}

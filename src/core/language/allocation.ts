@@ -15,6 +15,14 @@ import type { MathJsInstance } from 'mathjs';
  *   aborts Node or exhausts the heap while it is being built. Sizes are read whatever their type
  *   (number, BigNumber, Fraction, numeric string, array or matrix of them).
  *
+ * - a call that builds its result out of callbacks' results (`map`, `mapSlices`/`apply`,
+ *   `matrixFromFunction`) keeps a running total of what the callbacks have returned so far and is
+ *   refused as soon as that total passes the cap (`Gathering`): counting the finished result would
+ *   come after the memory was spent. Only what the callbacks *return* counts, not what they
+ *   allocate on the way: `map(ones(1000), f(x) = sum(zeros(1e6)))` creates 10⁹ elements in
+ *   temporaries but holds 1000, and is fine. A temporary is told from a result by its use: a value
+ *   a call in the callback made and another call then took as an argument is no longer counted.
+ *
  * A value's cost is not only its element count: `zeros(1e12, 0)` holds no element but 10¹² empty
  * rows, and `zeros(0, 1e12)` becomes them on a transpose. So a shape costs the largest of its element
  * count, its row count at every depth, and its longest extent (`shapeCost`).
@@ -22,6 +30,14 @@ import type { MathJsInstance } from 'mathjs';
 
 export class ElementCapError extends Error {
   override readonly name = 'ElementCapError';
+
+  /** The function refused (`map`), when it was a call: the session points the error at it. */
+  readonly fn: string | undefined;
+
+  constructor(message: string, what?: string) {
+    super(message);
+    this.fn = what === undefined ? undefined : /^(\w+)\(/.exec(what)?.[1];
+  }
 }
 
 /** Dimensions beyond this are refused: mathjs walks a shape recursively, one stack frame per axis. */
@@ -300,15 +316,110 @@ function isScalarObject(value: object): boolean {
 
 type Fn = (...args: unknown[]) => unknown;
 
+/** The functions whose result is built from their callbacks' results, one per element or slice. */
+const GATHERING: ReadonlySet<string> = new Set(['map', 'mapSlices', 'apply', 'matrixFromFunction']);
+
+/**
+ * One running call of a GATHERING function: what the calls made directly by its callbacks (the calls
+ * one level below it) returned and nothing has taken as an argument since, by object, and their total.
+ * Numbers are not counted: the result's own shape counts them once it is built.
+ */
+interface Gathering {
+  readonly what: string;
+  /** The guarded-call depth of the gathering call itself. */
+  readonly depth: number;
+  total: number;
+  readonly held: Map<unknown, number>;
+}
+
 /** Counts and refuses, against one cap; shared by the function wrappers and the matrix methods. */
 export class AllocationGuard {
+  /** How many guarded calls are running, one inside another (a callback's calls are inside its `map`). */
+  private depth = 0;
+  private readonly gatherings: Gathering[] = [];
+
   constructor(readonly cap: number) {}
+
+  /** The gathering whose callbacks make the call now starting at `depth`, if any. */
+  private gatheringAbove(depth: number): Gathering | undefined {
+    const top = this.gatherings[this.gatherings.length - 1];
+    return top !== undefined && top.depth === depth - 1 ? top : undefined;
+  }
+
+  /**
+   * Values a call, an index (`zeros(n)[1]`) or a method made directly in a callback takes are
+   * temporaries: their cost leaves the running total of the gathering call above, if any.
+   */
+  release(args: readonly unknown[]): void {
+    const gathering = this.gatheringAbove(this.depth + 1);
+    if (gathering === undefined || gathering.held.size === 0) return;
+    for (const arg of args) {
+      const cost = gathering.held.get(arg);
+      if (cost === undefined) continue;
+      gathering.total -= cost;
+      gathering.held.delete(arg);
+    }
+  }
+
+  /** Adds what a callback's call returned to the running total; throws once it passes the cap. */
+  private hold(gathering: Gathering, value: unknown): void {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return;
+    if (gathering.held.has(value)) return;
+    const cost = costOf(value, this.cap);
+    gathering.total += cost;
+    gathering.held.set(value, cost);
+    if (gathering.total <= this.cap) return;
+    this.refuse(
+      `${gathering.what}'s callbacks have returned ${gathering.total.toLocaleString('en-US')} elements so far, more than the cap of ${this.cap.toLocaleString('en-US')} (setting losslab.kernel.elementCap); reduce inside the callback (sum, mean) or map fewer elements`,
+      gathering.what,
+    );
+  }
+
+  /** Runs one guarded call: the look-ahead, the call (a gathering one keeps its running total), the count of its result. */
+  call(name: string, what: string, fn: Fn, self: unknown, args: unknown[], lookAhead: boolean): unknown {
+    if (lookAhead) this.demand(what, demandOf(name, args));
+    this.release(args);
+    const depth = ++this.depth;
+    try {
+      const above = this.gatheringAbove(depth);
+      const gathers = GATHERING.has(name);
+      if (gathers) this.gatherings.push({ what, depth, total: 0, held: new Map() });
+      let result: unknown;
+      try {
+        result = fn.apply(self, args);
+      } finally {
+        if (gathers) this.gatherings.pop();
+      }
+      this.check(what, result);
+      if (above !== undefined) this.hold(above, result);
+      return result;
+    } finally {
+      this.depth = depth - 1;
+    }
+  }
 
   /** Throws before an allocation of `count` when it passes the cap; `what` names the call. */
   demand(what: string, count: number): void {
     if (count <= this.cap) return;
     const shown = Number.isFinite(count) ? count.toLocaleString('en-US') : 'unboundedly many';
-    throw new ElementCapError(`${what} would hold ${shown} elements, more than the cap of ${this.cap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`);
+    this.refuse(`${what} would hold ${shown} elements, more than the cap of ${this.cap.toLocaleString('en-US')} (setting losslab.kernel.elementCap)`, what);
+  }
+
+  /**
+   * The last refusal, once: mathjs rethrows an error from inside a callback as a TypeError of its
+   * own ("Function map cannot apply callback arguments…"), so the session asks for the original.
+   */
+  takeRefusal(): ElementCapError | undefined {
+    const refusal = this.refusal;
+    this.refusal = undefined;
+    return refusal;
+  }
+
+  private refusal: ElementCapError | undefined;
+
+  private refuse(message: string, what: string): never {
+    this.refusal = new ElementCapError(message, what);
+    throw this.refusal;
   }
 
   /** Throws when a value a cell made passes the cap; returns the value. */
@@ -326,8 +437,7 @@ export class AllocationGuard {
     const what = `${name}(…)`;
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
       // A rawArgs function (map, filter, forEach in an expression) is given syntax nodes, not values.
-      if (lookAhead && !raw) guard.demand(what, demandOf(name, args));
-      return guard.check(what, fn.apply(this, args));
+      return guard.call(name, what, fn, this, args, lookAhead && !raw);
     };
     const guard = this;
     const raw = (fn as { rawArgs?: unknown }).rawArgs === true;
@@ -380,6 +490,7 @@ function guardedTyped(math: MathJsInstance, name: string, fn: Fn, guard: Allocat
   const signatures: Record<string, Fn> = {};
   for (const [signature, body] of Object.entries((fn as unknown as { signatures: Record<string, Fn> }).signatures)) {
     signatures[signature] = (...args: unknown[]) => {
+      guard.release(args);
       if (args.length >= 3) guard.demand(`${name}(…)`, assignedCost(shapeOf(args[0]) ?? [], args[1]));
       return guard.check(`${name}(…)`, body(...args));
     };
@@ -408,6 +519,7 @@ function guardMatrixMethods(prototype: Record<string, unknown>, guard: Allocatio
     const original = prototype[method];
     if (typeof original !== 'function') continue;
     prototype[method] = function (this: MatrixShape, ...args: unknown[]): unknown {
+      guard.release([this, ...args]);
       guard.demand(`.${method}(…)`, cost(this, args));
       return guard.check(`.${method}(…)`, (original as Fn).apply(this, args));
     };

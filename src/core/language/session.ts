@@ -150,6 +150,7 @@ export class Session implements FigureContext {
     for (const [index, statement] of statements.entries()) {
       try {
         checkInterrupt();
+        this.guard.takeRefusal();
         const result = this.runStatement(statement, cellScope, cellFunctions);
         const isLast = index === statements.length - 1;
         const output = this.outputFor(statement, result, isLast);
@@ -163,7 +164,10 @@ export class Session implements FigureContext {
           outputs.push({ output: this.errorOutput(source, statement, new KeyboardInterrupt()), statement });
           break;
         }
-        outputs.push({ output: this.errorOutput(source, statement, error), statement });
+        // A refusal from inside a callback arrives wrapped by mathjs: show the guard's own error.
+        const refusal = this.guard.takeRefusal();
+        const shown = refusal !== undefined && error instanceof Error && error !== refusal && error.message.includes(refusal.message) ? refusal : error;
+        outputs.push({ output: this.errorOutput(source, statement, shown), statement });
       }
     }
     return labelOutputs(outputs);
@@ -291,6 +295,10 @@ export class Session implements FigureContext {
     if (typeof char === 'number') {
       // mathjs counts characters from 1 (the start of the offending token).
       offset = statement.offset + Math.max(0, Math.min(char - 1, statement.text.length));
+    } else if (err instanceof ElementCapError && err.fn !== undefined) {
+      // Point at the refused call (the first one of that name in the statement).
+      const at = statement.text.search(new RegExp(`\\b${err.fn}\\s*\\(`));
+      if (at >= 0) offset = statement.offset + at;
     } else if (err instanceof InputError) {
       // Point at the call that rejected its input: the one the error names, else the first
       // LossLab call in the statement.
@@ -303,6 +311,10 @@ export class Session implements FigureContext {
     if (err instanceof TypeError && /read only property|not extensible|Cannot delete property/.test(message)) {
       // The one frozen kind of value a cell can reach is a figure (figureValue.ts).
       message = 'a figure cannot be changed after it is made: call its figure function again with the options you want';
+    }
+    if (err instanceof RangeError && /Maximum call stack size exceeded/.test(message)) {
+      // Endless recursion ends here rather than at the time limit: say what it most likely is.
+      message = `${message}: the calls nested deeper than the stack allows, most likely a function that calls itself without reaching a case that returns`;
     }
     const undefinedName = /Undefined (?:symbol|function) (\w+)/.exec(err.message)?.[1];
     if (undefinedName !== undefined) {

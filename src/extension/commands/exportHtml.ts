@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { documentToModel } from '../notebook/documentModel';
-import { realPathOrTarget } from '../../node/files/read';
-import { writeFileAtomic } from '../../node/files/write';
+import { isSameFile, writeExport } from './writeExport';
 import { NOTEBOOK_TYPE } from '../notebook/serializer';
 
 /**
@@ -36,12 +35,6 @@ function fileName(notebook: vscode.NotebookDocument): string {
   return notebook.uri.path.split('/').pop() ?? 'notebook';
 }
 
-/** Whether two locations are one file, symlinks followed for files on disk. */
-function isSameFile(a: vscode.Uri, b: vscode.Uri): boolean {
-  if (a.scheme === 'file' && b.scheme === 'file') return realPathOrTarget(a.fsPath) === realPathOrTarget(b.fsPath);
-  return a.toString() === b.toString();
-}
-
 async function exportHtml(arg: unknown): Promise<void> {
   const notebook = notebookOf(arg);
   if (notebook === undefined) {
@@ -63,9 +56,7 @@ async function exportHtml(arg: unknown): Promise<void> {
   const { notebookReport } = await import('./htmlReport');
   const { html, figuresDrawn } = notebookReport(model, fileName(notebook));
   try {
-    // A file on disk is written atomically, as losslab run writes its reports (src/node/files/write.ts).
-    if (target.scheme === 'file') writeFileAtomic(target.fsPath, html);
-    else await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(html));
+    await writeExport(target, notebook.uri, html, (bytes) => Promise.resolve(vscode.workspace.fs.writeFile(target, bytes)));
   } catch (error) {
     void vscode.window.showErrorMessage(`LossLab: could not write ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { decodeDataUrl, isRendererMessage, RENDERER_ID, type ExportMessage, type HostReply, type WriteBackMessage } from '../../renderer/messages';
 import { FIGURE_MIME } from '../../core/figures/spec';
+import { writeExport } from '../commands/writeExport';
 import { planWriteBack } from './sliderWriteBack';
 
 /**
@@ -46,7 +47,8 @@ async function saveExport(editor: vscode.NotebookEditor, message: ExportMessage)
     title: `Save figure as ${message.format.toUpperCase()}`,
   });
   if (target === undefined) return { type: 'status', ok: true, text: 'Export cancelled.' };
-  await vscode.workspace.fs.writeFile(target, decoded.bytes);
+  // Written atomically, and never over the notebook itself (a save dialog can name any file).
+  await writeExport(target, editor.notebook.uri, decoded.bytes, (bytes) => Promise.resolve(vscode.workspace.fs.writeFile(target, bytes)));
   return { type: 'status', ok: true, text: `Saved ${vscode.workspace.asRelativePath(target)}.` };
 }
 

@@ -85,7 +85,7 @@ describe('the allocation guard: methods, assignment and strings', () => {
     ['a = [1, 2].toArray(); a.length = 1e9', /assigning to 'length' is not available/],
     ['a = [1, 2].toArray(); a["length"] = 1e9', /assigning to 'length' is not available/],
     ['s = "ab"\nfor_ = 0\ns = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s); s = concat(s, s)', /^concat\(…\) would hold 131,072 elements/],
-    ['map(ones(100), f(x) = ones(2000))', /^map\(…\) would hold/],
+    ['map(ones(100), f(x) = ones(2000))', /^map\(…\)'s callbacks have returned/],
     ['zeros(1e5, 1) + zeros(1, 1e5)', /^add\(…\) would hold 10,000,000,000/],
     ['compareNatural(ones(400, 1), ones(1, 400)) ', /would hold 160,000/],
     ['range(0, 1, 1e-12)', /^range\(…\) would hold/],
@@ -127,6 +127,72 @@ describe('the allocation guard: methods, assignment and strings', () => {
     const outputs = s.runCell('x = [1, 2; 3, 4]; j = x.toJSON(); j.size[1] = 5; j.size[2] = 7; y = x + 1');
     assert.deepEqual(failures(outputs), []);
     assert.deepEqual((s.scope.get('y') as { valueOf(): unknown }).valueOf(), [[2, 3], [4, 5]]);
+  });
+});
+
+describe('the allocation guard: what callbacks return adds up while map builds its result', () => {
+  const SMALL_CAP = 100_000;
+  const refusal = (outputs: readonly CellOutput[]): CellOutput & { kind: 'error' } => {
+    const errors = outputs.filter((o): o is CellOutput & { kind: 'error' } => o.kind === 'error');
+    assert.equal(errors.length, 1, JSON.stringify(outputs));
+    return errors[0];
+  };
+  /** The running total an error reports ("have returned 100,200 elements so far"). */
+  const reported = (message: string): number => Number(/have returned ([\d,]+) elements so far/.exec(message)?.[1].replace(/,/g, '') ?? Number.NaN);
+
+  it('temporaries inside a callback do not count: 10⁷ elements made, 200 kept', () => {
+    const s = new Session({ elementCap: SMALL_CAP });
+    // Each callback makes 5 × 10⁴ ones and keeps their sum: 200 × 5 × 10⁴ = 10⁷ elements made, 100 × the cap.
+    const outputs = s.runCell('t = sum(map(ones(200), f(x) = sum(ones(5e4))))');
+    assert.deepEqual(failures(outputs), []);
+    assert.equal(s.scope.get('t'), 200 * 5e4);
+    // A temporary that is indexed, or shrunk by a method, is taken too: 200 × 10⁴ made, 200 kept.
+    assert.deepEqual(failures(s.runCell('i = sum(map(ones(200), f(x) = zeros(1e4)[1] + x))\nr = map(ones(200), f(x) = zeros(1e4).resize([2]))')), []);
+    assert.equal(s.scope.get('i'), 200);
+  });
+
+  it('results that add up past the cap are refused as they pass it, not once the result is built', () => {
+    const s = new Session({ elementCap: SMALL_CAP });
+    // 10⁵ callbacks of 10³ elements each would be 10⁸ elements; the cap is passed at the 101st.
+    assert.deepEqual(failures(s.runCell('v = ones(1e5)')), []);
+    const error = refusal(s.runCell('map(v, f(x) = ones(1000))'));
+    assert.equal(error.name, 'ElementCapError');
+    assert.match(error.message, /^map\(…\)'s callbacks have returned [\d,]+ elements so far, more than the cap of 100,000 \(setting losslab\.kernel\.elementCap\)/);
+    // Past the cap by at most one callback's result.
+    const total = reported(error.message);
+    assert.ok(total > SMALL_CAP && total <= SMALL_CAP + 1000, `reported ${total}`);
+  });
+
+  it('points at the map call, on its line and column', () => {
+    const s = new Session({ elementCap: SMALL_CAP });
+    const error = refusal(s.runCell('y = 1\nz = 2 + sum(map(ones(200), f(x) = zeros(1e4)))'));
+    assert.deepEqual([error.line, error.column], [2, 13]);
+  });
+
+  it('nested maps add up through the outer one', () => {
+    const s = new Session({ elementCap: SMALL_CAP });
+    // Each inner map keeps 20 × 1000 = 2 × 10⁴, under the cap; five or six of them pass it.
+    const error = refusal(s.runCell('map(ones(20), f(x) = map(ones(20), g(y) = zeros(1000)))'));
+    assert.match(error.message, /^map\(…\)'s callbacks have returned/);
+    assert.ok(reported(error.message) <= SMALL_CAP + 20 * 1000 + 20);
+  });
+
+  it('a named function as the callback, mapSlices and matrixFromFunction are held the same way', () => {
+    for (const [source, fn] of [
+      ['g(v) = concat(zeros(5000), [v])\nmap(ones(1e4), g)', 'map'],
+      ['mapSlices(ones(1e4, 3), 2, f(r) = zeros(5000))', 'mapSlices'],
+      ['matrixFromFunction([1e4], f(i) = zeros(5000))', 'matrixFromFunction'],
+    ] as const) {
+      const error = refusal(new Session({ elementCap: SMALL_CAP }).runCell(source));
+      assert.match(error.message, new RegExp(`^${fn}\\(…\\)'s callbacks have returned`), source);
+    }
+  });
+
+  it('forEach keeps nothing its callback returns, and a map under the cap still works', () => {
+    const s = new Session({ elementCap: SMALL_CAP });
+    assert.deepEqual(failures(s.runCell('forEach(ones(200), f(x) = zeros(1e4))')), []);
+    assert.deepEqual(failures(s.runCell('m = map(ones(50), f(x) = ones(1000) * x)')), []);
+    assert.deepEqual((s.scope.get('m') as { size(): number[] }).size(), [50]);
   });
 });
 

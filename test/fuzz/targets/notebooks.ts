@@ -1,6 +1,6 @@
 import { NotebookFormatError, parseNotebook, serializeNotebook } from '../../../src/core/notebook/format';
 import { Session } from '../../../src/core/language/session';
-import { runNotebook } from '../../../src/cli/runNotebook';
+import { runNotebook, sessionHost } from '../../../src/cli/runNotebook';
 import { seededRandom as random } from '../../helpers/random';
 import { FuzzViolation, type FuzzTarget } from '../target';
 
@@ -45,7 +45,7 @@ export const fuzzTarget: FuzzTarget = {
       throw new FuzzViolation(NAME, seed, `parseNotebook threw a foreign ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     }
     try {
-      const result = runNotebook(model, new Session({ elementCap: 100_000 }), { keepGoing: true });
+      const result = await runNotebook(model, sessionHost(new Session({ elementCap: 100_000 })), { keepGoing: true });
       serializeNotebook(result.model);
     } catch (error) {
       throw new FuzzViolation(NAME, seed, `running or saving threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);

@@ -4,16 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildKernelWorker } from '../../helpers/kernelWorker';
-import { runNotebook, isRunnable } from '../../../src/cli/runNotebook';
+import { runNotebook, isRunnable, sessionHost } from '../../../src/cli/runNotebook';
 import { parseNotebook } from '../../../src/core/notebook/format';
 import { outputItems } from '../../../src/core/notebook/outputs';
 import { KernelProcess } from '../../../src/node/kernel/process';
 import { createNodeSession } from '../../../src/node/session';
 
 /**
- * The two hosts of a notebook, the VS Code kernel (a KernelProcess running the bundled worker) and
- * `losslab run` (a node session), run every sample and must store the same outputs, byte for
- * byte, errors included: one loader, one session set-up, one output mapping.
+ * A notebook run in the kernel process (the VS Code kernel, and `losslab run` since it runs cells
+ * there too) and in an in-process node session (what the fuzz harness drives) must store the same
+ * outputs, byte for byte, errors included: one loader, one session set-up, one output mapping.
  */
 
 const samples = resolve('samples');
@@ -45,7 +45,7 @@ describe('the kernel and losslab run store the same outputs', { timeout: 180_000
   for (const name of [...notebooks, 'errors and loads']) {
     it(name, async () => {
       const model = parseNotebook(name === 'errors and loads' ? ERRORS_AND_LOADS : readFileSync(join(samples, name), 'utf8'));
-      const cli = runNotebook(model, createNodeSession(samples, { pool: null }), { keepGoing: true }).model;
+      const cli = (await runNotebook(model, sessionHost(createNodeSession(samples, { pool: null })), { keepGoing: true })).model;
       const kernel = new KernelProcess({ workerFile, folder: samples, trusted: true });
       try {
         let compared = 0;
