@@ -115,8 +115,13 @@ export async function openQuickInput(page, key) {
 }
 
 export async function palette(page, command) {
-  const input = await openQuickInput(page, 'F1');
-  await input.fill(`>${command}`);
+  for (let attempt = 1; ; attempt++) {
+    const input = await openQuickInput(page, 'F1');
+    // The palette may close again at once when an editor that re-renders takes the focus back (the
+    // Settings editor just after a value was entered): then it is opened again.
+    if (await input.fill(`>${command}`, { timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`the command palette closed before "${command}" could be typed, ${attempt} times`);
+  }
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }

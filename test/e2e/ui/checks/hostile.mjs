@@ -1,14 +1,15 @@
 // A hostile notebook in the real workbench (issue 16): test/e2e/fixtures/hostile.lossnb, opened from
 // the Explorer and run as a user does, tries to read the environment and files that are not data,
 // to allocate past the element cap by every route around it, to leave the sandbox, to pass a cyclic
-// object off as a figure, and to exhaust time and memory. Each payload must end in its error (or a
+// object off as a figure, to exhaust time and memory, and to nest brackets 60,000 deep (read by the
+// editor's checks on the extension host's thread as the notebook opens). Each payload must end in its error (or a
 // plain value), nothing of code-server's environment may reach the screen or the saved notebook, and
 // the extension host must still answer afterwards: a hover on qfl shows its formula, and a fresh
 // cell `1 + 1` prints 2. The workspace is trusted (cells do not run in Restricted Mode at all), so the
 // file payloads aim at what the policy refuses even then: /proc, /dev, FIFOs; a credentials file
 // outside the workspace may be read, but its content never quoted. Screenshots:
 // test-artifacts/e2e/ui/hostile-0N-*.png.
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../../workbench.mjs';
@@ -28,6 +29,7 @@ const LIMITS = [
  * [what, pattern]; the messages are the policy's, the guard's and the sandbox's own sentences.
  */
 const EXPECTED = [
+  ['(g) brackets nested 60,000 deep: the parser\'s limit, said', /nests brackets 60000 deep, more than the parser can follow/],
   ['(a) a link to /proc/self/environ named .csv', /"env\.csv", which resolves to \/proc\/\d+\/environ/],
   ['(a) the same link named .json', /"env\.json", which resolves to \/proc\/\d+\/environ/],
   ['(a) /proc/self/environ by its absolute path', /not under \/proc, whose entries are not data files\), but is "\/proc\/self\/environ"/],
@@ -58,8 +60,23 @@ const EXPECTED = [
   ['(c) 40 values at the element cap meet the memory limit', /MemoryLimitExceeded.{0,40}more memory than the limit of 128 MB \(setting losslab\.kernel\.memoryLimitMb\)/],
 ];
 
+/** How deep the generated cell nests its brackets (a 120 KB line, too long to keep in the fixture). */
+const NESTING = 60_000;
+
+/**
+ * The fixture with one more cell, generated: brackets nested NESTING deep, which the editor's checks
+ * (diagnostics, on the extension host's thread) read as soon as the notebook opens, and which took
+ * them minutes when their bracket matching was quadratic.
+ */
+function hostileNotebook() {
+  const notebook = JSON.parse(readFileSync(FIXTURE, 'utf8'));
+  const nested = { kind: 'code', language: 'losslab', source: [`# hostile (g): brackets nested ${NESTING} deep\n`, `${'('.repeat(NESTING)}1${')'.repeat(NESTING)}`], outputs: [] };
+  notebook.cells.splice(1, 0, nested);
+  return notebook;
+}
+
 /** The code cells' first lines, in order: each cell's comment says what it tries. */
-const heads = () => JSON.parse(readFileSync(FIXTURE, 'utf8')).cells.map((cell) => cell.source[0].trim());
+const heads = () => hostileNotebook().cells.map((cell) => cell.source[0].trim());
 
 /**
  * Puts the payloads' files beside the notebook: links to the environment of whatever process reads
@@ -79,7 +96,7 @@ function plantFiles(workspace, secret) {
   symlinkSync(join(outside, 'credentials.csv'), join(workspace, 'credentials.csv'));
   const fifo = spawnSync('mkfifo', [join(workspace, 'fifo.npy')], { encoding: 'utf8' });
   if (fifo.status !== 0) throw new Error(`mkfifo failed: ${fifo.stderr}`);
-  copyFileSync(FIXTURE, join(workspace, NOTEBOOK));
+  writeFileSync(join(workspace, NOTEBOOK), `${JSON.stringify(hostileNotebook(), null, 2)}\n`);
   return [...planted, outside];
 }
 
@@ -118,13 +135,13 @@ export default async function ({ page, check, workspace, ui, log, secret }) {
       await closeAllEditors(page);
       await ui.openFromExplorer(page, NOTEBOOK);
       await page.locator('.notebook-toolbar-container').getByText('LossLab', { exact: true }).first().waitFor({ timeout: 60_000 });
-      // Run All stops at the first cell that fails, as Jupyter does: that is the files' cell.
+      // Run All stops at the first cell that fails, as Jupyter does: the deeply nested one.
       await palette(page, 'Notebook: Run All');
-      await waitUntil('Run All to stop at the files\' cell', async () => {
+      await waitUntil('Run All to stop at the nested cell', async () => {
         const text = (await ui.outputText(page)).replace(/\s+/g, ' ');
-        return (/which resolves to \/proc\//.test(text) && !(await ui.interruptButton(page).isVisible())) || { ok: false, text: text.slice(0, 300) };
+        return (/nests brackets/.test(text) && !(await ui.interruptButton(page).isVisible())) || { ok: false, text: text.slice(0, 300) };
       }, 90_000, 500);
-      await shoot(page, 'hostile-01-run-all-stops-at-the-files');
+      await shoot(page, 'hostile-01-run-all-stops-at-the-nested-cell');
       // Then each cell after it, the way a user goes on: Shift+Enter from cell to cell.
       const sources = heads();
       await rows.filter({ hasText: sources[0] }).first().locator('.view-lines').click();
