@@ -224,6 +224,25 @@ const MEMBERS: ReadonlyMap<string, string> = entries({
   grad: 'r.grad.<input> on the result of a loss call',
 });
 
+/** Brackets nested deeper than this are what exhausted the stack, rather than a recursion. */
+const DEEP_NESTING = 100;
+
+/**
+ * What "Maximum call stack size exceeded" means for a statement: brackets nested too deeply for
+ * mathjs's recursive parser, or a function that calls itself too many times.
+ */
+function stackExhausted(tokens: readonly Token[]): string {
+  let depth = 0;
+  let deepest = 0;
+  for (const token of tokens) {
+    if (token.kind === 'open') deepest = Math.max(deepest, ++depth);
+    else if (token.kind === 'close') depth = Math.max(0, depth - 1);
+  }
+  return deepest > DEEP_NESTING
+    ? `the statement nests brackets ${deepest} deep, more than the parser can follow (the call stack ran out): build the value in steps`
+    : 'the call stack ran out: a function called itself too many times (recursion deeper than the stack allows); use fewer levels';
+}
+
 /**
  * A better message for what mathjs reported about a statement, when a PyTorch or NumPy habit is
  * the likely cause; undefined when mathjs's own message stands.
@@ -231,6 +250,7 @@ const MEMBERS: ReadonlyMap<string, string> = entries({
 export function explainError(error: Error, text: string, isFunction: IsFunction): Explained | undefined {
   const tokens = scan(text);
   const message = error.message;
+  if (error instanceof RangeError && /call stack/i.test(message)) return { message: stackExhausted(tokens) };
   if (error.name === 'SyntaxError' || /\(char \d+\)$/.test(message)) {
     const power = powerOperator(tokens);
     if (power !== undefined) {

@@ -329,7 +329,11 @@ export class Session implements FigureContext {
       message = explained.message;
       if (explained.at !== undefined) offset = statement.offset + explained.at;
     }
-    const { line, column } = positionAt(source, offset);
+    // Counted from the statement, whose own position splitStatements knows: from the top of the
+    // cell, each error of a cell with thousands of them would recount every line above it.
+    const within = positionAt(statement.text, offset - statement.offset);
+    const line = statement.line + within.line - 1;
+    const column = within.line === 1 ? statement.column + within.column - 1 : within.column;
     return { kind: 'error', line, column, name: err.name, message };
   }
 

@@ -213,3 +213,36 @@ describe('the editor says what the runtime says', () => {
     });
   }
 });
+
+describe('a hostile cell that runs the stack out', () => {
+  it('says that brackets nested 100,000 deep are more than the parser follows, in the session and the editor alike', () => {
+    const n = 100_000;
+    const text = `${'('.repeat(n)}1${')'.repeat(n)}`;
+    const [output] = new Session().runCell(`x = 1\n${text}`);
+    assert.equal(output.kind, 'error');
+    assert.match(output.kind === 'error' ? output.message : '', /nests brackets 100000 deep, more than the parser can follow/);
+    assert.equal(output.kind === 'error' ? output.line : 0, 2);
+    const [diagnostic] = validateCell(text);
+    assert.match(diagnostic.message, /nests brackets 100000 deep/);
+  });
+
+  it('says that a function called itself too many times when the nesting is shallow', () => {
+    const outputs = new Session().runCell('deep(n) = n == 0 ? 0 : 1 + deep(n - 1)\ndeep(1e6)');
+    const error = outputs.find((o) => o.kind === 'error');
+    assert.match(error?.kind === 'error' ? error.message : '', /called itself too many times/);
+  });
+});
+
+describe('errors of a cell with thousands of statements', () => {
+  it('name the line of each, counted from the statement (the same as counting from the top)', () => {
+    const n = 20_000;
+    const outputs = new Session().runCell(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? `a${i} = ${i}` : `  b${i} = ${i} +`)).join('\n'));
+    const errors = outputs.filter((o) => o.kind === 'error');
+    assert.equal(errors.length, n / 2);
+    // mathjs points past the end of `b1 = 1 +`: the column after its last character, on line 2.
+    for (const [k, error] of [[0, errors[0]], [n / 2 - 1, errors[n / 2 - 1]]] as const) {
+      const i = 2 * k + 1;
+      assert.deepEqual(error.kind === 'error' ? [error.line, error.column] : [], [i + 1, `  b${i} = ${i} +`.length + 1], `statement ${i}`);
+    }
+  });
+});

@@ -72,6 +72,28 @@ describe('splitStatements', () => {
   });
 });
 
+describe('splitStatements positions', () => {
+  it('gives each statement the line and column positionAt counts from the top', () => {
+    const piece = fc.constantFrom('a = 1', 'f(x) = x', '\n', '\n\n', '; ', '  ', '# c\n', '"q;\n"', '[1,\n 2]', '(', ')');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const source = parts.join('');
+        for (const statement of splitStatements(source)) {
+          assert.deepEqual({ line: statement.line, column: statement.column }, positionAt(source, statement.offset), JSON.stringify(source));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('numbers the 40,000 lines of one cell (counted once, not from the top for each statement)', () => {
+    const n = 40_000;
+    const statements = splitStatements(Array.from({ length: n }, (_, i) => `  a${i} = ${i}`).join('\n'));
+    assert.equal(statements.length, n);
+    assert.deepEqual([statements[n - 1].line, statements[n - 1].column, statements[n - 1].text], [n, 3, `a${n - 1} = ${n - 1}`]);
+  });
+});
+
 describe('positionAt', () => {
   it('counts 1-based lines and columns', () => {
     const text = 'ab\ncde\n\nf';

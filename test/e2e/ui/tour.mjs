@@ -11,6 +11,7 @@
 //
 // Prints "ui checks: N passed, N failed" last; exits non-zero on any failure.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ROOT, ensureTools, installVsix, launchBrowser, log, makeRunDir, makeWorkspace, startWorkbench, step } from '../workbench.mjs';
@@ -31,6 +32,12 @@ function publish(shot, name) {
   if (UPDATE_MEDIA) copyFileSync(join(SHOTS, shot), join(MEDIA, name));
 }
 const { check, results, watch } = checkRecorder();
+/**
+ * An environment variable set on code-server's process only, so that the extension host and every
+ * kernel it starts inherit it: a check that tries to read the environment from a cell (hostile.mjs)
+ * looks for its value in what the workbench shows. Random per run, so no file can hold it by chance.
+ */
+const SECRET = { name: 'LOSSLAB_SECRET_SENTINEL', value: `sentinel-${randomUUID()}` };
 
 /** The modules of checks/, in name order, each `export default async function (context)`. */
 function checkModules() {
@@ -53,7 +60,7 @@ async function main() {
   rmSync(SHOTS, { recursive: true, force: true });
   await step(`install ${vsix}`, 120_000, async () => installVsix(tools, join(ROOT, vsix), extensionsDir, runDir));
   const server = await step('start code-server', 90_000, () =>
-    startWorkbench({ tools, runDir, workspace, trusted: true, extensionsDir, settings: { 'workbench.colorTheme': 'Default Light Modern' } }),
+    startWorkbench({ tools, runDir, workspace, trusted: true, extensionsDir, env: { [SECRET.name]: SECRET.value }, settings: { 'workbench.colorTheme': 'Default Light Modern' } }),
   );
   let context;
   try {
@@ -89,19 +96,7 @@ async function main() {
       });
 
       await check('hover on qfl shows the formula image', 60_000, async () => {
-        await page.keyboard.press('Control+Home');
-        const token = page.locator('.cell-list-container .code-cell-row .view-lines .view-line span span', { hasText: /^qfl$/ }).first();
-        await token.scrollIntoViewIfNeeded();
-        await waitUntil(
-          'the formula hover',
-          async () => {
-            await token.hover();
-            const image = page.locator('.monaco-hover img[src^="data:image/svg+xml"]');
-            return { ok: (await image.count().catch(() => 0)) > 0 };
-          },
-          30_000,
-          1_500,
-        );
+        await ui.hoverFormula(page);
         await shoot(page, '03-hover-qfl');
         publish('03-hover-qfl.png', 'screenshot-hover.png');
         await page.mouse.move(5, 5);
@@ -162,7 +157,7 @@ async function main() {
       // Each module starts from a workbench without open editors or widgets.
       await page.keyboard.press('Escape').catch(() => undefined);
       await closeAllEditors(page).catch(() => undefined);
-      await module.default({ page, check, workspace, server, ui, publish, log });
+      await module.default({ page, check, workspace, server, ui, publish, log, secret: SECRET });
     }
   } finally {
     await context?.close().catch(() => undefined);

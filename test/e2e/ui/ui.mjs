@@ -115,8 +115,13 @@ export async function openQuickInput(page, key) {
 }
 
 export async function palette(page, command) {
-  const input = await openQuickInput(page, 'F1');
-  await input.fill(`>${command}`);
+  for (let attempt = 1; ; attempt++) {
+    const input = await openQuickInput(page, 'F1');
+    // The palette may close again at once when an editor that re-renders takes the focus back (the
+    // Settings editor just after a value was entered): then it is opened again.
+    if (await input.fill(`>${command}`, { timeout: 5_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`the command palette closed before "${command}" could be typed, ${attempt} times`);
+  }
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
 }
@@ -133,6 +138,59 @@ export async function closeAllEditors(page) {
     if (!(await dontSave.waitFor({ state: 'visible', timeout: 1_500 }).then(() => true, () => false))) break;
     await dontSave.click();
   }
+}
+
+/**
+ * Sets a workspace setting as a user does, in the Settings editor: search for it, type the value,
+ * leave the field; waits until `<workspace>/.vscode/settings.json` holds it. A settings.json written
+ * behind VS Code's back may be read only seconds later, so the checks never write it themselves.
+ */
+export async function setWorkspaceSetting(page, workspace, key, value) {
+  // The search box is a small Monaco editor: clicked and typed into, not filled.
+  const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor').first();
+  // Settings one after another go through the editor this opened, still on its Workspace tab: the
+  // palette opened while the last field's focus is leaving may close again at once.
+  if (!(await search.isVisible().catch(() => false))) await palette(page, 'Preferences: Open Workspace Settings');
+  await search.waitFor({ state: 'visible', timeout: 15_000 });
+  // The setting's own row once the list has filtered: its title is the key's last part, spaced
+  // ("Memory Limit Mb"), under its category ("Kernel:").
+  const title = key.split('.').pop().replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  const field = page.locator('.settings-editor .setting-item-contents', { has: page.locator('.setting-item-label', { hasText: title }) }).locator('input').first();
+  // Typed again while the editor still re-renders after the previous setting took the keys elsewhere.
+  await waitUntil(`the Settings editor to filter on ${key}`, async () => {
+    await search.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(key);
+    return field.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => ({ ok: false }));
+  }, 30_000, 500);
+  await field.fill(value);
+  await page.keyboard.press('Tab');
+  await waitUntil(`${key} = ${value} in the workspace settings`, async () => {
+    const saved = readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8');
+    return new RegExp(`"${key.replace(/\./g, '\\.')}":\\s*${value}\\b`).test(saved) || { ok: false, saved };
+  }, 10_000);
+}
+
+/**
+ * Hovers the first `qfl` token of the notebook's code (scrolled to the top first) until the hover
+ * shows the formula, an SVG image; returns the hover's locator. The hover comes from the extension
+ * host, so it also shows that the host is alive.
+ */
+export async function hoverFormula(page) {
+  await page.keyboard.press('Control+Home');
+  const token = page.locator('.cell-list-container .code-cell-row .view-lines .view-line span span', { hasText: /^qfl$/ }).first();
+  await token.scrollIntoViewIfNeeded();
+  await waitUntil(
+    'the formula hover',
+    async () => {
+      await token.hover();
+      const image = page.locator('.monaco-hover img[src^="data:image/svg+xml"]');
+      return { ok: (await image.count().catch(() => 0)) > 0 };
+    },
+    30_000,
+    1_500,
+  );
+  return page.locator('.monaco-hover').first();
 }
 
 /** The label of the active editor tab ('' when none). */

@@ -3,8 +3,9 @@ import { checkHabits, explainError, HabitError, type HabitContext } from '../hab
 import { BLOCKED_IDENTIFIERS, DISABLED_FUNCTIONS } from '../sandbox';
 import { splitStatements } from '../statements';
 import { suggestNames } from '../suggest';
+import { partitionPoint } from './bisect';
 import type { Definition } from './definitions';
-import { scan, type Token } from './scanner';
+import { scan, tokenCovering, type Token } from './scanner';
 import { analyzeStructure, argumentsOf, type CellStructure, type ObjectKey } from './structure';
 import { analysisSandbox, mathjsFunctions, symbolTable, takesOptionsAt, type KnownFunction, type SymbolTable } from './symbols';
 
@@ -42,7 +43,8 @@ function replacements(suggestions: readonly string[], start: number, end: number
 
 /** The token at an offset, or a one-character range there. */
 function rangeAt(tokens: readonly Token[], at: number, end: number): [number, number] {
-  const token = tokens.find((t) => t.start <= at && at < t.end && t.kind !== 'newline');
+  const covering = tokenCovering(tokens, at);
+  const token = covering?.kind === 'newline' ? undefined : covering;
   return token !== undefined ? [token.start, token.end] : at >= end ? [end - 1, end] : [at, at + 1];
 }
 
@@ -150,11 +152,23 @@ function optionDiagnostics(fn: KnownFunction, objectIndex: number, structure: Ce
   return diagnostics;
 }
 
-function unknownFunction(name: Token, table: SymbolTable): CellDiagnostic {
+/**
+ * The names to suggest for an unknown function, once per name and cell: a cell that calls the same
+ * unknown name thousands of times would otherwise compare it with every known name each time.
+ */
+function suggestionsFor(name: string, table: SymbolTable, memo: Map<string, string[]>): string[] {
+  const known = memo.get(name);
+  if (known !== undefined) return known;
   // Only functions: a fix to a matrix variable would turn a typo into an indexing error.
   const defined = [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name);
-  let suggestions = suggestNames(name.text, defined);
-  if (suggestions.length === 0) suggestions = suggestNames(name.text, mathjsFunctions().map((f) => f.name));
+  let suggestions = suggestNames(name, defined);
+  if (suggestions.length === 0) suggestions = suggestNames(name, mathjsFunctions().map((f) => f.name));
+  memo.set(name, suggestions);
+  return suggestions;
+}
+
+function unknownFunction(name: Token, table: SymbolTable, memo: Map<string, string[]>): CellDiagnostic {
+  const suggestions = suggestionsFor(name.text, table, memo);
   const hint = suggestions.length > 0 ? `: did you mean ${quoted(suggestions)}?` : ': not a LossLab or mathjs function, nor one defined in an earlier cell';
   return { start: name.start, end: name.end, severity: 'error', message: `Unknown function '${name.text}'${hint}`, code: 'unknown-function', fixes: replacements(suggestions, name.start, name.end) };
 }
@@ -164,9 +178,16 @@ function blockedName(token: Token): CellDiagnostic {
   return { start: token.start, end: token.end, severity: 'error', message, code: 'blocked-name', fixes: [] };
 }
 
-/** The definition whose statement contains an offset (a function body sees its parameters). */
+/**
+ * The first definition whose statement contains an offset (a function body sees its parameters).
+ * `definitions` are one cell's, in order of their offsets, so bisection finds the last that starts
+ * at or before the offset; the ones before it that share its statement come first.
+ */
 function definitionAround(definitions: readonly Definition[], offset: number): Definition | undefined {
-  return definitions.find((d) => d.offset <= offset && offset <= d.statementEnd);
+  const after = partitionPoint(definitions.length, (i) => definitions[i].offset <= offset);
+  let found: Definition | undefined;
+  for (let i = after - 1; i >= 0 && definitions[i].statementEnd >= offset; i--) found = definitions[i];
+  return found;
 }
 
 /**
@@ -190,6 +211,7 @@ export function validateCell(text: string, earlierCells: readonly string[] = [])
   for (const token of tokens) {
     if (token.kind === 'name' && BLOCKED_IDENTIFIERS.has(token.text) && !keyStarts.has(token.start)) diagnostics.push(blockedName(token));
   }
+  const suggestionMemo = new Map<string, string[]>();
   structure.frames.forEach((frame, index) => {
     const call = frame.call;
     if (call === undefined || call.member || BLOCKED_IDENTIFIERS.has(call.name)) return;
@@ -199,7 +221,7 @@ export function validateCell(text: string, earlierCells: readonly string[] = [])
     const fn = table.functions.get(call.name);
     if (fn === undefined) {
       if (!variables.has(call.name)) {
-        diagnostics.push(unknownFunction({ kind: 'name', start: call.start, end: call.end, text: call.name }, table));
+        diagnostics.push(unknownFunction({ kind: 'name', start: call.start, end: call.end, text: call.name }, table, suggestionMemo));
       }
       return;
     }

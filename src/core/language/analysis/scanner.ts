@@ -3,6 +3,8 @@
  * user is typing. It follows mathjs's lexical rules closely enough to find names, strings,
  * comments and brackets; the real parser still decides what is valid.
  */
+import { partitionPoint } from './bisect';
+
 export type TokenKind = 'name' | 'number' | 'string' | 'comment' | 'open' | 'close' | 'comma' | 'colon' | 'semicolon' | 'newline' | 'dot' | 'assign' | 'operator';
 
 export interface Token {
@@ -85,4 +87,13 @@ export function tokenAt(tokens: readonly Token[], offset: number): Token | undef
     if (token.start >= offset) break;
   }
   return undefined;
+}
+
+/**
+ * The token that covers an offset (start ≤ offset < end), if any, by bisection: tokens are sorted
+ * and never overlap, and a cell with thousands of errors looks one up for each.
+ */
+export function tokenCovering(tokens: readonly Token[], offset: number): Token | undefined {
+  const token = tokens[partitionPoint(tokens.length, (i) => tokens[i].end <= offset)];
+  return token !== undefined && token.start <= offset ? token : undefined;
 }

@@ -1,3 +1,4 @@
+import { partitionPoint } from './bisect';
 import type { Token } from './scanner';
 
 /**
@@ -41,11 +42,13 @@ export interface Frame {
 export interface CellStructure {
   readonly tokens: readonly Token[];
   readonly frames: readonly Frame[];
+  /** The frame whose opening bracket is at an offset: a cell of many calls looks each up in O(1). */
+  readonly frameAt: ReadonlyMap<number, number>;
 }
 
 /** mathjs operators spelt as words: `a mod (b)` applies an operator, it calls nothing. */
 const WORD_OPERATORS: ReadonlySet<string> = new Set(['mod', 'to', 'in', 'and', 'or', 'xor', 'not']);
-const CLOSER_OF: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
+const OPENER_OF: Readonly<Record<string, Frame['bracket']>> = { ')': '(', ']': '[', '}': '{' };
 
 const significant = (token: Token): boolean => token.kind !== 'comment' && token.kind !== 'newline';
 
@@ -63,9 +66,18 @@ function unquote(text: string): string {
   return text.slice(1, text.endsWith(text[0]) && text.length > 1 ? -1 : undefined);
 }
 
+/**
+ * The frames of a cell's tokens, in the order their brackets open. Linear in the tokens, since the
+ * analysis runs on the extension host's thread for every cell a notebook opens, hostile ones
+ * included: 10⁵ nested brackets took minutes when each closer searched the whole open stack.
+ */
 export function analyzeStructure(tokens: readonly Token[]): CellStructure {
   const frames: Frame[] = [];
+  const frameAt = new Map<number, number>();
   const stack: number[] = [];
+  // For each kind of bracket, the stack depths at which one is open, innermost last: a closer finds
+  // its partner at once instead of scanning the stack.
+  const openDepths: Record<string, number[]> = { '(': [], '[': [], '{': [] };
   tokens.forEach((token, index) => {
     const top = stack.length > 0 ? frames[stack[stack.length - 1]] : undefined;
     if (token.kind === 'open') {
@@ -82,12 +94,21 @@ export function analyzeStructure(tokens: readonly Token[]): CellStructure {
         keys: [],
         token: index,
       });
+      frameAt.set(token.start, frames.length - 1);
+      openDepths[token.text].push(stack.length);
       stack.push(frames.length - 1);
     } else if (token.kind === 'close') {
       // A stray closer closes up to its partner; one with no partner open is left to the parser.
-      const depth = stack.map((f) => CLOSER_OF[frames[f].bracket]).lastIndexOf(token.text);
+      const opener = OPENER_OF[token.text];
+      const depths = opener === undefined ? undefined : openDepths[opener];
+      const depth = depths === undefined || depths.length === 0 ? -1 : depths[depths.length - 1];
       if (depth < 0) return;
-      while (stack.length > depth) frames[stack.pop() as number].close = token.start;
+      while (stack.length > depth) {
+        const frame = frames[stack.pop() as number];
+        frame.close = token.start;
+        // The frame closed was the innermost open one of its kind.
+        openDepths[frame.bracket].pop();
+      }
     } else if (token.kind === 'comma' && top !== undefined) {
       top.commas.push(token.start);
     } else if ((token.kind === 'name' || token.kind === 'string') && top?.bracket === '{') {
@@ -108,7 +129,24 @@ export function analyzeStructure(tokens: readonly Token[]): CellStructure {
       }
     }
   });
-  return { tokens, frames };
+  return { tokens, frames, frameAt };
+}
+
+/** The index of the first token that starts at or after `offset` (tokens.length when none does). */
+function firstStartingAt(tokens: readonly Token[], offset: number): number {
+  return partitionPoint(tokens.length, (i) => tokens[i].start < offset);
+}
+
+/**
+ * The first and last significant tokens strictly between two bracket or comma offsets, found by
+ * bisection, so that the cost is that of the argument's own edges and not of the whole cell.
+ */
+function edgesBetween(tokens: readonly Token[], after: number, before: number): [Token, Token] | undefined {
+  let first = firstStartingAt(tokens, after + 1);
+  let last = firstStartingAt(tokens, before) - 1;
+  while (first <= last && !significant(tokens[first])) first++;
+  while (last >= first && (!significant(tokens[last]) || tokens[last].end > before)) last--;
+  return first <= last ? [tokens[first], tokens[last]] : undefined;
 }
 
 /** The arguments of a `(…)` frame, split at its own commas; a missing `)` ends them at `limit`. */
@@ -118,13 +156,12 @@ export function argumentsOf(structure: CellStructure, frameIndex: number, limit 
   const bounds = [frame.open, ...frame.commas.filter((c) => c < end), end];
   const args: Argument[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
-    const inside = structure.tokens.filter((t) => t.start > bounds[i] && t.end <= bounds[i + 1] && t.start < bounds[i + 1] && significant(t));
-    const first = inside[0];
-    const last = inside[inside.length - 1];
-    const objectIndex = first === undefined ? -1 : structure.frames.findIndex((f) => f.parent === frameIndex && f.open === first.start && f.bracket === '{');
-    const object = structure.frames[objectIndex];
-    const whole = object !== undefined && object.close !== undefined && last.start === object.close;
-    const unclosedToEnd = object !== undefined && object.close === undefined;
+    const [first, last] = edgesBetween(structure.tokens, bounds[i], bounds[i + 1]) ?? [];
+    const objectIndex = first === undefined ? undefined : structure.frameAt.get(first.start);
+    const object = objectIndex === undefined ? undefined : structure.frames[objectIndex];
+    const isObject = object !== undefined && object.parent === frameIndex && object.bracket === '{';
+    const whole = isObject && object.close !== undefined && last?.start === object.close;
+    const unclosedToEnd = isObject && object.close === undefined;
     args.push({
       start: first?.start ?? bounds[i] + 1,
       end: last?.end ?? bounds[i] + 1,

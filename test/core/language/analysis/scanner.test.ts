@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { completeAt } from '../../../../src/core/language/analysis/completion';
 import { validateCell } from '../../../../src/core/language/analysis/diagnostics';
-import { scan } from '../../../../src/core/language/analysis/scanner';
+import { scan, tokenCovering } from '../../../../src/core/language/analysis/scanner';
 import { signatureHelpAt } from '../../../../src/core/language/analysis/signatureHelp';
 import { analyzeStructure, argumentsOf } from '../../../../src/core/language/analysis/structure';
 
@@ -29,6 +29,22 @@ describe('scanner', () => {
 
   it('reads Unicode names', () => {
     assert.deepEqual(kinds('β = σ2'), ['name:β', 'assign:=', 'name:σ2']);
+  });
+});
+
+describe('tokenCovering', () => {
+  it('finds the token a linear search finds, at every offset of any text', () => {
+    const piece = fc.constantFrom('qfl', '(', ')', '1.5', '"a b"', ' ', '\n', '# c', ',', '=', 'x');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        const tokens = scan(text);
+        for (let offset = -1; offset <= text.length + 1; offset++) {
+          assert.equal(tokenCovering(tokens, offset), tokens.find((t) => t.start <= offset && offset < t.end), `offset ${offset} of ${JSON.stringify(text)}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

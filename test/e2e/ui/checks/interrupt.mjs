@@ -2,7 +2,7 @@
 // notebook toolbar's Interrupt button, see the cell end with KeyboardInterrupt, then run a cell that
 // reads x and see 42. Then a memory-limit stop, which still resets the scope: its notification's
 // "Re-run Cells Above" runs the cells above again. Screenshots: test-artifacts/e2e/ui/interrupt-0N-*.png.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const NOTEBOOK = 'interrupt-check.lossnb';
@@ -13,27 +13,7 @@ const cell = (source) => ({ kind: 'code', language: 'losslab', source, outputs: 
 
 export default async function ({ page, check, workspace, ui }) {
   const { closeAllEditors, output, palette, shoot, waitUntil } = ui;
-  /** Sets a workspace setting in the Settings editor: search for it, type the value, leave the field. */
-  const setWorkspaceSetting = async (key, value) => {
-    await palette(page, 'Preferences: Open Workspace Settings');
-    // The search box is a small Monaco editor: clicked and typed into, not filled.
-    const search = page.locator('.settings-editor .settings-header .suggest-input-container .monaco-editor').first();
-    await search.waitFor({ state: 'visible', timeout: 15_000 });
-    await search.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(key);
-    // The setting's own row once the list has filtered: its title is the key's last part, spaced
-    // ("Memory Limit Mb"), under its category ("Kernel:").
-    const title = key.split('.').pop().replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
-    const field = page.locator('.settings-editor .setting-item-contents', { has: page.locator('.setting-item-label', { hasText: title }) }).locator('input').first();
-    await field.waitFor({ state: 'visible', timeout: 15_000 });
-    await field.fill(value);
-    await page.keyboard.press('Tab');
-    await waitUntil(`${key} = ${value} in the workspace settings`, async () => {
-      const saved = readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8');
-      return new RegExp(`"${key.replace(/\./g, '\\.')}":\\s*${value}\\b`).test(saved) || { ok: false, saved };
-    }, 10_000);
-  };
+  const setWorkspaceSetting = (key, value) => ui.setWorkspaceSetting(page, workspace, key, value);
   writeFileSync(
     join(workspace, NOTEBOOK),
     `${JSON.stringify({ version: 1, metadata: { title: 'Interrupt keeps the scope' }, cells: [cell(['x = 42']), cell(ENDLESS), cell(['x'])] }, null, 2)}\n`,
