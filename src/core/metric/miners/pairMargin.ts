@@ -4,20 +4,31 @@
  * For a similarity: positives with s < pos_margin, negatives with s > neg_margin.
  */
 import type { MeasuredBatch } from '../distance';
-import { PairBuilder, type Pairs } from '../tuples';
+import { PairWriter, type Pairs } from '../tuples';
 
 /** @returns the pairs past their margins, each list lexicographic. */
 export function minePairMargin(batch: MeasuredBatch, labels: Float64Array, posMargin: number, negMargin: number): Pairs {
   const { B, mat } = batch;
-  const inverted = batch.distance.isInverted;
-  const pairs = new PairBuilder();
+  // Negating both sides turns a similarity's comparisons into a distance's, exactly.
+  const sign = batch.distance.isInverted ? -1 : 1;
+  const [pm, nm] = [sign * posMargin, sign * negMargin];
+  const pairs = new PairWriter(labels);
+  const { p, n } = pairs;
+  let pc = 0;
+  let nc = 0;
   for (let i = 0; i < B; i++) {
+    const own = labels[i];
+    const row = i * B;
+    const [p0, n0] = [pc, nc];
     for (let j = 0; j < B; j++) {
-      const v = mat[i * B + j];
-      if (labels[i] !== labels[j]) {
-        if (inverted ? v > negMargin : v < negMargin) pairs.negative(i, j);
-      } else if (i !== j && (inverted ? v < posMargin : v > posMargin)) pairs.positive(i, j);
+      const v = sign * mat[row + j];
+      if (labels[j] === own) {
+        if (j !== i && v > pm) p[pc++] = j;
+      } else if (v < nm) n[nc++] = j;
     }
+    pairs.positives = pc;
+    pairs.negatives = nc;
+    pairs.closeRow(i, p0, n0);
   }
   return pairs.toPairs();
 }
