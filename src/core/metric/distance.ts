@@ -83,6 +83,9 @@ export function isCloser(distance: MetricDistance, a: number, b: number): boolea
   return distance.isInverted ? a > b : a < b;
 }
 
+/** How measureBackward adds the pairs' terms: one pair at a time, or one (B, B) × (B, d) product. */
+export type BackwardRoute = 'auto' | 'pairs' | 'product';
+
 /** A batch measured by a distance: what miners and losses read. */
 export interface MeasuredBatch {
   readonly distance: MetricDistance;
@@ -153,9 +156,10 @@ function lpMetric(distance: MetricDistance): Metric {
 /**
  * ∂L/∂embeddings (B, d) from upstream (B, B) = ∂L/∂mat (consumed: it is overwritten). Diagonal
  * entries are ignored (no miner or loss reads them). `report.zeroDistance` counts coincident Lp
- * pairs given the subgradient 0.
+ * pairs given the subgradient 0. `route` picks how L2 and cosine gather the pairs' terms (tests
+ * force each): `auto` chooses by how many pairs are weighted (SPARSE_PAIRS_PER_ENTRY).
  */
-export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): { grad: Float64Array; report: DistanceReport } {
+export function measureBackward(batch: MeasuredBatch, upstream: Float64Array, route: BackwardRoute = 'auto'): { grad: Float64Array; report: DistanceReport } {
   const { distance, B, d, base, x } = batch;
   const report = emptyDistanceReport();
   for (let i = 0; i < B; i++) upstream[i * B + i] = 0;
@@ -172,7 +176,7 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): {
     const cosine = distance.kind === 'cosine';
     const weights = new Float64Array(B * B);
     const pairs = symmetricWeightsInto(upstream, cosine ? null : base, B, weights, report);
-    if (pairs * SPARSE_PAIRS_PER_ENTRY <= B * B) addSparsePairs(weights, x, B, d, cosine, grad);
+    if (route === 'pairs' || (route === 'auto' && pairs * SPARSE_PAIRS_PER_ENTRY <= B * B)) addSparsePairs(weights, x, B, d, cosine, grad);
     else {
       // One matrix product instead of B² pair updates.
       matmulInto(weights, x, grad, B, B, d);
