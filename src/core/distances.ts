@@ -445,19 +445,39 @@ export function pairwiseDistanceMatrixInto(metric: Metric, x: Float64Array, B: n
         memory.kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, j1 - j0);
         [source, at, stride] = [memory.f64, layout.tileStart / 8, j1 - j0];
       } else distanceTileInto(tiles, i0, i1, j0, j1, out, at, stride);
-      for (let i = i0; i < i1; i++) {
-        const from = at + (i - i0) * stride - j0;
-        for (let j = Math.max(j0, i + 1); j < j1; j++) {
-          let value = source[from + j];
-          // An overflowing sum of squares is redone with the scaled p-norm.
-          if (tiles.squaredEuclidean) value = value === Infinity ? pairDistance(metric, x, i * d, x, j * d, d) : Math.sqrt(value);
-          out[i * B + j] = value;
-          out[j * B + i] = value;
+      if (finishTile(source, at - i0 * stride - j0, stride, out, B, i0, i1, j0, j1, tiles.squaredEuclidean)) {
+        // An overflowing sum of squares is redone with the scaled p-norm.
+        for (let i = i0; i < i1; i++) {
+          for (let j = Math.max(j0, i + 1); j < j1; j++) {
+            if (out[i * B + j] === Infinity) out[i * B + j] = out[j * B + i] = pairDistance(metric, x, i * d, x, j * d, d);
+          }
         }
       }
     }
   }
   for (let i = 0; i < B; i++) out[i * B + i] = selfDistance(tiles, i);
+}
+
+/**
+ * Copies the tile's upper-triangle values source[base + i·stride + j] into out[i·B + j] and
+ * out[j·B + i], rooted when `root`; returns whether a root met +∞ (an overflowed sum of squares).
+ * Typed arrays and numbers only: a loop that also held the tile's memory object lost its optimised
+ * code at every garbage collection (V8's weak embedded objects) and ran the rest of the call slowly.
+ */
+function finishTile(source: Float64Array, base: number, stride: number, out: Float64Array, B: number, i0: number, i1: number, j0: number, j1: number, root: boolean): boolean {
+  let overflow = false;
+  for (let i = i0; i < i1; i++) {
+    for (let j = Math.max(j0, i + 1); j < j1; j++) {
+      let value = source[base + i * stride + j];
+      if (root) {
+        overflow ||= value === Infinity;
+        value = Math.sqrt(value);
+      }
+      out[i * B + j] = value;
+      out[j * B + i] = value;
+    }
+  }
+  return overflow;
 }
 
 /** A row's distance to itself: 0, except cosine with a floored norm (then cos < 1). */

@@ -18,7 +18,7 @@ export function mineMultiSimilarity(batch: MeasuredBatch, labels: Float64Array, 
   // positives, so one set of comparisons on u is exact for both.
   const sign = batch.distance.isInverted ? 1 : -1;
   const pairs = new PairWriter(labels);
-  const { p, n } = pairs;
+  const { a1, p, a2, n } = pairs;
   let pc = 0;
   let nc = 0;
   for (let i = 0; i < B; i++) {
@@ -47,9 +47,8 @@ export function mineMultiSimilarity(batch: MeasuredBatch, labels: Float64Array, 
         if (j !== i && u - epsilon < hardestNegative) p[pc++] = j;
       } else if (u + epsilon > hardestPositive) n[nc++] = j;
     }
-    pairs.positives = pc;
-    pairs.negatives = nc;
-    pairs.closeRow(i, p0, n0);
+    a1.fill(i, p0, pc);
+    a2.fill(i, n0, nc);
   }
-  return pairs.toPairs();
+  return pairs.toPairs(pc, nc);
 }

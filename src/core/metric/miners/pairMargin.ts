@@ -13,7 +13,7 @@ export function minePairMargin(batch: MeasuredBatch, labels: Float64Array, posMa
   const sign = batch.distance.isInverted ? -1 : 1;
   const [pm, nm] = [sign * posMargin, sign * negMargin];
   const pairs = new PairWriter(labels);
-  const { p, n } = pairs;
+  const { a1, p, a2, n } = pairs;
   let pc = 0;
   let nc = 0;
   for (let i = 0; i < B; i++) {
@@ -26,9 +26,8 @@ export function minePairMargin(batch: MeasuredBatch, labels: Float64Array, posMa
         if (j !== i && v > pm) p[pc++] = j;
       } else if (v < nm) n[nc++] = j;
     }
-    pairs.positives = pc;
-    pairs.negatives = nc;
-    pairs.closeRow(i, p0, n0);
+    a1.fill(i, p0, pc);
+    a2.fill(i, n0, nc);
   }
-  return pairs.toPairs();
+  return pairs.toPairs(pc, nc);
 }
