@@ -174,8 +174,9 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array, ro
     // ∂L/∂x̂_i = Σ_j H_ij·(x̂_i − x̂_j) with H = (G + Gᵀ)/d, i.e. rowsum(H)·x̂ − H·x̂ (a zero distance
     // takes the subgradient 0).
     const cosine = distance.kind === 'cosine';
-    const weights = new Float64Array(B * B);
-    const pairs = symmetricWeightsInto(upstream, cosine ? null : base, B, weights, report);
+    // H replaces G in place (each pair's two entries are read and written together).
+    const weights = upstream;
+    const pairs = symmetrizeWeights(weights, cosine ? null : base, B, report);
     if (route === 'pairs' || (route === 'auto' && pairs * SPARSE_PAIRS_PER_ENTRY <= B * B)) addSparsePairs(weights, x, B, d, cosine, grad);
     else {
       // One matrix product instead of B² pair updates.
@@ -212,11 +213,11 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array, ro
 const SPARSE_PAIRS_PER_ENTRY = 16;
 
 /**
- * H = G + Gᵀ (divided by the distance when `distances` is given: the L2 case) into `weights`,
- * both triangles, diagonal 0; returns the number of pairs i < j with H_ij ≠ 0. Walks 32×32 blocks
- * so that Gᵀ is read from cache. Coincident L2 pairs get 0 and are counted in the report.
+ * G becomes H = G + Gᵀ in place (divided by the distance when `distances` is given: the L2 case),
+ * diagonal 0; returns the number of pairs i < j with H_ij ≠ 0. Walks 32×32 blocks so that Gᵀ is
+ * read from cache. Coincident L2 pairs get 0 and are counted in the report.
  */
-function symmetricWeightsInto(upstream: Float64Array, distances: Float64Array | null, B: number, weights: Float64Array, report: DistanceReport): number {
+function symmetrizeWeights(weights: Float64Array, distances: Float64Array | null, B: number, report: DistanceReport): number {
   const BLOCK = 32;
   let pairs = 0;
   for (let i0 = 0; i0 < B; i0 += BLOCK) {
@@ -224,18 +225,15 @@ function symmetricWeightsInto(upstream: Float64Array, distances: Float64Array | 
       const i1 = Math.min(B, i0 + BLOCK);
       const j1 = Math.min(B, j0 + BLOCK);
       for (let i = i0; i < i1; i++) {
+        weights[i * B + i] = 0;
         for (let j = Math.max(j0, i + 1); j < j1; j++) {
-          let h = upstream[i * B + j] + upstream[j * B + i];
-          if (h === 0) continue;
-          if (distances !== null) {
+          let h = weights[i * B + j] + weights[j * B + i];
+          if (h !== 0 && distances !== null) {
             const dist = distances[i * B + j];
-            if (dist === 0) {
-              report.zeroDistance++;
-              continue;
-            }
-            h /= dist;
+            if (dist === 0) report.zeroDistance++;
+            h = dist === 0 ? 0 : h / dist;
           }
-          pairs++;
+          pairs += +(h !== 0);
           weights[i * B + j] = h;
           weights[j * B + i] = h;
         }

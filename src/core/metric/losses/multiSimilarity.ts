@@ -37,24 +37,23 @@ interface RowColumns {
 /**
  * The set of (B, B) entries listed by (first[k], second[k]) as rows of columns (pml builds a mask:
  * a pair listed twice counts once); `skipDiagonal` drops i = j. A miner's lists are already strictly
- * lexicographic and are read as they are; others go through a (B, B) mask.
+ * lexicographic, off the diagonal, and are read as they are; others go through a (B, B) mask.
  */
 function rowColumns(B: number, first: Int32Array, second: Int32Array, skipDiagonal: boolean): RowColumns {
   const start = new Int32Array(B + 1);
-  let sorted = true;
-  for (let k = 1; k < first.length && sorted; k++) sorted = first[k] > first[k - 1] || (first[k] === first[k - 1] && second[k] > second[k - 1]);
-  if (sorted) {
-    const cols = new Int32Array(first.length);
-    let c = 0;
-    for (let k = 0; k < first.length; k++) {
-      if (skipDiagonal && first[k] === second[k]) continue;
-      cols[c++] = second[k];
-      start[first[k] + 1] = c;
-    }
-    // Rows without pairs end where the previous row ended.
-    for (let i = 1; i <= B; i++) if (start[i] < start[i - 1]) start[i] = start[i - 1];
-    return { start, cols: cols.subarray(0, c) };
+  // Strictly lexicographic and off the diagonal (where skipped): the lists are the rows as they are.
+  let plain = true;
+  for (let k = 0; k < first.length; k++) {
+    const i = first[k];
+    start[i + 1]++;
+    if (k > 0 && !(i > first[k - 1] || (i === first[k - 1] && second[k] > second[k - 1]))) plain = false;
+    if (skipDiagonal && i === second[k]) plain = false;
   }
+  if (plain) {
+    for (let i = 0; i < B; i++) start[i + 1] += start[i];
+    return { start, cols: second };
+  }
+  start.fill(0);
   const mask = new Uint8Array(B * B);
   let count = 0;
   for (let k = 0; k < first.length; k++) {
