@@ -121,8 +121,8 @@ export function allTripletsMarginLoss(batch: MeasuredBatch, labels: Float64Array
   const negatives = new Int32Array(B);
   const values = new Float64Array(B);
   const slopeSums = new Float64Array(B);
-  let kept = 0;
-  let sum = 0;
+  // kept, sum of kept losses, and the current positive's kept slopes (set by each run).
+  const totals = new Float64Array(3);
   let c = 0;
   for (let i = 0; i < B; i++) {
     checkInterrupt();
@@ -134,31 +134,14 @@ export function allTripletsMarginLoss(batch: MeasuredBatch, labels: Float64Array
     for (let j = 0; j < B; j++) {
       if (j === i || labels[j] !== own) continue;
       const ap = sign * mat[row + j];
-      let positiveSlopes = 0;
-      for (let k = 0; k < nn; k++) {
-        const violation = ap - values[k] + margin;
-        let loss: number;
-        let slope: number;
-        if (smoothLoss) {
-          const soft = torchSoftplus(violation);
-          loss = soft.value;
-          slope = soft.slope;
-        } else {
-          loss = violation > 0 ? violation : 0;
-          slope = violation > 0 ? 1 : 0;
-        }
-        losses[c++] = loss;
-        const keep = all || (loss > low && loss < high);
-        kept += keep ? 1 : 0;
-        sum += keep ? loss : 0;
-        const g = keep ? slope : 0;
-        positiveSlopes += g;
-        slopeSums[k] += g;
-      }
-      upstream[row + j] += positiveSlopes;
+      const run = smoothLoss ? smoothRun : hingeRun;
+      run(values, nn, ap, margin, losses, c, slopeSums, all, low, high, totals);
+      c += nn;
+      upstream[row + j] += totals[2];
     }
     for (let k = 0; k < nn; k++) upstream[row + negatives[k]] -= slopeSums[k];
   }
+  const [kept, sum] = totals;
   if (kept === 0) {
     upstream.fill(0);
     return { loss: 0, upstream, losses, numTriplets: N, numPastFilter: 0 };
@@ -166,4 +149,49 @@ export function allTripletsMarginLoss(batch: MeasuredBatch, labels: Float64Array
   const scale = sign / kept;
   for (let k = 0; k < upstream.length; k++) upstream[k] *= scale;
   return { loss: sum / kept, upstream, losses, numTriplets: N, numPastFilter: kept };
+}
+
+/**
+ * One (anchor, positive) run of the hinge over the anchor's negatives: losses from `at` on, each
+ * kept slope added to `slopeSums[k]`, and kept count, kept sum and the run's slope total into
+ * totals[0..2]. Typed arrays and numbers only, and one loop per form, so V8 keeps it optimised.
+ */
+function hingeRun(values: Float64Array, nn: number, ap: number, margin: number, losses: Float64Array, at: number, slopeSums: Float64Array, all: boolean, low: number, high: number, totals: Float64Array): void {
+  let kept = 0;
+  let sum = 0;
+  let slopes = 0;
+  for (let k = 0; k < nn; k++) {
+    const violation = ap - values[k] + margin;
+    const loss = violation > 0 ? violation : 0;
+    losses[at + k] = loss;
+    const keep = all || (loss > low && loss < high);
+    kept += keep ? 1 : 0;
+    sum += keep ? loss : 0;
+    const g = keep && violation > 0 ? 1 : 0;
+    slopes += g;
+    slopeSums[k] += g;
+  }
+  totals[0] += kept;
+  totals[1] += sum;
+  totals[2] = slopes;
+}
+
+/** hingeRun's twin for the smooth form: softplus of the violation and its sigmoid slope. */
+function smoothRun(values: Float64Array, nn: number, ap: number, margin: number, losses: Float64Array, at: number, slopeSums: Float64Array, all: boolean, low: number, high: number, totals: Float64Array): void {
+  let kept = 0;
+  let sum = 0;
+  let slopes = 0;
+  for (let k = 0; k < nn; k++) {
+    const soft = torchSoftplus(ap - values[k] + margin);
+    losses[at + k] = soft.value;
+    const keep = all || (soft.value > low && soft.value < high);
+    kept += keep ? 1 : 0;
+    sum += keep ? soft.value : 0;
+    const g = keep ? soft.slope : 0;
+    slopes += g;
+    slopeSums[k] += g;
+  }
+  totals[0] += kept;
+  totals[1] += sum;
+  totals[2] = slopes;
 }
