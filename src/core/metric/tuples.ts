@@ -127,8 +127,9 @@ export class PairWriter {
   }
 
   /**
-   * The first `positives` and `negatives` pairs written. (The miners keep their cursors in locals
-   * and fill a1 and a2 per row themselves: a property written per row lost V8's optimised loop.)
+   * The first `positives` and `negatives` pairs written. The miners fill the arrays in functions
+   * of typed arrays and numbers: with the writer object in the loop's function, V8 discarded the
+   * optimised loop at every call (no type feedback yet for the writer's use after the loop).
    */
   toPairs(positives: number, negatives: number): Pairs {
     // Full lists (every pair of a side) are returned as views, without a copy.
@@ -139,9 +140,15 @@ export class PairWriter {
 
 /** Every positive and negative pair of the batch (pml `get_all_pairs_indices`), lexicographic. */
 export function allPairs(labels: Float64Array): Pairs {
-  const B = labels.length;
   const pairs = new PairWriter(labels);
-  const { a1, p, a2, n } = pairs;
+  const counts = new Int32Array(2);
+  writeAllPairs(labels, pairs.a1, pairs.p, pairs.a2, pairs.n, counts);
+  return pairs.toPairs(counts[0], counts[1]);
+}
+
+/** Every pair into a1, p and a2, n, their counts into counts[0..1] (typed arrays only: see PairWriter). */
+function writeAllPairs(labels: Float64Array, a1: Int32Array, p: Int32Array, a2: Int32Array, n: Int32Array, counts: Int32Array): void {
+  const B = labels.length;
   let pc = 0;
   let nc = 0;
   for (let i = 0; i < B; i++) {
@@ -154,7 +161,8 @@ export function allPairs(labels: Float64Array): Pairs {
     a1.fill(i, p0, pc);
     a2.fill(i, n0, nc);
   }
-  return pairs.toPairs(pc, nc);
+  counts[0] = pc;
+  counts[1] = nc;
 }
 
 /**

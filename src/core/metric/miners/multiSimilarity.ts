@@ -12,13 +12,20 @@ import { PairWriter, type Pairs } from '../tuples';
 
 /** @returns the kept pairs, each list lexicographic (pml returns them in sorted-value order). */
 export function mineMultiSimilarity(batch: MeasuredBatch, labels: Float64Array, epsilon: number): Pairs {
-  const { B, mat } = batch;
+  const { mat } = batch;
   // u = s for a similarity and −d for a distance (larger is closer either way). Rounding is
   // symmetric, so fl(−d − ε) = −fl(d + ε): d − ε < max_p d ⟺ u + ε > min_p u, and likewise for the
   // positives, so one set of comparisons on u is exact for both.
   const sign = batch.distance.isInverted ? 1 : -1;
   const pairs = new PairWriter(labels);
-  const { a1, p, a2, n } = pairs;
+  const counts = new Int32Array(2);
+  writeMultiSimilarityPairs(mat, labels, sign, epsilon, pairs.a1, pairs.p, pairs.a2, pairs.n, counts);
+  return pairs.toPairs(counts[0], counts[1]);
+}
+
+/** The kept pairs into a1, p and a2, n, their counts into counts[0..1] (typed arrays only, as pairMargin.ts's). */
+function writeMultiSimilarityPairs(mat: Float64Array, labels: Float64Array, sign: number, epsilon: number, a1: Int32Array, p: Int32Array, a2: Int32Array, n: Int32Array, counts: Int32Array): void {
+  const B = labels.length;
   let pc = 0;
   let nc = 0;
   for (let i = 0; i < B; i++) {
@@ -50,5 +57,6 @@ export function mineMultiSimilarity(batch: MeasuredBatch, labels: Float64Array, 
     a1.fill(i, p0, pc);
     a2.fill(i, n0, nc);
   }
-  return pairs.toPairs(pc, nc);
+  counts[0] = pc;
+  counts[1] = nc;
 }

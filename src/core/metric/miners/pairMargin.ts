@@ -8,12 +8,22 @@ import { PairWriter, type Pairs } from '../tuples';
 
 /** @returns the pairs past their margins, each list lexicographic. */
 export function minePairMargin(batch: MeasuredBatch, labels: Float64Array, posMargin: number, negMargin: number): Pairs {
-  const { B, mat } = batch;
+  const { mat } = batch;
   // Negating both sides turns a similarity's comparisons into a distance's, exactly.
   const sign = batch.distance.isInverted ? -1 : 1;
-  const [pm, nm] = [sign * posMargin, sign * negMargin];
   const pairs = new PairWriter(labels);
-  const { a1, p, a2, n } = pairs;
+  const counts = new Int32Array(2);
+  writeMarginPairs(mat, labels, sign * posMargin, sign * negMargin, sign, pairs.a1, pairs.p, pairs.a2, pairs.n, counts);
+  return pairs.toPairs(counts[0], counts[1]);
+}
+
+/**
+ * The kept pairs into a1, p (positives) and a2, n (negatives); their counts into counts[0..1].
+ * Typed arrays and numbers only: with the writer object in the loop's function, V8 threw its
+ * optimised code away at every call (no type feedback for the writer's use after the loop).
+ */
+function writeMarginPairs(mat: Float64Array, labels: Float64Array, pm: number, nm: number, sign: number, a1: Int32Array, p: Int32Array, a2: Int32Array, n: Int32Array, counts: Int32Array): void {
+  const B = labels.length;
   let pc = 0;
   let nc = 0;
   for (let i = 0; i < B; i++) {
@@ -29,5 +39,6 @@ export function minePairMargin(batch: MeasuredBatch, labels: Float64Array, posMa
     a1.fill(i, p0, pc);
     a2.fill(i, n0, nc);
   }
-  return pairs.toPairs(pc, nc);
+  counts[0] = pc;
+  counts[1] = nc;
 }
