@@ -44,34 +44,15 @@ export function contrastiveLoss(batch: MeasuredBatch, pairs: Pairs, options: Con
   // w = d, or −s for a similarity: the positive loss is relu(w − w₊) and the negative relu(w₋ − w),
   // with w₊ = ±pos_margin and w₋ = ±neg_margin (negation is exact, so are the losses).
   const sign = inverted ? -1 : 1;
+  const totals = new Float64Array(2);
   const side = (first: Int32Array, second: Int32Array, positive: boolean): { loss: number; losses: Float64Array; nonzero: number } => {
-    const N = first.length;
-    const losses = new Float64Array(N);
+    const losses = new Float64Array(first.length);
     // relu(±(w − m)): raw = direction·w − direction·m.
     const direction = positive ? 1 : -1;
     const scale = direction * sign;
     const offset = direction * sign * (positive ? options.posMargin : options.negMargin);
-    let nonzero = 0;
-    let kept = 0;
-    let sum = 0;
-    for (let k = 0; k < N; k++) {
-      const raw = scale * mat[first[k] * B + second[k]] - offset;
-      const loss = raw > 0 ? raw : 0;
-      losses[k] = loss;
-      nonzero += +(raw > 0);
-      if (all || (loss > low && loss < high)) {
-        kept++;
-        sum += loss;
-      }
-    }
-    if (N === 0 || kept === 0) return { loss: 0, losses, nonzero };
-    // Each kept loss weighs 1/kept (reducers.ts); ∂raw/∂v = scale.
-    const g = scale * (1 / kept);
-    for (let k = 0; k < N; k++) {
-      const loss = losses[k];
-      if (loss > 0 && (all || (loss > low && loss < high))) upstream[first[k] * B + second[k]] += g;
-    }
-    return { loss: sum / kept, losses, nonzero };
+    const loss = sideLoss(mat, B, first, second, scale, offset, all, low, high, losses, upstream, totals);
+    return { loss, losses, nonzero: totals[0] };
   };
   if (isPmlZeroPairCase(pairs)) {
     const empty = new Float64Array(0);
@@ -89,4 +70,35 @@ export function contrastiveLoss(batch: MeasuredBatch, pairs: Pairs, options: Con
     numPosNonzero: pos.nonzero,
     numNegNonzero: neg.nonzero,
   };
+}
+
+/**
+ * One side's hinge losses relu(scale·mat[first[k], second[k]] − offset) into `losses`, reduced
+ * (each kept loss weighs 1/kept, reducers.ts) in the same pass, and the kept losses' gradient,
+ * scale/kept, added to `upstream`; returns the reduced loss, with the non-zero count in totals[0].
+ * Typed arrays and numbers only, so that V8 keeps the loops optimised (see tuples.ts's PairWriter).
+ */
+function sideLoss(mat: Float64Array, B: number, first: Int32Array, second: Int32Array, scale: number, offset: number, all: boolean, low: number, high: number, losses: Float64Array, upstream: Float64Array, totals: Float64Array): number {
+  const N = first.length;
+  let nonzero = 0;
+  let kept = 0;
+  let sum = 0;
+  for (let k = 0; k < N; k++) {
+    const raw = scale * mat[first[k] * B + second[k]] - offset;
+    const loss = raw > 0 ? raw : 0;
+    losses[k] = loss;
+    nonzero += raw > 0 ? 1 : 0;
+    const keep = all || (loss > low && loss < high);
+    kept += keep ? 1 : 0;
+    sum += keep ? loss : 0;
+  }
+  totals[0] = nonzero;
+  if (N === 0 || kept === 0) return 0;
+  // ∂raw/∂v = scale.
+  const g = scale * (1 / kept);
+  for (let k = 0; k < N; k++) {
+    const loss = losses[k];
+    if (loss > 0 && (all || (loss > low && loss < high))) upstream[first[k] * B + second[k]] += g;
+  }
+  return sum / kept;
 }

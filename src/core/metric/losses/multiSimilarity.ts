@@ -73,11 +73,10 @@ function rowColumns(B: number, first: Int32Array, second: Int32Array, skipDiagon
 /**
  * Adds (1/scale)·log(1 + Σ_kept exp(scale·e_j)) of row i to `losses[i]` and its gradient
  * ∂/∂mat = softmax weight · ∂e/∂mat (= `sign`) to `upstream`, times `weight`. The exponent is
- * e = slope·v + offset with slope ±1, which is exactly v − base or base − v.
+ * e = slope·v + offset with slope ±1, which is exactly v − base or base − v. Typed arrays and
+ * numbers only, so that V8 keeps the loops optimised (see tuples.ts's PairWriter).
  */
-function addSoftTerm(batch: MeasuredBatch, rows: RowColumns, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
-  const { B, mat } = batch;
-  const { start, cols } = rows;
+function addSoftTerm(mat: Float64Array, B: number, start: Int32Array, cols: Int32Array, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
   // The row's kept exponents and their exp(z − max), each computed once.
   const z = new Float64Array(B);
   for (let i = 0; i < B; i++) {
@@ -112,8 +111,10 @@ export function multiSimilarityLoss(batch: MeasuredBatch, pairs: Pairs, options:
   const weight = 1 / B;
   // pos exponent: margin(v, base); neg exponent: margin(base, v); margin(x, y) = x − y, or y − x when inverted.
   const posSlope = inverted ? -1 : 1;
-  addSoftTerm(batch, rowColumns(B, pairs.a1, pairs.p, true), alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
-  addSoftTerm(batch, rowColumns(B, pairs.a2, pairs.n, false), beta, -posSlope, posSlope * base, -posSlope, weight, losses, upstream);
+  const positives = rowColumns(B, pairs.a1, pairs.p, true);
+  const negatives = rowColumns(B, pairs.a2, pairs.n, false);
+  addSoftTerm(batch.mat, B, positives.start, positives.cols, alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
+  addSoftTerm(batch.mat, B, negatives.start, negatives.cols, beta, -posSlope, posSlope * base, -posSlope, weight, losses, upstream);
   let total = 0;
   for (let i = 0; i < B; i++) total += losses[i];
   return { loss: total / B, upstream, losses };
