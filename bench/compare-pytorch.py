@@ -7,7 +7,8 @@ float64 line with both.
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 COMPARE_ROUNDS=N times each workload N times, LossLab next to PyTorch, and prints median ratios.
 COMPARE_THREADS=machine gives PyTorch its default threads (compare with the `_2t` lines). Each line
-is followed by process CPU time per call (LossLab's `cpu_median_ms`) and its ratio, and peak RSS.
+is followed by process CPU time per call (LossLab's `cpu_median_ms`) and its ratios to PyTorch's
+float32 and float64 CPU times, and peak RSS.
 An optional developer tool, not a test. Shapes follow bench/workloads.ts.
 """
 import json
@@ -618,12 +619,13 @@ def main():
     for name in names:
         keys = [name + v for v in ['', *VARIANTS.get(name, [])]]
         seen = {key: [] for key in keys}
-        torch32s, torch64s, torch32cpu = [], [], []
+        torch32s, torch64s, torch32cpu, torch64cpu = [], [], [], []
         for _ in range(rounds):
             ours = ours_for(keys)
             torch32s.append(median_ms(TORCH[name](torch.float32)))
             torch32cpu.append(last_cpu_ms[0])
             torch64s.append(median_ms(TORCH[name](torch.float64)))
+            torch64cpu.append(last_cpu_ms[0])
             for key in keys:
                 if key in ours:
                     seen[key].append((ours[key], torch32s[-1], torch64s[-1]))
@@ -642,8 +644,10 @@ def main():
             print(f"{key:<22} {threads:>7} {ms:>11.2f} {torch32:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
             # Process CPU time per call, which waiting for a core on a loaded machine does not inflate.
             cpu = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch32cpu) if 'cpu_median_ms' in row]
+            cpu64 = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch64cpu) if 'cpu_median_ms' in row]
             if cpu:
-                print(f"{'':<22} {'cpu':>7} {middle([row['cpu_median_ms'] for row, _, _ in seen[key]]):>11.2f} {middle(torch32cpu):>13.2f} {middle(cpu):>6.2f}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
+                versus64cpu = '' if '_f32' in key else f"{middle(torch64cpu):>13.2f} {middle(cpu64):>6.2f}"
+                print(f"{'':<22} {'cpu':>7} {middle([row['cpu_median_ms'] for row, _, _ in seen[key]]):>11.2f} {middle(torch32cpu):>13.2f} {middle(cpu):>6.2f} {versus64cpu}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
 
 
 if __name__ == '__main__':

@@ -429,21 +429,55 @@ export function distanceTileInto(tiles: DistanceTiles, i0: number, i1: number, j
 export function pairwiseDistanceMatrixInto(metric: Metric, x: Float64Array, B: number, d: number, out: Float64Array): void {
   const tiles = distanceTiles(metric, x, B, d);
   for (let i0 = 0; i0 < B; i0 += TILE) {
+    const i1 = Math.min(B, i0 + TILE);
     for (let j0 = i0; j0 < B; j0 += TILE) {
       checkInterrupt();
-      distanceTileInto(tiles, i0, Math.min(B, i0 + TILE), j0, Math.min(B, j0 + TILE), out, i0 * B + j0, B);
+      const j1 = Math.min(B, j0 + TILE);
+      // The tile's values are read where they were computed (the SIMD kernel's tile in linear
+      // memory, else `out` itself), rooted and mirrored while in cache: a pass over the whole
+      // triangle afterwards wrote the lower half a column at a time, one cache miss per entry.
+      let source = out;
+      let at = i0 * B + j0;
+      let stride = B;
+      if (tiles.simd !== null) {
+        const layout = tiles.simd;
+        const memory = residentTileMemory(tiles, layout);
+        memory.kernels.sqdist_tile_f64(0, layout.rowBytes, i0, i1, j0, j1, layout.tileStart, j1 - j0);
+        [source, at, stride] = [memory.f64, layout.tileStart / 8, j1 - j0];
+      } else distanceTileInto(tiles, i0, i1, j0, j1, out, at, stride);
+      if (finishTile(source, at - i0 * stride - j0, stride, out, B, i0, i1, j0, j1, tiles.squaredEuclidean)) {
+        // An overflowing sum of squares is redone with the scaled p-norm.
+        for (let i = i0; i < i1; i++) {
+          for (let j = Math.max(j0, i + 1); j < j1; j++) {
+            if (out[i * B + j] === Infinity) out[i * B + j] = out[j * B + i] = pairDistance(metric, x, i * d, x, j * d, d);
+          }
+        }
+      }
     }
   }
-  for (let i = 0; i < B; i++) {
-    out[i * B + i] = selfDistance(tiles, i);
-    for (let j = i + 1; j < B; j++) {
-      let value = out[i * B + j];
-      // An overflowing sum of squares is redone with the scaled p-norm.
-      if (tiles.squaredEuclidean) value = value === Infinity ? pairDistance(metric, x, i * d, x, j * d, d) : Math.sqrt(value);
+  for (let i = 0; i < B; i++) out[i * B + i] = selfDistance(tiles, i);
+}
+
+/**
+ * Copies the tile's upper-triangle values source[base + i·stride + j] into out[i·B + j] and
+ * out[j·B + i], rooted when `root`; returns whether a root met +∞ (an overflowed sum of squares).
+ * Typed arrays and numbers only: a loop that also held the tile's memory object lost its optimised
+ * code at every garbage collection (V8's weak embedded objects) and ran the rest of the call slowly.
+ */
+function finishTile(source: Float64Array, base: number, stride: number, out: Float64Array, B: number, i0: number, i1: number, j0: number, j1: number, root: boolean): boolean {
+  let overflow = false;
+  for (let i = i0; i < i1; i++) {
+    for (let j = Math.max(j0, i + 1); j < j1; j++) {
+      let value = source[base + i * stride + j];
+      if (root) {
+        overflow ||= value === Infinity;
+        value = Math.sqrt(value);
+      }
       out[i * B + j] = value;
       out[j * B + i] = value;
     }
   }
+  return overflow;
 }
 
 /** A row's distance to itself: 0, except cosine with a floored norm (then cos < 1). */

@@ -83,6 +83,9 @@ export function isCloser(distance: MetricDistance, a: number, b: number): boolea
   return distance.isInverted ? a > b : a < b;
 }
 
+/** How measureBackward adds the pairs' terms: one pair at a time, or one (B, B) × (B, d) product. */
+export type BackwardRoute = 'auto' | 'pairs' | 'product';
+
 /** A batch measured by a distance: what miners and losses read. */
 export interface MeasuredBatch {
   readonly distance: MetricDistance;
@@ -111,7 +114,7 @@ export function measureBatch(distance: MetricDistance, embeddings: Float64Array,
     normalizeRowsInto(embeddings, B, d, norms, x);
   }
   const base = new Float64Array(B * B);
-  if (distance.kind === 'cosine') matmulTransBInto(x, x, base, B, d, B);
+  if (distance.kind === 'cosine') gramMatrixInto(x, B, d, base);
   else pairwiseDistanceMatrixInto(lpMetric(distance), x, B, d, base);
   let mat = base;
   if (distance.power !== 1) {
@@ -121,6 +124,31 @@ export function measureBatch(distance: MetricDistance, embeddings: Float64Array,
   return { distance, B, d, raw: embeddings, x, norms, base, mat };
 }
 
+/** Rows per block of `gramMatrixInto`: 64 and 256 were slower (smaller products; more work). */
+const GRAM_BLOCK = 128;
+
+/**
+ * out (B, B) = x·xᵀ computing only the blocks on and above the diagonal (56 % of the product's
+ * work at B = 1024) and mirroring them. Each entry is the same product kernel's sum as in the full
+ * product (checked bit for bit when this was written), now also exactly symmetric.
+ */
+function gramMatrixInto(x: Float64Array, B: number, d: number, out: Float64Array): void {
+  const block = new Float64Array(Math.min(B, GRAM_BLOCK) * B);
+  for (let i0 = 0; i0 < B; i0 += GRAM_BLOCK) {
+    const i1 = Math.min(B, i0 + GRAM_BLOCK);
+    const n = B - i0;
+    matmulTransBInto(x.subarray(i0 * d, i1 * d), x.subarray(i0 * d), block, i1 - i0, d, n);
+    for (let i = i0; i < i1; i++) {
+      const from = (i - i0) * n - i0;
+      for (let j = i; j < B; j++) {
+        const value = block[from + j];
+        out[i * B + j] = value;
+        out[j * B + i] = value;
+      }
+    }
+  }
+}
+
 function lpMetric(distance: MetricDistance): Metric {
   return { kind: 'euclidean', p: distance.p, eps: 0 };
 }
@@ -128,9 +156,10 @@ function lpMetric(distance: MetricDistance): Metric {
 /**
  * ∂L/∂embeddings (B, d) from upstream (B, B) = ∂L/∂mat (consumed: it is overwritten). Diagonal
  * entries are ignored (no miner or loss reads them). `report.zeroDistance` counts coincident Lp
- * pairs given the subgradient 0.
+ * pairs given the subgradient 0. `route` picks how L2 and cosine gather the pairs' terms (tests
+ * force each): `auto` chooses by how many pairs are weighted (SPARSE_PAIRS_PER_ENTRY).
  */
-export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): { grad: Float64Array; report: DistanceReport } {
+export function measureBackward(batch: MeasuredBatch, upstream: Float64Array, route: BackwardRoute = 'auto'): { grad: Float64Array; report: DistanceReport } {
   const { distance, B, d, base, x } = batch;
   const report = emptyDistanceReport();
   for (let i = 0; i < B; i++) upstream[i * B + i] = 0;
@@ -140,31 +169,26 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): {
     }
   }
   const grad = new Float64Array(B * d);
-  if (distance.kind === 'cosine') {
-    // s_ij = x̂_i·x̂_j: ∂L/∂x̂ = (G + Gᵀ)·x̂.
-    const symmetric = new Float64Array(B * B);
-    for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) symmetric[i * B + j] = upstream[i * B + j] + upstream[j * B + i];
-    matmulInto(symmetric, x, grad, B, B, d);
-  } else if (distance.p === 2) {
-    // d_ij = ‖x̂_i − x̂_j‖: ∂L/∂x̂_i = Σ_j H_ij·(x̂_i − x̂_j) with H = (G + Gᵀ)/d, i.e. rowsum(H)·x̂ − H·x̂,
-    // one matrix product instead of B² pair updates. A zero distance takes the subgradient 0.
-    const weights = new Float64Array(B * B);
-    const rowSums = new Float64Array(B);
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < B; j++) {
-        const g = upstream[i * B + j] + upstream[j * B + i];
-        if (g === 0 || i === j) continue;
-        const dist = base[i * B + j];
-        if (dist === 0) {
-          if (j > i) report.zeroDistance++;
-          continue;
+  if (distance.kind === 'cosine' || distance.p === 2) {
+    // Cosine, s_ij = x̂_i·x̂_j: ∂L/∂x̂ = H·x̂ with H = G + Gᵀ. L2, d_ij = ‖x̂_i − x̂_j‖:
+    // ∂L/∂x̂_i = Σ_j H_ij·(x̂_i − x̂_j) with H = (G + Gᵀ)/d, i.e. rowsum(H)·x̂ − H·x̂ (a zero distance
+    // takes the subgradient 0).
+    const cosine = distance.kind === 'cosine';
+    // H replaces G in place (each pair's two entries are read and written together).
+    const weights = upstream;
+    const pairs = symmetrizeWeights(weights, cosine ? null : base, B, report);
+    if (route === 'pairs' || (route === 'auto' && pairs * SPARSE_PAIRS_PER_ENTRY <= B * B)) addSparsePairs(weights, x, B, d, cosine, grad);
+    else {
+      // One matrix product instead of B² pair updates.
+      matmulInto(weights, x, grad, B, B, d);
+      if (!cosine) {
+        for (let i = 0; i < B; i++) {
+          let rowSum = 0;
+          for (let j = i * B, end = j + B; j < end; j++) rowSum += weights[j];
+          for (let k = i * d, end = k + d; k < end; k++) grad[k] = rowSum * x[k] - grad[k];
         }
-        weights[i * B + j] = g / dist;
-        rowSums[i] += g / dist;
       }
     }
-    matmulInto(weights, x, grad, B, B, d);
-    for (let i = 0; i < B; i++) for (let k = i * d, end = k + d; k < end; k++) grad[k] = rowSums[i] * x[k] - grad[k];
   } else {
     addDenseMatrixGradient(lpMetric(distance), x, B, d, base, upstream, grad, report);
   }
@@ -178,4 +202,67 @@ export function measureBackward(batch: MeasuredBatch, upstream: Float64Array): {
     normalizeRowsBackwardInto(grad, batch.raw, B, d, batch.norms, dots);
   }
   return { grad, report };
+}
+
+/**
+ * Below one weighted pair per this many (B, B) entries, the backward adds each pair's terms
+ * directly (4·d multiply-adds a pair) instead of the (B, B) × (B, d) product: contrastive over
+ * normalised random embeddings weighs about one pair in 70 (its positives and the rare negatives
+ * inside the margin), where the product's B²·d multiply-adds are mostly zeros.
+ */
+const SPARSE_PAIRS_PER_ENTRY = 16;
+
+/**
+ * G becomes H = G + Gᵀ in place (divided by the distance when `distances` is given: the L2 case),
+ * diagonal 0; returns the number of pairs i < j with H_ij ≠ 0. Walks 32×32 blocks so that Gᵀ is
+ * read from cache. Coincident L2 pairs get 0 and are counted in the report.
+ */
+function symmetrizeWeights(weights: Float64Array, distances: Float64Array | null, B: number, report: DistanceReport): number {
+  const BLOCK = 32;
+  let pairs = 0;
+  for (let i0 = 0; i0 < B; i0 += BLOCK) {
+    for (let j0 = i0; j0 < B; j0 += BLOCK) {
+      const i1 = Math.min(B, i0 + BLOCK);
+      const j1 = Math.min(B, j0 + BLOCK);
+      for (let i = i0; i < i1; i++) {
+        weights[i * B + i] = 0;
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          let h = weights[i * B + j] + weights[j * B + i];
+          if (h !== 0 && distances !== null) {
+            const dist = distances[i * B + j];
+            if (dist === 0) report.zeroDistance++;
+            h = dist === 0 ? 0 : h / dist;
+          }
+          pairs += +(h !== 0);
+          weights[i * B + j] = h;
+          weights[j * B + i] = h;
+        }
+      }
+    }
+  }
+  return pairs;
+}
+
+/** ∂L/∂x̂ from the pairs with H_ij ≠ 0, i < j, one at a time (see SPARSE_PAIRS_PER_ENTRY). */
+function addSparsePairs(weights: Float64Array, x: Float64Array, B: number, d: number, cosine: boolean, grad: Float64Array): void {
+  for (let i = 0; i < B; i++) {
+    const xi = i * d;
+    for (let j = i + 1; j < B; j++) {
+      const h = weights[i * B + j];
+      if (h === 0) continue;
+      const xj = j * d;
+      if (cosine) {
+        for (let k = 0; k < d; k++) {
+          grad[xi + k] += h * x[xj + k];
+          grad[xj + k] += h * x[xi + k];
+        }
+      } else {
+        for (let k = 0; k < d; k++) {
+          const diff = h * (x[xi + k] - x[xj + k]);
+          grad[xi + k] += diff;
+          grad[xj + k] -= diff;
+        }
+      }
+    }
+  }
 }

@@ -62,3 +62,16 @@ export function reduceLosses(reducer: Reducer, losses: Float64Array): Reduced {
   for (let k = 0; k < N; k++) weights[k] *= scale;
   return { loss: sum / kept, weights, numPastFilter: kept };
 }
+
+/**
+ * The reducer as open bounds low < loss < high (±∞ where absent) for losses reduced in the same
+ * pass that computes them; `all` keeps everything, NaN included, as `mean` does in reduceLosses.
+ * Every reducer gives each kept element the weight 1/kept. Agrees with reduceLosses on finite
+ * losses, which is what the hinge and softplus give from finite distances (a test checks it); an
+ * infinite loss would fall outside an absent bound here and inside it there.
+ */
+export function keptBounds(reducer: Reducer): { readonly all: boolean; readonly low: number; readonly high: number } {
+  if (reducer.kind === 'mean') return { all: true, low: -Infinity, high: Infinity };
+  if (reducer.kind === 'avg_non_zero') return { all: false, low: 0, high: Infinity };
+  return { all: false, low: reducer.low ?? -Infinity, high: reducer.high ?? Infinity };
+}

@@ -78,3 +78,37 @@ describe('metric distances', () => {
     assert.throws(() => resolveMetricDistance('f', { p: 0 }, 'lp'), /options\.p should be a number > 0/);
   });
 });
+
+describe('metric distances: the two backward routes', () => {
+  // A sparse upstream (a few pairs, as contrastive's) picks the pair-at-a-time route under `auto`,
+  // a dense one the product; each route must give the other's gradient.
+  const upstreamArbitrary = (B: number): fc.Arbitrary<Float64Array> =>
+    fc.array(fc.tuple(fc.integer({ min: 0, max: B - 1 }), fc.integer({ min: 0, max: B - 1 }), fc.double({ min: -2, max: 2, noNaN: true })), { maxLength: 2 * B }).map((entries) => {
+      const upstream = new Float64Array(B * B);
+      for (const [i, j, v] of entries) upstream[i * B + j] += v;
+      return upstream;
+    });
+  for (const [label, distance] of DISTANCES.filter(([, d]) => d.kind === 'cosine' || d.p === 2)) {
+    it(`${label}: pair by pair equals the product, and matches finite differences`, () => {
+      fc.assert(
+        fc.property(batchArbitrary(9, 4, 3).chain((batch) => fc.tuple(fc.constant(batch), upstreamArbitrary(batch.embeddings.shape[0]))), ([batch, upstream]) => {
+          const [B, d] = batch.embeddings.shape;
+          const measured = measureBatch(distance, batch.embeddings.data, B, d);
+          const pairs = measureBackward(measured, upstream.slice(), 'pairs');
+          const product = measureBackward(measured, upstream.slice(), 'product');
+          assertGradientMatches(label, pairs.grad, product.grad, { atol: 1e-12, rtol: 1e-10 });
+          assert.equal(pairs.report.zeroDistance, product.report.zeroDistance);
+          fc.pre(wellSpread(batch));
+          const numeric = finiteDifference((x) => {
+            const { mat } = measureBatch(distance, x.data, B, d);
+            let s = 0;
+            for (let k = 0; k < B * B; k++) if (k % (B + 1) !== 0) s += upstream[k] * mat[k];
+            return s;
+          }, batch.embeddings);
+          assertGradientMatches(label, pairs.grad, numeric, { atol: 1e-6, rtol: 1e-5 });
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reduceLosses, resolveReducer } from '../../../src/core/metric/reducers';
+import fc from 'fast-check';
+import { keptBounds, reduceLosses, resolveReducer, type Reducer } from '../../../src/core/metric/reducers';
 
 const losses = Float64Array.of(0, 0.5, 0, 1.5, 0.1, 3);
 
@@ -39,5 +40,23 @@ describe('metric reducers (pml semantics)', () => {
     assert.throws(() => resolveReducer('metric_loss', 'sum'), /options\.reducer should be one of 'mean', 'avg_non_zero', 'threshold', but is "sum"/);
     assert.throws(() => resolveReducer('metric_loss', 'threshold'), /options\.reducer_low should be a number/);
     assert.deepEqual(resolveReducer('metric_loss', 'threshold', 0.1, null), { kind: 'threshold', low: 0.1, high: null });
+  });
+
+  it("keptBounds, which the losses reduce with in their own pass, keeps what reduceLosses keeps (finite losses ≥ 0, ties with the bounds included)", () => {
+    const bound = fc.option(fc.constantFrom(0, 0.5, 1, 2), { nil: null });
+    const reducer: fc.Arbitrary<Reducer> = fc.oneof(
+      fc.constant<Reducer>({ kind: 'mean' }),
+      fc.constant<Reducer>({ kind: 'avg_non_zero' }),
+      fc.tuple(bound, bound).map(([low, high]): Reducer => ({ kind: 'threshold', low, high })),
+    );
+    const values = fc.array(fc.oneof(fc.constantFrom(0, 0.5, 1, 2), fc.double({ min: 0, max: 3, noNaN: true })), { maxLength: 12 });
+    fc.assert(
+      fc.property(reducer, values, (r, list) => {
+        const reduced = reduceLosses(r, Float64Array.from(list));
+        const { all, low, high } = keptBounds(r);
+        assert.deepEqual(list.map((v) => all || (v > low && v < high)), [...reduced.weights].map((w) => w > 0));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -8,7 +8,7 @@
  * the loss is 0 with a zero gradient, even if the pairs violate their margins.
  */
 import type { MeasuredBatch } from '../distance';
-import { reduceLosses, type Reducer } from '../reducers';
+import { keptBounds, type Reducer } from '../reducers';
 import type { Pairs } from '../tuples';
 import type { MatrixLoss } from './tripletMargin';
 
@@ -40,22 +40,19 @@ export function contrastiveLoss(batch: MeasuredBatch, pairs: Pairs, options: Con
   const { B, mat } = batch;
   const inverted = batch.distance.isInverted;
   const upstream = new Float64Array(B * B);
+  const { all, low, high } = keptBounds(options.reducer);
+  // w = d, or −s for a similarity: the positive loss is relu(w − w₊) and the negative relu(w₋ − w),
+  // with w₊ = ±pos_margin and w₋ = ±neg_margin (negation is exact, so are the losses).
+  const sign = inverted ? -1 : 1;
+  const totals = new Float64Array(2);
   const side = (first: Int32Array, second: Int32Array, positive: boolean): { loss: number; losses: Float64Array; nonzero: number } => {
     const losses = new Float64Array(first.length);
-    let nonzero = 0;
-    for (let k = 0; k < first.length; k++) {
-      const v = mat[first[k] * B + second[k]];
-      // margin(x, y) = x − y for a distance, y − x for a similarity.
-      const raw = positive ? (inverted ? options.posMargin - v : v - options.posMargin) : inverted ? v - options.negMargin : options.negMargin - v;
-      losses[k] = raw > 0 ? raw : 0;
-      if (raw > 0) nonzero++;
-    }
-    if (first.length === 0) return { loss: 0, losses, nonzero };
-    const reduced = reduceLosses(options.reducer, losses);
-    // ∂raw/∂v: +1 for a distance's positive and a similarity's negative, −1 otherwise.
-    const slope = positive !== inverted ? 1 : -1;
-    for (let k = 0; k < first.length; k++) if (losses[k] > 0 && reduced.weights[k] !== 0) upstream[first[k] * B + second[k]] += slope * reduced.weights[k];
-    return { loss: reduced.loss, losses, nonzero };
+    // relu(±(w − m)): raw = direction·w − direction·m.
+    const direction = positive ? 1 : -1;
+    const scale = direction * sign;
+    const offset = direction * sign * (positive ? options.posMargin : options.negMargin);
+    const loss = sideLoss(mat, B, first, second, scale, offset, all, low, high, losses, upstream, totals);
+    return { loss, losses, nonzero: totals[0] };
   };
   if (isPmlZeroPairCase(pairs)) {
     const empty = new Float64Array(0);
@@ -73,4 +70,35 @@ export function contrastiveLoss(batch: MeasuredBatch, pairs: Pairs, options: Con
     numPosNonzero: pos.nonzero,
     numNegNonzero: neg.nonzero,
   };
+}
+
+/**
+ * One side's hinge losses relu(scale·mat[first[k], second[k]] − offset) into `losses`, reduced
+ * (each kept loss weighs 1/kept, reducers.ts) in the same pass, and the kept losses' gradient,
+ * scale/kept, added to `upstream`; returns the reduced loss, with the non-zero count in totals[0].
+ * Typed arrays and numbers only, so that V8 keeps the loops optimised (see tuples.ts's PairWriter).
+ */
+function sideLoss(mat: Float64Array, B: number, first: Int32Array, second: Int32Array, scale: number, offset: number, all: boolean, low: number, high: number, losses: Float64Array, upstream: Float64Array, totals: Float64Array): number {
+  const N = first.length;
+  let nonzero = 0;
+  let kept = 0;
+  let sum = 0;
+  for (let k = 0; k < N; k++) {
+    const raw = scale * mat[first[k] * B + second[k]] - offset;
+    const loss = raw > 0 ? raw : 0;
+    losses[k] = loss;
+    nonzero += raw > 0 ? 1 : 0;
+    const keep = all || (loss > low && loss < high);
+    kept += keep ? 1 : 0;
+    sum += keep ? loss : 0;
+  }
+  totals[0] = nonzero;
+  if (N === 0 || kept === 0) return 0;
+  // ∂raw/∂v = scale.
+  const g = scale * (1 / kept);
+  for (let k = 0; k < N; k++) {
+    const loss = losses[k];
+    if (loss > 0 && (all || (loss > low && loss < high))) upstream[first[k] * B + second[k]] += g;
+  }
+  return sum / kept;
 }

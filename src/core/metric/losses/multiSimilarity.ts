@@ -28,42 +28,76 @@ export interface MultiSimilarityResult extends MatrixLoss {
   readonly losses: Float64Array;
 }
 
-/** Marks (B, B) entries listed by (first[k], second[k]); `skipDiagonal` drops i = j. */
-function pairMask(B: number, first: Int32Array, second: Int32Array, skipDiagonal: boolean): Uint8Array {
+/** Each row's listed columns, ascending and each once: cols[start[i]..start[i + 1]) for row i. */
+interface RowColumns {
+  readonly start: Int32Array;
+  readonly cols: Int32Array;
+}
+
+/**
+ * The set of (B, B) entries listed by (first[k], second[k]) as rows of columns (pml builds a mask:
+ * a pair listed twice counts once); `skipDiagonal` drops i = j. A miner's lists are already strictly
+ * lexicographic, off the diagonal, and are read as they are; others go through a (B, B) mask.
+ */
+function rowColumns(B: number, first: Int32Array, second: Int32Array, skipDiagonal: boolean): RowColumns {
+  const start = new Int32Array(B + 1);
+  // Strictly lexicographic and off the diagonal (where skipped): the lists are the rows as they are.
+  let plain = true;
+  for (let k = 0; k < first.length; k++) {
+    const i = first[k];
+    start[i + 1]++;
+    if (k > 0 && !(i > first[k - 1] || (i === first[k - 1] && second[k] > second[k - 1]))) plain = false;
+    if (skipDiagonal && i === second[k]) plain = false;
+  }
+  if (plain) {
+    for (let i = 0; i < B; i++) start[i + 1] += start[i];
+    return { start, cols: second };
+  }
+  start.fill(0);
   const mask = new Uint8Array(B * B);
-  for (let k = 0; k < first.length; k++) if (!skipDiagonal || first[k] !== second[k]) mask[first[k] * B + second[k]] = 1;
-  return mask;
+  let count = 0;
+  for (let k = 0; k < first.length; k++) {
+    if (skipDiagonal && first[k] === second[k]) continue;
+    count += 1 - mask[first[k] * B + second[k]];
+    mask[first[k] * B + second[k]] = 1;
+  }
+  const cols = new Int32Array(count);
+  let c = 0;
+  for (let i = 0; i < B; i++) {
+    for (let j = 0; j < B; j++) if (mask[i * B + j] !== 0) cols[c++] = j;
+    start[i + 1] = c;
+  }
+  return { start, cols };
 }
 
 /**
  * Adds (1/scale)·log(1 + Σ_kept exp(scale·e_j)) of row i to `losses[i]` and its gradient
- * ∂/∂mat = softmax weight · ∂e/∂mat (= `sign`) to `upstream`, times `weight`.
+ * ∂/∂mat = softmax weight · ∂e/∂mat (= `sign`) to `upstream`, times `weight`. The exponent is
+ * e = slope·v + offset with slope ±1, which is exactly v − base or base − v. Typed arrays and
+ * numbers only, so that V8 keeps the loops optimised (see tuples.ts's PairWriter).
  */
-function addSoftTerm(batch: MeasuredBatch, mask: Uint8Array, scale: number, exponent: (v: number) => number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
-  const { B, mat } = batch;
+function addSoftTerm(mat: Float64Array, B: number, start: Int32Array, cols: Int32Array, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
   // The row's kept exponents and their exp(z − max), each computed once.
-  const columns = new Int32Array(B);
   const z = new Float64Array(B);
   for (let i = 0; i < B; i++) {
     const row = i * B;
-    let kept = 0;
+    const [k0, k1] = [start[i], start[i + 1]];
+    if (k1 === k0) continue;
     let max = 0;
-    for (let j = 0; j < B; j++) {
-      if (mask[row + j] === 0) continue;
-      columns[kept] = j;
-      z[kept] = scale * exponent(mat[row + j]);
-      if (z[kept] > max) max = z[kept];
-      kept++;
+    for (let k = k0; k < k1; k++) {
+      const value = scale * (slope * mat[row + cols[k]] + offset);
+      z[k - k0] = value;
+      max = value > max ? value : max;
     }
-    if (kept === 0) continue;
     let sum = Math.exp(-max);
-    for (let k = 0; k < kept; k++) {
-      z[k] = Math.exp(z[k] - max);
-      sum += z[k];
+    for (let k = 0; k < k1 - k0; k++) {
+      const e = Math.exp(z[k] - max);
+      z[k] = e;
+      sum += e;
     }
     losses[i] += (max + Math.log(sum)) / scale;
     const factor = (weight * sign) / sum;
-    for (let k = 0; k < kept; k++) upstream[row + columns[k]] += factor * z[k];
+    for (let k = k0; k < k1; k++) upstream[row + cols[k]] += factor * z[k - k0];
   }
 }
 
@@ -76,10 +110,11 @@ export function multiSimilarityLoss(batch: MeasuredBatch, pairs: Pairs, options:
   const { alpha, beta, base } = options;
   const weight = 1 / B;
   // pos exponent: margin(v, base); neg exponent: margin(base, v); margin(x, y) = x − y, or y − x when inverted.
-  const posExponent = inverted ? (v: number): number => base - v : (v: number): number => v - base;
-  const negExponent = inverted ? (v: number): number => v - base : (v: number): number => base - v;
-  addSoftTerm(batch, pairMask(B, pairs.a1, pairs.p, true), alpha, posExponent, inverted ? -1 : 1, weight, losses, upstream);
-  addSoftTerm(batch, pairMask(B, pairs.a2, pairs.n, false), beta, negExponent, inverted ? 1 : -1, weight, losses, upstream);
+  const posSlope = inverted ? -1 : 1;
+  const positives = rowColumns(B, pairs.a1, pairs.p, true);
+  const negatives = rowColumns(B, pairs.a2, pairs.n, false);
+  addSoftTerm(batch.mat, B, positives.start, positives.cols, alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
+  addSoftTerm(batch.mat, B, negatives.start, negatives.cols, beta, -posSlope, posSlope * base, -posSlope, weight, losses, upstream);
   let total = 0;
   for (let i = 0; i < B; i++) total += losses[i];
   return { loss: total / B, upstream, losses };

@@ -113,6 +113,38 @@ export function mineBatchEasyHard(batch: MeasuredBatch, labels: Float64Array, op
 
 /** pml's `BatchHardMiner`: hardest positive and hardest negative per anchor, as triplets. */
 export function mineBatchHard(batch: MeasuredBatch, labels: Float64Array): Triplets {
-  const pairs = mineBatchEasyHard(batch, labels, { posStrategy: 'hard', negStrategy: 'hard', allowedPosRange: null, allowedNegRange: null });
-  return { a: pairs.a1, p: pairs.p, n: pairs.n };
+  const { B, mat } = batch;
+  // u = s for a similarity and −d for a distance, so the hardest positive is the smallest u and
+  // the hardest negative the largest, for both; negation keeps every tie. Strict comparisons keep
+  // the lowest index among ties, as pickPerRow's do. One pass per row finds both picks.
+  const sign = batch.distance.isInverted ? 1 : -1;
+  const a = new Int32Array(B + 1);
+  const p = new Int32Array(B + 1);
+  const n = new Int32Array(B + 1);
+  let count = 0;
+  for (let i = 0; i < B; i++) {
+    const row = i * B;
+    const own = labels[i];
+    let positive = -1;
+    let negative = -1;
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let j = 0; j < B; j++) {
+      const u = sign * mat[row + j];
+      if (labels[j] === own) {
+        if (j !== i && (positive < 0 || u < lowest)) {
+          positive = j;
+          lowest = u;
+        }
+      } else if (negative < 0 || u > highest) {
+        negative = j;
+        highest = u;
+      }
+    }
+    a[count] = i;
+    p[count] = positive;
+    n[count] = negative;
+    count += +(positive >= 0 && negative >= 0);
+  }
+  return { a: a.slice(0, count), p: p.slice(0, count), n: n.slice(0, count) };
 }

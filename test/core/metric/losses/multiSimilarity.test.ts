@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { metricLoss, type MetricLossOptions } from '../../../../src/core/metric/metricLoss';
-import { checkLossGradient, type Batch } from '../batches';
+import fc from 'fast-check';
+import { assertClose } from '../../../helpers/gradcheck';
+import { seededRandom } from '../../../helpers/random';
+import { batchArbitrary, checkLossGradient, type Batch } from '../batches';
 
 const VARIANTS: readonly [string, MetricLossOptions][] = [
   ['pml defaults (cosine, 2, 50, 0.5)', {}],
@@ -45,5 +48,31 @@ describe('MultiSimilarityLoss', () => {
   it("rejects a reducer other than pml's mean", () => {
     const batch: Batch = { embeddings: { shape: [2, 1], data: Float64Array.of(0, 1) }, labels: { shape: [2], data: Float64Array.of(0, 1) } };
     assert.throws(() => metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity', reducer: 'avg_non_zero' }), /options\.reducer should be 'mean' for multi_similarity/);
+  });
+});
+
+describe('MultiSimilarityLoss over given pairs', () => {
+  it('reads a set of pairs: shuffled and repeated pairs (the mask route) give what the sorted lists give', () => {
+    fc.assert(
+      fc.property(batchArbitrary(9, 4, 3), fc.integer({ min: 1, max: 2 ** 30 }), (batch, seed) => {
+        const sorted = metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity' });
+        const pairs = sorted.tuples.kind === 'pairs' ? sorted.tuples.pairs : null;
+        assert.ok(pairs !== null);
+        const random = seededRandom(seed);
+        // Each list reversed, with its first pair listed again at the end.
+        const messy = (first: Int32Array, second: Int32Array): [Int32Array, Int32Array] => {
+          const order = Array.from(first, (_, k) => k).reverse();
+          if (first.length > 0) order.push(Math.floor(random() * first.length));
+          return [Int32Array.from(order, (k) => first[k]), Int32Array.from(order, (k) => second[k])];
+        };
+        const [a1, p] = messy(pairs.a1, pairs.p);
+        const [a2, n] = messy(pairs.a2, pairs.n);
+        const given = metricLoss(batch.embeddings, batch.labels, { loss: 'multi_similarity' }, { kind: 'pairs', pairs: { a1, p, a2, n } });
+        fc.pre(!(a1.length <= 1 && p.length <= 1 && a2.length <= 1 && n.length <= 1));
+        assertClose('loss', Float64Array.of(given.value), Float64Array.of(sorted.value), { atol: 1e-14, rtol: 1e-12 });
+        assertClose('grad', given.grad.data, sorted.grad.data, { atol: 1e-14, rtol: 1e-12 });
+      }),
+      { numRuns: 80 },
+    );
   });
 });

@@ -79,4 +79,20 @@ describe('TripletMarginLoss', () => {
       assert.ok(r.grad.data.every((v) => v === 0));
     }
   });
+
+  it('over every triplet, the loss computed along the rows equals the loss over the listed triplets, value, parts and gradient', () => {
+    const options: readonly MetricLossOptions[] = VARIANTS.map(([, o]) => o).filter((o) => o.swap !== true);
+    fc.assert(
+      fc.property(batchArbitrary(9, 4, 3), fc.constantFrom(...options), (batch, option) => {
+        const rows = metricLoss(batch.embeddings, batch.labels, option);
+        assert.equal(rows.tuples.kind, 'triplets');
+        const listed = metricLoss(batch.embeddings, batch.labels, option, rows.tuples);
+        assert.deepEqual(rows.parts.losses, listed.parts.losses);
+        assert.equal(rows.parts.num_past_filter, listed.parts.num_past_filter);
+        assertClose('loss', Float64Array.of(rows.value), Float64Array.of(listed.value), { atol: 1e-15, rtol: 1e-13 });
+        assertClose('grad', rows.grad.data, listed.grad.data, { atol: 1e-13, rtol: 1e-10 });
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
