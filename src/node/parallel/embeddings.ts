@@ -16,6 +16,7 @@
  * one-pass scan keeps, then finishes (roots, losses, gradient) as the core does.
  */
 import { arcFaceLoss, type ArcFaceHost, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
+import { arcFaceLossFused, type ArcFaceLossOnlyResult } from '../../core/losses/arcface/fused';
 import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface/job';
 import { productColumnsInto, productOnSimd, type ProductRequest } from '../../core/matmul';
 import {
@@ -47,6 +48,11 @@ export interface EmbeddingTuning {
 
 export interface ParallelEmbeddingLosses {
   readonly arcFaceLoss: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceResult;
+  /**
+   * The tiled ArcFace on the calling thread: it reads x and W where they are (shared or not, no
+   * copy) and has no pooled form yet.
+   */
+  readonly arcFaceLossFused: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceLossOnlyResult;
   readonly batchHard: typeof batchHard;
 }
 
@@ -90,7 +96,7 @@ export function parallelEmbeddingLosses(pool: ParallelPool, tuning: EmbeddingTun
     return finishBatchHard(job, merged, largest);
   };
 
-  return { arcFaceLoss: arcFace, batchHard: hard };
+  return { arcFaceLoss: arcFace, arcFaceLossFused: (x, W, labels, options) => arcFaceLossFused(x, W, labels, options), batchHard: hard };
 }
 
 /**
