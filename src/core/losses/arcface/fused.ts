@@ -136,17 +136,24 @@ export function arcFaceLossFused(
   const gradX = new Float64Array(B * d);
   const tileGradW = new Float64Array(d * tileWidth);
   const tileGradX = new Float64Array(B * d);
+  // The normalization's backward needs each column's Wⱼ·(x̂ᵀ·G)ⱼ = Σ_b (x̂·W)_bj·G_bj: taken from the
+  // tile's products and G (B rows) rather than from W and x̂ᵀ·G (d rows), which spares a sweep
+  // over W's tile. The products are overwritten by G, so they are copied first unless kept as float32.
+  const productsCopy = kept32 === null ? new Float64Array(B * tileWidth) : null;
+  const dots = new Float64Array(tileWidth);
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
     if (kept32 !== null) tile.raw.set(kept32.subarray(B * j0, B * (j0 + tile.width)));
     if (keep) multiply.copyTile(tile);
     else multiply.cosines(tile);
+    productsCopy?.set(tile.raw.subarray(0, B * tile.width));
     backwardTile(p, labels.data, tile, rows, rowSimd);
     // raw now holds G: the tile's columns of x̂ᵀ·G, then the normalization's backward into gradW.
+    columnDotsInto(kept32 ?? productsCopy!, kept32 === null ? 0 : B * j0, tile.raw, B, tile.width, dots);
     multiply.gradW(tile, tileGradW);
-    normalizeScaledColumnsBackwardTileInto(tileGradW, W.data, d, C, p.wNorms, j0, tile.width, gradW);
+    normalizeScaledColumnsBackwardTileInto(tileGradW, W.data, d, C, p.wNorms, j0, tile.width, gradW, dots);
     multiply.gradX(tile, tileGradX);
-    for (let e = 0; e < B * d; e++) gradX[e] += tileGradX[e];
+    addInto(gradX, tileGradX);
   }
   normalizeRowsBackwardInto(gradX, x.data, B, d, p.xNorms, rows.rowDots);
   const gradWTensor = narrow ? { shape: [d, C], data: gradW as Float32Array } : { shape: [d, C], data: gradW as Float64Array };
@@ -195,6 +202,26 @@ class TileProducts {
     const { B, d, C } = this.p;
     if (this.wTile === null) simdProductInto(this.precision, tile.raw, tile.width, 1, this.W.subarray(tile.j0), 1, C, out, B, tile.width, d);
     else matmulTransBInto(tile.raw, this.wTile, out, B, tile.width, d, this.precision);
+  }
+}
+
+/**
+ * target += source, element by element. A function of its own: the same loop written inline in
+ * arcFaceLossFused, a long function that V8 optimizes late, ran several times slower.
+ */
+function addInto(target: Float64Array, source: Float64Array): void {
+  for (let e = 0; e < target.length; e++) target[e] += source[e];
+}
+
+/**
+ * dots (width) = Σ_b P(b, k)·G(b, k) over the B rows of a tile's products P (at products[offset ..],
+ * row-major (B, width)) and its logit gradient G (B, width), rows in order.
+ */
+function columnDotsInto(products: Float64Array | Float32Array, offset: number, G: Float64Array, B: number, width: number, dots: Float64Array): void {
+  dots.fill(0, 0, width);
+  for (let b = 0; b < B; b++) {
+    const o = b * width;
+    for (let k = 0; k < width; k++) dots[k] += products[offset + o + k] * G[o + k];
   }
 }
 
