@@ -589,8 +589,8 @@ VARIANTS = {
     'focal': ['_f32', '_2t', '_f32_2t'],
     'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
-    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t'],
-    'arcface_100k': ['_kept'],
+    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t', '_fused_f32_2t'],
+    'arcface_100k': ['_kept', '_2t'],
     'triplet_batch_hard': ['_2t'],
 }
 

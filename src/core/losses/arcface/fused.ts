@@ -18,13 +18,13 @@
  * the float32 mode (it is then as precise as the float32 products that made it), else float64.
  */
 import { type ClampCounter, clampCosine } from '../../numerics';
-import { matmulInto, matmulTransAInto, matmulTransBInto, SIMD_THRESHOLD } from '../../matmul';
+import { matmulInto, matmulTransAInto, matmulTransBInto, productOnSimd, SIMD_THRESHOLD, type ProductRequest } from '../../matmul';
 import { normalizeRowsBackwardInto, normalizeScaledColumnsBackwardTileInto } from '../../normalize';
 import { coefficient, reduce } from '../../reduction';
 import { simdProductInto } from '../../simd/gemm';
 import { useSimd, type FloatArray, type Precision } from '../../simd/path';
 import type { Tensor, TensorF32 } from '../../tensor';
-import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, CORE_ARCFACE_HOST, targetLogitInto, type ArcFaceOptions } from './job';
+import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, CORE_ARCFACE_HOST, targetLogitInto, type ArcFaceHost, type ArcFaceOptions } from './job';
 import { prepareArcFace, type ArcFacePrepared } from './prepare';
 import { ArcFaceSimdRow } from './simd';
 
@@ -82,8 +82,14 @@ export function arcFaceLossFused(
   options: ArcFaceOptions = {},
   /** Pass 1's products are kept up to this many bytes, else recomputed (tests set 0). */
   keepBytes = KEEP_PRODUCTS_BYTES,
+  /**
+   * Where W's column norms and the tiles' products run and their buffers come from (the core's,
+   * single-threaded, by default). A host's worker pool splits each product by output columns,
+   * which gives the same bits; the row passes stay on the calling thread.
+   */
+  host: ArcFaceHost = CORE_ARCFACE_HOST,
 ): ArcFaceLossOnlyResult {
-  const p = prepareArcFace('arcFaceLoss', x, W, labels, options, CORE_ARCFACE_HOST);
+  const p = prepareArcFace('arcFaceLoss', x, W, labels, options, host);
   const { B, d, C, plan, precision, wantGrad } = p;
   const productSimd = useSimd(B * d * C, precision === 'float32' ? 0 : SIMD_THRESHOLD);
   const rowSimd = useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS);
@@ -104,7 +110,7 @@ export function arcFaceLossFused(
   const keep = wantGrad && B * C * (keep32 ? 4 : 8) <= keepBytes;
   // Tile-major: tile [j0, j0 + width) is the (B, width) block at B·j0. Kept float64 products are
   // worked on in place; kept float32 ones are copied into and out of one tile's float64 buffer.
-  const products = keep && !keep32 ? new Float64Array(B * C) : new Float64Array(B * tileWidth);
+  const products = host.allocate(keep && !keep32 ? B * C : B * tileWidth);
   const kept32 = keep && keep32 ? new Float32Array(B * C) : null;
   const tileAt = (j0: number): Tile => {
     const width = Math.min(C, j0 + tileWidth) - j0;
@@ -112,7 +118,7 @@ export function arcFaceLossFused(
   };
   // A contiguous copy of W's tile, only for the TypeScript products (the SIMD ones read W strided).
   const wTile = productSimd ? null : new Float64Array(d * tileWidth);
-  const multiply = new TileProducts(p, W.data, precision, wTile);
+  const multiply = new TileProducts(p, W.data, precision, wTile, host);
 
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
@@ -134,8 +140,8 @@ export function arcFaceLossFused(
   const narrow = precision === 'float32' && W.data instanceof Float32Array;
   const gradW = narrow ? new Float32Array(d * C) : new Float64Array(d * C);
   const gradX = new Float64Array(B * d);
-  const tileGradW = new Float64Array(d * tileWidth);
-  const tileGradX = new Float64Array(B * d);
+  const tileGradW = host.allocate(d * tileWidth);
+  const tileGradX = host.allocate(B * d);
   // The normalization's backward needs each column's Wⱼ·(x̂ᵀ·G)ⱼ = Σ_b (x̂·W)_bj·G_bj: taken from the
   // tile's products and G (B rows) rather than from W and x̂ᵀ·G (d rows), which spares a sweep
   // over W's tile. The products are overwritten by G, so they are copied first unless kept as float32.
@@ -168,14 +174,29 @@ class TileProducts {
     private readonly precision: Precision,
     /** (d, tile) W's tile, copied per tile when the products run in TypeScript; null on SIMD. */
     private readonly wTile: Float64Array | null,
+    private readonly host: ArcFaceHost,
   ) {}
+
+  /**
+   * A SIMD product through a host's pool (which splits it by columns) when the host would run it
+   * on SIMD too, else here in one call: both are simdProductColumnsInto over the same operands, so
+   * the same bits. The core's host would cut it into interrupt-checked ranges, each packing x̂
+   * again, so its products run here.
+   */
+  private simd(request: ProductRequest, here: () => void): void {
+    if (this.host !== CORE_ARCFACE_HOST && productOnSimd(request)) this.host.product(request);
+    else here();
+  }
 
   /** tile.raw (B, width) = x̂·W[:, tile]; copies the tile of W first on the TypeScript path. */
   cosines(tile: Tile): void {
     const { B, d, C, xHat } = this.p;
     const { j0, width, raw } = tile;
+    const { precision } = this;
     if (this.wTile === null) {
-      simdProductInto(this.precision, xHat, d, 1, this.W.subarray(j0), C, 1, raw, B, d, width);
+      const b = this.W.subarray(j0);
+      this.simd({ kind: 'AB', a: xHat, b, ldb: C, out: raw, m: B, k: d, n: width, precision }, () =>
+        simdProductInto(precision, xHat, d, 1, b, C, 1, raw, B, d, width));
       return;
     }
     this.copyTile(tile);
@@ -193,15 +214,24 @@ class TileProducts {
   /** out (d, width) = x̂ᵀ·G, G = tile.raw (B, width). */
   gradW(tile: Tile, out: Float64Array): void {
     const { B, d, xHat } = this.p;
-    if (this.wTile === null) simdProductInto(this.precision, xHat, 1, d, tile.raw, tile.width, 1, out, d, B, tile.width);
-    else matmulTransAInto(xHat, tile.raw, out, d, B, tile.width, this.precision);
+    const { raw, width } = tile;
+    const { precision } = this;
+    if (this.wTile === null) {
+      this.simd({ kind: 'AtB', a: xHat, b: raw, out, m: d, k: B, n: width, precision }, () =>
+        simdProductInto(precision, xHat, 1, d, raw, width, 1, out, d, B, width));
+    } else matmulTransAInto(xHat, raw, out, d, B, width, precision);
   }
 
   /** out (B, d) = G·W[:, tile]ᵀ, G = tile.raw (B, width); the TypeScript path's wTile is still this tile's. */
   gradX(tile: Tile, out: Float64Array): void {
     const { B, d, C } = this.p;
-    if (this.wTile === null) simdProductInto(this.precision, tile.raw, tile.width, 1, this.W.subarray(tile.j0), 1, C, out, B, tile.width, d);
-    else matmulTransBInto(tile.raw, this.wTile, out, B, tile.width, d, this.precision);
+    const { raw, width } = tile;
+    const { precision } = this;
+    if (this.wTile === null) {
+      const b = this.W.subarray(tile.j0);
+      this.simd({ kind: 'ABt', a: raw, b, ldb: C, out, m: B, k: width, n: d, precision }, () =>
+        simdProductInto(precision, raw, width, 1, b, 1, C, out, B, width, d));
+    } else matmulTransBInto(raw, this.wTile, out, B, width, d, precision);
   }
 }
 
