@@ -663,7 +663,7 @@ def main():
                 if key in ours:
                     seen[key].append((ours[key], torch32s[-1], torch64s[-1], machine32s[-1], torch32cpu[-1], machine32cpu[-1]))
         torch32, torch64, machine32 = middle(torch32s), middle(torch64s), middle(machine32s)
-        best_one, best_machine = [], []
+        best_one, best_machine, best_one_cpu, best_machine_cpu = [], [], [], []
         for key in keys:
             if not seen[key]:
                 print(f"{key:<22} {'?':>7} {'missing':>11} {torch32:>13.2f} {'':>6} {torch64:>13.2f}")
@@ -685,14 +685,20 @@ def main():
             if cpu:
                 print(f"{'':<22} {'cpu':>7} {middle([entry[0]['cpu_median_ms'] for entry in seen[key]]):>11.2f} {middle(machine32cpu if pooled else torch32cpu):>13.2f} {middle(cpu):>6.2f}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
             # The best one-thread line counts for both ways (LossLab's best mode on the whole machine
-            # may be one thread: below the pool's thresholds, or a loss with no pooled form).
+            # may be one thread: below the pool's thresholds, or a loss with no pooled form). Wall
+            # time and process CPU time (all threads), since a loaded machine inflates only the first.
+            with_cpu = [entry for entry in seen[key] if 'cpu_median_ms' in entry[0]]
             if not pooled:
                 best_one.append((middle([entry[0]['median_ms'] / entry[1] for entry in seen[key]]), key))
+                if with_cpu:
+                    best_one_cpu.append((middle([entry[0]['cpu_median_ms'] / entry[4] for entry in with_cpu]), key))
             best_machine.append((middle([entry[0]['median_ms'] / entry[3] for entry in seen[key]]), key))
+            if with_cpu:
+                best_machine_cpu.append((middle([entry[0]['cpu_median_ms'] / entry[5] for entry in with_cpu]), key))
+        best = lambda found: f"{min(found)[0]:.2f} ({min(found)[1]})" if found else '?'
         if best_one or best_machine:
-            one_text = f"{min(best_one)[0]:.2f} ({min(best_one)[1]})" if best_one else '?'
-            machine_text = f"{min(best_machine)[0]:.2f} ({min(best_machine)[1]})" if best_machine else '?'
-            print(f"{'':<22} {'both':>7}  one core vs one core {one_text}; whole machine vs {MACHINE_THREADS} ({machine32:.2f} ms) {machine_text}", flush=True)
+            print(f"{'':<22} {'both':>7}  one core vs one core: wall {best(best_one)}, cpu {best(best_one_cpu)}; "
+                  f"whole machine vs {MACHINE_THREADS}: wall {best(best_machine)}, cpu {best(best_machine_cpu)}", flush=True)
 
 
 if __name__ == '__main__':

@@ -316,8 +316,10 @@ describe('losses: a language call equals the core call', () => {
         ['grad x', (lean.grad as Record_).x, (full.grad as Record_).x],
         ['grad W', (lean.grad as Record_).W, (full.grad as Record_).W],
       ] as const) {
-        // The tiled form sums each row's exponentials tile by tile (test/core/losses/arcface/fused.test.ts).
-        assertClose(`${options} ${name}`, flat(got), flat(want), { atol: 1e-12, rtol: 1e-12 });
+        // The tiled form sums each row's exponentials tile by tile, and takes dL/dW's column dots
+        // from the float32 products in the float32 mode (test/core/losses/arcface/fused.test.ts).
+        const tolerance = options.includes('float32') ? 1e-5 : 1e-12;
+        assertClose(`${options} ${name}`, flat(got), flat(want), { atol: tolerance, rtol: tolerance });
       }
     }
     assert.match(errorOf(session, "arcface([[1, 0]], [[1], [0]], [0], {outputs: 'logits'})").message, /arcface: options.outputs should be/);
