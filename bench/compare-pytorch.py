@@ -1,32 +1,25 @@
 #!/usr/bin/env python3
-"""Runs bench's loss workloads with PyTorch CPU (one thread; float32, issue 7's reference, and
-float64) and prints them next to `npm run bench`'s JSON lines, with the ratios LossLab / PyTorch,
-in one run. A LossLab line in float32 mode (`_f32`) is compared with PyTorch float32 only; a
-float64 line with both.
+"""Runs bench's loss workloads with PyTorch CPU (float32, issue 7's reference, and float64) and
+prints them next to `npm run bench`'s JSON lines, with the ratios LossLab / PyTorch, in one run,
+both ways issue 19 asks: one core against one core (LossLab's one-thread lines against PyTorch
+with torch and OpenBLAS on one thread) and the whole machine against the whole machine (LossLab's
+`_2t` pool lines, and its best line of any kind, against PyTorch's default threads). A LossLab line
+in float32 mode (`_f32`) is compared with PyTorch float32 only; a float64 line with both.
 
 Usage: /usr/bin/python3 bench/compare-pytorch.py [workload ...]   (Debian's python3-torch)
 COMPARE_ROUNDS=N times each workload N times, LossLab next to PyTorch, and prints median ratios.
-COMPARE_THREADS=machine gives PyTorch its default threads (compare with the `_2t` lines). Each line
-is followed by process CPU time per call (LossLab's `cpu_median_ms`) and its ratios to PyTorch's
-float32 and float64 CPU times, and peak RSS.
-An optional developer tool, not a test. Shapes follow bench/workloads.ts.
+Each line is followed by process CPU time per call (LossLab's `cpu_median_ms`), its ratios to PyTorch's
+float32 (and, for float64 lines, float64) CPU times, and peak RSS. The header says which BLAS PyTorch called (OpenBLAS's core type, i.e. the kernels it
+picked for this CPU) and how many threads each side used. An optional developer tool, not a test.
+Shapes follow bench/workloads.ts.
 """
+import ctypes
 import json
 import math
 import os
 import subprocess
 import sys
 import time
-
-# Before torch loads its BLAS: Debian's python3-torch calls the system libblas.so.3, OpenBLAS's
-# pthreads build, whose own thread pool torch.set_num_threads does not reach. Left alone, it ran
-# PyTorch's "one thread" matrix products on both cores (cpu/wall 1.99 for a 512x512x10000 sgemm).
-# COMPARE_THREADS=machine leaves PyTorch and OpenBLAS their default threads instead (whole machine
-# against whole machine: compare with LossLab's `_2t` lines).
-WHOLE_MACHINE = os.environ.get('COMPARE_THREADS') == 'machine'
-if not WHOLE_MACHINE:
-    for variable in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS'):
-        os.environ[variable] = '1'
 
 try:
     import torch
@@ -35,8 +28,45 @@ except ImportError:
     print("PyTorch is not installed for this python3 (install Debian's python3-torch); nothing to compare.")
     sys.exit(0)
 
-if not WHOLE_MACHINE:
-    torch.set_num_threads(1)
+# Debian's python3-torch calls the system libblas.so.3, OpenBLAS's pthreads build, whose own thread
+# pool torch.set_num_threads does not reach: left alone, PyTorch's "one thread" matrix products ran
+# on both cores (cpu/wall 1.99 for a 512x512x10000 sgemm). OpenBLAS's openblas_set_num_threads,
+# called on the library torch loaded, does reach it, so one process measures both configurations.
+# "Default threads" are each pool's own default (Debian's torch 1.13 starts with 1 intra-op
+# thread on this VM; OpenBLAS with one per core).
+TORCH_DEFAULT_THREADS = torch.get_num_threads()
+
+
+def loaded_openblas():
+    """The OpenBLAS library torch calls (found in this process's mappings), or None."""
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    try:
+        with open('/proc/self/maps') as maps:
+            paths = sorted({line.split()[-1] for line in maps if 'openblas' in line.lower() and '.so' in line})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        lib.openblas_get_config.restype = ctypes.c_char_p
+        return lib
+    return None
+
+
+OPENBLAS = loaded_openblas()
+OPENBLAS_DEFAULT_THREADS = OPENBLAS.openblas_get_num_threads() if OPENBLAS is not None else 1
+MACHINE_THREADS = f'torch {TORCH_DEFAULT_THREADS} + BLAS {OPENBLAS_DEFAULT_THREADS} threads'
+
+
+def use_threads(one):
+    """PyTorch's intra-op threads and OpenBLAS's pool: both on one thread, or both at their defaults."""
+    torch.set_num_threads(1 if one else TORCH_DEFAULT_THREADS)
+    if OPENBLAS is not None:
+        OPENBLAS.openblas_set_num_threads(1 if one else OPENBLAS_DEFAULT_THREADS)
 
 
 # The process CPU time per call of the last median_ms, beside its wall time: on this shared, loaded
@@ -559,23 +589,18 @@ VARIANTS = {
     'focal': ['_f32', '_2t', '_f32_2t'],
     'dfl': ['_f32', '_2t', '_f32_2t'],
     'giou': ['_2t'],
-    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t'],
-    'arcface_100k': ['_kept'],
+    'arcface': ['_f32', '_fused', '_fused_f32', '_2t', '_f32_2t', '_fused_f32_2t'],
+    'arcface_100k': ['_kept', '_2t'],
     'triplet_batch_hard': ['_2t'],
 }
 
 
 def blas_in_use():
-    # Debian's python3-torch calls whichever libblas.so.3 the alternatives system selects: the
-    # reference BLAS (tens of times slower at matrix products) unless libopenblas0-pthread is
-    # installed. The issue's reference figures are OpenBLAS, so say which one this run measured.
-    torch.ones(64, 64) @ torch.ones(64, 64)
-    try:
-        with open('/proc/self/maps') as maps:
-            text = maps.read()
-    except OSError:
-        return 'unknown'
-    return 'OpenBLAS' if 'openblas' in text.lower() else 'reference BLAS (install libopenblas0-pthread for OpenBLAS)'
+    """Which BLAS torch's products call, with OpenBLAS's version and core type (its kernels for this CPU)."""
+    if OPENBLAS is not None:
+        return f"{OPENBLAS.openblas_get_config().decode()}, core {OPENBLAS.openblas_get_corename().decode()}"
+    # The reference BLAS is tens of times slower at products; the issue's figures are OpenBLAS's.
+    return 'not OpenBLAS (the reference BLAS? install libopenblas0-pthread)'
 
 
 def cores_per_product():
@@ -604,50 +629,79 @@ def ours_for(keys):
 
 def main():
     names = sys.argv[1:] or list(TORCH)
-    # This VM's speed drifts by up to 2x over minutes, and not equally for both sides (our 128-bit
-    # WebAssembly slows more than OpenBLAS's AVX2), so each workload's LossLab lines and PyTorch's
-    # are timed back to back, ROUNDS times, and the ratio printed is the median of the rounds'.
+    # This VM's speed drifts by up to 2x over minutes, and not equally for both sides, so each
+    # workload's LossLab lines and PyTorch's are timed back to back, ROUNDS times, and the ratio
+    # printed is the median of the rounds'.
     rounds = max(1, int(os.environ.get('COMPARE_ROUNDS', '1')))
-    cores = cores_per_product()
-    threads = f'default threads ({torch.get_num_threads()})' if WHOLE_MACHINE else 'one thread'
-    print(f'PyTorch {torch.__version__}, {threads}, {blas_in_use()} (products use {cores:.2f} cores); {rounds} round(s), each workload timed next to PyTorch')
-    if cores > 1.25 and not WHOLE_MACHINE:
-        print(f'WARNING: PyTorch\'s matrix products use {cores:.2f} cores, not one: the ratios below are not against one thread.')
-    # 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately (bench/timeOneWorkload.ts).
+    use_threads(True)
+    one = cores_per_product()
+    use_threads(False)
+    machine = cores_per_product()
+    print(f'PyTorch {torch.__version__} on {blas_in_use()}; {rounds} round(s), each workload timed next to PyTorch')
+    print(f'PyTorch one core: 1 thread (products use {one:.2f} cores); whole machine: {MACHINE_THREADS} (products use {machine:.2f} cores)')
+    print(f'LossLab: WebAssembly SIMD (128-bit vectors; f32x4 fused multiply-add where relaxed SIMD is on), one thread, or its pool on `threads` threads (the _2t lines)')
+    if one > 1.25:
+        print(f'WARNING: PyTorch\'s one-thread matrix products use {one:.2f} cores: the one-core ratios below are not against one thread.')
+    # ratio: a one-thread line against PyTorch on one thread, a _2t line against PyTorch's default
+    # threads. 2t/1t: a pooled line's median ratio to its one-thread twin, timed alternately.
     print(f"{'workload':<22} {'threads':>7} {'losslab ms':>11} {'torch f32 ms':>13} {'ratio':>6} {'torch f64 ms':>13} {'ratio':>6} {'2t/1t':>6}")
     middle = lambda values: sorted(values)[len(values) // 2]
     for name in names:
         keys = [name + v for v in ['', *VARIANTS.get(name, [])]]
         seen = {key: [] for key in keys}
-        torch32s, torch64s, torch32cpu, torch64cpu = [], [], [], []
+        torch32s, torch64s, torch32cpu, torch64cpu, machine32s, machine32cpu = [], [], [], [], [], []
         for _ in range(rounds):
             ours = ours_for(keys)
+            use_threads(True)
             torch32s.append(median_ms(TORCH[name](torch.float32)))
             torch32cpu.append(last_cpu_ms[0])
             torch64s.append(median_ms(TORCH[name](torch.float64)))
             torch64cpu.append(last_cpu_ms[0])
+            use_threads(False)
+            machine32s.append(median_ms(TORCH[name](torch.float32)))
+            machine32cpu.append(last_cpu_ms[0])
             for key in keys:
                 if key in ours:
-                    seen[key].append((ours[key], torch32s[-1], torch64s[-1]))
-        torch32, torch64 = middle(torch32s), middle(torch64s)
+                    seen[key].append((ours[key], torch32s[-1], torch64s[-1], machine32s[-1], torch32cpu[-1], machine32cpu[-1], torch64cpu[-1]))
+        torch32, torch64, machine32 = middle(torch32s), middle(torch64s), middle(machine32s)
+        best_one, best_machine, best_one_cpu, best_machine_cpu = [], [], [], []
         for key in keys:
             if not seen[key]:
                 print(f"{key:<22} {'?':>7} {'missing':>11} {torch32:>13.2f} {'':>6} {torch64:>13.2f}")
                 continue
-            ms = middle([row['median_ms'] for row, _, _ in seen[key]])
-            ratio32 = middle([row['median_ms'] / t32 for row, t32, _ in seen[key]])
-            ratio64 = middle([row['median_ms'] / t64 for row, _, t64 in seen[key]])
-            versus64 = '' if '_f32' in key else f"{ratio64:>6.2f}"
-            pairs = [row['paired_ratio'] for row, _, _ in seen[key] if 'paired_ratio' in row]
+            pooled = key.endswith('_2t')
+            against = (lambda entry: entry[3]) if pooled else (lambda entry: entry[1])
+            ms = middle([entry[0]['median_ms'] for entry in seen[key]])
+            ratio32 = middle([entry[0]['median_ms'] / against(entry) for entry in seen[key]])
+            ratio64 = middle([entry[0]['median_ms'] / entry[2] for entry in seen[key]])
+            versus64 = '' if '_f32' in key or pooled else f"{ratio64:>6.2f}"
+            pairs = [entry[0]['paired_ratio'] for entry in seen[key] if 'paired_ratio' in entry[0]]
             paired = f"{middle(pairs):>6.2f}" if pairs else ''
             threads = seen[key][0][0]['threads']
-            print(f"{key:<22} {threads:>7} {ms:>11.2f} {torch32:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
+            shown = machine32 if pooled else torch32
+            print(f"{key:<22} {threads:>7} {ms:>11.2f} {shown:>13.2f} {ratio32:>6.2f} {torch64:>13.2f} {versus64:>6} {paired:>6}", flush=True)
             # Process CPU time per call, which waiting for a core on a loaded machine does not inflate.
-            cpu = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch32cpu) if 'cpu_median_ms' in row]
-            cpu64 = [row['cpu_median_ms'] / c for (row, _, _), c in zip(seen[key], torch64cpu) if 'cpu_median_ms' in row]
+            cpu_against = (lambda entry: entry[5]) if pooled else (lambda entry: entry[4])
+            cpu = [entry[0]['cpu_median_ms'] / cpu_against(entry) for entry in seen[key] if 'cpu_median_ms' in entry[0]]
             if cpu:
-                versus64cpu = '' if '_f32' in key else f"{middle(torch64cpu):>13.2f} {middle(cpu64):>6.2f}"
-                print(f"{'':<22} {'cpu':>7} {middle([row['cpu_median_ms'] for row, _, _ in seen[key]]):>11.2f} {middle(torch32cpu):>13.2f} {middle(cpu):>6.2f} {versus64cpu}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
+                cpu64 = [entry[0]['cpu_median_ms'] / entry[6] for entry in seen[key] if 'cpu_median_ms' in entry[0]]
+                versus64cpu = '' if '_f32' in key or pooled else f"{middle(torch64cpu):>13.2f} {middle(cpu64):>6.2f}"
+                print(f"{'':<22} {'cpu':>7} {middle([entry[0]['cpu_median_ms'] for entry in seen[key]]):>11.2f} {middle(machine32cpu if pooled else torch32cpu):>13.2f} {middle(cpu):>6.2f} {versus64cpu}   peak RSS {seen[key][0][0]['peak_rss_mb']} MB", flush=True)
+            # The best one-thread line counts for both ways (LossLab's best mode on the whole machine
+            # may be one thread: below the pool's thresholds, or a loss with no pooled form). Wall
+            # time and process CPU time (all threads), since a loaded machine inflates only the first.
+            with_cpu = [entry for entry in seen[key] if 'cpu_median_ms' in entry[0]]
+            if not pooled:
+                best_one.append((middle([entry[0]['median_ms'] / entry[1] for entry in seen[key]]), key))
+                if with_cpu:
+                    best_one_cpu.append((middle([entry[0]['cpu_median_ms'] / entry[4] for entry in with_cpu]), key))
+            best_machine.append((middle([entry[0]['median_ms'] / entry[3] for entry in seen[key]]), key))
+            if with_cpu:
+                best_machine_cpu.append((middle([entry[0]['cpu_median_ms'] / entry[5] for entry in with_cpu]), key))
+        best = lambda found: f"{min(found)[0]:.2f} ({min(found)[1]})" if found else '?'
+        if best_one or best_machine:
+            print(f"{'':<22} {'both':>7}  one core vs one core: wall {best(best_one)}, cpu {best(best_one_cpu)}; "
+                  f"whole machine vs {MACHINE_THREADS}: wall {best(best_machine)}, cpu {best(best_machine_cpu)}", flush=True)
 
 
 if __name__ == '__main__':

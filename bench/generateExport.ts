@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/generateExport.ts gaussian <path> <rows> <cols> <seed>
  *   node --import tsx bench/generateExport.ts qfl <dir> <rows> <classes> <seed>
+ *   node --import tsx bench/generateExport.ts arcface <dir> <batch> <dims> <classes> <seed>
  */
 import { join } from 'node:path';
 import { openNpyWriter } from '../src/node/stream/npyWriter';
@@ -53,9 +54,23 @@ export function writeQflExport(dir: string, rows: number, classes: number, seed:
   }
 }
 
-const [kind, path, rows, cols, seed] = process.argv.slice(2);
+/** x.npy (batch, dims) embeddings, W.npy (dims, classes) centres, both float32, and labels.npy (batch) in `dir`. */
+export function writeArcFaceExport(dir: string, batch: number, dims: number, classes: number, seed: number): void {
+  writeGaussianNpy(join(dir, 'x.npy'), batch, dims, seed);
+  writeGaussianNpy(join(dir, 'W.npy'), dims, classes, seed + 1);
+  const random = seededRandom(seed + 2);
+  const labels = openNpyWriter(join(dir, 'labels.npy'), '<f4', [batch]);
+  try {
+    labels.append(Float32Array.from({ length: batch }, () => Math.floor(random() * classes)));
+  } finally {
+    labels.close();
+  }
+}
+
+const [kind, path, rows, cols, seed, extra] = process.argv.slice(2);
 if (kind === 'gaussian') writeGaussianNpy(path, Number(rows), Number(cols), Number(seed));
 else if (kind === 'qfl') writeQflExport(path, Number(rows), Number(cols), Number(seed));
+else if (kind === 'arcface') writeArcFaceExport(path, Number(rows), Number(cols), Number(seed), Number(extra));
 else if (kind !== undefined) {
   console.error(`bench/generateExport.ts: unknown kind '${kind}'`);
   process.exit(2);

@@ -12,6 +12,11 @@
  * - rerun_qfl_cell_20000x80: re-running, in that kernel, `r = qfl(pred, label, score)` on a loaded
  *   (20000, 80) float32 export (the core workloads' QFL shape), until its outputs are back: the
  *   language's cost (reading the arguments, making the result's matrices) on top of the loss's.
+ * - rerun_arcface_cell_512x512x10000: re-running, in that kernel (its worker pool included),
+ *   `r = arcface(x, W, labels, {precision: 'float32', outputs: 'loss'})` on a loaded float32
+ *   export (x 512×512, W 512×10000), until its outputs are back; each re-run alternates with the
+ *   bare core call (arcFaceLossFused in this process on the same values, float64 as a cell holds
+ *   them), and the line adds `bare_median_ms` and `ratio`, the median of the per-pair ratios.
  *
  * Prints one JSON line per workload: {"workload", "median_ms", "min_ms", "peak_rss_mb", "threads"}.
  * `node --import tsx bench/latency.ts [workload …]`
@@ -20,7 +25,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { toFloat64Tensor } from '../src/core/io/convert';
+import { loadNpy } from '../src/core/io';
+import { arcFaceLossFused } from '../src/core/losses/arcface/fused';
 import { parseNotebook, serializeNotebook } from '../src/core/notebook/format';
+import { enableRelaxedSimd } from '../src/node/relaxedSimd';
 import { DEFAULT_KERNEL_SETTINGS, KernelProcess, type RunOutcome } from '../src/node/kernel/process';
 import { isRunnable } from '../src/cli/runNotebook';
 
@@ -32,10 +41,11 @@ const PLOT_CELL =
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-function line(workload: string, times: number[], peakRssBytes: number, threads: number): void {
-  const sorted = [...times].sort((a, b) => a - b);
-  const round = (ms: number): number => Math.round(ms * 100) / 100;
-  console.log(JSON.stringify({ workload, median_ms: round(sorted[Math.floor(sorted.length / 2)]), min_ms: round(sorted[0]), peak_rss_mb: mib(peakRssBytes), threads }));
+const round = (ms: number): number => Math.round(ms * 100) / 100;
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function line(workload: string, times: number[], peakRssBytes: number, threads: number, extra: Record<string, number> = {}): void {
+  console.log(JSON.stringify({ workload, median_ms: round(median(times)), min_ms: round(Math.min(...times)), peak_rss_mb: mib(peakRssBytes), threads, ...extra }));
 }
 
 function tourCells(): string[] {
@@ -116,11 +126,13 @@ function runManyCellsCli(dist: string, scratch: string): void {
 }
 
 /**
- * Runs `cell` three times (the first compiles it and lets the JIT see its loops), then times `count`
+ * Runs `cell` `warmUps` times (the first compiles it and lets the JIT see its loops), then times `count`
  * re-runs until their outputs are back, checking each outcome.
  */
-async function timeReruns(kernel: KernelProcess, cell: string, count: number, what: string, check: (outcome: RunOutcome) => void = () => undefined): Promise<number[]> {
-  for (let i = 0; i < 3; i++) assertClean(await kernel.run(cell, DEFAULT_KERNEL_SETTINGS), what);
+async function timeReruns(
+  kernel: KernelProcess, cell: string, count: number, what: string, warmUps = 3, check: (outcome: RunOutcome) => void = () => undefined,
+): Promise<number[]> {
+  for (let i = 0; i < warmUps; i++) assertClean(await kernel.run(cell, DEFAULT_KERNEL_SETTINGS), what);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
@@ -136,7 +148,7 @@ async function rerunPlotCell(dist: string): Promise<void> {
   const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder: resolve('samples'), trusted: true });
   try {
     for (const cell of tourCells()) assertClean(await kernel.run(cell), 'rerun_plot_cell_1000 (setup)');
-    const times = await timeReruns(kernel, PLOT_CELL, Math.max(runs, 15), 'rerun_plot_cell_1000', (outcome) => {
+    const times = await timeReruns(kernel, PLOT_CELL, Math.max(runs, 15), 'rerun_plot_cell_1000', 3, (outcome) => {
       const figure = outcome.kind === 'completed' ? outcome.outputs[0] : undefined;
       if (figure?.kind !== 'figure' || figure.spec.kind !== 'curves' || figure.spec.x.length !== 1000) throw new Error('rerun_plot_cell_1000: no 1000-point figure');
     });
@@ -161,6 +173,49 @@ async function rerunQflCell(dist: string): Promise<void> {
       assertClean(await kernel.run(setup, DEFAULT_KERNEL_SETTINGS), 'rerun_qfl_cell (setup)');
       const times = await timeReruns(kernel, 'r = qfl(pred, label, score)\nr.loss', Math.max(runs, 9), 'rerun_qfl_cell');
       line(`rerun_qfl_cell_${QFL_ROWS}x${QFL_CLASSES}`, times, kernelPeakRss(newestChildPid()), availableParallelism());
+    } finally {
+      await kernel.dispose();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const [ARC_B, ARC_D, ARC_C] = [512, 512, 10_000];
+
+async function rerunArcFaceCell(dist: string): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'losslab-arcface-cell-'));
+  try {
+    const made = spawnSync(process.execPath, ['--import', 'tsx', 'bench/generateExport.ts', 'arcface', folder, String(ARC_B), String(ARC_D), String(ARC_C), '11'], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`rerun_arcface_cell: writing the export failed: ${made.stderr}`);
+    // The bare call's inputs: the export's values as a cell holds them (float64, converted once).
+    const read = (name: string) => toFloat64Tensor(loadNpy(readFileSync(join(folder, `${name}.npy`)), `${name}.npy`), name);
+    const [x, W, labels] = [read('x'), read('W'), read('labels')];
+    const options = { precision: 'float32', grad: true } as const;
+    enableRelaxedSimd();
+    const bare = (): number => {
+      const started = performance.now();
+      arcFaceLossFused(x, W, labels, options);
+      return performance.now() - started;
+    };
+    const kernel = new KernelProcess({ workerFile: join(dist, 'kernelWorker.js'), folder, trusted: true });
+    try {
+      const setup = 'x = load("x.npy").x\nW = load("W.npy").W\nlabels = load("labels.npy").labels\n1';
+      assertClean(await kernel.run(setup, DEFAULT_KERNEL_SETTINGS), 'rerun_arcface_cell (setup)');
+      const cell = "r = arcface(x, W, labels, {precision: 'float32', outputs: 'loss'})\nr.loss";
+      for (let i = 0; i < 2; i++) bare();
+      const cellTimes: number[] = [];
+      const bareTimes: number[] = [];
+      // Pairs, so that the machine's drift (other processes) moves both sides of each ratio.
+      for (let i = 0; i < Math.max(runs, 7); i++) {
+        cellTimes.push(...(await timeReruns(kernel, cell, 1, 'rerun_arcface_cell', i === 0 ? 3 : 0)));
+        bareTimes.push(bare());
+      }
+      const ratios = cellTimes.map((ms, i) => ms / bareTimes[i]);
+      line(`rerun_arcface_cell_${ARC_B}x${ARC_D}x${ARC_C}`, cellTimes, kernelPeakRss(newestChildPid()), availableParallelism(), {
+        bare_median_ms: round(median(bareTimes)),
+        ratio: round(median(ratios)),
+      });
     } finally {
       await kernel.dispose();
     }
@@ -226,6 +281,7 @@ async function main(): Promise<void> {
       else if (name === 'activation') activation(dist);
       else if (name === 'run_cli_many_cells') runManyCellsCli(dist, scratch);
       else if (name === 'rerun_qfl_cell_20000x80') await rerunQflCell(dist);
+      else if (name === 'rerun_arcface_cell_512x512x10000') await rerunArcFaceCell(dist);
       else throw new Error(`bench/latency.ts: unknown workload '${name}'; known: ${LATENCY_WORKLOADS.join(', ')}`);
     }
   } finally {

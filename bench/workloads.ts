@@ -144,6 +144,9 @@ export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>>
   // The same ArcFace and batch-hard batches, shared, on the 2-thread pool (src/node/parallel/embeddings.ts).
   arcface_2t: onPool(arcfaceWorkload),
   arcface_f32_2t: onPool((losses, share) => arcfaceWorkload(losses, share, true)),
+  // arcFaceLossFused on the pool: each tile's products split by columns, its row passes on the caller.
+  arcface_fused_f32_2t: onPool((losses, share) => arcfaceWorkload({ arcFaceLoss: losses.arcFaceLossFused }, share, true)),
+  arcface_100k_2t: onPool((losses, share) => arcfaceWorkload({ arcFaceLoss: losses.arcFaceLossFused }, share, true, [256, 512, 100000])),
   triplet_batch_hard_2t: onPool(tripletWorkload),
   // margin_head's pml heads on the ArcFace batch: CosFace, and sub-centre ArcFace with 2 centres of 5000 classes.
   margin_head_cosface: () => marginHeadWorkload('cosface', 1),

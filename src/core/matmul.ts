@@ -46,6 +46,11 @@ export interface ProductRequest {
   readonly k: number;
   readonly n: number;
   readonly precision: Precision;
+  /**
+   * B's row stride as stored, when B is a block of a wider matrix (the fused ArcFace's class tiles
+   * of W, read in place): by default n for AB and AtB, k for ABt. Only the SIMD kernels take it.
+   */
+  readonly ldb?: number;
 }
 
 /**
@@ -83,13 +88,15 @@ export function productOnSimd(request: ProductRequest): boolean {
  * productOnSimd), so disjoint ranges written by different threads make up the one-call product.
  */
 export function productColumnsInto(request: ProductRequest, c0: number, c1: number, simd: boolean): void {
-  const { kind, a, b, out, m, k, n, precision } = request;
+  const { kind, a, b, out, m, k, n, precision, ldb } = request;
   // Element (i, p) of Â and (p, j) of B̂ sit at a[i·aRow + p·aCol] and b[p·bRow + j·bCol].
   const aRow = kind === 'AtB' ? 1 : k;
   const aCol = kind === 'AtB' ? m : 1;
   if (simd) {
-    if (kind === 'ABt') simdProductColumnsInto(precision, a, aRow, aCol, b, 1, k, out, m, k, n, c0, c1);
-    else simdProductColumnsInto(precision, a, aRow, aCol, b, n, 1, out, m, k, n, c0, c1);
+    if (kind === 'ABt') simdProductColumnsInto(precision, a, aRow, aCol, b, 1, ldb ?? k, out, m, k, n, c0, c1);
+    else simdProductColumnsInto(precision, a, aRow, aCol, b, ldb ?? n, 1, out, m, k, n, c0, c1);
+  } else if (ldb !== undefined && ldb !== (kind === 'ABt' ? k : n)) {
+    throw new Error('productColumnsInto: a strided B (ldb) needs the SIMD kernels');
   } else if (kind === 'ABt') {
     dotProduct(a, b, out, m, k, n, c0, c1);
   } else {

@@ -109,24 +109,11 @@ export function normalizeScaledColumnsBackwardInto(
   c1: number,
 ): void {
   const shift = new Float64Array(Math.min(BACKWARD_COLUMN_BLOCK, Math.max(c1 - c0, 0)));
+  // Four rows per sweep of the block, as in columnDotsInto.
+  const rows4 = rows - (rows % 4);
   for (let b0 = c0; b0 < c1; b0 += BACKWARD_COLUMN_BLOCK) {
     const width = Math.min(c1, b0 + BACKWARD_COLUMN_BLOCK) - b0;
-    shift.fill(0);
-    // Four rows per sweep of the block: a quarter of the loads and stores of shift.
-    const rows4 = rows - (rows % 4);
-    for (let i = 0; i < rows4; i += 4) {
-      const o0 = i * cols + b0;
-      const o1 = o0 + cols;
-      const o2 = o1 + cols;
-      const o3 = o2 + cols;
-      for (let k = 0; k < width; k++) {
-        shift[k] += data[o0 + k] * grad[o0 + k] + data[o1 + k] * grad[o1 + k] + (data[o2 + k] * grad[o2 + k] + data[o3 + k] * grad[o3 + k]);
-      }
-    }
-    for (let i = rows4; i < rows; i++) {
-      const o = i * cols + b0;
-      for (let k = 0; k < width; k++) shift[k] += data[o + k] * grad[o + k];
-    }
+    columnDotsInto(grad, cols, b0, data, rows, cols, b0, width, shift);
     for (let k = 0; k < width; k++) {
       const norm = norms[b0 + k];
       const inverse = 1 / clampedNorm(norm);
@@ -157,7 +144,10 @@ export function normalizeScaledColumnsBackwardInto(
  * normalizeScaledColumnsBackwardInto for one tile of columns [j0, j0 + width) of a (rows, cols)
  * matrix, whose x̂ᵀ·G part arrives as its own (rows, width) buffer `tile`: writes the tile's
  * columns of the gradient into `grad` (rows, cols), float64 or float32 (the fused ArcFace's
- * dL/dW, which never holds the whole x̂ᵀ·G).
+ * dL/dW, which never holds the whole x̂ᵀ·G). Summed as the whole-matrix form, so the same bits.
+ * `dots` (width), when given, are the columns' vⱼ·g′ⱼ computed another way by the caller (the fused
+ * ArcFace has them as Σ_b (x̂·W)_bj·G_bj, over B rows instead of d): the first sweep over v and the
+ * tile is then skipped.
  */
 export function normalizeScaledColumnsBackwardTileInto(
   tile: Float64Array,
@@ -168,13 +158,11 @@ export function normalizeScaledColumnsBackwardTileInto(
   j0: number,
   width: number,
   grad: Float64Array | Float32Array,
+  dots?: Float64Array,
 ): void {
   const shift = new Float64Array(width);
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols + j0;
-    const t = i * width;
-    for (let k = 0; k < width; k++) shift[k] += data[o + k] * tile[t + k];
-  }
+  if (dots === undefined) columnDotsInto(tile, width, 0, data, rows, cols, j0, width, shift);
+  else shift.set(dots.subarray(0, width));
   for (let k = 0; k < width; k++) {
     const norm = norms[j0 + k];
     const inverse = 1 / clampedNorm(norm);
@@ -185,5 +173,35 @@ export function normalizeScaledColumnsBackwardTileInto(
     const o = i * cols + j0;
     const t = i * width;
     for (let k = 0; k < width; k++) grad[o + k] = tile[t + k] - data[o + k] * shift[k];
+  }
+}
+
+/**
+ * shift[k] = Σᵢ v(i, c0 + k)·g(i, k) for k < width, with v (rows, cols) and g(i, k) =
+ * src[i·srcStride + s0 + k]: four rows per sweep (a quarter of the loads and stores of shift; the
+ * sweep streams v's columns from memory), rows in order, so every caller's sums are the same bits.
+ */
+function columnDotsInto(
+  src: Float64Array, srcStride: number, s0: number, data: Float64Array | Float32Array, rows: number, cols: number, c0: number, width: number, shift: Float64Array,
+): void {
+  shift.fill(0, 0, width);
+  const rows4 = rows - (rows % 4);
+  for (let i = 0; i < rows4; i += 4) {
+    const v0 = i * cols + c0;
+    const v1 = v0 + cols;
+    const v2 = v1 + cols;
+    const v3 = v2 + cols;
+    const g0 = i * srcStride + s0;
+    const g1 = g0 + srcStride;
+    const g2 = g1 + srcStride;
+    const g3 = g2 + srcStride;
+    for (let k = 0; k < width; k++) {
+      shift[k] += data[v0 + k] * src[g0 + k] + data[v1 + k] * src[g1 + k] + (data[v2 + k] * src[g2 + k] + data[v3 + k] * src[g3 + k]);
+    }
+  }
+  for (let i = rows4; i < rows; i++) {
+    const v = i * cols + c0;
+    const g = i * srcStride + s0;
+    for (let k = 0; k < width; k++) shift[k] += data[v + k] * src[g + k];
   }
 }

@@ -139,15 +139,25 @@ describe('normalize', () => {
     normalizeScaledColumnsBackwardInto(whole, v, rows, cols, norms, 0, cols);
     const tiled = new Float64Array(rows * cols);
     const tiled32 = new Float32Array(rows * cols);
+    const given = new Float64Array(rows * cols);
     for (const [j0, width] of [[0, 5], [5, 9], [14, 9]]) {
       const tile = Float64Array.from({ length: rows * width }, (_, e) => g[Math.floor(e / width) * cols + j0 + (e % width)]);
       normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, tiled);
       normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, tiled32);
+      // The columns' dots computed by the caller, here by a plain loop in another order (last row first).
+      const dots = new Float64Array(width);
+      for (let k = 0; k < width; k++) for (let i = rows - 1; i >= 0; i--) dots[k] += v[i * cols + j0 + k] * tile[i * width + k];
+      normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, given, dots);
+      // Zero dots remove nothing: the tile passes through, so the given dots are the ones used.
+      const through = new Float64Array(rows * cols);
+      normalizeScaledColumnsBackwardTileInto(tile, v, rows, cols, norms, j0, width, through, new Float64Array(width));
+      for (let e = 0; e < rows * width; e++) assert.equal(through[Math.floor(e / width) * cols + j0 + (e % width)], tile[e]);
     }
-    // Same terms; the whole form sums four rows per step, so allow rounding of the column sums.
+    // The same sums in the same order (four rows per step) as the whole form: the same bits.
+    assert.deepEqual(tiled, whole);
     for (let e = 0; e < rows * cols; e++) {
-      assert.ok(Math.abs(tiled[e] - whole[e]) <= 1e-15, `element ${e}: ${tiled[e]} vs ${whole[e]}`);
       assert.equal(tiled32[e], Math.fround(tiled[e]));
+      assert.ok(Math.abs(given[e] - whole[e]) <= 1e-15, `element ${e}: ${given[e]} vs ${whole[e]}`);
     }
   });
 

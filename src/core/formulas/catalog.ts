@@ -672,6 +672,11 @@ const ENTRIES: readonly FormulaEntry[] = [
       { symbol: 'm₁', key: 'm1', meaning: 'SphereFace multiplicative margin (combined form)' },
       { symbol: 'm₂', key: 'm2', meaning: 'ArcFace additive angular margin (combined form)' },
       { symbol: 'm₃', key: 'm3', meaning: 'CosFace additive cosine margin (combined form)' },
+      {
+        symbol: 'outputs',
+        key: 'outputs',
+        meaning: "'all' (default) or 'loss': the loss and its gradients only, over class tiles without the (B, C) logits and cosines (10⁵-class heads)",
+      },
       REDUCTION,
     ],
     libraries: [

@@ -2,6 +2,7 @@ import { gflHeadLoss, type GflInputs, type GflOptions, type GflResult } from '..
 import type { LabelConvention } from '../losses/qfl';
 import { CORE_ROW_LOSSES, type RowLossFunctions } from '../losses/registry';
 import { arcFaceLoss, type ArcFaceOptions, type ArcFaceResult } from '../losses/arcface';
+import { arcFaceLossFused, type ArcFaceLossOnlyResult } from '../losses/arcface/fused';
 import { batchHard } from '../mining';
 import type { Precision } from '../simd/path';
 import type { Tensor, TensorF32 } from '../tensor';
@@ -20,6 +21,8 @@ import type { Tensor, TensorF32 } from '../tensor';
 export interface LossImplementations extends RowLossFunctions {
   readonly gflHeadLoss: (inputs: GflInputs, options: GflOptions) => GflResult;
   readonly arcFaceLoss: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceResult;
+  /** ArcFace over class tiles without the (B, C) logits and cosines (`arcface(…, {outputs: 'loss'})`). */
+  readonly arcFaceLossFused: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceLossOnlyResult;
   readonly batchHard: typeof batchHard;
 }
 
@@ -28,6 +31,7 @@ export const CORE_LOSSES: LossImplementations = {
   ...CORE_ROW_LOSSES,
   gflHeadLoss: (inputs, options) => gflHeadLoss(inputs, options),
   arcFaceLoss: (x, W, labels, options) => arcFaceLoss(x, W, labels, options),
+  arcFaceLossFused: (x, W, labels, options) => arcFaceLossFused(x, W, labels, options),
   batchHard,
 };
 

@@ -16,6 +16,7 @@
  * one-pass scan keeps, then finishes (roots, losses, gradient) as the core does.
  */
 import { arcFaceLoss, type ArcFaceHost, type ArcFaceOptions, type ArcFaceResult } from '../../core/losses/arcface';
+import { arcFaceLossFused, CLASS_TILE, KEEP_PRODUCTS_BYTES, type ArcFaceLossOnlyResult } from '../../core/losses/arcface/fused';
 import { arcFaceColumns, arcFaceRows, type ArcFaceJob } from '../../core/losses/arcface/job';
 import { productColumnsInto, productOnSimd, type ProductRequest } from '../../core/matmul';
 import {
@@ -47,6 +48,12 @@ export interface EmbeddingTuning {
 
 export interface ParallelEmbeddingLosses {
   readonly arcFaceLoss: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceResult;
+  /**
+   * The tiled ArcFace: each tile's products split between the threads by output columns (the same
+   * bits as one thread), its row passes on the calling thread. x and W are read where they are
+   * when already shared (a loaded export), else copied into shared memory once per call.
+   */
+  readonly arcFaceLossFused: (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options?: ArcFaceOptions) => ArcFaceLossOnlyResult;
   readonly batchHard: typeof batchHard;
 }
 
@@ -90,7 +97,20 @@ export function parallelEmbeddingLosses(pool: ParallelPool, tuning: EmbeddingTun
     return finishBatchHard(job, merged, largest);
   };
 
-  return { arcFaceLoss: arcFace, batchHard: hard };
+  const fused = (x: Tensor | TensorF32, W: Tensor | TensorF32, labels: Tensor, options: ArcFaceOptions = {}): ArcFaceLossOnlyResult => {
+    const B = x.shape[0] ?? 0;
+    const d = x.shape[1] ?? 0;
+    const C = W.shape[1] ?? 0;
+    // As arcFace: malformed shapes go straight to the core, which names the culprit.
+    if (pool.threads < 2 || x.shape.length !== 2 || W.shape.length !== 2 || B * d * Math.min(C, CLASS_TILE) < minProductWork) {
+      return arcFaceLossFused(x, W, labels, options);
+    }
+    // A failed product is redone on the calling thread (products overwrite their output), so
+    // nothing here needs the core's rerun.
+    return arcFaceLossFused(shareTensor(x), shareTensor(W), labels, options, KEEP_PRODUCTS_BYTES, products);
+  };
+
+  return { arcFaceLoss: arcFace, arcFaceLossFused: fused, batchHard: hard };
 }
 
 /**

@@ -116,6 +116,8 @@ const PROBES: Readonly<Record<string, Probe>> = {
   'arcface.m2': { expr: arc('form: "combined"'), other: 0.2 },
   'arcface.m3': { expr: arc('form: "combined"'), other: 0.35 },
   'arcface.reduction': { expr: arc(''), other: 'sum' },
+  // outputs changes which results there are, not the loss: the probe counts the logits ('loss' has none).
+  'arcface.outputs': { expr: (o) => `count(arcface([[1, 2, 3], [-1, -2, -3]], [[1, 4], [2, 5], [3, 6]], [1, 0], {${o}}).logits)`, other: 'loss' },
   'cosface.s': { expr: arc('m1: 1, m2: 0, m3: 0.35'), other: 30 },
   'triplet.margin': { expr: trip, other: 2 },
   'triplet.p': { expr: trip, other: 1 },

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../../src/core/errors';
 import { arcFaceLoss, type ArcFaceOptions } from '../../../src/core/losses/arcface';
+import { arcFaceLossFused } from '../../../src/core/losses/arcface/fused';
 import { batchHard, type MiningOptions } from '../../../src/core/mining';
 import { setKernelPath, type KernelPath } from '../../../src/core/simd/path';
 import type { Tensor } from '../../../src/core/tensor';
@@ -123,6 +124,27 @@ for (const path of ['simd', 'typescript'] as KernelPath[]) {
       const options: ArcFaceOptions = { grad: true, precision: 'float32' };
       assertSameBits(losses.arcFaceLoss(x32, W32, labels, options), arcFaceLoss(x32, W32, labels, options));
     });
+    // The tiled form: several class tiles (the last one partial), products kept or recomputed.
+    for (const [B, d, C] of [[4, 5, 37], [9, 6, 4133]] as [number, number, number][]) {
+      for (const [options, float32] of [
+        [{ grad: true }, false],
+        [{ grad: true, precision: 'float32', reduction: 'sum' }, true],
+        [{ grad: false, form: 'paper' }, false],
+      ] as [ArcFaceOptions, boolean][]) {
+        it(`arcface fused (${B}, ${d}) × (${d}, ${C}) ${JSON.stringify(options)}${float32 ? ', float32 inputs' : ''}`, () => {
+          const x = tensor([B, d], next);
+          const W = tensor([d, C], next);
+          const labels = labelTensor(B, C, next);
+          const [xIn, WIn] = float32 ? [x, W].map((t) => ({ shape: t.shape, data: Float32Array.from(t.data) })) : [x, W];
+          const before = pool.sharedTasks;
+          const got = losses.arcFaceLossFused(xIn, WIn, labels, options);
+          if (path === 'simd') assert.ok(pool.sharedTasks > before, 'the products ran on the pool');
+          assertSameBits(got, arcFaceLossFused(xIn, WIn, labels, options));
+          // Recomputed products (nothing kept) are the same bits too.
+          assertSameBits(got, arcFaceLossFused(xIn, WIn, labels, options, 0));
+        });
+      }
+    }
     for (const [B, d, classes] of [[2, 3, 1], [40, 5, 4], [97, 9, 7], [150, 33, 70]]) {
       for (const options of [
         { grad: true },

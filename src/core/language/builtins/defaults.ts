@@ -54,6 +54,13 @@ export const ARCFACE_OPTIONS: readonly OptionSpec[] = [
   { key: 'm2', type: 'number', default: 0.5, description: "ArcFace additive angular margin (form 'combined')" },
   { key: 'm3', type: 'number', default: 0, description: "CosFace additive cosine margin (form 'combined')" },
   { key: 'precision', type: 'string', default: 'float64', values: ['float64', 'float32'], description: "'float32': the matrix products in float32 SIMD (faster; cosines within (d + 2)·2⁻²⁴)" },
+  {
+    key: 'outputs',
+    type: 'string',
+    default: 'all',
+    values: ['all', 'loss'],
+    description: "'loss': loss, per_element, angles and grad only, computed over class tiles without the (B, C) logits and cosines (for 10⁵-class heads: memory stays near W's size)",
+  },
   ...REDUCTION_OPTIONS,
 ];
 

@@ -1,4 +1,5 @@
-import type { ArcFaceForm } from '../../losses/arcface';
+import type { ArcFaceForm, ArcFaceOptions } from '../../losses/arcface';
+import type { Tensor, TensorF32 } from '../../tensor';
 import { tripletMarginLoss } from '../../losses/triplet';
 import type { BinConvention, BinSpec } from '../../distributions';
 import type { DistanceKind } from '../../distances';
@@ -198,7 +199,7 @@ const GFL: ValueBuiltin = {
 const ARCFACE: ValueBuiltin = {
   name: 'arcface',
   room: 'losses',
-  signatures: ['arcface(x, W, labels, {s, m, easy_margin, form, m1, m2, m3, precision, reduction})'],
+  signatures: ['arcface(x, W, labels, {s, m, easy_margin, form, m1, m2, m3, precision, outputs, reduction})'],
   summary: 'ArcFace: softmax cross-entropy of s·cos θ with the angular margin on the target, s·cos(θ + m). x (B, d) embeddings, W (d, C) class centres as columns.',
   arities: [[3, 4]],
   options: ARCFACE_OPTIONS,
@@ -207,24 +208,37 @@ const ARCFACE: ValueBuiltin = {
     const { positional, options } = splitOptions(ARCFACE, args, [3]);
     const o = readOptions('arcface', options, ARCFACE_OPTIONS);
     const combined = o.m1 !== undefined || o.m2 !== undefined || o.m3 !== undefined;
-    const result = losses.arcFaceLoss(
+    const inputs = [
       tensorArg('arcface', 'x', positional[0]),
       tensorArg('arcface', 'W', positional[1]),
       tensorArg('arcface', 'labels', positional[2]),
-      {
-        ...reductionOf(o),
-        ...(o.s !== undefined ? { s: o.s as number } : {}),
-        ...(o.m !== undefined ? { m: o.m as number } : {}),
-        ...(o.easy_margin !== undefined ? { easyMargin: o.easy_margin as boolean } : {}),
-        ...(o.precision !== undefined ? { precision: o.precision as 'float64' | 'float32' } : {}),
-        ...(o.form !== undefined ? { form: o.form as ArcFaceForm } : combined ? { form: 'combined' as const } : {}),
-        ...(combined ? { margins: { m1: (o.m1 as number) ?? 1, m2: (o.m2 as number) ?? (o.m as number) ?? 0.5, m3: (o.m3 as number) ?? 0 } } : {}),
-        grad: true,
-      },
-    );
+    ] as const;
+    const lossOptions: ArcFaceOptions = {
+      ...reductionOf(o),
+      ...(o.s !== undefined ? { s: o.s as number } : {}),
+      ...(o.m !== undefined ? { m: o.m as number } : {}),
+      ...(o.easy_margin !== undefined ? { easyMargin: o.easy_margin as boolean } : {}),
+      ...(o.precision !== undefined ? { precision: o.precision as 'float64' | 'float32' } : {}),
+      ...(o.form !== undefined ? { form: o.form as ArcFaceForm } : combined ? { form: 'combined' as const } : {}),
+      ...(combined ? { margins: { m1: (o.m1 as number) ?? 1, m2: (o.m2 as number) ?? (o.m as number) ?? 0.5, m3: (o.m3 as number) ?? 0 } } : {}),
+      grad: true,
+    };
+    if (o.outputs === 'loss') {
+      // No (B, C) buffers at all: the tiled form, whose dL/dW is float32 only for a float32 W, which
+      // a cell's values never are (loaded exports are float64 in the language).
+      const fused = losses.arcFaceLossFused(...inputs, lossOptions);
+      const { loss, perElement, report, grad } = fused;
+      const value = { loss, perElement, report, ...(grad === undefined ? {} : { grad: { x: grad.x, W: asFloat64(grad.W) } }) };
+      return lossValue(math, 'arcface', value, { angles: fused.angles });
+    }
+    const result = losses.arcFaceLoss(...inputs, lossOptions);
     return lossValue(math, 'arcface', result, { logits: result.logits, cosines: result.cosines, angles: result.angles });
   },
 };
+
+/** A float64 tensor of the same values (exact: every float32 is a float64). */
+const asFloat64 = (tensor: Tensor | TensorF32): Tensor =>
+  tensor.data instanceof Float64Array ? { shape: tensor.shape, data: tensor.data } : { shape: tensor.shape, data: Float64Array.from(tensor.data) };
 
 const TRIPLET: ValueBuiltin = {
   name: 'triplet',

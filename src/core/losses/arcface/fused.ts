@@ -18,13 +18,13 @@
  * the float32 mode (it is then as precise as the float32 products that made it), else float64.
  */
 import { type ClampCounter, clampCosine } from '../../numerics';
-import { matmulInto, matmulTransAInto, matmulTransBInto, SIMD_THRESHOLD } from '../../matmul';
+import { matmulInto, matmulTransAInto, matmulTransBInto, productOnSimd, SIMD_THRESHOLD, type ProductRequest } from '../../matmul';
 import { normalizeRowsBackwardInto, normalizeScaledColumnsBackwardTileInto } from '../../normalize';
 import { coefficient, reduce } from '../../reduction';
 import { simdProductInto } from '../../simd/gemm';
 import { useSimd, type FloatArray, type Precision } from '../../simd/path';
 import type { Tensor, TensorF32 } from '../../tensor';
-import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, CORE_ARCFACE_HOST, targetLogitInto, type ArcFaceOptions } from './job';
+import { ARCFACE_SIMD_MIN_CLASSES, ARCFACE_SIMD_MIN_ELEMENTS, CORE_ARCFACE_HOST, targetLogitInto, type ArcFaceHost, type ArcFaceOptions } from './job';
 import { prepareArcFace, type ArcFacePrepared } from './prepare';
 import { ArcFaceSimdRow } from './simd';
 
@@ -82,8 +82,14 @@ export function arcFaceLossFused(
   options: ArcFaceOptions = {},
   /** Pass 1's products are kept up to this many bytes, else recomputed (tests set 0). */
   keepBytes = KEEP_PRODUCTS_BYTES,
+  /**
+   * Where W's column norms and the tiles' products run and their buffers come from (the core's,
+   * single-threaded, by default). A host's worker pool splits each product by output columns,
+   * which gives the same bits; the row passes stay on the calling thread.
+   */
+  host: ArcFaceHost = CORE_ARCFACE_HOST,
 ): ArcFaceLossOnlyResult {
-  const p = prepareArcFace('arcFaceLoss', x, W, labels, options, CORE_ARCFACE_HOST);
+  const p = prepareArcFace('arcFaceLoss', x, W, labels, options, host);
   const { B, d, C, plan, precision, wantGrad } = p;
   const productSimd = useSimd(B * d * C, precision === 'float32' ? 0 : SIMD_THRESHOLD);
   const rowSimd = useSimd(C >= ARCFACE_SIMD_MIN_CLASSES ? B * C : 0, ARCFACE_SIMD_MIN_ELEMENTS);
@@ -104,7 +110,7 @@ export function arcFaceLossFused(
   const keep = wantGrad && B * C * (keep32 ? 4 : 8) <= keepBytes;
   // Tile-major: tile [j0, j0 + width) is the (B, width) block at B·j0. Kept float64 products are
   // worked on in place; kept float32 ones are copied into and out of one tile's float64 buffer.
-  const products = keep && !keep32 ? new Float64Array(B * C) : new Float64Array(B * tileWidth);
+  const products = host.allocate(keep && !keep32 ? B * C : B * tileWidth);
   const kept32 = keep && keep32 ? new Float32Array(B * C) : null;
   const tileAt = (j0: number): Tile => {
     const width = Math.min(C, j0 + tileWidth) - j0;
@@ -112,7 +118,7 @@ export function arcFaceLossFused(
   };
   // A contiguous copy of W's tile, only for the TypeScript products (the SIMD ones read W strided).
   const wTile = productSimd ? null : new Float64Array(d * tileWidth);
-  const multiply = new TileProducts(p, W.data, precision, wTile);
+  const multiply = new TileProducts(p, W.data, precision, wTile, host);
 
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
@@ -134,19 +140,26 @@ export function arcFaceLossFused(
   const narrow = precision === 'float32' && W.data instanceof Float32Array;
   const gradW = narrow ? new Float32Array(d * C) : new Float64Array(d * C);
   const gradX = new Float64Array(B * d);
-  const tileGradW = new Float64Array(d * tileWidth);
-  const tileGradX = new Float64Array(B * d);
+  const tileGradW = host.allocate(d * tileWidth);
+  const tileGradX = host.allocate(B * d);
+  // The normalization's backward needs each column's Wⱼ·(x̂ᵀ·G)ⱼ = Σ_b (x̂·W)_bj·G_bj: taken from the
+  // tile's products and G (B rows) rather than from W and x̂ᵀ·G (d rows), which spares a sweep
+  // over W's tile. The products are overwritten by G, so they are copied first unless kept as float32.
+  const productsCopy = kept32 === null ? new Float64Array(B * tileWidth) : null;
+  const dots = new Float64Array(tileWidth);
   for (let j0 = 0; j0 < C; j0 += tileWidth) {
     const tile = tileAt(j0);
     if (kept32 !== null) tile.raw.set(kept32.subarray(B * j0, B * (j0 + tile.width)));
     if (keep) multiply.copyTile(tile);
     else multiply.cosines(tile);
+    productsCopy?.set(tile.raw.subarray(0, B * tile.width));
     backwardTile(p, labels.data, tile, rows, rowSimd);
     // raw now holds G: the tile's columns of x̂ᵀ·G, then the normalization's backward into gradW.
+    columnDotsInto(kept32 ?? productsCopy!, kept32 === null ? 0 : B * j0, tile.raw, B, tile.width, dots);
     multiply.gradW(tile, tileGradW);
-    normalizeScaledColumnsBackwardTileInto(tileGradW, W.data, d, C, p.wNorms, j0, tile.width, gradW);
+    normalizeScaledColumnsBackwardTileInto(tileGradW, W.data, d, C, p.wNorms, j0, tile.width, gradW, dots);
     multiply.gradX(tile, tileGradX);
-    for (let e = 0; e < B * d; e++) gradX[e] += tileGradX[e];
+    addInto(gradX, tileGradX);
   }
   normalizeRowsBackwardInto(gradX, x.data, B, d, p.xNorms, rows.rowDots);
   const gradWTensor = narrow ? { shape: [d, C], data: gradW as Float32Array } : { shape: [d, C], data: gradW as Float64Array };
@@ -161,14 +174,29 @@ class TileProducts {
     private readonly precision: Precision,
     /** (d, tile) W's tile, copied per tile when the products run in TypeScript; null on SIMD. */
     private readonly wTile: Float64Array | null,
+    private readonly host: ArcFaceHost,
   ) {}
+
+  /**
+   * A SIMD product through a host's pool (which splits it by columns) when the host would run it
+   * on SIMD too, else here in one call: both are simdProductColumnsInto over the same operands, so
+   * the same bits. The core's host would cut it into interrupt-checked ranges, each packing x̂
+   * again, so its products run here.
+   */
+  private simd(request: ProductRequest, here: () => void): void {
+    if (this.host !== CORE_ARCFACE_HOST && productOnSimd(request)) this.host.product(request);
+    else here();
+  }
 
   /** tile.raw (B, width) = x̂·W[:, tile]; copies the tile of W first on the TypeScript path. */
   cosines(tile: Tile): void {
     const { B, d, C, xHat } = this.p;
     const { j0, width, raw } = tile;
+    const { precision } = this;
     if (this.wTile === null) {
-      simdProductInto(this.precision, xHat, d, 1, this.W.subarray(j0), C, 1, raw, B, d, width);
+      const b = this.W.subarray(j0);
+      this.simd({ kind: 'AB', a: xHat, b, ldb: C, out: raw, m: B, k: d, n: width, precision }, () =>
+        simdProductInto(precision, xHat, d, 1, b, C, 1, raw, B, d, width));
       return;
     }
     this.copyTile(tile);
@@ -186,15 +214,44 @@ class TileProducts {
   /** out (d, width) = x̂ᵀ·G, G = tile.raw (B, width). */
   gradW(tile: Tile, out: Float64Array): void {
     const { B, d, xHat } = this.p;
-    if (this.wTile === null) simdProductInto(this.precision, xHat, 1, d, tile.raw, tile.width, 1, out, d, B, tile.width);
-    else matmulTransAInto(xHat, tile.raw, out, d, B, tile.width, this.precision);
+    const { raw, width } = tile;
+    const { precision } = this;
+    if (this.wTile === null) {
+      this.simd({ kind: 'AtB', a: xHat, b: raw, out, m: d, k: B, n: width, precision }, () =>
+        simdProductInto(precision, xHat, 1, d, raw, width, 1, out, d, B, width));
+    } else matmulTransAInto(xHat, raw, out, d, B, width, precision);
   }
 
   /** out (B, d) = G·W[:, tile]ᵀ, G = tile.raw (B, width); the TypeScript path's wTile is still this tile's. */
   gradX(tile: Tile, out: Float64Array): void {
     const { B, d, C } = this.p;
-    if (this.wTile === null) simdProductInto(this.precision, tile.raw, tile.width, 1, this.W.subarray(tile.j0), 1, C, out, B, tile.width, d);
-    else matmulTransBInto(tile.raw, this.wTile, out, B, tile.width, d, this.precision);
+    const { raw, width } = tile;
+    const { precision } = this;
+    if (this.wTile === null) {
+      const b = this.W.subarray(tile.j0);
+      this.simd({ kind: 'ABt', a: raw, b, ldb: C, out, m: B, k: width, n: d, precision }, () =>
+        simdProductInto(precision, raw, width, 1, b, 1, C, out, B, width, d));
+    } else matmulTransBInto(raw, this.wTile, out, B, width, d, precision);
+  }
+}
+
+/**
+ * target += source, element by element. A function of its own: the same loop written inline in
+ * arcFaceLossFused, a long function that V8 optimizes late, ran several times slower.
+ */
+function addInto(target: Float64Array, source: Float64Array): void {
+  for (let e = 0; e < target.length; e++) target[e] += source[e];
+}
+
+/**
+ * dots (width) = Σ_b P(b, k)·G(b, k) over the B rows of a tile's products P (at products[offset ..],
+ * row-major (B, width)) and its logit gradient G (B, width), rows in order.
+ */
+function columnDotsInto(products: Float64Array | Float32Array, offset: number, G: Float64Array, B: number, width: number, dots: Float64Array): void {
+  dots.fill(0, 0, width);
+  for (let b = 0; b < B; b++) {
+    const o = b * width;
+    for (let k = 0; k < width; k++) dots[k] += products[offset + o + k] * G[o + k];
   }
 }
 

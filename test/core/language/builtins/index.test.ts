@@ -301,6 +301,30 @@ describe('losses: a language call equals the core call', () => {
     }
   });
 
+  it("arcface with outputs: 'loss' gives the same loss and gradients without the (B, C) logits and cosines", () => {
+    const session = newSession();
+    const x = [[1, 2, 3], [-1, 0.5, 2], [0.3, -2, 1]];
+    const W = [[1, 4, -1, 0.5], [2, 5, 0, -2], [3, -6, 1, 1]];
+    for (const options of ['{s: 64, m: 0.5}', '{form: "paper", reduction: "sum"}', '{precision: "float32"}', '{m1: 1, m2: 0.3, m3: 0.2, reduction: "none"}']) {
+      const full = evalCell(session, `r = arcface(${JSON.stringify(x)}, ${JSON.stringify(W)}, [0, 3, 1], ${options})`) as Record_;
+      const lean = evalCell(session, `r = arcface(${JSON.stringify(x)}, ${JSON.stringify(W)}, [0, 3, 1], ${options.replace('{', "{outputs: 'loss', ")})`) as Record_;
+      assert.ok(!('logits' in lean) && !('cosines' in lean), `${options}: no (B, C) outputs`);
+      for (const [name, got, want] of [
+        ['loss', lean.loss, full.loss],
+        ['per_element', lean.per_element, full.per_element],
+        ['angles', lean.angles, full.angles],
+        ['grad x', (lean.grad as Record_).x, (full.grad as Record_).x],
+        ['grad W', (lean.grad as Record_).W, (full.grad as Record_).W],
+      ] as const) {
+        // The tiled form sums each row's exponentials tile by tile, and takes dL/dW's column dots
+        // from the float32 products in the float32 mode (test/core/losses/arcface/fused.test.ts).
+        const tolerance = options.includes('float32') ? 1e-5 : 1e-12;
+        assertClose(`${options} ${name}`, flat(got), flat(want), { atol: tolerance, rtol: tolerance });
+      }
+    }
+    assert.match(errorOf(session, "arcface([[1, 0]], [[1], [0]], [0], {outputs: 'logits'})").message, /arcface: options.outputs should be/);
+  });
+
   it('triplet, with p, swap, soft and distance', () => {
     const session = newSession();
     const a = [[0, 0], [1, 1]];
