@@ -1,0 +1,101 @@
+import { definitionsIn, type Definition } from './definitions';
+import { checkCell, type CellDiagnostic } from './diagnostics';
+import { builtinFunctions, userFunction, type CellScope, type KnownFunction } from './symbols';
+
+/**
+ * The names a notebook's cells define, carried forward cell by cell, so that each cell is checked
+ * against its prefix without reading the cells above it again. The editor checks every cell on
+ * each edit on the extension host's thread; reading the prefix per cell made that quadratic in the
+ * cells (issue 16), which froze hovers and completion in a large or hostile notebook.
+ */
+export class NotebookPrefix {
+  /** Built-in functions, then each function an added cell defines; the later definition wins, as at run time. */
+  private readonly functions = builtinFunctions();
+  private readonly defined = new Set<string>();
+  private readonly variables = new Set<string>();
+  private cells = 0;
+
+  /** How many cells have been added: the index of the cell whose scope `scopeOf` gives. */
+  get size(): number {
+    return this.cells;
+  }
+
+  /**
+   * The scope of the next cell, given its own definitions (its `definitionsIn`), in time linear in
+   * those: the prefix is shared, not copied.
+   */
+  scopeOf(own: readonly Definition[]): CellScope {
+    const ownFunctions = new Map<string, KnownFunction>();
+    for (const d of own) if (d.kind === 'function') ownFunctions.set(d.name, userFunction(d, true));
+    const ownNames = new Set(own.map((d) => d.name));
+    const ownVariables = new Set(own.filter((d) => d.kind === 'variable').map((d) => d.name));
+    const prefix = this.functions;
+    const get = (name: string): KnownFunction | undefined => ownFunctions.get(name) ?? prefix.get(name);
+    return {
+      functions: { get, has: (name) => get(name) !== undefined },
+      own,
+      isDefined: (name) => ownNames.has(name) || this.defined.has(name),
+      isVariable: (name) => ownVariables.has(name) || this.variables.has(name),
+      // The order a whole table iterates in: a name keeps the place of its first definition.
+      suggestionNames: () => {
+        const names: string[] = [];
+        for (const [name, fn] of prefix) if ((ownFunctions.get(name) ?? fn).origin !== 'mathjs') names.push(name);
+        for (const name of ownFunctions.keys()) if (!prefix.has(name)) names.push(name);
+        return names;
+      },
+    };
+  }
+
+  /** Adds the next cell's definitions (those `scopeOf` was given), in time linear in them. */
+  add(own: readonly Definition[]): void {
+    for (const d of own) {
+      this.defined.add(d.name);
+      if (d.kind === 'variable') this.variables.add(d.name);
+      else this.functions.set(d.name, userFunction(d, false));
+    }
+    this.cells++;
+  }
+}
+
+/**
+ * The diagnostics of every cell of a notebook, one cell at a time, in order: cell k's are
+ * `validateCell(cells[k], cells.slice(0, k))`'s, in one pass over the cells. A generator, so that
+ * the editor can hand its thread back between cells of a long notebook. `definitionsOf` lets it
+ * reuse the definitions of cells whose text has not changed since the last check.
+ */
+export function* notebookDiagnostics(cells: readonly string[], definitionsOf: (text: string, cell: number) => Definition[] = definitionsIn): Generator<CellDiagnostic[], void, undefined> {
+  const prefix = new NotebookPrefix();
+  for (const [cell, text] of cells.entries()) {
+    const own = definitionsOf(text, cell);
+    yield checkCell(text, prefix.scopeOf(own));
+    prefix.add(own);
+  }
+}
+
+/** The diagnostics of every cell of a notebook, in order (see `notebookDiagnostics`). */
+export function validateNotebook(cells: readonly string[], definitionsOf?: (text: string, cell: number) => Definition[]): CellDiagnostic[][] {
+  return [...notebookDiagnostics(cells, definitionsOf)];
+}
+
+/**
+ * `definitionsIn` remembered by cell text from one check to the next, so that a check after an edit
+ * reads again only the cells whose text changed. It keeps the texts of the current and the last
+ * round (`endRound`), so a notebook's deleted cells are forgotten after two checks.
+ */
+export class DefinitionMemo {
+  private previous = new Map<string, readonly Definition[]>();
+  private current = new Map<string, readonly Definition[]>();
+
+  readonly of = (text: string, cell: number): Definition[] => {
+    let found = this.current.get(text) ?? this.previous.get(text);
+    if (found === undefined) found = definitionsIn(text, cell);
+    this.current.set(text, found);
+    // The same text may be another cell's: the definitions say which cell they are in.
+    return found.map((d) => (d.cell === cell ? d : { ...d, cell }));
+  };
+
+  endRound(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
