@@ -2,7 +2,7 @@
  * The editor's notebook-wide checks (issue 16): a generated notebook of N cells, each defining a
  * variable and a function and calling the ones above it, checked whole as one edit re-checks it.
  */
-import { validateNotebook } from '../src/core/language/analysis/notebook';
+import { NotebookMemo, validateNotebook } from '../src/core/language/analysis/notebook';
 
 /** Cell i of the generated notebook: three statements, with an option object and a call of cell i − 1's function. */
 export function generatedCell(i: number): string {
@@ -15,4 +15,23 @@ export const generatedNotebook = (cells: number): string[] => Array.from({ lengt
 export function diagnosticsNotebookWorkload(cells: number): { gradBytes: number; step: () => unknown } {
   const notebook = generatedNotebook(cells);
   return { gradBytes: 0, step: () => validateNotebook(notebook) };
+}
+
+/**
+ * The editor's check after an edit: the unchanged cells' definitions and diagnostics remembered
+ * from the last check (`NotebookMemo`), one cell in the middle changed between checks.
+ */
+export function diagnosticsEditWorkload(cells: number): { gradBytes: number; step: () => unknown } {
+  const notebook = generatedNotebook(cells);
+  const memo = new NotebookMemo();
+  let edits = 0;
+  return {
+    gradBytes: 0,
+    step: () => {
+      notebook[cells >> 1] = `${generatedCell(cells >> 1)}\nedit${edits++} = 1`;
+      const found = validateNotebook(notebook, memo);
+      memo.endRound();
+      return found;
+    },
+  };
 }

@@ -5,6 +5,6 @@
  * none of it.
  */
 export { validateCell } from '../../core/language/analysis/diagnostics';
-export { DefinitionMemo, notebookDiagnostics } from '../../core/language/analysis/notebook';
+export { NotebookMemo, notebookDiagnostics } from '../../core/language/analysis/notebook';
 export { completeAt } from '../../core/language/analysis/completion';
 export { signatureHelpAt } from '../../core/language/analysis/signatureHelp';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CellDiagnostic } from '../../core/language/analysis/diagnostics';
-import { analysis, definitionMemo } from './lazyAnalysis';
+import { analysis, forgetNotebookMemo, notebookMemo } from './lazyAnalysis';
 import { earlierCellTexts, isLossLab, losslabCells, notebookOf, rangeOf } from './cellContext';
 
 /** How long typing must pause before a cell is checked again. */
@@ -53,9 +53,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
     // The texts are read now, as one snapshot of the notebook.
     const cells = losslabCells(notebook).map((cell) => ({ document: cell.document, text: cell.document.getText() }));
     const { notebookDiagnostics } = await analysis();
-    const memo = await definitionMemo();
+    const memo = await notebookMemo(key);
     if (generations.get(key) !== generation) return;
-    const found = notebookDiagnostics(cells.map((cell) => cell.text), memo.of);
+    const found = notebookDiagnostics(cells.map((cell) => cell.text), memo);
     let sliceStart = Date.now();
     for (const { document } of cells) {
       const next = found.next();
@@ -96,6 +96,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
     vscode.workspace.onDidCloseNotebookDocument((notebook) => {
       clearTimeout(timers.get(notebook.uri.toString()));
       generations.delete(notebook.uri.toString());
+      forgetNotebookMemo(notebook.uri.toString());
       for (const cell of notebook.getCells()) collection.delete(cell.document.uri);
     }),
     { dispose: () => timers.forEach((timer) => clearTimeout(timer)) },

@@ -1,4 +1,4 @@
-import type { DefinitionMemo } from '../../core/language/analysis/notebook';
+import type { NotebookMemo } from '../../core/language/analysis/notebook';
 
 /** The analysis bundle, required once, on the first check, completion or parameter hint. */
 type Analysis = typeof import('./analysis');
@@ -10,14 +10,20 @@ export function analysis(): Promise<Analysis> {
   return loading;
 }
 
-let memo: DefinitionMemo | undefined;
+const memos = new Map<string, NotebookMemo>();
 
 /**
- * The cells' definitions by text, shared by the checks, completion and parameter hints, so that a
- * request in a long notebook reads again only the cells that changed.
+ * What the checks of a notebook keep from one to the next (its cells' definitions and diagnostics
+ * by text), also read by completion and parameter hints in its cells.
  */
-export async function definitionMemo(): Promise<DefinitionMemo> {
-  const { DefinitionMemo } = await analysis();
-  memo ??= new DefinitionMemo();
+export async function notebookMemo(notebookUri: string): Promise<NotebookMemo> {
+  const { NotebookMemo } = await analysis();
+  let memo = memos.get(notebookUri);
+  if (memo === undefined) memos.set(notebookUri, (memo = new NotebookMemo()));
   return memo;
+}
+
+/** Forgets a closed notebook's memo. */
+export function forgetNotebookMemo(notebookUri: string): void {
+  memos.delete(notebookUri);
 }

@@ -1,3 +1,4 @@
+import { CheckMemo } from './checkMemo';
 import { definitionsIn, type Definition } from './definitions';
 import { checkCell, type CellDiagnostic } from './diagnostics';
 import { builtinFunctions, userFunction, type CellScope, type KnownFunction } from './symbols';
@@ -60,21 +61,34 @@ export class NotebookPrefix {
 /**
  * The diagnostics of every cell of a notebook, one cell at a time, in order: cell k's are
  * `validateCell(cells[k], cells.slice(0, k))`'s, in one pass over the cells. A generator, so that
- * the editor can hand its thread back between cells of a long notebook. `definitionsOf` lets it
- * reuse the definitions of cells whose text has not changed since the last check.
+ * the editor can hand its thread back between cells of a long notebook. With a `memo` kept from
+ * one check to the next, a cell whose text and answers from the cells above are unchanged is not
+ * read again; the caller ends the memo's round once the check is through.
  */
-export function* notebookDiagnostics(cells: readonly string[], definitionsOf: (text: string, cell: number) => Definition[] = definitionsIn): Generator<CellDiagnostic[], void, undefined> {
+export function* notebookDiagnostics(cells: readonly string[], memo?: NotebookMemo): Generator<CellDiagnostic[], void, undefined> {
   const prefix = new NotebookPrefix();
   for (const [cell, text] of cells.entries()) {
-    const own = definitionsOf(text, cell);
-    yield checkCell(text, prefix.scopeOf(own));
+    const own = memo === undefined ? definitionsIn(text, cell) : memo.definitions.of(text, cell);
+    const scope = prefix.scopeOf(own);
+    yield memo === undefined ? checkCell(text, scope) : memo.checks.check(text, scope, checkCell);
     prefix.add(own);
   }
 }
 
 /** The diagnostics of every cell of a notebook, in order (see `notebookDiagnostics`). */
-export function validateNotebook(cells: readonly string[], definitionsOf?: (text: string, cell: number) => Definition[]): CellDiagnostic[][] {
-  return [...notebookDiagnostics(cells, definitionsOf)];
+export function validateNotebook(cells: readonly string[], memo?: NotebookMemo): CellDiagnostic[][] {
+  return [...notebookDiagnostics(cells, memo)];
+}
+
+/** What the editor keeps of a check for the next: each cell text's definitions and diagnostics. */
+export class NotebookMemo {
+  readonly definitions = new DefinitionMemo();
+  readonly checks = new CheckMemo();
+
+  endRound(): void {
+    this.definitions.endRound();
+    this.checks.endRound();
+  }
 }
 
 /**
