@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CompletionEntry } from '../../core/language/analysis/completion';
-import { analysis, notebookMemo } from './lazyAnalysis';
-import { earlierCellTexts, LOSSLAB_SELECTOR, notebookOf, rangeOf } from './cellContext';
+import { analysis, rememberedDefinitions } from './lazyAnalysis';
+import { earlierCellTexts, LOSSLAB_SELECTOR, rangeOf } from './cellContext';
 
 const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
   function: vscode.CompletionItemKind.Function,
@@ -14,10 +14,8 @@ const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>
 export class LossLabCompletionProvider implements vscode.CompletionItemProvider {
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
     const { completeAt } = await analysis();
-    // A notebook's cells' definitions are remembered from its last check; a plain file has no cells above.
-    const notebook = notebookOf(document)?.notebook;
-    const memo = notebook === undefined ? undefined : await notebookMemo(notebook.uri.toString());
-    const result = completeAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), memo?.definitions.of);
+    const definitionsOf = await rememberedDefinitions(document);
+    const result = completeAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), definitionsOf);
     const range = rangeOf(document, result.start, result.end);
     return result.items.map((entry) => {
       const item = new vscode.CompletionItem(entry.label, KINDS[entry.kind]);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CellDiagnostic } from '../../core/language/analysis/diagnostics';
-import { analysis, forgetNotebookMemo, notebookMemo } from './lazyAnalysis';
+import { analysis, forgetNotebookMemo, notebookMemo, rememberedDefinitions } from './lazyAnalysis';
 import { earlierCellTexts, isLossLab, losslabCells, notebookOf, rangeOf } from './cellContext';
 
 /** How long typing must pause before a cell is checked again. */
@@ -16,7 +16,8 @@ const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(r
 /** The checks of a LossLab cell or file, with the cells above it as context. */
 export async function cellDiagnostics(document: vscode.TextDocument): Promise<CellDiagnostic[]> {
   const { validateCell } = await analysis();
-  return validateCell(document.getText(), earlierCellTexts(document));
+  const definitionsOf = await rememberedDefinitions(document);
+  return validateCell(document.getText(), earlierCellTexts(document), definitionsOf);
 }
 
 export function toDiagnostic(document: vscode.TextDocument, d: CellDiagnostic): vscode.Diagnostic {

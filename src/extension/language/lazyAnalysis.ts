@@ -1,4 +1,7 @@
+import type * as vscode from 'vscode';
+import type { Definition } from '../../core/language/analysis/definitions';
 import type { NotebookMemo } from '../../core/language/analysis/notebook';
+import { notebookOf } from './cellContext';
 
 /** The analysis bundle, required once, on the first check, completion or parameter hint. */
 type Analysis = typeof import('./analysis');
@@ -26,4 +29,13 @@ export async function notebookMemo(notebookUri: string): Promise<NotebookMemo> {
 /** Forgets a closed notebook's memo. */
 export function forgetNotebookMemo(notebookUri: string): void {
   memos.delete(notebookUri);
+}
+
+/**
+ * `definitionsIn` for the cells above a cell document, remembered from its notebook's last check;
+ * undefined (read afresh) for a plain file, which has no cells above.
+ */
+export async function rememberedDefinitions(document: vscode.TextDocument): Promise<((text: string, cell: number) => Definition[]) | undefined> {
+  const notebook = notebookOf(document)?.notebook;
+  return notebook === undefined ? undefined : (await notebookMemo(notebook.uri.toString())).definitions.of;
 }

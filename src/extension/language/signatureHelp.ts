@@ -1,15 +1,13 @@
 import * as vscode from 'vscode';
-import { analysis, notebookMemo } from './lazyAnalysis';
-import { earlierCellTexts, LOSSLAB_SELECTOR, notebookOf } from './cellContext';
+import { analysis, rememberedDefinitions } from './lazyAnalysis';
+import { earlierCellTexts, LOSSLAB_SELECTOR } from './cellContext';
 
 /** Parameter hints while a call is typed; the option object is the last parameter. */
 export class LossLabSignatureHelpProvider implements vscode.SignatureHelpProvider {
   async provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.SignatureHelp | undefined> {
     const { signatureHelpAt } = await analysis();
-    // A notebook's cells' definitions are remembered from its last check; a plain file has no cells above.
-    const notebook = notebookOf(document)?.notebook;
-    const memo = notebook === undefined ? undefined : await notebookMemo(notebook.uri.toString());
-    const result = signatureHelpAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), memo?.definitions.of);
+    const definitionsOf = await rememberedDefinitions(document);
+    const result = signatureHelpAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), definitionsOf);
     if (result === undefined) return undefined;
     const help = new vscode.SignatureHelp();
     help.signatures = result.signatures.map((s) => {

@@ -192,10 +192,11 @@ function definitionAround(definitions: readonly Definition[], offset: number): D
 /**
  * Diagnostics for one cell, given the text of the notebook's earlier cells (their definitions
  * are known names). Sorted by position. It reads every earlier cell: to check a whole notebook,
- * `validateNotebook` (`notebook.ts`) carries the definitions forward instead.
+ * `validateNotebook` (`notebook.ts`) carries the definitions forward instead. `definitionsOf` lets
+ * the editor reuse the definitions of cells it has read before.
  */
-export function validateCell(text: string, earlierCells: readonly string[] = []): CellDiagnostic[] {
-  return checkCell(text, scopeOfTable(symbolTable(earlierCells, text)));
+export function validateCell(text: string, earlierCells: readonly string[] = [], definitionsOf?: (text: string, cell: number) => Definition[]): CellDiagnostic[] {
+  return checkCell(text, scopeOfTable(symbolTable(earlierCells, text, definitionsOf)));
 }
 
 /** Diagnostics for one cell, given the names visible to it. Sorted by position. */
