@@ -13,7 +13,7 @@ interface RememberedCheck {
   readonly diagnostics: CellDiagnostic[];
 }
 
-type Question = readonly ['function' | 'defined' | 'variable', string, unknown] | readonly ['suggestions', '', string];
+type Question = readonly ['function' | 'defined' | 'variable' | 'suggestions', string, unknown];
 
 /**
  * What of a function a cell's check reads, as a value that compares with `===`: a built-in one is
@@ -29,7 +29,7 @@ function answer(scope: CellScope, question: Question): unknown {
   if (kind === 'function') return functionAnswer(scope.functions.get(name));
   if (kind === 'defined') return scope.isDefined(name);
   if (kind === 'variable') return scope.isVariable(name);
-  return scope.suggestionNames().join('\n');
+  return scope.suggestFunctions(name).join('\n');
 }
 
 /** A scope that writes down every question asked of it. */
@@ -52,9 +52,9 @@ function recording(scope: CellScope, questions: Question[]): CellScope {
       questions.push(['variable', name, found]);
       return found;
     },
-    suggestionNames: () => {
-      const names = scope.suggestionNames();
-      questions.push(['suggestions', '', names.join('\n')]);
+    suggestFunctions: (name) => {
+      const names = scope.suggestFunctions(name);
+      questions.push(['suggestions', name, names.join('\n')]);
       return names;
     },
   };

@@ -160,7 +160,7 @@ function suggestionsFor(name: string, scope: CellScope, memo: Map<string, string
   const known = memo.get(name);
   if (known !== undefined) return known;
   // Only functions: a fix to a matrix variable would turn a typo into an indexing error.
-  let suggestions = suggestNames(name, scope.suggestionNames());
+  let suggestions = scope.suggestFunctions(name);
   if (suggestions.length === 0) suggestions = suggestNames(name, mathjsFunctions().map((f) => f.name));
   memo.set(name, suggestions);
   return suggestions;

@@ -1,7 +1,21 @@
 import { CheckMemo } from './checkMemo';
 import { definitionsIn, type Definition } from './definitions';
+import { NameIndex, suggestFromIndexes } from './nameIndex';
 import { checkCell, type CellDiagnostic } from './diagnostics';
-import { builtinFunctions, userFunction, type CellScope, type KnownFunction } from './symbols';
+import { builtinFunctions, LOSSLAB_FUNCTIONS, userFunction, type CellScope, type KnownFunction } from './symbols';
+
+let builtinPlaces: ReadonlyMap<string, number> | undefined;
+let losslabIndex: NameIndex | undefined;
+
+/** Each built-in function's place in a fresh function table (mathjs's, then LossLab's), and LossLab's names indexed at their places. */
+function builtinSuggestions(): { places: ReadonlyMap<string, number>; losslab: NameIndex } {
+  builtinPlaces ??= new Map([...builtinFunctions().keys()].map((name, place) => [name, place]));
+  if (losslabIndex === undefined) {
+    losslabIndex = new NameIndex();
+    for (const f of LOSSLAB_FUNCTIONS) losslabIndex.add(f.name, builtinPlaces.get(f.name) as number);
+  }
+  return { places: builtinPlaces, losslab: losslabIndex };
+}
 
 /**
  * The names a notebook's cells define, carried forward cell by cell, so that each cell is checked
@@ -14,6 +28,9 @@ export class NotebookPrefix {
   private readonly functions = builtinFunctions();
   private readonly defined = new Set<string>();
   private readonly variables = new Set<string>();
+  /** The functions the cells define that are not LossLab's, at their places in `functions`' order. */
+  private readonly userNames = new NameIndex();
+  private appended = 0;
   private cells = 0;
 
   /** How many cells have been added: the index of the cell whose scope `scopeOf` gives. */
@@ -32,19 +49,31 @@ export class NotebookPrefix {
     const ownVariables = new Set(own.filter((d) => d.kind === 'variable').map((d) => d.name));
     const prefix = this.functions;
     const get = (name: string): KnownFunction | undefined => ownFunctions.get(name) ?? prefix.get(name);
+    let ownIndex: NameIndex | undefined;
     return {
       functions: { get, has: (name) => get(name) !== undefined },
       own,
       isDefined: (name) => ownNames.has(name) || this.defined.has(name),
       isVariable: (name) => ownVariables.has(name) || this.variables.has(name),
-      // The order a whole table iterates in: a name keeps the place of its first definition.
-      suggestionNames: () => {
-        const names: string[] = [];
-        for (const [name, fn] of prefix) if ((ownFunctions.get(name) ?? fn).origin !== 'mathjs') names.push(name);
-        for (const name of ownFunctions.keys()) if (!prefix.has(name)) names.push(name);
-        return names;
+      suggestFunctions: (name) => {
+        ownIndex ??= this.ownIndex(ownFunctions);
+        return suggestFromIndexes(name, [builtinSuggestions().losslab, this.userNames, ownIndex]);
       },
     };
+  }
+
+  /**
+   * The cell's own functions that the table does not hold as non-mathjs ones yet, at the places a
+   * whole table gives them: a mathjs name keeps its place, a new name follows the earlier cells' ones.
+   */
+  private ownIndex(ownFunctions: ReadonlyMap<string, KnownFunction>): NameIndex {
+    const { places, losslab } = builtinSuggestions();
+    const index = new NameIndex();
+    let next = places.size + this.appended;
+    for (const name of ownFunctions.keys()) {
+      if (!losslab.has(name) && !this.userNames.has(name)) index.add(name, places.get(name) ?? next++);
+    }
+    return index;
   }
 
   /** Adds the next cell's definitions (those `scopeOf` was given), in time linear in them. */
@@ -52,7 +81,11 @@ export class NotebookPrefix {
     for (const d of own) {
       this.defined.add(d.name);
       if (d.kind === 'variable') this.variables.add(d.name);
-      else this.functions.set(d.name, userFunction(d, false));
+      else {
+        this.functions.set(d.name, userFunction(d, false));
+        const { places, losslab } = builtinSuggestions();
+        if (!losslab.has(d.name) && !this.userNames.has(d.name)) this.userNames.add(d.name, places.get(d.name) ?? places.size + this.appended++);
+      }
     }
     this.cells++;
   }

@@ -2,6 +2,7 @@ import { BUILTINS, isFigureRoom } from '../builtins';
 import { SCALAR_FUNCTIONS } from '../scalars';
 import type { OptionSpec } from '../options';
 import { BLOCKED_IDENTIFIERS, createSandbox, type Sandbox } from '../sandbox';
+import { suggestNames } from '../suggest';
 import { definitionsIn, type Definition } from './definitions';
 
 /**
@@ -121,8 +122,11 @@ export interface CellScope {
   isDefined(name: string): boolean;
   /** Whether any cell up to and including this one defines the name as a variable. */
   isVariable(name: string): boolean;
-  /** The names of the functions that are not mathjs's, in `functions`' order: the first suggestions for an unknown name. */
-  suggestionNames(): string[];
+  /**
+   * The functions that are not mathjs's closest to a name that is not one: `suggestNames` over
+   * their names in `functions`' order, the first suggestions for an unknown name.
+   */
+  suggestFunctions(name: string): string[];
 }
 
 /** The scope of the current cell of a symbol table. */
@@ -134,7 +138,7 @@ export function scopeOfTable(table: SymbolTable): CellScope {
     own: table.definitions.filter((d) => d.cell === table.currentCell),
     isDefined: (name) => defined.has(name),
     isVariable: (name) => variables.has(name),
-    suggestionNames: () => [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name),
+    suggestFunctions: (name) => suggestNames(name, [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name)),
   };
 }
 

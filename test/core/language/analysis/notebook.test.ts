@@ -15,7 +15,8 @@ import { signatureHelpAt } from '../../../../src/core/language/analysis/signatur
 const perCell = (cells: readonly string[]): unknown[] => cells.map((text, k) => validateCell(text, cells.slice(0, k)));
 
 // Few names, so that cells redefine, shadow and call one another's names, and misspell them.
-const NAME = fc.constantFrom('x', 'y', 'loss', 'f', 'g', 'myloss', 'sum', 'qfl', 'sin', 'np', 'mylos', 'gg');
+// Typos one or two edits apart, in another case, with accents, and longer than the name index takes (32).
+const NAME = fc.constantFrom('x', 'y', 'loss', 'f', 'g', 'myloss', 'sum', 'qfl', 'sin', 'np', 'mylos', 'gg', 'qlf', 'Myloss', 'Caf\u00e9', 'cafe', 'abcdefghijklmnopqrstuvwxyzabcdefghij', 'abcdefghijklmnopqrstuvwxyzabcdefghji');
 const PARAMS = fc.array(fc.constantFrom('a', 'b', 'x', 'f'), { maxLength: 3 });
 const ARGS = fc.array(fc.constantFrom('1', 'x', 'a', '[1, 2]', '{beta: 2}', '{reductoin: "mean"}', '{reduction: "meen"}', 'f(1)'), { maxLength: 4 });
 
