@@ -12,8 +12,11 @@ export function generatedCell(i: number): string {
 
 export const generatedNotebook = (cells: number): string[] => Array.from({ length: cells }, (_, i) => generatedCell(i));
 
-export function diagnosticsNotebookWorkload(cells: number): { gradBytes: number; step: () => unknown } {
-  const notebook = generatedNotebook(cells);
+/** A hostile cell i: it defines a function and calls a misspelling of it, so every cell asks for a "did you mean". */
+export const misspeltCell = (i: number): string => `fn${i}(a) = a + 1\nfm${i}(1)`;
+
+export function diagnosticsNotebookWorkload(cells: number, cell = generatedCell): { gradBytes: number; step: () => unknown } {
+  const notebook = Array.from({ length: cells }, (_, i) => cell(i));
   return { gradBytes: 0, step: () => validateNotebook(notebook) };
 }
 

@@ -28,8 +28,14 @@ export class NotebookPrefix {
   private readonly functions = builtinFunctions();
   private readonly defined = new Set<string>();
   private readonly variables = new Set<string>();
-  /** The functions the cells define that are not LossLab's, at their places in `functions`' order. */
-  private readonly userNames = new NameIndex();
+  /**
+   * The functions the cells define that are not LossLab's, at their places in `functions`' order;
+   * indexed only once a cell asks for a suggestion, as most checks never do.
+   */
+  private readonly userNames: [string, number][] = [];
+  private readonly userNameSet = new Set<string>();
+  private readonly userIndex = new NameIndex();
+  private indexed = 0;
   private appended = 0;
   private cells = 0;
 
@@ -57,9 +63,15 @@ export class NotebookPrefix {
       isVariable: (name) => ownVariables.has(name) || this.variables.has(name),
       suggestFunctions: (name) => {
         ownIndex ??= this.ownIndex(ownFunctions);
-        return suggestFromIndexes(name, [builtinSuggestions().losslab, this.userNames, ownIndex]);
+        return suggestFromIndexes(name, [builtinSuggestions().losslab, this.indexedUserNames(), ownIndex]);
       },
     };
+  }
+
+  /** The index of the functions the cells added so far define, brought up to date. */
+  private indexedUserNames(): NameIndex {
+    for (; this.indexed < this.userNames.length; this.indexed++) this.userIndex.add(...this.userNames[this.indexed]);
+    return this.userIndex;
   }
 
   /**
@@ -71,7 +83,7 @@ export class NotebookPrefix {
     const index = new NameIndex();
     let next = places.size + this.appended;
     for (const name of ownFunctions.keys()) {
-      if (!losslab.has(name) && !this.userNames.has(name)) index.add(name, places.get(name) ?? next++);
+      if (!losslab.has(name) && !this.userNameSet.has(name)) index.add(name, places.get(name) ?? next++);
     }
     return index;
   }
@@ -84,7 +96,10 @@ export class NotebookPrefix {
       else {
         this.functions.set(d.name, userFunction(d, false));
         const { places, losslab } = builtinSuggestions();
-        if (!losslab.has(d.name) && !this.userNames.has(d.name)) this.userNames.add(d.name, places.get(d.name) ?? places.size + this.appended++);
+        if (!losslab.has(d.name) && !this.userNameSet.has(d.name)) {
+          this.userNameSet.add(d.name);
+          this.userNames.push([d.name, places.get(d.name) ?? places.size + this.appended++]);
+        }
       }
     }
     this.cells++;
