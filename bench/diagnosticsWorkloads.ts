@@ -2,7 +2,8 @@
  * The editor's notebook-wide checks (issue 16): a generated notebook of N cells, each defining a
  * variable and a function and calling the ones above it, checked whole as one edit re-checks it.
  */
-import { NotebookMemo, validateNotebook } from '../src/core/language/analysis/notebook';
+import { NotebookMemo } from '../src/core/language/analysis/checkMemo';
+import { validateNotebook } from '../src/core/language/analysis/notebook';
 
 /** Cell i of the generated notebook: three statements, with an option object and a call of cell i − 1's function. */
 export function generatedCell(i: number): string {

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Definition } from '../../core/language/analysis/definitions';
-import type { NotebookMemo } from '../../core/language/analysis/notebook';
+import type { NotebookMemo } from '../../core/language/analysis/checkMemo';
 import { notebookOf } from './cellContext';
 
 /** The analysis bundle, required once, on the first check, completion or parameter hint. */

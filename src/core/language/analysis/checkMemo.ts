@@ -1,3 +1,4 @@
+import { definitionsIn, type Definition } from './definitions';
 import type { CellDiagnostic } from './diagnostics';
 import type { CellScope, KnownFunction } from './symbols';
 
@@ -87,6 +88,40 @@ export class CheckMemo {
     this.current.set(text, kept);
     return found.diagnostics;
   }
+
+  endRound(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+/** What the editor keeps of a check for the next: each cell text's definitions and diagnostics. */
+export class NotebookMemo {
+  readonly definitions = new DefinitionMemo();
+  readonly checks = new CheckMemo();
+
+  endRound(): void {
+    this.definitions.endRound();
+    this.checks.endRound();
+  }
+}
+
+/**
+ * `definitionsIn` remembered by cell text from one check to the next, so that a check after an edit
+ * reads again only the cells whose text changed. It keeps the texts of the current and the last
+ * round (`endRound`), so a notebook's deleted cells are forgotten after two checks.
+ */
+export class DefinitionMemo {
+  private previous = new Map<string, readonly Definition[]>();
+  private current = new Map<string, readonly Definition[]>();
+
+  readonly of = (text: string, cell: number): Definition[] => {
+    let found = this.current.get(text) ?? this.previous.get(text);
+    if (found === undefined) found = definitionsIn(text, cell);
+    this.current.set(text, found);
+    // The same text may be another cell's: the definitions say which cell they are in.
+    return found.map((d) => (d.cell === cell ? d : { ...d, cell }));
+  };
 
   endRound(): void {
     this.previous = this.current;

@@ -1,4 +1,4 @@
-import { CheckMemo } from './checkMemo';
+import type { NotebookMemo } from './checkMemo';
 import { definitionsIn, type Definition } from './definitions';
 import { NameIndex, suggestFromIndexes } from './nameIndex';
 import { checkCell, type CellDiagnostic } from './diagnostics';
@@ -37,12 +37,6 @@ export class NotebookPrefix {
   private readonly userIndex = new NameIndex();
   private indexed = 0;
   private appended = 0;
-  private cells = 0;
-
-  /** How many cells have been added: the index of the cell whose scope `scopeOf` gives. */
-  get size(): number {
-    return this.cells;
-  }
 
   /**
    * The scope of the next cell, given its own definitions (its `definitionsIn`), in time linear in
@@ -102,7 +96,6 @@ export class NotebookPrefix {
         }
       }
     }
-    this.cells++;
   }
 }
 
@@ -126,38 +119,4 @@ export function* notebookDiagnostics(cells: readonly string[], memo?: NotebookMe
 /** The diagnostics of every cell of a notebook, in order (see `notebookDiagnostics`). */
 export function validateNotebook(cells: readonly string[], memo?: NotebookMemo): CellDiagnostic[][] {
   return [...notebookDiagnostics(cells, memo)];
-}
-
-/** What the editor keeps of a check for the next: each cell text's definitions and diagnostics. */
-export class NotebookMemo {
-  readonly definitions = new DefinitionMemo();
-  readonly checks = new CheckMemo();
-
-  endRound(): void {
-    this.definitions.endRound();
-    this.checks.endRound();
-  }
-}
-
-/**
- * `definitionsIn` remembered by cell text from one check to the next, so that a check after an edit
- * reads again only the cells whose text changed. It keeps the texts of the current and the last
- * round (`endRound`), so a notebook's deleted cells are forgotten after two checks.
- */
-export class DefinitionMemo {
-  private previous = new Map<string, readonly Definition[]>();
-  private current = new Map<string, readonly Definition[]>();
-
-  readonly of = (text: string, cell: number): Definition[] => {
-    let found = this.current.get(text) ?? this.previous.get(text);
-    if (found === undefined) found = definitionsIn(text, cell);
-    this.current.set(text, found);
-    // The same text may be another cell's: the definitions say which cell they are in.
-    return found.map((d) => (d.cell === cell ? d : { ...d, cell }));
-  };
-
-  endRound(): void {
-    this.previous = this.current;
-    this.current = new Map();
-  }
 }

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { completeAt } from '../../../../src/core/language/analysis/completion';
 import { definitionsIn } from '../../../../src/core/language/analysis/definitions';
 import { validateCell } from '../../../../src/core/language/analysis/diagnostics';
-import { DefinitionMemo, NotebookMemo, notebookDiagnostics, validateNotebook } from '../../../../src/core/language/analysis/notebook';
+import { DefinitionMemo, NotebookMemo } from '../../../../src/core/language/analysis/checkMemo';
+import { notebookDiagnostics, validateNotebook } from '../../../../src/core/language/analysis/notebook';
 import { signatureHelpAt } from '../../../../src/core/language/analysis/signatureHelp';
 
 /**
