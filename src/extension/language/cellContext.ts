@@ -10,7 +10,7 @@ export const LOSSLAB_SELECTOR: vscode.DocumentSelector = [
 
 export const isLossLab = (document: vscode.TextDocument): boolean => document.languageId === LANGUAGE_ID;
 
-/** Each notebook's cells by URI, as of the cell count it was built at; checked before each use. */
+/** Each notebook's cell indexes by cell URI, as of when it was built: a hit is checked against the cell before use. */
 const cellIndexes = new WeakMap<vscode.NotebookDocument, Map<string, number>>();
 
 /**
