@@ -10,6 +10,7 @@ import { CORE_LOSSES, type LossImplementations } from '../src/core/language/host
 import { setKernelPath } from '../src/core/simd/path';
 import type { Tensor, TensorF32 } from '../src/core/tensor';
 import { gaussian, seededRandom } from '../test/helpers/random';
+import { diagnosticsEditWorkload, diagnosticsNotebookWorkload, misspeltCell } from './diagnosticsWorkloads';
 import { gflHeadRawWorkload } from './headWorkloads';
 import { METRIC_WORKLOADS } from './metricWorkloads';
 import { onPool, scaleWorkloads, type ScaleWorkload } from './scaleWorkloads';
@@ -105,6 +106,13 @@ function giouWorkload(losses: BenchLosses, share: Share): Workload {
 
 export const workloads: Readonly<Record<string, () => Workload | ScaleWorkload>> = {
   qfl: () => qflWorkload(CORE, asIs),
+  // The editor's check of a whole notebook of N generated cells, as one edit makes it (issue 16).
+  diagnostics_notebook_500: () => diagnosticsNotebookWorkload(500),
+  diagnostics_notebook_1000: () => diagnosticsNotebookWorkload(1000),
+  diagnostics_notebook_2000: () => diagnosticsNotebookWorkload(2000),
+  diagnostics_notebook_10000: () => diagnosticsNotebookWorkload(10000),
+  diagnostics_notebook_10000_edit: () => diagnosticsEditWorkload(10000),
+  diagnostics_notebook_misspelt_10000: () => diagnosticsNotebookWorkload(10000, misspeltCell),
   qfl_2t: onPool(qflWorkload),
   focal: () => focalWorkload(CORE, asIs),
   focal_2t: onPool(focalWorkload),

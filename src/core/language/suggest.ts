@@ -22,9 +22,12 @@ export function editDistance(a: string, b: string, cap = 3): number {
   return Math.min(previous[b.length], cap + 1);
 }
 
+/** How many edits a suggestion for `name` may be away: fewer for short names. */
+export const suggestionBudget = (name: string): number => (name.length <= 3 ? 1 : 2);
+
 /** The known names closest to `name` (at most two edits, fewer for short names), best first. */
 export function suggestNames(name: string, known: Iterable<string>, limit = 3): string[] {
-  const budget = name.length <= 3 ? 1 : 2;
+  const budget = suggestionBudget(name);
   const scored: [string, number][] = [];
   for (const candidate of new Set(known)) {
     if (candidate === name) continue;

@@ -5,5 +5,7 @@
  * none of it.
  */
 export { validateCell } from '../../core/language/analysis/diagnostics';
+export { NotebookMemo } from '../../core/language/analysis/checkMemo';
+export { notebookDiagnostics } from '../../core/language/analysis/notebook';
 export { completeAt } from '../../core/language/analysis/completion';
 export { signatureHelpAt } from '../../core/language/analysis/signatureHelp';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CompletionEntry } from '../../core/language/analysis/completion';
-import { analysis } from './lazyAnalysis';
+import { analysis, rememberedDefinitions } from './lazyAnalysis';
 import { earlierCellTexts, LOSSLAB_SELECTOR, rangeOf } from './cellContext';
 
 const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>> = {
@@ -14,7 +14,8 @@ const KINDS: Readonly<Record<CompletionEntry['kind'], vscode.CompletionItemKind>
 export class LossLabCompletionProvider implements vscode.CompletionItemProvider {
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
     const { completeAt } = await analysis();
-    const result = completeAt(document.getText(), document.offsetAt(position), earlierCellTexts(document));
+    const definitionsOf = await rememberedDefinitions(document);
+    const result = completeAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), definitionsOf);
     const range = rangeOf(document, result.start, result.end);
     return result.items.map((entry) => {
       const item = new vscode.CompletionItem(entry.label, KINDS[entry.kind]);

@@ -5,6 +5,7 @@ import { lookupAt, wordAt } from '../../core/formulas/lookup';
 import type { ValueSummary } from '../../core/language/values';
 import { entryHoverMarkdown, OPEN_IN_LOSSLAB_COMMAND, variableHoverMarkdown } from './hoverContent';
 import { MathSvgRenderer } from './mathSvg';
+import { notebookOf } from './cellContext';
 
 /**
  * Hovers over loss names: in LossLab cells (`qfl`, `arcface`…), in Python (`QualityFocalLoss`,
@@ -59,8 +60,7 @@ export class FormulaHoverProvider implements vscode.HoverProvider {
   private async variableHover(document: vscode.TextDocument, text: string, offset: number): Promise<vscode.Hover | undefined> {
     const word = wordAt(text, offset);
     if (word === undefined || word.qualifier !== undefined || this.variableSource === undefined) return undefined;
-    const cellUri = document.uri.toString();
-    const notebook = vscode.workspace.notebookDocuments.find((nb) => nb.getCells().some((cell) => cell.document.uri.toString() === cellUri));
+    const notebook = notebookOf(document)?.notebook;
     if (notebook === undefined) return undefined;
     const pending = this.variableSource.variables(notebook.uri.toString());
     if (pending === undefined) return undefined;

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
-import { analysis } from './lazyAnalysis';
+import { analysis, rememberedDefinitions } from './lazyAnalysis';
 import { earlierCellTexts, LOSSLAB_SELECTOR } from './cellContext';
 
 /** Parameter hints while a call is typed; the option object is the last parameter. */
 export class LossLabSignatureHelpProvider implements vscode.SignatureHelpProvider {
   async provideSignatureHelp(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.SignatureHelp | undefined> {
     const { signatureHelpAt } = await analysis();
-    const result = signatureHelpAt(document.getText(), document.offsetAt(position), earlierCellTexts(document));
+    const definitionsOf = await rememberedDefinitions(document);
+    const result = signatureHelpAt(document.getText(), document.offsetAt(position), earlierCellTexts(document), definitionsOf);
     if (result === undefined) return undefined;
     const help = new vscode.SignatureHelp();
     help.signatures = result.signatures.map((s) => {

@@ -1,6 +1,6 @@
 import type { OptionSpec } from '../options';
 import { callContextAt, type CallContext } from './callContext';
-import type { Definition } from './definitions';
+import { definitionsIn, type Definition } from './definitions';
 import { scan, type Token } from './scanner';
 import { callSnippet, parseSignature } from './signatures';
 import { analyzeStructure, enclosingFrames } from './structure';
@@ -100,11 +100,12 @@ const NONE = (offset: number): CompletionResult => ({ start: offset, end: offset
  * The proposals at an offset of a cell, given the text of the notebook's earlier cells: option
  * keys inside a call's option object, allowed values after such a key, nothing inside comments,
  * numbers or after a `.`, and otherwise the functions and the variables defined above.
+ * `definitionsOf` lets the editor reuse the definitions of cells it has read before.
  */
-export function completeAt(text: string, offset: number, earlierCells: readonly string[] = []): CompletionResult {
+export function completeAt(text: string, offset: number, earlierCells: readonly string[] = [], definitionsOf: (text: string, cell: number) => Definition[] = definitionsIn): CompletionResult {
   const tokens = scan(text);
   const structure = analyzeStructure(tokens);
-  const table = symbolTable(earlierCells, text);
+  const table = symbolTable(earlierCells, text, definitionsOf);
   const at: Token | undefined = tokens.find((t) => t.start < offset && offset <= t.end && t.kind !== 'newline');
   const insideString = at?.kind === 'string' && (offset < at.end || at.terminated === false);
   if (at?.kind === 'comment' || at?.kind === 'number') return NONE(offset);

@@ -7,7 +7,7 @@ import { partitionPoint } from './bisect';
 import type { Definition } from './definitions';
 import { scan, tokenCovering, type Token } from './scanner';
 import { analyzeStructure, argumentsOf, type CellStructure, type ObjectKey } from './structure';
-import { analysisSandbox, mathjsFunctions, symbolTable, takesOptionsAt, type KnownFunction, type SymbolTable } from './symbols';
+import { analysisSandbox, mathjsFunctions, scopeOfTable, symbolTable, takesOptionsAt, type CellScope, type KnownFunction } from './symbols';
 
 /**
  * Validation of a cell as the user types: what would fail when it runs, found without running it.
@@ -156,19 +156,18 @@ function optionDiagnostics(fn: KnownFunction, objectIndex: number, structure: Ce
  * The names to suggest for an unknown function, once per name and cell: a cell that calls the same
  * unknown name thousands of times would otherwise compare it with every known name each time.
  */
-function suggestionsFor(name: string, table: SymbolTable, memo: Map<string, string[]>): string[] {
+function suggestionsFor(name: string, scope: CellScope, memo: Map<string, string[]>): string[] {
   const known = memo.get(name);
   if (known !== undefined) return known;
   // Only functions: a fix to a matrix variable would turn a typo into an indexing error.
-  const defined = [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name);
-  let suggestions = suggestNames(name, defined);
+  let suggestions = scope.suggestFunctions(name);
   if (suggestions.length === 0) suggestions = suggestNames(name, mathjsFunctions().map((f) => f.name));
   memo.set(name, suggestions);
   return suggestions;
 }
 
-function unknownFunction(name: Token, table: SymbolTable, memo: Map<string, string[]>): CellDiagnostic {
-  const suggestions = suggestionsFor(name.text, table, memo);
+function unknownFunction(name: Token, scope: CellScope, memo: Map<string, string[]>): CellDiagnostic {
+  const suggestions = suggestionsFor(name.text, scope, memo);
   const hint = suggestions.length > 0 ? `: did you mean ${quoted(suggestions)}?` : ': not a LossLab or mathjs function, nor one defined in an earlier cell';
   return { start: name.start, end: name.end, severity: 'error', message: `Unknown function '${name.text}'${hint}`, code: 'unknown-function', fixes: replacements(suggestions, name.start, name.end) };
 }
@@ -192,19 +191,23 @@ function definitionAround(definitions: readonly Definition[], offset: number): D
 
 /**
  * Diagnostics for one cell, given the text of the notebook's earlier cells (their definitions
- * are known names). Sorted by position.
+ * are known names). Sorted by position. It reads every earlier cell: to check a whole notebook,
+ * `validateNotebook` (`notebook.ts`) carries the definitions forward instead. `definitionsOf` lets
+ * the editor reuse the definitions of cells it has read before.
  */
-export function validateCell(text: string, earlierCells: readonly string[] = []): CellDiagnostic[] {
+export function validateCell(text: string, earlierCells: readonly string[] = [], definitionsOf?: (text: string, cell: number) => Definition[]): CellDiagnostic[] {
+  return checkCell(text, scopeOfTable(symbolTable(earlierCells, text, definitionsOf)));
+}
+
+/** Diagnostics for one cell, given the names visible to it. Sorted by position. */
+export function checkCell(text: string, scope: CellScope): CellDiagnostic[] {
   const tokens = scan(text);
   const structure = analyzeStructure(tokens);
-  const table = symbolTable(earlierCells, text);
-  const own = table.definitions.filter((d) => d.cell === table.currentCell);
-  const variables = new Set(table.definitions.filter((d) => d.kind === 'variable').map((d) => d.name));
   const math = analysisSandbox().math as unknown as Record<string, unknown>;
   const habits: HabitContext = {
-    isDefined: (name) => table.definitions.some((d) => d.name === name),
-    isFunction: (name) => table.functions.has(name) || (Object.hasOwn(math, name) && math[name] !== undefined),
-    takesOptions: (name) => (table.functions.get(name)?.options.length ?? 0) > 0,
+    isDefined: (name) => scope.isDefined(name),
+    isFunction: (name) => scope.functions.has(name) || (Object.hasOwn(math, name) && math[name] !== undefined),
+    takesOptions: (name) => (scope.functions.get(name)?.options.length ?? 0) > 0,
   };
   const { diagnostics, broken } = parseErrors(text, tokens, habits);
   const keyStarts = new Set(structure.frames.flatMap((f) => f.keys.map((k) => k.start)));
@@ -215,13 +218,13 @@ export function validateCell(text: string, earlierCells: readonly string[] = [])
   structure.frames.forEach((frame, index) => {
     const call = frame.call;
     if (call === undefined || call.member || BLOCKED_IDENTIFIERS.has(call.name)) return;
-    const around = definitionAround(own, call.start);
+    const around = definitionAround(scope.own, call.start);
     if (around?.offset === call.start && around.kind === 'function') return;
     if (around?.params.includes(call.name)) return;
-    const fn = table.functions.get(call.name);
+    const fn = scope.functions.get(call.name);
     if (fn === undefined) {
-      if (!variables.has(call.name)) {
-        diagnostics.push(unknownFunction({ kind: 'name', start: call.start, end: call.end, text: call.name }, table, suggestionMemo));
+      if (!scope.isVariable(call.name)) {
+        diagnostics.push(unknownFunction({ kind: 'name', start: call.start, end: call.end, text: call.name }, scope, suggestionMemo));
       }
       return;
     }
@@ -233,4 +236,3 @@ export function validateCell(text: string, earlierCells: readonly string[] = [])
   });
   return diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
 }
-

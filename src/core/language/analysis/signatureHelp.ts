@@ -1,6 +1,7 @@
 import { callContextAt, type CallContext } from './callContext';
 import { optionDetail } from './completion';
 import { parseSignature, type ParsedSignature } from './signatures';
+import { definitionsIn, type Definition } from './definitions';
 import { symbolTable, type KnownFunction } from './symbols';
 
 /** Parameter hints for the call around the cursor, independent of the editor. */
@@ -42,11 +43,14 @@ function parameterDocumentation(fn: KnownFunction, isOptions: boolean): string {
   return fn.options.map((o) => `- \`${optionDetail(o)}\`: ${o.description}`).join('\n');
 }
 
-/** Signature help at an offset of a cell; undefined outside a call of a documented function (arities known). */
-export function signatureHelpAt(text: string, offset: number, earlierCells: readonly string[] = []): SignatureHelpResult | undefined {
+/**
+ * Signature help at an offset of a cell; undefined outside a call of a documented function (arities
+ * known). `definitionsOf` lets the editor reuse the definitions of cells it has read before.
+ */
+export function signatureHelpAt(text: string, offset: number, earlierCells: readonly string[] = [], definitionsOf: (text: string, cell: number) => Definition[] = definitionsIn): SignatureHelpResult | undefined {
   const context = callContextAt(text, offset);
   if (context === undefined || context.member) return undefined;
-  const fn = symbolTable(earlierCells, text).functions.get(context.name);
+  const fn = symbolTable(earlierCells, text, definitionsOf).functions.get(context.name);
   if (fn === undefined || fn.arities === undefined) return undefined;
   const parsed = fn.signatures.map(parseSignature);
   const activeSignature = chooseSignature(parsed, context);

@@ -2,6 +2,7 @@ import { BUILTINS, isFigureRoom } from '../builtins';
 import { SCALAR_FUNCTIONS } from '../scalars';
 import type { OptionSpec } from '../options';
 import { BLOCKED_IDENTIFIERS, createSandbox, type Sandbox } from '../sandbox';
+import { suggestNames } from '../suggest';
 import { definitionsIn, type Definition } from './definitions';
 
 /**
@@ -75,24 +76,70 @@ export interface SymbolTable {
   readonly currentCell: number;
 }
 
-/** The symbols visible to a cell, given the text of the cells before it and its own. */
-export function symbolTable(earlierCells: readonly string[], current: string): SymbolTable {
-  const definitions = [...earlierCells.flatMap((text, cell) => definitionsIn(text, cell)), ...definitionsIn(current, earlierCells.length)];
+/** LossLab's and mathjs's functions by name, before any cell defines one: a fresh map the caller may extend. */
+export function builtinFunctions(): Map<string, KnownFunction> {
   const functions = new Map<string, KnownFunction>();
   for (const f of [...mathjsFunctions(), ...LOSSLAB_FUNCTIONS]) functions.set(f.name, f);
-  for (const d of definitions) {
-    if (d.kind !== 'function') continue;
-    functions.set(d.name, {
-      name: d.name,
-      origin: 'user',
-      signatures: [`${d.name}(${d.params.join(', ')})`],
-      summary: `Defined in ${d.cell === earlierCells.length ? 'this cell' : `cell ${d.cell + 1}`}: \`${d.source}\``,
-      arities: [[d.params.length, d.params.length]],
-      options: [],
-      source: d.source,
-    });
-  }
+  return functions;
+}
+
+/** What completion and signature help know of a function a cell defines; `current`: the cell being edited defines it. */
+export function userFunction(d: Definition, current: boolean): KnownFunction {
+  return {
+    name: d.name,
+    origin: 'user',
+    signatures: [`${d.name}(${d.params.join(', ')})`],
+    summary: `Defined in ${current ? 'this cell' : `cell ${d.cell + 1}`}: \`${d.source}\``,
+    arities: [[d.params.length, d.params.length]],
+    options: [],
+    source: d.source,
+  };
+}
+
+/**
+ * The symbols visible to a cell, given the text of the cells before it and its own. Each call reads
+ * every earlier cell: right for one request (a completion, a hint), quadratic if made for every
+ * cell of a notebook, which `src/core/language/analysis/notebook.ts` checks in one pass instead.
+ * `definitionsOf` lets a caller reuse the definitions of cells it has read before.
+ */
+export function symbolTable(earlierCells: readonly string[], current: string, definitionsOf: (text: string, cell: number) => Definition[] = definitionsIn): SymbolTable {
+  const definitions = [...earlierCells.flatMap((text, cell) => definitionsOf(text, cell)), ...definitionsOf(current, earlierCells.length)];
+  const functions = builtinFunctions();
+  for (const d of definitions) if (d.kind === 'function') functions.set(d.name, userFunction(d, d.cell === earlierCells.length));
   return { functions, definitions, currentCell: earlierCells.length };
+}
+
+/**
+ * What one cell's checks ask of the names visible to it: the earlier cells' definitions and its own.
+ * Built from a whole `SymbolTable` (one cell) or from a notebook's running prefix (every cell).
+ */
+export interface CellScope {
+  /** By name, a cell's own definition hiding an earlier one and both hiding the built-in one. */
+  readonly functions: { get(name: string): KnownFunction | undefined; has(name: string): boolean };
+  /** The cell's own definitions, in order of their offsets. */
+  readonly own: readonly Definition[];
+  /** Whether any cell up to and including this one defines the name, as a variable or a function. */
+  isDefined(name: string): boolean;
+  /** Whether any cell up to and including this one defines the name as a variable. */
+  isVariable(name: string): boolean;
+  /**
+   * The functions that are not mathjs's closest to a name that is not one: `suggestNames` over
+   * their names in `functions`' order, the first suggestions for an unknown name.
+   */
+  suggestFunctions(name: string): string[];
+}
+
+/** The scope of the current cell of a symbol table. */
+export function scopeOfTable(table: SymbolTable): CellScope {
+  const defined = new Set(table.definitions.map((d) => d.name));
+  const variables = new Set(table.definitions.filter((d) => d.kind === 'variable').map((d) => d.name));
+  return {
+    functions: table.functions,
+    own: table.definitions.filter((d) => d.cell === table.currentCell),
+    isDefined: (name) => defined.has(name),
+    isVariable: (name) => variables.has(name),
+    suggestFunctions: (name) => suggestNames(name, [...table.functions.values()].filter((f) => f.origin !== 'mathjs').map((f) => f.name)),
+  };
 }
 
 /** Whether an object literal at argument `index` of a call is the function's option object. */
