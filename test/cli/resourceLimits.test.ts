@@ -51,8 +51,6 @@ const TIMED: readonly Abuse[] = [
   { what: 'map callbacks whose results add up past the cap', source: 'v = map(range(1, 40), f(i) = ones(1e6))', name: 'ElementCapError', message: /^line 1, column 5: map\(…\)'s callbacks have returned [\d,]+ elements so far, more than the cap of 10,000,000/ },
   // 2 characters doubled: 2^(j+1) after j doublings passes 10⁷ at j = 23, on the cell's line 24.
   { what: 'a string doubled without end', source: `s = "ab"\n${Array.from({ length: 28 }, () => 's = concat(s, s)').join('\n')}`, name: 'ElementCapError', message: /^line 24, column 5: concat\(…\) would hold 16,777,216 elements/ },
-  // No loop statement exists; a builtin that loops as long as its argument says is the nearest thing.
-  { what: 'an endless loop (bellNumbers(1e9))', source: 'bellNumbers(1e9)', name: 'TimeLimitExceeded', message: RESET },
   { what: 'endless recursion', source: 'g(x) = g(x + 1)\ng(1)', name: 'RangeError', message: /^line 2, column 1: the call stack ran out: a function called itself too many times/ },
 ];
 

@@ -67,13 +67,23 @@ function isMatrix(value: unknown): value is MatrixShape & { valueOf(): unknown }
   return value !== null && typeof value === 'object' && (value as { isMatrix?: unknown }).isMatrix === true && typeof (value as MatrixShape).size === 'function';
 }
 
-/** A size argument's extents (`[2, 3]`, a matrix of them, or numbers given one by one); undefined when it is none. */
-export function sizeList(value: unknown): number[] | undefined {
+/**
+ * The extents of an argument that is an array or matrix, NaN where an entry is no number; undefined
+ * for any other argument. Where mathjs reads an array as a size it loops over the extents it can
+ * compare before it checks the others (`randomInt([Infinity, "ab"])` builds rows without end), so a
+ * demand is priced from these, with a junk extent counted as 0 by `shapeCost`.
+ */
+export function sizeExtents(value: unknown): number[] | undefined {
   const items = isMatrix(value) ? value.valueOf() : value;
   if (!Array.isArray(items)) return undefined;
   if (items.length > MAX_RANK) return [Number.POSITIVE_INFINITY];
-  const extents = items.map(sizeNumber);
-  return extents.every((extent) => !Number.isNaN(extent)) ? extents : undefined;
+  return items.map(sizeNumber);
+}
+
+/** A size argument's extents (`[2, 3]`, a matrix of them, or numbers given one by one); undefined when it is none. */
+export function sizeList(value: unknown): number[] | undefined {
+  const extents = sizeExtents(value);
+  return extents?.every((extent) => !Number.isNaN(extent)) === true ? extents : undefined;
 }
 
 /**
@@ -147,7 +157,7 @@ function rangeDemand(args: readonly unknown[]): number {
 
 /** The sizes a call like `zeros(2, 3)`, `zeros([2, 3])` or `zeros(bignumber(2), "3")` asks for. */
 function dimensionsDemand(args: readonly unknown[]): number {
-  const fromList = args.length >= 1 ? sizeList(args[0]) : undefined;
+  const fromList = args.length >= 1 ? sizeExtents(args[0]) : undefined;
   if (fromList !== undefined) return shapeCost(fromList);
   // A trailing storage format ('dense', 'sparse') or datatype is no size.
   const extents = args.map(sizeNumber).filter((extent) => !Number.isNaN(extent));
@@ -168,16 +178,16 @@ const DEMANDS: ReadonlyMap<string, Demand> = new Map<string, Demand>([
   ['ones', dimensionsDemand],
   ['identity', dimensionsDemand],
   ['range', rangeDemand],
-  ['random', (args) => (sizeList(args[0]) === undefined ? 1 : dimensionsDemand(args))],
-  ['randomInt', (args) => (sizeList(args[0]) === undefined ? 1 : dimensionsDemand(args))],
+  ['random', (args) => (sizeExtents(args[0]) === undefined ? 1 : dimensionsDemand(args))],
+  ['randomInt', (args) => (sizeExtents(args[0]) === undefined ? 1 : dimensionsDemand(args))],
   ['pickRandom', (args) => {
     const option = args[1] !== null && typeof args[1] === 'object' && !isMatrix(args[1]) ? (args[1] as { number?: unknown }).number : args[1];
     return option === undefined ? 1 : shapeCost([sizeNumber(option)]);
   }],
-  ['resize', (args) => shapeCost(sizeList(args[1]) ?? [])],
-  ['reshape', (args) => shapeCost((sizeList(args[1]) ?? []).filter((extent) => extent !== -1))],
-  ['matrixFromFunction', (args) => shapeCost(sizeList(args[0]) ?? [])],
-  ['sparse', (args) => shapeCost(sizeList(args[0]) ?? [])],
+  ['resize', (args) => shapeCost(sizeExtents(args[1]) ?? [])],
+  ['reshape', (args) => shapeCost((sizeExtents(args[1]) ?? []).filter((extent) => extent !== -1))],
+  ['matrixFromFunction', (args) => shapeCost(sizeExtents(args[0]) ?? [])],
+  ['sparse', (args) => shapeCost(sizeExtents(args[0]) ?? [])],
   ['kron', (args) => countOf(args[0]) * countOf(args[1])],
   ['diag', (args) => {
     const shape = shapeOf(args[0]);
@@ -510,8 +520,8 @@ function assignedCost(size: readonly number[], index: unknown): number {
 /** The methods of a matrix class a cell can call that grow a matrix in place, guarded; toJSON returns a copy. */
 function guardMatrixMethods(prototype: Record<string, unknown>, guard: AllocationGuard): void {
   const methods: Record<string, (self: MatrixShape, args: unknown[]) => number> = {
-    resize: (_self, args) => shapeCost(sizeList(args[0]) ?? []),
-    reshape: (_self, args) => shapeCost((sizeList(args[0]) ?? []).filter((extent) => extent !== -1)),
+    resize: (_self, args) => shapeCost(sizeExtents(args[0]) ?? []),
+    reshape: (_self, args) => shapeCost((sizeExtents(args[0]) ?? []).filter((extent) => extent !== -1)),
     subset: (self, args) => (args.length >= 2 && args[1] !== undefined ? assignedCost(self.size(), args[0]) : 0),
     set: (self, args) => assignedCost(self.size(), args[0]),
   };
