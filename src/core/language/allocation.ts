@@ -142,15 +142,18 @@ function broadcastShape(shapes: readonly (readonly number[])[]): number[] {
 /** The element count of `range(...)`'s arguments: a string "a:b" / "a:b:step", or numbers (a cell's ranges include their end). */
 function rangeDemand(args: readonly unknown[]): number {
   let parts: number[];
-  if (typeof args[0] === 'string') {
+  if (typeof args[0] === 'string' && args[0].includes(':')) {
     parts = args[0].split(':').map(sizeNumber);
     if (parts.length === 2) parts = [parts[0], parts[1], 1];
   } else {
     parts = args.slice(0, 3).filter((arg) => typeof arg !== 'boolean').map(sizeNumber);
     if (parts.length === 2) parts.push(1);
   }
-  const [start, end, step] = parts;
-  if (parts.length !== 3 || parts.some(Number.isNaN) || step === 0) return 0;
+  if (parts.length !== 3) return 0;
+  // mathjs reads an empty string as 0 (`range("", 1e9)`, or `det("") : 1e9`, since det("") is ""),
+  // so an unreadable bound is priced as 0 and an unreadable step as 1, never as no demand.
+  const [start, end, step] = parts.map((part, i) => (Number.isNaN(part) ? (i === 2 ? 1 : 0) : part));
+  if (step === 0) return 0;
   const span = (end - start) / step;
   return span >= 0 ? Math.floor(span) + 1 : 0;
 }

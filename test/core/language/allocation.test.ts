@@ -97,6 +97,9 @@ describe('the allocation guard: methods, assignment and strings', () => {
     ['s = [Infinity, "ab"]; randomInt(s)', /^randomInt\(…\) would hold/],
     ['random([1e12, "ab"])', /^random\(…\) would hold/],
     ['zeros([1e12, "x"])', /^zeros\(…\) would hold/],
+    // programs, seed 10936: det("") is "", which range reads as 0.
+    ['(det("") : 2^31)', /^range\(…\) would hold/],
+    ['range("", 1e9)', /^range\(…\) would hold/],
   ];
   for (const [source, message] of cases) {
     it(`refuses ${source.split('\n')[0].slice(0, 60)}`, () => {
