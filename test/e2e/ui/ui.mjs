@@ -321,7 +321,7 @@ export async function runAllAndCollect(page, expected) {
       await scrollOn();
       return { ok: false, seen: [...seen.keys()] };
     },
-    120_000,
+    300_000, // a bound against a hung run, not a timing: a loaded CI machine has taken over 120 s
     500,
   );
   return [...seen.values()];
