@@ -286,11 +286,14 @@ export const drawnFigures = (page) =>
       nodes.map((node, i) => {
         const kind = node.getAttribute('data-kind');
         const title = node.querySelector('.gtitle')?.textContent ?? '';
+        // A 3-D scene draws its traces on a WebGL canvas, with no SVG trace per trace: there the
+        // traces are the ones plotly drew into it (a graph's _fullData exists once it plotted).
+        const scene = node.querySelector('.gl-container canvas') === null ? 0 : (node.querySelector('.losslab-plot')?._fullData?.length ?? 0);
         return {
           key: `${node.closest('[id]')?.id || `#${i}`}:${kind}:${title}`,
           kind,
           title,
-          traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length,
+          traces: node.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .table .trace, .cartesianlayer .trace').length + scene,
           bars: node.querySelectorAll('.barlayer .point path').length,
         };
       }),
@@ -321,7 +324,7 @@ export async function runAllAndCollect(page, expected) {
       await scrollOn();
       return { ok: false, seen: [...seen.keys()] };
     },
-    300_000, // a bound against a hung run, not a timing: a loaded CI machine has taken over 120 s
+    120_000,
     500,
   );
   return [...seen.values()];
