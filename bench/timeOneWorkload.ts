@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { enableRelaxedSimd } from '../src/node/relaxedSimd';
 import type { ScaleWorkload } from './scaleWorkloads';
-import { medianOf, timedMs } from './timing';
+import { medianOf, settleCollector, timedMs } from './timing';
 import { workloads } from './workloads';
 
 // As the notebook kernel does at start-up (src/node/kernel/worker.ts).
@@ -65,6 +65,7 @@ let timedTotalMs = 0;
 const cpuTimes: number[] = [];
 while (fixedRuns !== undefined ? times.length < fixedRuns : times.length < MIN_RUNS || (timedTotalMs < TIMED_MS && times.length < MAX_RUNS)) {
   gc?.();
+  settleCollector();
   const cpuBefore = process.cpuUsage();
   const ms = timedMs(step);
   const cpu = process.cpuUsage(cpuBefore);
@@ -81,8 +82,10 @@ if (single !== undefined) {
   for (let i = 0; i < 3; i++) single();
   for (let i = 0; i < Math.min(times.length, MAX_PAIRS); i++) {
     gc?.();
+    settleCollector();
     const pooledMs = timedMs(step);
     gc?.();
+    settleCollector();
     const singleMs = timedMs(single);
     singleTimes.push(singleMs);
     ratios.push(pooledMs / singleMs);

@@ -15,10 +15,12 @@
  * the power, the distance and the normalisation: the true gradient wherever the distance is
  * differentiable (a zero Lp distance takes the subgradient 0 and is counted).
  */
-import { addDenseMatrixGradient, emptyDistanceReport, pairwiseDistanceMatrixInto, type DistanceReport, type Metric } from '../distances';
+import { SIMD_DISTANCE_THRESHOLD, addDenseMatrixGradient, emptyDistanceReport, pairwiseDistanceMatrixInto, type DistanceReport, type Metric } from '../distances';
 import { InputError, describeValue } from '../errors';
-import { matmulInto, matmulTransBInto } from '../matmul';
+import { SIMD_THRESHOLD, matmulInto, matmulTransBInto } from '../matmul';
+import { useSimd } from '../simd/path';
 import { normalizeRowsBackwardInto, normalizeRowsInto, rowNormsInto } from '../normalize';
+import { scratchFloat64 } from '../scratch';
 
 /** pml's `LpDistance(p, power, normalize_embeddings)` or `CosineSimilarity(power)`. */
 export interface MetricDistance {
@@ -103,22 +105,28 @@ export interface MeasuredBatch {
   readonly mat: Float64Array;
 }
 
-/** Measures a (B, d) batch: normalises if the distance says so, then the (B, B) matrix. */
-export function measureBatch(distance: MetricDistance, embeddings: Float64Array, B: number, d: number): MeasuredBatch {
+/**
+ * Measures a (B, d) batch: normalises if the distance says so, then the (B, B) matrix. With
+ * `scratchRole`, the batch's arrays are scratch arrays under that role (src/core/scratch.ts): the
+ * caller must be done with the batch before it returns.
+ */
+export function measureBatch(distance: MetricDistance, embeddings: Float64Array, B: number, d: number, scratchRole?: string): MeasuredBatch {
+  const allocate = (part: string, length: number): Float64Array => (scratchRole === undefined ? new Float64Array(length) : scratchFloat64(`${scratchRole} ${part}`, length));
   let x = embeddings;
   let norms: Float64Array | null = null;
   if (distance.normalizeEmbeddings) {
     norms = new Float64Array(B);
     rowNormsInto(embeddings, B, d, norms);
-    x = new Float64Array(B * d);
+    x = allocate('rows', B * d);
     normalizeRowsInto(embeddings, B, d, norms, x);
   }
-  const base = new Float64Array(B * B);
+  // Every entry is written below (the diagonal too), so a scratch matrix needs no clearing.
+  const base = allocate('matrix', B * B);
   if (distance.kind === 'cosine') gramMatrixInto(x, B, d, base);
   else pairwiseDistanceMatrixInto(lpMetric(distance), x, B, d, base);
   let mat = base;
   if (distance.power !== 1) {
-    mat = new Float64Array(B * B);
+    mat = allocate('powered matrix', B * B);
     for (let k = 0; k < mat.length; k++) mat[k] = Math.pow(base[k], distance.power);
   }
   return { distance, B, d, raw: embeddings, x, norms, base, mat };
@@ -128,12 +136,26 @@ export function measureBatch(distance: MetricDistance, embeddings: Float64Array,
 const GRAM_BLOCK = 128;
 
 /**
+ * Whether measureBatch computes this batch's matrix on the WebAssembly SIMD kernels: every block
+ * of the cosine Gram product, or the squared-distance tiles of Lp with p = 2. screen.ts reproduces
+ * those kernels' sums entry by entry, so it is used only where this holds.
+ */
+export function matrixOnSimd(distance: MetricDistance, B: number, d: number): boolean {
+  if (distance.kind === 'lp') return distance.p === 2 && useSimd((B * B * d) / 2, SIMD_DISTANCE_THRESHOLD);
+  for (let i0 = 0; i0 < B; i0 += GRAM_BLOCK) {
+    const i1 = Math.min(B, i0 + GRAM_BLOCK);
+    if (!useSimd((i1 - i0) * d * (B - i0), SIMD_THRESHOLD)) return false;
+  }
+  return true;
+}
+
+/**
  * out (B, B) = x·xᵀ computing only the blocks on and above the diagonal (56 % of the product's
  * work at B = 1024) and mirroring them. Each entry is the same product kernel's sum as in the full
  * product (checked bit for bit when this was written), now also exactly symmetric.
  */
 function gramMatrixInto(x: Float64Array, B: number, d: number, out: Float64Array): void {
-  const block = new Float64Array(Math.min(B, GRAM_BLOCK) * B);
+  const block = scratchFloat64('gram block', Math.min(B, GRAM_BLOCK) * B);
   for (let i0 = 0; i0 < B; i0 += GRAM_BLOCK) {
     const i1 = Math.min(B, i0 + GRAM_BLOCK);
     const n = B - i0;

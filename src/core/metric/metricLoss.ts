@@ -12,13 +12,14 @@ import { InputError, describeValue } from '../errors';
 import { isOptionObject } from '../language/options';
 import type { Tensor } from '../tensor';
 import { METRIC_LOSS_CLASSES, PML_DEFAULTS, type MetricLossName } from './defaults';
+import { scratchFloat64 } from '../scratch';
 import { measureBackward, measureBatch, resolveMetricDistance, type MetricDistanceOptions } from './distance';
-import { contrastiveLoss } from './losses/contrastive';
-import { multiSimilarityLoss } from './losses/multiSimilarity';
+import { contrastiveLoss, contrastiveLossAllPairs } from './losses/contrastive';
+import { multiSimilarityLoss, multiSimilarityLossAllPairs } from './losses/multiSimilarity';
 import { allTripletsMarginLoss, tripletMarginLoss } from './losses/tripletMargin';
 import { finiteNumber, impliedName, mineMeasured, minerDistance, resolveMinerName, type MineOptions } from './mine';
 import { resolveReducer, type Reducer } from './reducers';
-import { TripletBuilder, allPairs, allTriplets, requireIndexGroup, requireLabelledBatch, type Pairs, type Triplets } from './tuples';
+import { TripletBuilder, allPairCounts, allPairs, allTriplets, requireIndexGroup, requireLabelledBatch, type Pairs, type Triplets } from './tuples';
 
 export interface MetricLossOptions extends MetricDistanceOptions {
   /** Default: the loss whose own keys the options use, else `triplet_margin`. */
@@ -77,6 +78,26 @@ export function tripletsToPairs(triplets: Triplets): Pairs {
   return { a1: triplets.a, p: triplets.p, a2: triplets.a, n: triplets.n };
 }
 
+/** Every pair, listed on first read (multi-similarity over all pairs runs along the rows). */
+function lazyAllPairs(labels: Float64Array): Pairs {
+  let listed: Pairs | null = null;
+  const list = (): Pairs => (listed ??= allPairs(labels));
+  return {
+    get a1() {
+      return list().a1;
+    },
+    get p() {
+      return list().p;
+    },
+    get a2() {
+      return list().a2;
+    },
+    get n() {
+      return list().n;
+    },
+  };
+}
+
 /**
  * Every valid triplet, listed on first read: the loss over all of them runs along the rows
  * (allTripletsMarginLoss) and does not need the list, which is 186 MB of indices for a 1024-row
@@ -117,7 +138,10 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
     if (!known.has(key)) throw new InputError(fn, `options.${key}`, `an option of loss '${lossName}' (${[...known].join(', ')})`, 'unknown');
   }
   const defaults = PML_DEFAULTS[METRIC_LOSS_CLASSES[lossName]];
-  const measured = measureBatch(resolveMetricDistance(fn, options, defaults.distance), batch.embeddings, B, d);
+  // The matrices and the upstream are this call's own (scratch.ts): only the gradient and the
+  // tuples leave it. Each loss below clears the upstream unless it writes every entry.
+  const measured = measureBatch(resolveMetricDistance(fn, options, defaults.distance), batch.embeddings, B, d, 'metric loss');
+  const upstream = scratchFloat64('metric loss upstream', B * B);
   let tuples: GivenTuples | undefined = given;
   if (tuples !== undefined) {
     if (tuples.kind === 'triplets') requireIndexGroup(fn, 'tuples', { a: tuples.triplets.a, p: tuples.triplets.p, n: tuples.triplets.n }, B);
@@ -129,7 +153,7 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
     if (typeof options.miner !== 'string' && !isOptionObject(options.miner)) throw new InputError(fn, 'options.miner', "a miner's name or its options, such as {miner: 'batch_hard'}", describeValue(options.miner));
     const minerOptions: MineOptions = typeof options.miner === 'string' ? { miner: resolveMinerName(fn, options.miner) } : (options.miner as MineOptions);
     const miner = resolveMinerName(fn, minerOptions.miner, minerOptions as Record<string, unknown>);
-    const minerBatch = measureBatch(minerDistance(fn, miner, minerOptions), batch.embeddings, B, d);
+    const minerBatch = measureBatch(minerDistance(fn, miner, minerOptions), batch.embeddings, B, d, 'metric loss miner');
     const mined = mineMeasured(fn, minerBatch, batch.labels, miner, minerOptions);
     tuples = mined.kind === 'triplets' ? { kind: 'triplets', triplets: mined.triplets } : { kind: 'pairs', pairs: mined.pairs };
   }
@@ -157,37 +181,43 @@ export function metricLoss(embeddings: Tensor, labels: Tensor, options: MetricLo
       reducer: reducer(d0.reducer),
     };
     // Every triplet without swap: the loss runs over the batch's rows rather than 15M index reads.
-    const r = tuples === undefined && !tripletOptions.swap ? allTripletsMarginLoss(measured, batch.labels, tripletOptions) : tripletMarginLoss(measured, triplets, tripletOptions);
+    const r = tuples === undefined && !tripletOptions.swap ? allTripletsMarginLoss(measured, batch.labels, tripletOptions, upstream.fill(0)) : tripletMarginLoss(measured, triplets, tripletOptions, upstream.fill(0));
     return finish(r.loss, r.upstream, { losses: r.losses, num_triplets: r.numTriplets, num_past_filter: r.numPastFilter }, { kind: 'triplets', triplets });
   }
-  const pairs = tuples === undefined ? allPairs(batch.labels) : tuples.kind === 'pairs' ? tuples.pairs : tripletsToPairs(tuples.triplets);
+  const pairs = (): Pairs => (tuples === undefined ? allPairs(batch.labels) : tuples.kind === 'pairs' ? tuples.pairs : tripletsToPairs(tuples.triplets));
   if (lossName === 'contrastive') {
+    // Every pair without a miner: the loss runs along the rows, and the pairs are listed when read.
+    const given = tuples === undefined ? lazyAllPairs(batch.labels) : pairs();
     const d0 = PML_DEFAULTS.ContrastiveLoss;
-    const r = contrastiveLoss(measured, pairs, {
+    const contrastiveOptions = {
       posMargin: finiteNumber(fn, 'pos_margin', options.pos_margin, d0.pos_margin),
       negMargin: finiteNumber(fn, 'neg_margin', options.neg_margin, d0.neg_margin),
       reducer: reducer(d0.reducer),
-    });
+    };
+    const r = tuples === undefined ? contrastiveLossAllPairs(measured, batch.labels, contrastiveOptions, upstream.fill(0)) : contrastiveLoss(measured, given, contrastiveOptions, upstream.fill(0));
+    const counts = tuples === undefined ? allPairCounts(batch.labels) : { positives: given.a1.length, negatives: given.a2.length };
     const parts = {
       pos_loss: r.posLoss,
       neg_loss: r.negLoss,
       pos_losses: r.posLosses,
       neg_losses: r.negLosses,
-      num_pos_pairs: pairs.a1.length,
-      num_neg_pairs: pairs.a2.length,
+      num_pos_pairs: counts.positives,
+      num_neg_pairs: counts.negatives,
       num_pos_nonzero: r.numPosNonzero,
       num_neg_nonzero: r.numNegNonzero,
     };
-    return finish(r.loss, r.upstream, parts, { kind: 'pairs', pairs });
+    return finish(r.loss, r.upstream, parts, { kind: 'pairs', pairs: given });
   }
   const d0 = PML_DEFAULTS.MultiSimilarityLoss;
   if ((options.reducer ?? 'mean') !== 'mean') throw new InputError(fn, 'options.reducer', "'mean' for multi_similarity (its losses are per anchor, pml's MeanReducer)", describeValue(options.reducer));
-  const r = multiSimilarityLoss(measured, pairs, {
+  const msOptions = {
     alpha: finiteNumber(fn, 'alpha', options.alpha, d0.alpha),
     beta: finiteNumber(fn, 'beta', options.beta, d0.beta),
     base: finiteNumber(fn, 'base', options.base, d0.base),
-  });
-  return finish(r.loss, r.upstream, { losses: r.losses }, { kind: 'pairs', pairs });
+  };
+  // The all-pairs form writes every entry of the upstream; the others add into a cleared one.
+  const r = tuples === undefined ? multiSimilarityLossAllPairs(measured, batch.labels, msOptions, upstream) : multiSimilarityLoss(measured, pairs(), msOptions, upstream.fill(0));
+  return finish(r.loss, r.upstream, { losses: r.losses }, { kind: 'pairs', pairs: tuples === undefined ? lazyAllPairs(batch.labels) : pairs() });
 }
 
 function booleanOption(fn: string, key: string, value: unknown, fallback: boolean): boolean {

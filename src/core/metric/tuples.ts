@@ -103,6 +103,15 @@ export function sameLabelCounts(labels: Float64Array): Int32Array {
   return same;
 }
 
+/** How many positive and negative pairs the batch has (the lengths of allPairs' lists). */
+export function allPairCounts(labels: Float64Array): { readonly positives: number; readonly negatives: number } {
+  const B = labels.length;
+  const same = sameLabelCounts(labels);
+  let positives = 0;
+  for (let i = 0; i < B; i++) positives += same[i] - 1;
+  return { positives, negatives: B * B - B - positives };
+}
+
 /**
  * Pairs written straight into Int32Arrays sized for every positive and negative pair of the batch
  * (one spare slot each, for a branch-free writer that stores before testing), the cursors kept by
@@ -132,9 +141,121 @@ export class PairWriter {
    * optimised loop at every call (no type feedback yet for the writer's use after the loop).
    */
   toPairs(positives: number, negatives: number): Pairs {
-    // Full lists (every pair of a side) are returned as views, without a copy.
-    const cut = (list: Int32Array, count: number): Int32Array => (count === list.length - 1 ? list.subarray(0, count) : list.slice(0, count));
+    // A list that fills most of its room is returned as a view, without a copy (multi-similarity
+    // keeps ~99 % of a random batch's 1M negative pairs: two 4 MB copies saved); a sparse one is
+    // copied so that the unused room is freed.
+    const cut = (list: Int32Array, count: number): Int32Array => (4 * count >= 3 * (list.length - 1) ? list.subarray(0, count) : list.slice(0, count));
     return { a1: cut(this.a1, positives), p: cut(this.p, positives), a2: cut(this.a2, negatives), n: cut(this.n, negatives) };
+  }
+}
+
+/**
+ * The rows grouped by label: members lists every row, grouped by label and ascending within a
+ * group; row i's group is members[start[i] … end[i]), its later rows members[after[i] … end[i]).
+ */
+export interface ClassGroups {
+  readonly members: Int32Array;
+  readonly start: Int32Array;
+  readonly after: Int32Array;
+  readonly end: Int32Array;
+}
+
+export function classGroups(labels: Float64Array): ClassGroups {
+  const B = labels.length;
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < B; i++) {
+    const group = groups.get(labels[i]);
+    if (group === undefined) groups.set(labels[i], [i]);
+    else group.push(i);
+  }
+  const members = new Int32Array(B);
+  const start = new Int32Array(B);
+  const after = new Int32Array(B);
+  const end = new Int32Array(B);
+  let at = 0;
+  for (const group of groups.values()) {
+    const [first, stop] = [at, at + group.length];
+    for (const row of group) {
+      members[at] = row;
+      start[row] = first;
+      after[row] = ++at;
+      end[row] = stop;
+    }
+  }
+  return { members, start, after, end };
+}
+
+/**
+ * Pairs collected one block of rows at a time by a miner that visits the upper triangle of the
+ * batch's matrix in ascending (i, j) order: `first` and `second` hold a block's pairs (the
+ * caller's arrays), `append` moves them to the list. Read back as unordered pairs kept both ways
+ * (toLists: each row's partners ascending, since row r's partners below r arrive before its own
+ * pairs (r, j)) or as directed (row, column) entries (toDirected: each row's in list order).
+ */
+export class BlockPairList {
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+  private i = new Int32Array(64);
+  private j = new Int32Array(64);
+  private length = 0;
+
+  /** first and second: room for one block's pairs (their contents are not read before written). */
+  constructor(first: Int32Array, second: Int32Array) {
+    this.first = first;
+    this.second = second;
+  }
+
+  /** Appends the first `count` pairs of first/second. */
+  append(count: number): void {
+    if (this.length + count > this.i.length) {
+      const size = Math.max(2 * this.i.length, this.length + count);
+      const [i, j] = [new Int32Array(size), new Int32Array(size)];
+      i.set(this.i.subarray(0, this.length));
+      j.set(this.j.subarray(0, this.length));
+      [this.i, this.j] = [i, j];
+    }
+    this.i.set(this.first.subarray(0, count), this.length);
+    this.j.set(this.second.subarray(0, count), this.length);
+    this.length += count;
+  }
+
+  /**
+   * The pairs as directed (row, column) entries, grouped by row in a stable counting sort: row r's
+   * columns keep their order in the list. Returns (start (B + 1), columns).
+   */
+  toDirected(B: number): [Int32Array, Int32Array] {
+    const start = new Int32Array(B + 1);
+    for (let k = 0; k < this.length; k++) start[this.i[k] + 1]++;
+    for (let r = 0; r < B; r++) start[r + 1] += start[r];
+    const cursor = start.slice();
+    const columns = new Int32Array(this.length);
+    for (let k = 0; k < this.length; k++) columns[cursor[this.i[k]]++] = this.j[k];
+    return [start, columns];
+  }
+
+  /** (rows, partners): both directions of every pair, lexicographic (a counting sort by row). */
+  toLists(B: number): [Int32Array, Int32Array] {
+    const start = new Int32Array(B + 1);
+    for (let k = 0; k < this.length; k++) {
+      start[this.i[k] + 1]++;
+      start[this.j[k] + 1]++;
+    }
+    for (let r = 0; r < B; r++) start[r + 1] += start[r];
+    const rows = new Int32Array(2 * this.length);
+    const partners = new Int32Array(2 * this.length);
+    for (let r = 0; r < B; r++) rows.fill(r, start[r], start[r + 1]);
+    scatterPairs(this.i, this.j, this.length, start, partners);
+    return [rows, partners];
+  }
+}
+
+/** Each pair's two directions into partners at their row's cursor (typed arrays only). */
+function scatterPairs(first: Int32Array, second: Int32Array, count: number, cursor: Int32Array, partners: Int32Array): void {
+  for (let k = 0; k < count; k++) {
+    const a = first[k];
+    const b = second[k];
+    partners[cursor[a]++] = b;
+    partners[cursor[b]++] = a;
   }
 }
 

@@ -27,7 +27,7 @@ import type { FloatArray, Precision } from './path';
 
 const MR = 4;
 /** Shared-dimension extent per packed block: an MR×DEPTH panel of A and NR×DEPTH of B fit in L1. */
-const DEPTH_BLOCK = 256;
+export const DEPTH_BLOCK = 256;
 /** Rows of A per packed block: 64 × 256 doubles = 128 KiB, within L2. */
 const ROW_BLOCK = 64;
 /** Columns of C per slab (and of B per packed block: 256 × 1024 doubles = 2 MiB). */

@@ -9,8 +9,9 @@
  * Each log(1 + Σ exp) is a log-sum-exp over the kept values and a 0, shifted by its maximum.
  * The quirk of `contrastive.ts` (at most one element per list: loss 0) applies here too.
  */
+import { EXP_ARGUMENT_LIMIT, expInRange } from '../../heads/yolov8/exp';
 import type { MeasuredBatch } from '../distance';
-import type { Pairs } from '../tuples';
+import { allPairCounts, classGroups, type Pairs } from '../tuples';
 import { isPmlZeroPairCase } from './contrastive';
 import type { MatrixLoss } from './tripletMargin';
 
@@ -70,6 +71,18 @@ function rowColumns(B: number, first: Int32Array, second: Int32Array, skipDiagon
   return { start, cols };
 }
 
+// Read once: under tsx an imported binding is reached through a getter at every call.
+const expFrom = expInRange;
+
+/**
+ * e^t for t ≤ 0, bit for bit as numerics' fastExp: the table-driven exponential down to −708, and
+ * Math.exp below (subnormal results, and exactly 0 for −∞). A one-sided test inlines into the
+ * loops, where fastExp's call took a third of the loss's exponentials' time.
+ */
+function exp(t: number): number {
+  return t >= -EXP_ARGUMENT_LIMIT ? expFrom(t) : Math.exp(t);
+}
+
 /**
  * Adds (1/scale)·log(1 + Σ_kept exp(scale·e_j)) of row i to `losses[i]` and its gradient
  * ∂/∂mat = softmax weight · ∂e/∂mat (= `sign`) to `upstream`, times `weight`. The exponent is
@@ -89,9 +102,9 @@ function addSoftTerm(mat: Float64Array, B: number, start: Int32Array, cols: Int3
       z[k - k0] = value;
       max = value > max ? value : max;
     }
-    let sum = Math.exp(-max);
+    let sum = exp(-max);
     for (let k = 0; k < k1 - k0; k++) {
-      const e = Math.exp(z[k] - max);
+      const e = exp(z[k] - max);
       z[k] = e;
       sum += e;
     }
@@ -101,11 +114,14 @@ function addSoftTerm(mat: Float64Array, B: number, start: Int32Array, cols: Int3
   }
 }
 
-export function multiSimilarityLoss(batch: MeasuredBatch, pairs: Pairs, options: MultiSimilarityOptions): MultiSimilarityResult {
+/**
+ * The loss over the given pairs, read as rows of columns.
+ * `upstream` (B, B), zero-filled, receives ∂L/∂mat (metricLoss passes a scratch array).
+ */
+export function multiSimilarityLoss(batch: MeasuredBatch, pairs: Pairs, options: MultiSimilarityOptions, upstream: Float64Array = new Float64Array(batch.B * batch.B)): MultiSimilarityResult {
   const { B } = batch;
   const inverted = batch.distance.isInverted;
   const losses = new Float64Array(B);
-  const upstream = new Float64Array(B * B);
   if (isPmlZeroPairCase(pairs) || B === 0) return { loss: 0, upstream, losses };
   const { alpha, beta, base } = options;
   const weight = 1 / B;
@@ -118,4 +134,96 @@ export function multiSimilarityLoss(batch: MeasuredBatch, pairs: Pairs, options:
   let total = 0;
   for (let i = 0; i < B; i++) total += losses[i];
   return { loss: total / B, upstream, losses };
+}
+
+/**
+ * multiSimilarityLoss over every pair of the batch (pml's default, no miner), along the rows by
+ * label rather than through 1M-entry pair lists: the same sums in the same order, so the same
+ * bits (a test holds the two to each other). `upstream` (B, B) may hold anything: every entry is
+ * written (the negatives' pass stores each row whole, then the positives add theirs).
+ */
+export function multiSimilarityLossAllPairs(batch: MeasuredBatch, labels: Float64Array, options: MultiSimilarityOptions, upstream: Float64Array = new Float64Array(batch.B * batch.B)): MultiSimilarityResult {
+  const { B } = batch;
+  const inverted = batch.distance.isInverted;
+  const losses = new Float64Array(B);
+  const { positives, negatives } = allPairCounts(labels);
+  // pml's zero-pair case (isPmlZeroPairCase) for the all-pairs lists.
+  if ((positives <= 1 && negatives <= 1) || B === 0) return { loss: 0, upstream: upstream.fill(0), losses };
+  const { alpha, beta, base } = options;
+  const weight = 1 / B;
+  const posSlope = inverted ? -1 : 1;
+  const { members, start, end } = classGroups(labels);
+  setNegativeTerms(batch.mat, labels, beta, -posSlope, posSlope * base, -posSlope, weight, losses, upstream);
+  addPositiveTerms(batch.mat, members, start, end, alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
+  let total = 0;
+  for (let i = 0; i < B; i++) total += losses[i];
+  return { loss: total / B, upstream, losses };
+}
+
+/** addSoftTerm over each row's positives: its class's other members, ascending (typed arrays only). */
+function addPositiveTerms(mat: Float64Array, members: Int32Array, start: Int32Array, end: Int32Array, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
+  const B = start.length;
+  const z = new Float64Array(B);
+  const cols = new Int32Array(B);
+  for (let i = 0; i < B; i++) {
+    const row = i * B;
+    let count = 0;
+    for (let k = start[i]; k < end[i]; k++) {
+      cols[count] = members[k];
+      count += +(members[k] !== i);
+    }
+    if (count === 0) continue;
+    let max = 0;
+    for (let k = 0; k < count; k++) {
+      const value = scale * (slope * mat[row + cols[k]] + offset);
+      z[k] = value;
+      max = value > max ? value : max;
+    }
+    let sum = exp(-max);
+    for (let k = 0; k < count; k++) {
+      const e = exp(z[k] - max);
+      z[k] = e;
+      sum += e;
+    }
+    losses[i] += (max + Math.log(sum)) / scale;
+    const factor = (weight * sign) / sum;
+    for (let k = 0; k < count; k++) upstream[row + cols[k]] += factor * z[k];
+  }
+}
+
+/**
+ * addSoftTerm over each row's negatives, every column of another label, storing each row of
+ * `upstream` whole: a column of the row's own label takes z = −∞, whose exponential is exactly 0,
+ * so the row runs without an index list (+ 0 turns the −0 that a negative factor gives it into the
+ * +0 a cleared array holds, as in addSoftTerm's rows).
+ */
+function setNegativeTerms(mat: Float64Array, labels: Float64Array, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
+  const B = labels.length;
+  const z = new Float64Array(B);
+  for (let i = 0; i < B; i++) {
+    const row = i * B;
+    const own = labels[i];
+    let max = 0;
+    let count = 0;
+    for (let j = 0; j < B; j++) {
+      const other = labels[j] !== own;
+      const value = other ? scale * (slope * mat[row + j] + offset) : -Infinity;
+      z[j] = value;
+      max = value > max ? value : max;
+      count += +other;
+    }
+    if (count === 0) {
+      upstream.fill(0, row, row + B);
+      continue;
+    }
+    let sum = exp(-max);
+    for (let j = 0; j < B; j++) {
+      const e = exp(z[j] - max);
+      z[j] = e;
+      sum += e;
+    }
+    losses[i] += (max + Math.log(sum)) / scale;
+    const factor = (weight * sign) / sum;
+    for (let j = 0; j < B; j++) upstream[row + j] = factor * z[j] + 0;
+  }
 }

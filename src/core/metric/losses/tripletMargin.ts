@@ -45,13 +45,13 @@ function torchSoftplus(x: number): { value: number; slope: number } {
 /**
  * The triplet loss over given triplets. One pass computes each loss and the reducer's sum and
  * count; a second adds the kept triplets' gradients, each weighing 1/kept (reducers.ts).
+ * `upstream` (B, B), zero-filled, receives ∂L/∂mat (metricLoss passes a scratch array).
  */
-export function tripletMarginLoss(batch: MeasuredBatch, triplets: Triplets, options: TripletMarginOptions): TripletMarginResult {
+export function tripletMarginLoss(batch: MeasuredBatch, triplets: Triplets, options: TripletMarginOptions, upstream: Float64Array = new Float64Array(batch.B * batch.B)): TripletMarginResult {
   const { B, mat } = batch;
   const inverted = batch.distance.isInverted;
   const { a, p, n } = triplets;
   const N = a.length;
-  const upstream = new Float64Array(B * B);
   if (N === 0) return { loss: 0, upstream, losses: new Float64Array(0), numTriplets: 0, numPastFilter: 0 };
   const { margin, swap, smoothLoss } = options;
   const { all, low, high } = keptBounds(options.reducer);
@@ -106,15 +106,15 @@ export function tripletMarginLoss(batch: MeasuredBatch, triplets: Triplets, opti
  * gathered once and each positive runs over them. The gradient is accumulated as kept slopes in
  * `upstream` and scaled by ±1/kept at the end; it equals tripletMarginLoss's up to the order of
  * the additions.
+ * `upstream` (B, B), zero-filled, receives ∂L/∂mat (metricLoss passes a scratch array).
  */
-export function allTripletsMarginLoss(batch: MeasuredBatch, labels: Float64Array, options: TripletMarginOptions): TripletMarginResult {
+export function allTripletsMarginLoss(batch: MeasuredBatch, labels: Float64Array, options: TripletMarginOptions, upstream: Float64Array = new Float64Array(batch.B * batch.B)): TripletMarginResult {
   const { B, mat } = batch;
   const { margin, smoothLoss } = options;
   const { all, low, high } = keptBounds(options.reducer);
   const same = sameLabelCounts(labels);
   let N = 0;
   for (let i = 0; i < B; i++) N += (same[i] - 1) * (B - same[i]);
-  const upstream = new Float64Array(B * B);
   const losses = new Float64Array(N);
   // w = d, or −s for a similarity, so the violation is (w_ap − w_an) + margin for both, exactly.
   const sign = batch.distance.isInverted ? -1 : 1;

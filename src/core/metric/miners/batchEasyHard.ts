@@ -12,7 +12,8 @@
  */
 import { InputError, describeValue } from '../../errors';
 import type { MeasuredBatch } from '../distance';
-import { IndexList, allPairs, type Pairs, type Triplets } from '../tuples';
+import { forEachScreenBlock, offerBlockPicks, resolvePicks, screenPicks, type ScreenedBatch } from '../screen';
+import { IndexList, allPairs, classGroups, type Pairs, type Triplets } from '../tuples';
 
 export type PairStrategy = 'easy' | 'semihard' | 'hard' | 'all';
 
@@ -145,6 +146,34 @@ export function mineBatchHard(batch: MeasuredBatch, labels: Float64Array): Tripl
     p[count] = positive;
     n[count] = negative;
     count += +(positive >= 0 && negative >= 0);
+  }
+  return { a: a.slice(0, count), p: p.slice(0, count), n: n.slice(0, count) };
+}
+
+/**
+ * mineBatchHard's triplets from a screen (screen.ts) instead of the matrix: the same triplets, or
+ * null when ties are so many that the matrix route is cheaper.
+ */
+export function mineBatchHardScreened(screen: ScreenedBatch, labels: Float64Array): Triplets | null {
+  const { B, squaredNorms, smallestSquaredNorm, cosine, bound } = screen;
+  const groups = classGroups(labels);
+  // A distance's hardest positive is its largest value and hardest negative its smallest; a similarity's the reverse.
+  const posSign = screen.distance.isInverted ? -1 : 1;
+  const picks = screenPicks(B);
+  forEachScreenBlock(screen, (block, width, i0, i1) => {
+    offerBlockPicks(block, width, i0, i1, squaredNorms, smallestSquaredNorm, cosine, bound, labels, groups.members, groups.after, groups.end, posSign, picks.edge, picks.columns, picks.values, picks.length, picks.overflow, picks.negLimit);
+  });
+  const pick = new Int32Array(2 * B);
+  if (!resolvePicks(screen, labels, posSign, picks, pick, new Float64Array(2 * B))) return null;
+  const a = new Int32Array(B + 1);
+  const p = new Int32Array(B + 1);
+  const n = new Int32Array(B + 1);
+  let count = 0;
+  for (let i = 0; i < B; i++) {
+    a[count] = i;
+    p[count] = pick[i];
+    n[count] = pick[B + i];
+    count += +(pick[i] >= 0 && pick[B + i] >= 0);
   }
   return { a: a.slice(0, count), p: p.slice(0, count), n: n.slice(0, count) };
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { cosineSimilarity, lpDistance, measureBatch, type MetricDistance } from '../../../../src/core/metric/distance';
+import { contrastiveLoss, contrastiveLossAllPairs } from '../../../../src/core/metric/losses/contrastive';
 import { metricLoss, type MetricLossOptions } from '../../../../src/core/metric/metricLoss';
-import { checkLossGradient, type Batch } from '../batches';
+import type { Reducer } from '../../../../src/core/metric/reducers';
+import { allPairs } from '../../../../src/core/metric/tuples';
+import { batchArbitrary, checkLossGradient, type Batch } from '../batches';
 
 function evaluate(batch: Batch, options: MetricLossOptions): { value: number; grad: Float64Array; fingerprint: string } {
   const r = metricLoss(batch.embeddings, batch.labels, { loss: 'contrastive', ...options });
@@ -48,5 +53,22 @@ describe('ContrastiveLoss', () => {
     const batch: Batch = { embeddings: { shape: [2, 1], data: Float64Array.of(0, 1) }, labels: { shape: [2], data: Float64Array.of(0, 1) } };
     const given = { kind: 'pairs' as const, pairs: { a1: Int32Array.of(0, 5), p: Int32Array.of(1, 0), a2: Int32Array.of(), n: Int32Array.of() } };
     assert.throws(() => metricLoss(batch.embeddings, batch.labels, { loss: 'contrastive' }, given), /metric_loss: tuples\.a1 at index \[1\] should be a row of embeddings, in \[0, 1\], but is 5/);
+  });
+});
+
+describe('ContrastiveLoss over all pairs, along the rows', () => {
+  it('is the pair-list loss bit for bit: value, per-pair losses, counts and ∂L/∂mat, for each reducer', () => {
+    const reducers: Reducer[] = [{ kind: 'avg_non_zero' }, { kind: 'mean' }, { kind: 'threshold', low: 0.1, high: 0.9 }];
+    fc.assert(
+      fc.property(batchArbitrary(12, 4, 4), fc.constantFrom<MetricDistance>(cosineSimilarity(), lpDistance(), lpDistance(2, 1, false)), fc.constantFrom(...reducers), (batch, distance, reducer) => {
+        const [B, d] = batch.embeddings.shape;
+        const measured = measureBatch(distance, batch.embeddings.data, B, d);
+        const options = { posMargin: 0.2, negMargin: 0.9, reducer };
+        const rows = contrastiveLossAllPairs(measured, batch.labels.data, options);
+        const lists = contrastiveLoss(measured, allPairs(batch.labels.data), options);
+        assert.deepEqual({ ...rows, upstream: [...rows.upstream], posLosses: [...rows.posLosses], negLosses: [...rows.negLosses] }, { ...lists, upstream: [...lists.upstream], posLosses: [...lists.posLosses], negLosses: [...lists.negLosses] });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

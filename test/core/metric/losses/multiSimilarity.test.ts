@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cosineSimilarity, lpDistance, measureBatch, type MetricDistance } from '../../../../src/core/metric/distance';
+import { multiSimilarityLoss, multiSimilarityLossAllPairs } from '../../../../src/core/metric/losses/multiSimilarity';
 import { metricLoss, type MetricLossOptions } from '../../../../src/core/metric/metricLoss';
+import { allPairs } from '../../../../src/core/metric/tuples';
 import fc from 'fast-check';
 import { assertClose } from '../../../helpers/gradcheck';
 import { seededRandom } from '../../../helpers/random';
@@ -73,6 +76,25 @@ describe('MultiSimilarityLoss over given pairs', () => {
         assertClose('grad', given.grad.data, sorted.grad.data, { atol: 1e-14, rtol: 1e-12 });
       }),
       { numRuns: 80 },
+    );
+  });
+});
+
+describe('MultiSimilarityLoss over all pairs, along the rows', () => {
+  it('is the pair-list loss bit for bit: value, per-anchor losses and ∂L/∂mat (over an upstream full of NaN)', () => {
+    fc.assert(
+      fc.property(batchArbitrary(12, 4, 4), fc.constantFrom<MetricDistance>(cosineSimilarity(), lpDistance(), lpDistance(2, 1, false)), (batch, distance) => {
+        const [B, d] = batch.embeddings.shape;
+        const measured = measureBatch(distance, batch.embeddings.data, B, d);
+        const options = { alpha: 2, beta: 50, base: 0.5 };
+        // Its upstream may hold anything: every entry is written.
+        const rows = multiSimilarityLossAllPairs(measured, batch.labels.data, options, new Float64Array(B * B).fill(Number.NaN));
+        const lists = multiSimilarityLoss(measured, allPairs(batch.labels.data), options);
+        assert.equal(rows.loss, lists.loss);
+        assert.deepEqual([...rows.losses], [...lists.losses]);
+        assert.deepEqual([...rows.upstream], [...lists.upstream]);
+      }),
+      { numRuns: 300 },
     );
   });
 });
