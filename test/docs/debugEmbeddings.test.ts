@@ -84,6 +84,33 @@ describe('samples/debug-embeddings.lossnb', () => {
     assert.match(prose, /class 7 is spread out and holds the mislabelled row 62, class 2 holds row 21/);
   });
 
+  it("section 6's other pml miners count, by definition, what the cell shows (the screened route on the export)", () => {
+    const unit = Array.from({ length: B }, (_, i) => {
+      const row = Array.from(emb.data.subarray(i * d, (i + 1) * d));
+      const length = Math.hypot(...row);
+      return row.map((v) => v / length);
+    });
+    const cosine = (i: number, j: number): number => unit[i].reduce((sum, v, q) => sum + v * unit[j][q], 0);
+    const dist = (i: number, j: number): number => Math.hypot(...unit[i].map((v, q) => v - unit[j][q]));
+    let [msPos, msNeg, pmPos, pmNeg] = [0, 0, 0, 0];
+    for (let a = 0; a < B; a++) {
+      const positives = [...Array(B).keys()].filter((j) => j !== a && labels[j] === labels[a]);
+      const negatives = [...Array(B).keys()].filter((j) => labels[j] !== labels[a]);
+      // MultiSimilarityMiner(ε = 0.1), cosine: positives below the hardest negative + ε, negatives above the hardest positive − ε.
+      const hardestNegative = Math.max(...negatives.map((j) => cosine(a, j)));
+      const hardestPositive = Math.min(...positives.map((j) => cosine(a, j)));
+      msPos += positives.filter((j) => cosine(a, j) - 0.1 < hardestNegative).length;
+      msNeg += negatives.filter((j) => cosine(a, j) + 0.1 > hardestPositive).length;
+      // PairMarginMiner(0.2, 0.8) on normalised L2.
+      pmPos += positives.filter((j) => dist(a, j) > 0.2).length;
+      pmNeg += negatives.filter((j) => dist(a, j) < 0.8).length;
+    }
+    const cell = notebook.cells.filter((c) => c.kind === 'code').findIndex((c) => c.source.includes('miner: "pair_margin"'));
+    const shown = outputs[cell].filter((output) => output.kind === 'value').at(-1);
+    assert.ok(shown !== undefined && shown.kind === 'value');
+    assert.match(shown.markdown, new RegExp(`\\[${B}, ${msPos}, ${msNeg}, ${pmPos}, ${pmNeg}\\]`));
+  });
+
   it("counts the projection's triplets at margin 0.2 as the prose says, and rows 21 and 62 sit in most of the 300 drawn", () => {
     // pml's default distance, by definition: Euclidean between L2-normalised rows.
     const unit = Array.from({ length: B }, (_, i) => {
