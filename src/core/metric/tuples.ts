@@ -103,6 +103,28 @@ export function sameLabelCounts(labels: Float64Array): Int32Array {
   return same;
 }
 
+/**
+ * Every positive pair (a1, p), lexicographic: allPairs' positive lists without its 1M-entry
+ * negative ones, for the all-pairs losses that run their negatives along the rows.
+ */
+export function allPositivePairs(labels: Float64Array): { readonly a1: Int32Array; readonly p: Int32Array } {
+  const B = labels.length;
+  const { members, start, end } = classGroups(labels);
+  let total = 0;
+  for (let i = 0; i < B; i++) total += end[i] - start[i] - 1;
+  const a1 = new Int32Array(total);
+  const p = new Int32Array(total);
+  let k = 0;
+  for (let i = 0; i < B; i++) {
+    for (let t = start[i]; t < end[i]; t++) {
+      if (members[t] === i) continue;
+      a1[k] = i;
+      p[k++] = members[t];
+    }
+  }
+  return { a1, p };
+}
+
 /** How many positive and negative pairs the batch has (the lengths of allPairs' lists). */
 export function allPairCounts(labels: Float64Array): { readonly positives: number; readonly negatives: number } {
   const B = labels.length;

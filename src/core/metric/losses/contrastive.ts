@@ -10,7 +10,7 @@
 import type { MeasuredBatch } from '../distance';
 import { scratchInt32 } from '../../scratch';
 import { keptBounds, type Reducer } from '../reducers';
-import { allPairCounts, classGroups, type Pairs } from '../tuples';
+import { allPairCounts, allPositivePairs, type Pairs } from '../tuples';
 import type { MatrixLoss } from './tripletMargin';
 
 export interface ContrastiveOptions {
@@ -122,25 +122,24 @@ export function contrastiveLossAllPairs(batch: MeasuredBatch, labels: Float64Arr
     const empty = new Float64Array(0);
     return { loss: 0, upstream, posLoss: 0, negLoss: 0, posLosses: empty, negLosses: empty, numPosNonzero: 0, numNegNonzero: 0 };
   }
-  const { members, start, end } = classGroups(labels);
   const totals = new Float64Array(2);
+  const positive = allPositivePairs(labels);
   const posLosses = new Float64Array(positives);
-  const posLoss = rowSideLoss(mat, labels, members, start, end, sign, sign * options.posMargin, all, low, high, posLosses, upstream, totals);
+  const posLoss = sideLoss(mat, labels.length, positive.a1, positive.p, sign, sign * options.posMargin, all, low, high, posLosses, upstream, totals);
   const numPosNonzero = totals[0];
   const negLosses = new Float64Array(negatives);
-  const negLoss = rowSideLoss(mat, labels, null, start, end, -sign, -sign * options.negMargin, all, low, high, negLosses, upstream, totals);
+  const negLoss = negativeSideLoss(mat, labels, -sign, -sign * options.negMargin, all, low, high, negLosses, upstream, totals);
   return { loss: posLoss + negLoss, upstream, posLoss, negLoss, posLosses, negLosses, numPosNonzero, numNegNonzero: totals[0] };
 }
 
 /**
- * sideLoss over one side of every pair: each row's positives (its class's other members,
- * ascending; `members` from classGroups) or negatives (every column of another label, ascending;
- * `members` null), in row order, which is the order of allPairs' lists. The pass that computes the
- * losses lists the non-zero ones (the only ones with a gradient), so the gradient pass reads those
- * alone: one negative pair in ~70 for pml's margins on a random batch.
+ * sideLoss over every negative pair, each row's columns of another label ascending, in row order,
+ * which is the order of allPairs' negative list. The pass that computes the losses lists the
+ * non-zero ones (the only ones with a gradient), so the gradient pass reads those alone: one
+ * negative pair in ~70 for pml's margins on a random batch.
  */
-function rowSideLoss(
-  mat: Float64Array, labels: Float64Array, members: Int32Array | null, start: Int32Array, end: Int32Array, scale: number, offset: number,
+function negativeSideLoss(
+  mat: Float64Array, labels: Float64Array, scale: number, offset: number,
   all: boolean, low: number, high: number, losses: Float64Array, upstream: Float64Array, totals: Float64Array,
 ): number {
   const B = labels.length;
@@ -150,7 +149,7 @@ function rowSideLoss(
   // [non-zero, kept, sum, k]
   const counts = Float64Array.of(0, 0, 0, 0);
   for (let i = 0; i < B; i++) {
-    const count = rowColumns(labels, members, start, end, i, columns);
+    const count = otherLabelColumns(labels, i, columns);
     addRowLosses(mat, i * B, columns, count, scale, offset, all, low, high, losses, activeEntry, activeLoss, counts);
   }
   const [nonzero, kept, sum, k] = counts;
@@ -160,18 +159,11 @@ function rowSideLoss(
   return sum / kept;
 }
 
-/** Row i's columns on one side (see rowSideLoss) into `columns`, ascending; returns how many. */
-function rowColumns(labels: Float64Array, members: Int32Array | null, start: Int32Array, end: Int32Array, i: number, columns: Int32Array): number {
-  let count = 0;
-  if (members !== null) {
-    for (let t = start[i]; t < end[i]; t++) {
-      columns[count] = members[t];
-      count += +(members[t] !== i);
-    }
-    return count;
-  }
+/** Row i's columns of another label into `columns`, ascending; returns how many. */
+function otherLabelColumns(labels: Float64Array, i: number, columns: Int32Array): number {
   const own = labels[i];
   const B = labels.length;
+  let count = 0;
   for (let j = 0; j < B; j++) {
     columns[count] = j;
     count += +(labels[j] !== own);

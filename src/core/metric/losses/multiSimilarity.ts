@@ -11,7 +11,7 @@
  */
 import { EXP_ARGUMENT_LIMIT, expInRange } from '../../heads/yolov8/exp';
 import type { MeasuredBatch } from '../distance';
-import { allPairCounts, classGroups, type Pairs } from '../tuples';
+import { allPairCounts, allPositivePairs, type Pairs } from '../tuples';
 import { isPmlZeroPairCase } from './contrastive';
 import type { MatrixLoss } from './tripletMargin';
 
@@ -152,43 +152,13 @@ export function multiSimilarityLossAllPairs(batch: MeasuredBatch, labels: Float6
   const { alpha, beta, base } = options;
   const weight = 1 / B;
   const posSlope = inverted ? -1 : 1;
-  const { members, start, end } = classGroups(labels);
+  const positive = allPositivePairs(labels);
+  const rows = rowColumns(B, positive.a1, positive.p, true);
   setNegativeTerms(batch.mat, labels, beta, -posSlope, posSlope * base, -posSlope, weight, losses, upstream);
-  addPositiveTerms(batch.mat, members, start, end, alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
+  addSoftTerm(batch.mat, B, rows.start, rows.cols, alpha, posSlope, -posSlope * base, posSlope, weight, losses, upstream);
   let total = 0;
   for (let i = 0; i < B; i++) total += losses[i];
   return { loss: total / B, upstream, losses };
-}
-
-/** addSoftTerm over each row's positives: its class's other members, ascending (typed arrays only). */
-function addPositiveTerms(mat: Float64Array, members: Int32Array, start: Int32Array, end: Int32Array, scale: number, slope: number, offset: number, sign: number, weight: number, losses: Float64Array, upstream: Float64Array): void {
-  const B = start.length;
-  const z = new Float64Array(B);
-  const cols = new Int32Array(B);
-  for (let i = 0; i < B; i++) {
-    const row = i * B;
-    let count = 0;
-    for (let k = start[i]; k < end[i]; k++) {
-      cols[count] = members[k];
-      count += +(members[k] !== i);
-    }
-    if (count === 0) continue;
-    let max = 0;
-    for (let k = 0; k < count; k++) {
-      const value = scale * (slope * mat[row + cols[k]] + offset);
-      z[k] = value;
-      max = value > max ? value : max;
-    }
-    let sum = exp(-max);
-    for (let k = 0; k < count; k++) {
-      const e = exp(z[k] - max);
-      z[k] = e;
-      sum += e;
-    }
-    losses[i] += (max + Math.log(sum)) / scale;
-    const factor = (weight * sign) / sum;
-    for (let k = 0; k < count; k++) upstream[row + cols[k]] += factor * z[k];
-  }
 }
 
 /**
